@@ -1,0 +1,5 @@
+//! Reusable views.
+pub mod activity_filters;
+pub mod nav;
+pub mod timeline_chart;
+pub mod top_table;

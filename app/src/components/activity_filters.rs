@@ -1,0 +1,118 @@
+//! The Activity filter bar: time-range presets (links), a custom range and the account / Region / read-write /
+//! errors filters. Plain links and GET forms, so it works before the WASM loads; once hydrated a change
+//! navigates at once and the page updates without a reload.
+use crate::error::AppError;
+use crate::model::activity::FilterChoices;
+use crate::model::filter::{ActivityQuery, CUSTOM_RANGE, RANGE_PRESETS};
+use leptos::prelude::*;
+use leptos_router::components::Form;
+use leptos_router::hooks::{use_location, use_navigate};
+
+#[component]
+pub fn ActivityFilters(
+    query: Memo<ActivityQuery>,
+    choices: Resource<Result<FilterChoices, AppError>>,
+) -> impl IntoView {
+    let location = use_location();
+    let path = move || location.pathname.get();
+    let navigate = use_navigate();
+    let go = move |next: ActivityQuery| {
+        navigate(
+            &format!("{}{}", path(), next.to_query_string()),
+            Default::default(),
+        )
+    };
+    let (go_account, go_region, go_rw, go_errors) = (go.clone(), go.clone(), go.clone(), go);
+
+    let presets = move || {
+        let q = query.get();
+        let current = q.range_or_default().to_owned();
+        RANGE_PRESETS
+            .iter()
+            .map(|(value, label, _)| {
+                let href = format!("{}{}", path(), q.with_range(value).to_query_string());
+                let aria_current = (current == *value).then_some("true");
+                view! { <a href=href aria-current=aria_current>{*label}</a> }
+            })
+            .collect_view()
+    };
+    let is_custom = move || query.get().range_or_default() == CUSTOM_RANGE;
+    let value = move |f: fn(&ActivityQuery) -> &Option<String>| {
+        move || f(&query.get()).clone().unwrap_or_default()
+    };
+
+    view! {
+        <div class="filters">
+            <nav class="range-presets" aria-label="Time range">
+                {presets}
+                <details class="custom-range" open=is_custom>
+                    <summary aria-current=move || is_custom().then_some("true")>"Custom"</summary>
+                    <Form method="GET" action="">
+                        <input type="hidden" name="range" value=CUSTOM_RANGE />
+                        <input type="hidden" name="account" value=value(|q| &q.account) />
+                        <input type="hidden" name="region" value=value(|q| &q.region) />
+                        <input type="hidden" name="rw" value=value(|q| &q.rw) />
+                        <input type="hidden" name="errors" value=value(|q| &q.errors) />
+                        <label>"From (UTC) " <input type="date" name="from" required value=value(|q| &q.from) /></label>
+                        <label>"To (UTC, inclusive) " <input type="date" name="to" required value=value(|q| &q.to) /></label>
+                        <button type="submit">"Apply range"</button>
+                    </Form>
+                </details>
+            </nav>
+            <Form method="GET" action="">
+                <input type="hidden" name="range" value=move || query.get().range.unwrap_or_default() />
+                <input type="hidden" name="from" value=value(|q| &q.from) />
+                <input type="hidden" name="to" value=value(|q| &q.to) />
+                <label>
+                    "Account "
+                    <select name="account" on:change=move |ev| go_account(ActivityQuery { account: Some(event_target_value(&ev)), ..query.get() })>
+                        <option value="">"All accounts"</option>
+                        <Transition>
+                            {move || Suspend::new(async move {
+                                let accounts = choices.await.map(|c| c.accounts).unwrap_or_default();
+                                accounts.into_iter().map(|a| {
+                                    let selected = query.get().account.as_deref() == Some(a.as_str());
+                                    view! { <option value=a.clone() selected=selected>{a.clone()}</option> }
+                                }).collect_view()
+                            })}
+                        </Transition>
+                    </select>
+                </label>
+                <label>
+                    "Region "
+                    <select name="region" on:change=move |ev| go_region(ActivityQuery { region: Some(event_target_value(&ev)), ..query.get() })>
+                        <option value="">"All Regions"</option>
+                        <Transition>
+                            {move || Suspend::new(async move {
+                                let regions = choices.await.map(|c| c.regions).unwrap_or_default();
+                                regions.into_iter().map(|r| {
+                                    let selected = query.get().region.as_deref() == Some(r.as_str());
+                                    view! { <option value=r.clone() selected=selected>{r.clone()}</option> }
+                                }).collect_view()
+                            })}
+                        </Transition>
+                    </select>
+                </label>
+                <label>
+                    "Read/write "
+                    <select name="rw" on:change=move |ev| go_rw(ActivityQuery { rw: Some(event_target_value(&ev)), ..query.get() })>
+                        <option value="" selected=move || query.get().rw.is_none()>"Read and write"</option>
+                        <option value="read" selected=move || query.get().rw.as_deref() == Some("read")>"Read only"</option>
+                        <option value="write" selected=move || query.get().rw.as_deref() == Some("write")>"Write only"</option>
+                    </select>
+                </label>
+                <label class="check">
+                    <input
+                        type="checkbox"
+                        name="errors"
+                        value="1"
+                        checked=move || query.get().validate().is_ok_and(|f| f.errors_only)
+                        on:change=move |ev| go_errors(ActivityQuery { errors: event_target_checked(&ev).then(|| "1".to_owned()), ..query.get() })
+                    />
+                    " Errors only"
+                </label>
+                <button type="submit">"Apply filters"</button>
+            </Form>
+        </div>
+    }
+}

@@ -1,0 +1,75 @@
+//! Trailscope: the application compiled by both the server (`ssr`) and the browser (`hydrate`).
+#![forbid(unsafe_code)]
+
+pub mod api;
+pub mod components;
+pub mod error;
+pub mod model;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+use leptos::prelude::*;
+use leptos_meta::{Link, MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{SsrMode, path};
+
+use components::nav::AppNav;
+use pages::activity::ActivityPage;
+use pages::planned::{NotFound, Planned};
+
+/// The HTML document around the app, rendered by the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/trailscope.css" />
+        <Link rel="icon" href="/favicon.svg" />
+        <Title formatter=|page: String| if page.is_empty() { "Trailscope".to_owned() } else { format!("{page} · Trailscope") } />
+        <Router>
+            <div class="layout">
+                <AppNav />
+                <main class="content">
+                    // Data pages render on the server before the first byte, so they are complete without JavaScript.
+                    <Routes fallback=NotFound>
+                        <Route path=path!("/") view=ActivityPage ssr=SsrMode::Async />
+                        <Route path=path!("/activity") view=ActivityPage ssr=SsrMode::Async />
+                        <Route path=path!("/events") view=|| view! {
+                            <Planned title="Events" what="Search every event by account, Region, identity, access key, source IP, resource and error, open one to see its full record, and pivot from it." />
+                        } />
+                        <Route path=path!("/trails") view=|| view! {
+                            <Planned title="Trails" what="Which trails cover each Region of each account, whether they are logging and delivering, what their selectors record, and CIS checks." />
+                        } />
+                        <Route path=path!("/billing") view=|| view! {
+                            <Planned title="Billing" what="What each trail costs per month from real event volumes and its selectors, and what a change would save." />
+                        } />
+                        <Route path=path!("/integrity") view=|| view! {
+                            <Planned title="Integrity" what="Whether the log archive validates against CloudTrail's signed digest files, with every missing or altered file named." />
+                        } />
+                        <Route path=path!("/findings") view=|| view! {
+                            <Planned title="Findings" what="Detections over the events (CIS monitoring patterns and more), each with links to its evidence." />
+                        } />
+                    </Routes>
+                </main>
+            </div>
+        </Router>
+    }
+}

@@ -1,0 +1,5 @@
+//! Pure types and logic shared by the server and the browser.
+pub mod activity;
+pub mod filter;
+pub mod format;
+pub mod time;

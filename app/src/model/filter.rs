@@ -1,0 +1,320 @@
+//! Activity filters: the URL/wire form (`ActivityQuery`, every field a string as it appears in a query string)
+//! and its validated form (`ActivityFilter`). The page's URL, the links it draws and the `/api/activity/*`
+//! endpoints all use the same keys, so a filtered view can be bookmarked or scripted.
+use crate::error::AppError;
+use crate::model::time::{DAY, HOUR, parse_rfc3339};
+use serde::{Deserialize, Serialize};
+
+/// The time-range presets, in the order the picker shows them: (URL value, label, seconds; 0 = everything).
+pub const RANGE_PRESETS: [(&str, &str, i64); 5] = [
+    ("1h", "1 hour", HOUR),
+    ("24h", "24 hours", DAY),
+    ("7d", "7 days", 7 * DAY),
+    ("30d", "30 days", 30 * DAY),
+    ("all", "All", 0),
+];
+pub const DEFAULT_RANGE: &str = "7d";
+pub const CUSTOM_RANGE: &str = "custom";
+
+/// Filters as they travel in a URL. Unknown or empty values mean "no filter".
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ActivityQuery {
+    /// A preset from [`RANGE_PRESETS`] or `custom` (then `from` and `to` apply). Default `7d`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub range: Option<String>,
+    /// Custom range start, `YYYY-MM-DD` or RFC 3339 UTC.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// Custom range end (exclusive), same forms; a bare date means the end of that day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    /// 12-digit AWS account ID.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+    /// AWS Region code, e.g. `us-east-1`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// `read` or `write`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rw: Option<String>,
+    /// `1` (or `true`, `on`) to keep only events with an error code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub errors: Option<String>,
+}
+
+/// The validated time range, before the server resolves it against "now" and the data it holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RangeSpec {
+    /// The last N seconds up to now.
+    Last(i64),
+    /// Everything the store holds.
+    All,
+    /// `[start, end)` in epoch seconds.
+    Between(i64, i64),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReadWrite {
+    Read,
+    Write,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ActivityFilter {
+    pub range: RangeSpec,
+    pub account: Option<String>,
+    pub region: Option<String>,
+    pub read_write: Option<ReadWrite>,
+    pub errors_only: bool,
+}
+
+fn non_empty(value: &Option<String>) -> Option<&str> {
+    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
+fn is_region_code(value: &str) -> bool {
+    value.len() <= 32
+        && value.contains('-')
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+impl ActivityQuery {
+    /// Builds the query from a URL parameter lookup, ignoring empty values.
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Self {
+        let get = |key: &str| get(key).filter(|v| !v.trim().is_empty());
+        Self {
+            range: get("range"),
+            from: get("from"),
+            to: get("to"),
+            account: get("account"),
+            region: get("region"),
+            rw: get("rw"),
+            errors: get("errors"),
+        }
+    }
+
+    fn pairs(&self) -> [(&'static str, Option<&str>); 7] {
+        [
+            ("range", non_empty(&self.range)),
+            ("from", non_empty(&self.from)),
+            ("to", non_empty(&self.to)),
+            ("account", non_empty(&self.account)),
+            ("region", non_empty(&self.region)),
+            ("rw", non_empty(&self.rw)),
+            ("errors", non_empty(&self.errors)),
+        ]
+    }
+
+    /// `?range=7d&account=…` with only the set fields, or an empty string.
+    pub fn to_query_string(&self) -> String {
+        let encoded: Vec<String> = self
+            .pairs()
+            .into_iter()
+            .filter_map(|(k, v)| v.map(|v| format!("{k}={}", encode_component(v))))
+            .collect();
+        if encoded.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", encoded.join("&"))
+        }
+    }
+
+    /// The same filters with another time-range preset (custom bounds dropped).
+    pub fn with_range(&self, preset: &str) -> Self {
+        Self {
+            range: Some(preset.to_owned()),
+            from: None,
+            to: None,
+            ..self.clone()
+        }
+    }
+
+    /// The range value in effect (the default when unset).
+    pub fn range_or_default(&self) -> &str {
+        non_empty(&self.range).unwrap_or(DEFAULT_RANGE)
+    }
+
+    pub fn validate(&self) -> Result<ActivityFilter, AppError> {
+        let range = match self.range_or_default() {
+            CUSTOM_RANGE => {
+                let start = non_empty(&self.from)
+                    .ok_or_else(|| AppError::invalid("from", "a custom range needs a start"))?;
+                let end = non_empty(&self.to)
+                    .ok_or_else(|| AppError::invalid("to", "a custom range needs an end"))?;
+                let start = parse_rfc3339(start).ok_or_else(|| {
+                    AppError::invalid("from", "use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ")
+                })?;
+                let end_is_date = end.len() == 10;
+                let mut end = parse_rfc3339(end).ok_or_else(|| {
+                    AppError::invalid("to", "use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ")
+                })?;
+                if end_is_date {
+                    end += DAY;
+                }
+                if end <= start {
+                    return Err(AppError::invalid("to", "the end must be after the start"));
+                }
+                RangeSpec::Between(start, end)
+            }
+            preset => match RANGE_PRESETS.iter().find(|(value, _, _)| *value == preset) {
+                Some((_, _, 0)) => RangeSpec::All,
+                Some((_, _, secs)) => RangeSpec::Last(*secs),
+                None => {
+                    return Err(AppError::invalid(
+                        "range",
+                        "use one of 1h, 24h, 7d, 30d, all or custom",
+                    ));
+                }
+            },
+        };
+        let account = non_empty(&self.account).map(str::to_owned);
+        if let Some(account) = &account {
+            if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(AppError::invalid(
+                    "account",
+                    "an AWS account ID has 12 digits",
+                ));
+            }
+        }
+        let region = non_empty(&self.region).map(str::to_owned);
+        if region.as_deref().is_some_and(|r| !is_region_code(r)) {
+            return Err(AppError::invalid(
+                "region",
+                "use a Region code such as us-east-1",
+            ));
+        }
+        let read_write = match non_empty(&self.rw) {
+            None => None,
+            Some("read") => Some(ReadWrite::Read),
+            Some("write") => Some(ReadWrite::Write),
+            Some(_) => return Err(AppError::invalid("rw", "use read or write")),
+        };
+        let errors_only = match non_empty(&self.errors) {
+            None | Some("0" | "false" | "off") => false,
+            Some("1" | "true" | "on") => true,
+            Some(_) => return Err(AppError::invalid("errors", "use 1 or 0")),
+        };
+        Ok(ActivityFilter {
+            range,
+            account,
+            region,
+            read_write,
+            errors_only,
+        })
+    }
+}
+
+/// Percent-encodes a query-string value (RFC 3986 unreserved characters stay as they are).
+pub fn encode_component(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn query(pairs: &[(&str, &str)]) -> ActivityQuery {
+        ActivityQuery::from_lookup(|key| {
+            pairs
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, v)| (*v).to_owned())
+        })
+    }
+
+    #[test]
+    fn defaults_to_the_last_seven_days() {
+        let filter = ActivityQuery::default().validate().expect("valid");
+        assert_eq!(filter.range, RangeSpec::Last(7 * DAY));
+        assert_eq!(filter.read_write, None);
+        assert!(!filter.errors_only);
+    }
+
+    #[test]
+    fn round_trips_through_the_query_string() {
+        let q = query(&[
+            ("range", "custom"),
+            ("from", "2026-11-01"),
+            ("to", "2026-11-02T10:00:00Z"),
+            ("account", "123456789012"),
+            ("rw", "write"),
+            ("errors", "1"),
+            ("other", "x"),
+        ]);
+        assert_eq!(
+            q.to_query_string(),
+            "?range=custom&from=2026-11-01&to=2026-11-02T10%3A00%3A00Z&account=123456789012&rw=write&errors=1"
+        );
+        let filter = q.validate().expect("valid");
+        assert_eq!(
+            filter.range,
+            RangeSpec::Between(1_793_491_200, 1_793_613_600)
+        );
+        assert_eq!(filter.read_write, Some(ReadWrite::Write));
+        assert!(filter.errors_only);
+    }
+
+    #[test]
+    fn a_bare_end_date_includes_that_whole_day() {
+        let filter = query(&[
+            ("range", "custom"),
+            ("from", "2026-11-01"),
+            ("to", "2026-11-01"),
+        ])
+        .validate();
+        assert_eq!(
+            filter.expect("valid").range,
+            RangeSpec::Between(1_793_491_200, 1_793_577_600)
+        );
+    }
+
+    #[test]
+    fn rejects_bad_values_naming_the_field() {
+        let cases = [
+            (vec![("range", "2w")], "range"),
+            (vec![("account", "12345")], "account"),
+            (vec![("region", "US East")], "region"),
+            (vec![("rw", "both")], "rw"),
+            (vec![("errors", "maybe")], "errors"),
+            (vec![("range", "custom"), ("from", "2026-11-02")], "to"),
+            (
+                vec![
+                    ("range", "custom"),
+                    ("from", "2026-11-02"),
+                    ("to", "2026-11-01T00:00:00Z"),
+                ],
+                "to",
+            ),
+        ];
+        for (pairs, field) in cases {
+            match query(&pairs).validate() {
+                Err(AppError::Invalid { field: f, .. }) => assert_eq!(f, field, "{pairs:?}"),
+                other => panic!("{pairs:?} gave {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn preset_links_keep_the_other_filters() {
+        let q = query(&[
+            ("range", "custom"),
+            ("from", "2026-11-01"),
+            ("to", "2026-11-02"),
+            ("region", "eu-west-1"),
+        ]);
+        assert_eq!(
+            q.with_range("24h").to_query_string(),
+            "?range=24h&region=eu-west-1"
+        );
+    }
+}

@@ -1,0 +1,9 @@
+//! Server-only code (the `ssr` feature): state, store, log parsing, ingest, the demo archive, activity
+//! queries, and the one place where requests are authorised. Never imports pages or components.
+pub mod activity;
+pub mod auth;
+pub mod demo;
+pub mod ingest;
+pub mod logs;
+pub mod state;
+pub mod store;

@@ -1,0 +1,45 @@
+//! The Activity service: runs the store's activity queries off the async runtime and translates errors.
+use crate::error::AppError;
+use crate::model::activity::{FilterChoices, Timeline, TopLists};
+use crate::model::filter::ActivityFilter;
+use crate::ssr::state::AppState;
+use crate::ssr::store::{StoreError, activity};
+
+impl From<StoreError> for AppError {
+    fn from(error: StoreError) -> Self {
+        tracing::error!(%error, "store query failed");
+        AppError::Internal
+    }
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+async fn read<T: Send + 'static>(
+    state: &AppState,
+    query: impl FnOnce(&rusqlite::Connection) -> Result<T, StoreError> + Send + 'static,
+) -> Result<T, AppError> {
+    let store = state.store.clone();
+    tokio::task::spawn_blocking(move || store.read(query))
+        .await
+        .map_err(|error| {
+            tracing::error!(%error, "store read task failed");
+            AppError::Internal
+        })?
+        .map_err(AppError::from)
+}
+
+pub async fn timeline(state: &AppState, filter: ActivityFilter) -> Result<Timeline, AppError> {
+    read(state, move |c| activity::timeline(c, &filter, now())).await
+}
+
+pub async fn top_lists(state: &AppState, filter: ActivityFilter) -> Result<TopLists, AppError> {
+    read(state, move |c| activity::top_lists(c, &filter, now())).await
+}
+
+pub async fn filter_choices(state: &AppState) -> Result<FilterChoices, AppError> {
+    read(state, activity::filter_choices).await
+}

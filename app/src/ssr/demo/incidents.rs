@@ -1,0 +1,162 @@
+//! Incidents planted in the demo archive, each something a security engineer should be able to find:
+//! a root console login without MFA, a burst of AccessDenied from one access key, CloudTrail logging
+//! stopped with that key, and a security group opened to the world.
+use super::catalog::{ACCOUNTS, Actor, CALLS, HOSTILE_AGENT, Kind, Origin, Principal};
+use super::record::{CallSpec, Record, api_call, console_login};
+use super::rng::Rng;
+use crate::model::time::{DAY, HOUR, MINUTE};
+use serde_json::json;
+
+/// A planted record and the stream (account index, Region) it belongs to.
+pub struct Planted {
+    pub account: usize,
+    pub region: &'static str,
+    pub record: Record,
+    pub time: i64,
+}
+
+/// The compromised long-term key of `svc-backup` in the staging account.
+const INTRUDER: Principal = Principal::IamUser { name: "svc-backup" };
+const PROD: usize = 0;
+const STAGING: usize = 1;
+
+fn call_named(service: &str, name: &str) -> &'static super::catalog::Call {
+    static EXTRA: [super::catalog::Call; 3] = [
+        super::catalog::Call {
+            service: "cloudtrail",
+            name: "StopLogging",
+            kind: Kind::Write,
+            weight: 0.0,
+        },
+        super::catalog::Call {
+            service: "ec2",
+            name: "AuthorizeSecurityGroupIngress",
+            kind: Kind::Write,
+            weight: 0.0,
+        },
+        super::catalog::Call {
+            service: "secretsmanager",
+            name: "ListSecrets",
+            kind: Kind::Read,
+            weight: 0.0,
+        },
+    ];
+    CALLS
+        .iter()
+        .chain(EXTRA.iter())
+        .find(|c| c.service == service && c.name == name)
+        .unwrap_or(&EXTRA[2])
+}
+
+/// The incidents that fall inside `[start, end)`, relative to `end`.
+pub fn plant(start: i64, end: i64, rng: &mut Rng) -> Vec<Planted> {
+    let mut planted = Vec::new();
+    let mut add = |account: usize, region: &'static str, time: i64, record: Record| {
+        if (start..end).contains(&time) {
+            planted.push(Planted {
+                account,
+                region,
+                record,
+                time,
+            });
+        }
+    };
+    // Root signs in to the production console without MFA from an address never seen before.
+    let login_at = end - 5 * DAY - 3 * HOUR + 17 * MINUTE;
+    let root = Actor {
+        principal: Principal::Root,
+        origin: Origin::Hostile,
+        user_agent: "",
+        weight: 0.0,
+        sources: &[],
+        console: true,
+    };
+    let record = console_login(
+        login_at,
+        &ACCOUNTS[PROD],
+        &root,
+        false,
+        true,
+        "45.155.205.233".to_owned(),
+        rng,
+    );
+    add(PROD, "us-east-1", login_at, record);
+
+    // Reconnaissance with a leaked key: 80 calls in four minutes, all refused.
+    let burst_at = end - 2 * DAY - 15 * HOUR;
+    let probes = [
+        ("iam", "ListUsers"),
+        ("iam", "ListRoles"),
+        ("s3", "ListBuckets"),
+        ("ec2", "DescribeInstances"),
+        ("secretsmanager", "ListSecrets"),
+        ("ssm", "GetParameters"),
+        ("kms", "Decrypt"),
+        ("lambda", "ListFunctions20150331"),
+        ("dynamodb", "ListTables"),
+    ];
+    for i in 0..80 {
+        let (service, name) = probes[i % probes.len()];
+        let region = if service == "iam" || i % 4 != 3 {
+            "us-east-1"
+        } else {
+            "eu-west-1"
+        };
+        let time = burst_at + (i as i64 * 3);
+        let error = if service == "ec2" {
+            "Client.UnauthorizedOperation"
+        } else {
+            "AccessDenied"
+        };
+        let spec = CallSpec {
+            time,
+            account: &ACCOUNTS[STAGING],
+            region,
+            principal: INTRUDER,
+            origin: Origin::Hostile,
+            user_agent: HOSTILE_AGENT,
+            call: call_named(service, name),
+            error: Some(error),
+        };
+        add(STAGING, region, time, api_call(&spec, rng));
+    }
+
+    // The same key then turns off the staging trail.
+    let stop_at = burst_at + 40 * MINUTE;
+    let spec = CallSpec {
+        time: stop_at,
+        account: &ACCOUNTS[STAGING],
+        region: "us-east-1",
+        principal: INTRUDER,
+        origin: Origin::Hostile,
+        user_agent: HOSTILE_AGENT,
+        call: call_named("cloudtrail", "StopLogging"),
+        error: None,
+    };
+    let mut record = api_call(&spec, rng);
+    record.request_parameters =
+        json!({ "name": "arn:aws:cloudtrail:us-east-1:210987654321:trail/management-events" });
+    add(STAGING, "us-east-1", stop_at, record);
+
+    // SSH opened to 0.0.0.0/0 on a production security group.
+    let open_at = end - DAY - 6 * HOUR + 42 * MINUTE;
+    let spec = CallSpec {
+        time: open_at,
+        account: &ACCOUNTS[PROD],
+        region: "us-west-2",
+        principal: Principal::IamUser { name: "alice" },
+        origin: Origin::Office,
+        user_agent: "aws-cli/2.15.30 Python/3.11.8 Darwin/23.4.0 exe/x86_64 prompt/off command/ec2.authorize-security-group-ingress",
+        call: call_named("ec2", "AuthorizeSecurityGroupIngress"),
+        error: None,
+    };
+    let mut record = api_call(&spec, rng);
+    record.request_parameters = json!({
+        "groupId": "sg-0f1e2d3c4b5a69788",
+        "ipPermissions": { "items": [{ "ipProtocol": "tcp", "fromPort": 22, "toPort": 22,
+            "ipRanges": { "items": [{ "cidrIp": "0.0.0.0/0", "description": "temp debug" }] } }] },
+    });
+    record.response_elements = json!({ "_return": true, "securityGroupRuleSet": { "items": [{ "groupId": "sg-0f1e2d3c4b5a69788", "isEgress": false, "cidrIpv4": "0.0.0.0/0", "fromPort": 22, "toPort": 22 }] } });
+    add(PROD, "us-west-2", open_at, record);
+    planted
+}

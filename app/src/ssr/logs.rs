@@ -1,0 +1,3 @@
+//! CloudTrail trail archives: the S3 key layout and the log file format.
+pub mod key;
+pub mod record;

@@ -1,0 +1,225 @@
+//! Activity queries: the timeline (from hourly rollups when buckets are whole hours, else from events), the
+//! top-10 lists and the filter choices. Every query of one request uses the same resolved window, so the
+//! page's totals, chart and tables agree.
+use super::StoreError;
+use super::dictionary::lookup;
+use crate::model::activity::{
+    FilterChoices, TOP_N, Timeline, TimelineBucket, TopEntry, TopLists, bucket_secs_for, ceil_div,
+};
+use crate::model::filter::{ActivityFilter, RangeSpec, ReadWrite};
+use crate::model::time::{DAY, HOUR};
+use rusqlite::{Connection, OptionalExtension, params_from_iter};
+
+/// The time window a request covers: `[start, end)`, aligned to whole buckets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Window {
+    pub start: i64,
+    pub end: i64,
+    pub bucket_secs: i64,
+}
+
+/// Resolves a range against `now` and, for "all", the events the store holds (the last week when empty).
+pub fn resolve_window(conn: &Connection, range: RangeSpec, now: i64) -> Result<Window, StoreError> {
+    let (start, end) = match range {
+        RangeSpec::Last(secs) => (now - secs, now),
+        RangeSpec::Between(start, end) => (start, end),
+        RangeSpec::All => {
+            let extent: Option<(i64, i64)> = conn
+                .query_row(
+                    "SELECT min(event_time), max(event_time) FROM events",
+                    [],
+                    |r| Ok(r.get::<_, Option<i64>>(0)?.zip(r.get::<_, Option<i64>>(1)?)),
+                )
+                .optional()?
+                .flatten();
+            extent.map_or((now - 7 * DAY, now), |(first, last)| (first, last + 1))
+        }
+    };
+    let bucket_secs = bucket_secs_for((end - start).max(1));
+    let start = start.div_euclid(bucket_secs) * bucket_secs;
+    let end = ceil_div(end, bucket_secs) * bucket_secs;
+    Ok(Window {
+        start,
+        end: end.max(start + bucket_secs),
+        bucket_secs,
+    })
+}
+
+/// Which table a condition is written for: rollups have `is_error`, events have `error_code`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Table {
+    Events,
+    Rollup,
+}
+
+/// The filter as extra `AND …` SQL with its parameters; `None` when a named value is not in the store at all.
+fn conditions(
+    conn: &Connection,
+    filter: &ActivityFilter,
+    table: Table,
+) -> Result<Option<(String, Vec<i64>)>, StoreError> {
+    let mut sql = String::new();
+    let mut params = Vec::new();
+    for (column, value) in [("account", &filter.account), ("region", &filter.region)] {
+        if let Some(value) = value {
+            let Some(id) = lookup(conn, value)? else {
+                return Ok(None);
+            };
+            sql.push_str(&format!(" AND {column} = ?"));
+            params.push(id);
+        }
+    }
+    match filter.read_write {
+        Some(ReadWrite::Read) => sql.push_str(" AND read_only = 1"),
+        Some(ReadWrite::Write) => sql.push_str(" AND read_only = 0"),
+        None => {}
+    }
+    if filter.errors_only {
+        sql.push_str(if table == Table::Rollup {
+            " AND is_error = 1"
+        } else {
+            " AND error_code IS NOT NULL"
+        });
+    }
+    Ok(Some((sql, params)))
+}
+
+pub fn timeline(
+    conn: &Connection,
+    filter: &ActivityFilter,
+    now: i64,
+) -> Result<Timeline, StoreError> {
+    let w = resolve_window(conn, filter.range, now)?;
+    let from_rollups = w.bucket_secs % HOUR == 0;
+    let table = if from_rollups {
+        Table::Rollup
+    } else {
+        Table::Events
+    };
+    let Some((conds, cond_params)) = conditions(conn, filter, table)? else {
+        return Ok(Timeline::from_sparse(
+            w.start,
+            w.end,
+            w.bucket_secs,
+            Vec::new(),
+        ));
+    };
+    let sql = if from_rollups {
+        format!(
+            "SELECT (hour - ?1) / ?2 AS b, read_only, sum(events), sum(events * is_error)
+             FROM rollup_hourly WHERE hour >= ?1 AND hour < ?3{conds} GROUP BY b, read_only"
+        )
+    } else {
+        format!(
+            "SELECT (event_time - ?1) / ?2 AS b, coalesce(read_only, 2) AS ro, count(*), count(error_code)
+             FROM events WHERE event_time >= ?1 AND event_time < ?3{conds} GROUP BY b, ro"
+        )
+    };
+    let params = [w.start, w.bucket_secs, w.end]
+        .into_iter()
+        .chain(cond_params);
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query(params_from_iter(params))?;
+    let mut sparse = Vec::new();
+    while let Some(row) = rows.next()? {
+        let (index, read_only, events, errors): (i64, i64, i64, i64) =
+            (row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?);
+        let mut bucket = TimelineBucket {
+            start: w.start + index * w.bucket_secs,
+            errors: errors as u64,
+            ..Default::default()
+        };
+        *match read_only {
+            1 => &mut bucket.read,
+            0 => &mut bucket.write,
+            _ => &mut bucket.other,
+        } = events as u64;
+        sparse.push(bucket);
+    }
+    Ok(Timeline::from_sparse(w.start, w.end, w.bucket_secs, sparse))
+}
+
+/// Top-N query over one dictionary column of `events`; `label` turns (value, account) into the shown text.
+fn top_by(
+    conn: &Connection,
+    w: Window,
+    column: &str,
+    conds: &str,
+    cond_params: &[i64],
+    with_account: bool,
+) -> Result<Vec<TopEntry>, StoreError> {
+    let group = if with_account {
+        format!("{column}, account")
+    } else {
+        column.to_owned()
+    };
+    let account = if with_account { "account" } else { "NULL" };
+    let sql = format!(
+        "SELECT s.value, (SELECT value FROM strings WHERE id = g.a), g.n
+         FROM (SELECT {column} AS k, {account} AS a, count(*) AS n FROM events
+               WHERE event_time >= ? AND event_time < ? AND {column} IS NOT NULL{conds}
+               GROUP BY {group} ORDER BY n DESC LIMIT {TOP_N}) g
+         JOIN strings s ON s.id = g.k ORDER BY g.n DESC, s.value"
+    );
+    let params = [w.start, w.end]
+        .into_iter()
+        .chain(cond_params.iter().copied());
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params_from_iter(params), |r| {
+        let value: String = r.get(0)?;
+        let account: Option<String> = r.get(1)?;
+        Ok(TopEntry {
+            value: match account {
+                Some(account) => format!("{value} ({account})"),
+                None => value,
+            },
+            count: r.get::<_, i64>(2)? as u64,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub fn top_lists(
+    conn: &Connection,
+    filter: &ActivityFilter,
+    now: i64,
+) -> Result<TopLists, StoreError> {
+    let w = resolve_window(conn, filter.range, now)?;
+    let mut lists = TopLists {
+        start: w.start,
+        end: w.end,
+        ..Default::default()
+    };
+    let Some((conds, params)) = conditions(conn, filter, Table::Events)? else {
+        return Ok(lists);
+    };
+    let count_sql =
+        format!("SELECT count(*) FROM events WHERE event_time >= ? AND event_time < ?{conds}");
+    let count_params = [w.start, w.end].into_iter().chain(params.iter().copied());
+    lists.events =
+        conn.prepare_cached(&count_sql)?
+            .query_row(params_from_iter(count_params), |r| r.get::<_, i64>(0))? as u64;
+    lists.event_names = top_by(conn, w, "event_name", &conds, &params, false)?;
+    lists.event_sources = top_by(conn, w, "event_source", &conds, &params, false)?;
+    lists.identities = top_by(conn, w, "identity_name", &conds, &params, true)?;
+    lists.source_ips = top_by(conn, w, "source_ip", &conds, &params, false)?;
+    lists.error_codes = top_by(conn, w, "error_code", &conds, &params, false)?;
+    Ok(lists)
+}
+
+pub fn filter_choices(conn: &Connection) -> Result<FilterChoices, StoreError> {
+    let distinct = |column: &str| -> Result<Vec<String>, StoreError> {
+        let sql = format!(
+            "SELECT value FROM strings WHERE id IN (SELECT DISTINCT {column} FROM rollup_hourly) ORDER BY value"
+        );
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let values = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        Ok(values)
+    };
+    Ok(FilterChoices {
+        accounts: distinct("account")?,
+        regions: distinct("region")?,
+    })
+}

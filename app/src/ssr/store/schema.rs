@@ -1,0 +1,88 @@
+//! The store's tables, created and migrated by `PRAGMA user_version`.
+use super::StoreError;
+use rusqlite::Connection;
+use std::path::Path;
+
+/// One entry per schema version; entry `i` takes the store from version `i` to `i + 1`.
+const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+
+-- Every repeated string (account, Region, source, name, identity, IP, user agent, error code) is stored once.
+CREATE TABLE strings (id INTEGER PRIMARY KEY, value TEXT NOT NULL UNIQUE);
+
+-- Archive keys ingest has read (a whole-file failure is not recorded, so the next run retries it).
+CREATE TABLE files (
+  id INTEGER PRIMARY KEY,
+  key TEXT NOT NULL UNIQUE,
+  size_bytes INTEGER NOT NULL,
+  events INTEGER NOT NULL,
+  duplicates INTEGER NOT NULL,
+  rejected_records INTEGER NOT NULL,
+  problem TEXT,
+  ingested_at INTEGER NOT NULL
+);
+
+-- Raw records, compressed: codec 1 = the delivered .json.gz file itself ({"Records":[…]}).
+CREATE TABLE blocks (
+  id INTEGER PRIMARY KEY,
+  file INTEGER REFERENCES files (id),
+  codec INTEGER NOT NULL,
+  data BLOB NOT NULL
+);
+
+-- A rowid table with the event ID in a unique index: random-key primary keys made inserts ~10x slower.
+CREATE TABLE events (
+  id INTEGER PRIMARY KEY,
+  event_time INTEGER NOT NULL,            -- epoch seconds, UTC
+  event_id TEXT NOT NULL,
+  account INTEGER NOT NULL,               -- strings.id
+  region INTEGER NOT NULL,
+  event_source INTEGER NOT NULL,
+  event_name INTEGER NOT NULL,
+  identity_type INTEGER,
+  identity_arn INTEGER,
+  identity_name INTEGER,
+  access_key INTEGER,
+  source_ip INTEGER,
+  user_agent INTEGER,
+  error_code INTEGER,
+  read_only INTEGER,                      -- 1 read, 0 write, NULL unknown
+  category INTEGER NOT NULL,              -- 0 management, 1 data, 2 insight, 3 network activity
+  origin INTEGER NOT NULL,                -- 0 trail archive, 1 Event History
+  block INTEGER NOT NULL REFERENCES blocks (id),
+  ordinal INTEGER NOT NULL                -- index in the block's Records
+);
+CREATE UNIQUE INDEX events_by_event_id ON events (event_id);
+CREATE INDEX events_by_time ON events (event_time);
+
+-- Event counts per hour, so timelines cost the same whatever the event count. read_only: 1, 0, 2 = unknown.
+CREATE TABLE rollup_hourly (
+  hour INTEGER NOT NULL,
+  account INTEGER NOT NULL,
+  region INTEGER NOT NULL,
+  read_only INTEGER NOT NULL,
+  is_error INTEGER NOT NULL,
+  category INTEGER NOT NULL,
+  events INTEGER NOT NULL,
+  PRIMARY KEY (hour, account, region, read_only, is_error, category)
+) WITHOUT ROWID;
+"#];
+
+pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
+    let known = MIGRATIONS.len() as i64;
+    let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if found > known {
+        return Err(StoreError::TooNew {
+            path: path.to_owned(),
+            found,
+            known,
+        });
+    }
+    for (version, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", version as i64 + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}

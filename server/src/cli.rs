@@ -1,0 +1,64 @@
+//! The command line.
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "trailscope",
+    version,
+    about = "Self-hosted web dashboard for AWS CloudTrail"
+)]
+pub struct Cli {
+    /// Configuration file (TOML).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Data directory holding the store and the demo archive [env: TRAILSCOPE_DATA_DIR; default: ./data].
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the dashboard (the default). With an empty store and nothing configured, serves a demo archive.
+    Serve(ServeArgs),
+    /// Write a deterministic demo trail archive in CloudTrail's S3 key layout.
+    Demo(DemoArgs),
+    /// Load a trail archive folder (CloudTrail's S3 key layout) into the store.
+    Ingest(IngestArgs),
+    /// Exit 0 if the local server answers /healthz (for container health checks).
+    Healthcheck,
+}
+
+#[derive(Debug, Default, Args)]
+pub struct ServeArgs {
+    /// Address to listen on [env: TRAILSCOPE_ADDR; default: 127.0.0.1:3000].
+    #[arg(long, value_name = "ADDR")]
+    pub addr: Option<std::net::SocketAddr>,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Folder to write the archive into.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Random seed: the same seed and end give byte-identical files.
+    #[arg(long, default_value_t = app::ssr::demo::DemoOptions::DEFAULT_SEED)]
+    pub seed: u64,
+    /// Days of activity.
+    #[arg(long, default_value_t = app::ssr::demo::DemoOptions::DEFAULT_DAYS)]
+    pub days: u32,
+    /// Background events (console sign-ins and planted incidents come on top).
+    #[arg(long, default_value_t = app::ssr::demo::DemoOptions::DEFAULT_EVENTS)]
+    pub events: u64,
+    /// End of the archive, `YYYY-MM-DD` or RFC 3339 UTC [default: now].
+    #[arg(long, value_name = "TIME")]
+    pub end: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct IngestArgs {
+    /// Archive folder: the layout under an S3 trail bucket (`AWSLogs/…`), or any folder above it.
+    pub source: PathBuf,
+}

@@ -1,0 +1,130 @@
+//! The subcommands other than `serve`'s server itself.
+use crate::cli::{Cli, Command, DemoArgs, IngestArgs, ServeArgs};
+use crate::config::Config;
+use anyhow::Context;
+use app::ssr::demo::{DemoOptions, write_demo};
+use app::ssr::ingest::{IngestSummary, Progress, ingest_folder};
+use app::ssr::store::Store;
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let mut config = Config::load(cli.config.as_deref(), |name| std::env::var(name).ok())?;
+    if let Some(dir) = cli.data_dir {
+        config.data_dir = dir;
+    }
+    match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
+        Command::Serve(args) => {
+            if let Some(addr) = args.addr {
+                config.addr = addr;
+            }
+            let runtime =
+                tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+            runtime.block_on(crate::serve::serve(config))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo(args) => demo(&args),
+        Command::Ingest(args) => ingest(&config, &args),
+        Command::Healthcheck => healthcheck(&config),
+    }
+}
+
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+fn demo(args: &DemoArgs) -> anyhow::Result<ExitCode> {
+    let end = match &args.end {
+        Some(text) => app::model::time::parse_rfc3339(text)
+            .with_context(|| format!("--end {text:?}: use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ"))?,
+        None => now(),
+    };
+    let options = DemoOptions {
+        seed: args.seed,
+        days: args.days,
+        events: args.events,
+        ..DemoOptions::ending_at(end)
+    };
+    let started = std::time::Instant::now();
+    let summary = write_demo(&args.out, &options)?;
+    println!(
+        "demo archive: {} files, {} events, {} accounts × Regions, {} to {}, in {:.1} s → {}",
+        summary.files,
+        summary.events,
+        summary.streams.len(),
+        app::model::time::format_rfc3339(summary.start),
+        app::model::time::format_rfc3339(summary.end),
+        started.elapsed().as_secs_f64(),
+        args.out.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Ingests `source` into the store of `data_dir`, drawing a progress line on a terminal.
+pub fn ingest_into(data_dir: &Path, source: &Path) -> anyhow::Result<IngestSummary> {
+    let store = Store::open_in(data_dir)?;
+    let terminal = std::io::stderr().is_terminal();
+    let mut progress = |p: Progress| {
+        if terminal {
+            let percent = if p.files_total > 0 {
+                p.files_done * 100 / p.files_total
+            } else {
+                100
+            };
+            eprint!(
+                "\ringest: {percent:>3}%  {}/{} files  {} events",
+                p.files_done, p.files_total, p.events
+            );
+            let _ = std::io::stderr().flush();
+        }
+    };
+    let summary = ingest_folder(&store, source, &mut progress)?;
+    if terminal {
+        eprintln!();
+    }
+    Ok(summary)
+}
+
+fn ingest(config: &Config, args: &IngestArgs) -> anyhow::Result<ExitCode> {
+    let summary = ingest_into(&config.data_dir, &args.source)?;
+    for problem in &summary.problems {
+        eprintln!("problem: {}: {}", problem.key, problem.reason);
+    }
+    println!("ingest: {}", summary.line());
+    Ok(if summary.is_clean() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+fn healthcheck(config: &Config) -> anyhow::Result<ExitCode> {
+    use std::io::Read;
+    use std::net::TcpStream;
+    use std::time::Duration;
+    let mut stream = TcpStream::connect_timeout(&config.addr, Duration::from_secs(3))
+        .with_context(|| format!("no server answers at {}", config.addr))?;
+    stream.set_read_timeout(Some(Duration::from_secs(3)))?;
+    write!(
+        stream,
+        "GET /healthz HTTP/1.0\r\nHost: {}\r\n\r\n",
+        config.addr
+    )?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response)?;
+    let healthy = response.starts_with("HTTP/1.0 200") || response.starts_with("HTTP/1.1 200");
+    if !healthy {
+        eprintln!(
+            "unhealthy: {}",
+            response.lines().next().unwrap_or("no answer")
+        );
+    }
+    Ok(if healthy {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}

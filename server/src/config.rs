@@ -1,0 +1,158 @@
+//! The typed configuration: defaults, then `trailscope.toml` (from `--config` or `TRAILSCOPE_CONFIG`), then
+//! `TRAILSCOPE_*` environment variables, then command-line flags.
+use anyhow::{Context, bail};
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Config {
+    /// Folder of the store (`trailscope.db`) and the generated demo archive (`demo/`).
+    /// File key `data_dir`, env `TRAILSCOPE_DATA_DIR`, flag `--data-dir`. Default `./data`.
+    pub data_dir: PathBuf,
+    /// Address the server listens on. File key `addr`, env `TRAILSCOPE_ADDR` or cargo-leptos'
+    /// `LEPTOS_SITE_ADDR`. Default `127.0.0.1:3000`.
+    pub addr: SocketAddr,
+    /// Whether to serve the generated demo archive when the store is empty. File key `demo`, env
+    /// `TRAILSCOPE_DEMO` (`true`/`false`). Default true.
+    pub demo: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            data_dir: PathBuf::from("data"),
+            addr: SocketAddr::from(([127, 0, 0, 1], 3000)),
+            demo: true,
+        }
+    }
+}
+
+/// The file's keys; every one optional, unknown keys refused so typos do not go unnoticed.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    data_dir: Option<PathBuf>,
+    addr: Option<String>,
+    demo: Option<bool>,
+}
+
+fn parse_addr(value: &str, from: &str) -> anyhow::Result<SocketAddr> {
+    value
+        .parse()
+        .with_context(|| format!("{from}: {value:?} is not an address like 127.0.0.1:3000"))
+}
+
+fn parse_bool(value: &str, from: &str) -> anyhow::Result<bool> {
+    match value.to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" => Ok(false),
+        _ => bail!("{from}: {value:?} is not true or false"),
+    }
+}
+
+impl Config {
+    /// Loads the configuration; `env` reads one environment variable (a parameter so tests need not mutate
+    /// the process environment).
+    pub fn load(file: Option<&Path>, env: impl Fn(&str) -> Option<String>) -> anyhow::Result<Self> {
+        let mut config = Self::default();
+        let file = file
+            .map(Path::to_owned)
+            .or_else(|| env("TRAILSCOPE_CONFIG").map(PathBuf::from));
+        if let Some(path) = file {
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("cannot read config file {}", path.display()))?;
+            let parsed: FileConfig =
+                toml::from_str(&text).with_context(|| format!("config file {}", path.display()))?;
+            if let Some(dir) = parsed.data_dir {
+                config.data_dir = dir;
+            }
+            if let Some(addr) = parsed.addr {
+                config.addr = parse_addr(&addr, &format!("{} addr", path.display()))?;
+            }
+            if let Some(demo) = parsed.demo {
+                config.demo = demo;
+            }
+        }
+        if let Some(dir) = env("TRAILSCOPE_DATA_DIR") {
+            config.data_dir = PathBuf::from(dir);
+        }
+        if let Some((name, addr)) = ["TRAILSCOPE_ADDR", "LEPTOS_SITE_ADDR"]
+            .into_iter()
+            .find_map(|n| env(n).map(|v| (n, v)))
+        {
+            config.addr = parse_addr(&addr, name)?;
+        }
+        if let Some(demo) = env("TRAILSCOPE_DEMO") {
+            config.demo = parse_bool(&demo, "TRAILSCOPE_DEMO")?;
+        }
+        Ok(config)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let vars: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |name| vars.get(name).cloned()
+    }
+
+    #[test]
+    fn defaults_then_file_then_environment() -> anyhow::Result<()> {
+        assert_eq!(Config::load(None, env(&[]))?, Config::default());
+        let dir = tempfile::tempdir()?;
+        let file = dir.path().join("trailscope.toml");
+        std::fs::write(
+            &file,
+            "data_dir = \"/srv/trailscope\"\naddr = \"0.0.0.0:8080\"\ndemo = false\n",
+        )?;
+        let from_file = Config::load(Some(&file), env(&[]))?;
+        assert_eq!(
+            from_file,
+            Config {
+                data_dir: "/srv/trailscope".into(),
+                addr: "0.0.0.0:8080".parse()?,
+                demo: false
+            }
+        );
+        let overridden = Config::load(
+            Some(&file),
+            env(&[
+                ("TRAILSCOPE_DATA_DIR", "/tmp/x"),
+                ("LEPTOS_SITE_ADDR", "127.0.0.1:3005"),
+            ]),
+        )?;
+        assert_eq!(
+            (overridden.data_dir, overridden.addr.port()),
+            (PathBuf::from("/tmp/x"), 3005)
+        );
+        let via_env = Config::load(
+            None,
+            env(&[
+                ("TRAILSCOPE_CONFIG", file.to_str().unwrap_or_default()),
+                ("TRAILSCOPE_ADDR", "127.0.0.1:4000"),
+            ]),
+        )?;
+        assert_eq!(via_env.addr.port(), 4000);
+        Ok(())
+    }
+
+    #[test]
+    fn bad_values_are_named() -> anyhow::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let file = dir.path().join("t.toml");
+        std::fs::write(&file, "data_dri = \"x\"\n")?;
+        let err = Config::load(Some(&file), env(&[])).expect_err("unknown key");
+        assert!(format!("{err:#}").contains("data_dri"), "{err:#}");
+        let err =
+            Config::load(None, env(&[("TRAILSCOPE_ADDR", "localhost")])).expect_err("bad address");
+        assert!(format!("{err:#}").contains("TRAILSCOPE_ADDR"), "{err:#}");
+        Ok(())
+    }
+}

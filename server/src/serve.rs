@@ -1,0 +1,147 @@
+//! `trailscope serve`: opens the store (first preparing the demo archive when there is nothing else to
+//! show), then serves the app, its server functions, static files and `/healthz`.
+use crate::config::Config;
+use anyhow::Context;
+use app::ssr::demo::{DemoOptions, write_demo};
+use app::ssr::state::AppState;
+use app::ssr::store::Store;
+use app::{App, shell};
+use axum::extract::FromRef;
+use axum::routing::get;
+use axum::{Json, Router};
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use std::path::Path;
+
+/// Store metadata: what filled the store (`demo` when it was the generated archive).
+const META_SOURCE: &str = "source";
+/// Store metadata: set once the demo archive is fully ingested.
+const META_DEMO_COMPLETE: &str = "demo_complete";
+
+#[derive(Clone)]
+pub struct ServerState {
+    pub leptos_options: LeptosOptions,
+    pub app: AppState,
+}
+
+impl FromRef<ServerState> for LeptosOptions {
+    fn from_ref(state: &ServerState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// The whole HTTP surface. Every page and server function gets `AppState` in its context.
+pub fn router(state: ServerState) -> Router {
+    let routes = generate_route_list(App);
+    let app_state = state.app.clone();
+    let context = move || provide_context(app_state.clone());
+    let options = state.leptos_options.clone();
+    Router::new()
+        .route("/healthz", get(healthz))
+        .leptos_routes_with_context(&state, routes, context.clone(), move || {
+            shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            ServerState,
+            _,
+        >(context, shell))
+        .with_state(state)
+}
+
+async fn healthz() -> Json<serde_json::Value> {
+    Json(serde_json::json!({ "status": "ok" }))
+}
+
+/// With nothing configured and an empty store, writes the demo archive into the data directory (once) and
+/// ingests it. A store filled by anything else is served as it is.
+pub fn prepare_demo(store: &Store, config: &Config) -> anyhow::Result<()> {
+    let is_demo = store.meta(META_SOURCE)?.as_deref() == Some("demo");
+    if !config.demo || (!is_demo && store.event_count()? > 0) {
+        return Ok(());
+    }
+    if store.meta(META_DEMO_COMPLETE)?.is_some() {
+        return Ok(());
+    }
+    let archive = config.data_dir.join("demo");
+    if !archive.exists() {
+        write_demo_archive(&archive)?;
+    }
+    store.set_meta(META_SOURCE, "demo")?;
+    tracing::info!(archive = %archive.display(), "ingesting the demo archive");
+    let summary = crate::commands::ingest_into(&config.data_dir, &archive)?;
+    tracing::info!(summary = %summary.line(), "demo archive ingested");
+    if !summary.is_clean() {
+        anyhow::bail!(
+            "the demo archive did not ingest cleanly: {}",
+            summary.line()
+        );
+    }
+    store.set_meta(META_DEMO_COMPLETE, "1")?;
+    Ok(())
+}
+
+/// Writes the demo next to its final place and renames it, so an interrupted start never leaves half an archive.
+fn write_demo_archive(archive: &Path) -> anyhow::Result<()> {
+    let partial = archive.with_extension("partial");
+    if partial.exists() {
+        std::fs::remove_dir_all(&partial)
+            .with_context(|| format!("cannot remove {}", partial.display()))?;
+    }
+    let options = DemoOptions::ending_at(crate::commands::now());
+    tracing::info!(
+        days = options.days,
+        events = options.events,
+        "writing the demo archive"
+    );
+    let summary = write_demo(&partial, &options)?;
+    std::fs::rename(&partial, archive)
+        .with_context(|| format!("cannot move the demo archive to {}", archive.display()))?;
+    tracing::info!(
+        files = summary.files,
+        events = summary.events,
+        "demo archive written"
+    );
+    Ok(())
+}
+
+pub async fn serve(config: Config) -> anyhow::Result<()> {
+    let store = Store::open_in(&config.data_dir)?;
+    let store = {
+        let config = config.clone();
+        tokio::task::spawn_blocking(move || prepare_demo(&store, &config).map(|()| store)).await??
+    };
+    let mut leptos_options = get_configuration(None)
+        .context("leptos configuration")?
+        .leptos_options;
+    leptos_options.site_addr = config.addr;
+    let state = ServerState {
+        leptos_options,
+        app: AppState::new(store),
+    };
+    let listener = tokio::net::TcpListener::bind(config.addr)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.addr))?;
+    tracing::info!(addr = %config.addr, data_dir = %config.data_dir.display(), "Trailscope is serving on http://{}", config.addr);
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! { () = ctrl_c => {}, () = terminate => {} }
+    tracing::info!("shutting down");
+}
