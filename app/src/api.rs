@@ -7,12 +7,11 @@ pub mod activity;
 pub(crate) fn with_status<T>(
     result: Result<T, crate::error::AppError>,
 ) -> Result<T, crate::error::AppError> {
-    if let Err(error) = &result {
-        if let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-            options.set_status(
-                axum::http::StatusCode::from_u16(error.status_code()).unwrap_or_default(),
-            );
-        }
+    if let Err(error) = &result
+        && let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
+    {
+        options
+            .set_status(axum::http::StatusCode::from_u16(error.status_code()).unwrap_or_default());
     }
     result
 }

@@ -69,11 +69,9 @@ pub fn ingest_into(data_dir: &Path, source: &Path) -> anyhow::Result<IngestSumma
     let terminal = std::io::stderr().is_terminal();
     let mut progress = |p: Progress| {
         if terminal {
-            let percent = if p.files_total > 0 {
-                p.files_done * 100 / p.files_total
-            } else {
-                100
-            };
+            let percent = (p.files_done * 100)
+                .checked_div(p.files_total)
+                .unwrap_or(100);
             eprint!(
                 "\ringest: {percent:>3}%  {}/{} files  {} events",
                 p.files_done, p.files_total, p.events

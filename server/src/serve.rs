@@ -114,6 +114,10 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         .context("leptos configuration")?
         .leptos_options;
     leptos_options.site_addr = config.addr;
+    if std::env::var_os("LEPTOS_ENV").is_none() {
+        // DEV would inject cargo-leptos' live-reload client, which only `cargo leptos watch` answers.
+        leptos_options.env = leptos::config::Env::PROD;
+    }
     let state = ServerState {
         leptos_options,
         app: AppState::new(store),

@@ -60,6 +60,44 @@ fn stored_counts_equal_what_the_generator_wrote() {
 }
 
 #[test]
+fn every_event_leads_back_to_its_raw_record() {
+    let archive = tempfile::tempdir().expect("tmp");
+    let data = tempfile::tempdir().expect("tmp");
+    small_demo(archive.path());
+    let store = Store::open_in(data.path()).expect("store");
+    ingest(&store, archive.path());
+    let conn = rusqlite::Connection::open(store.path()).expect("open");
+    let mut stmt = conn
+        .prepare(
+            "SELECT e.event_id, n.value, e.event_time FROM events e JOIN strings n ON n.id = e.event_name
+             WHERE e.id % 97 = 0",
+        )
+        .expect("query");
+    let sample: Vec<(app::ssr::store::event_id::StoredEventId, String, i64)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .expect("rows")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    assert!(sample.len() > 100);
+    for (event_id, event_name, event_time) in sample {
+        let record = app::ssr::store::records::raw_record(&store, &event_id.0)
+            .expect("readable")
+            .expect("present");
+        assert_eq!(record["eventID"], event_id.0.as_str());
+        assert_eq!(record["eventName"], event_name.as_str());
+        assert_eq!(
+            record["eventTime"],
+            app::model::time::format_rfc3339(event_time).as_str()
+        );
+    }
+    assert!(
+        app::ssr::store::records::raw_record(&store, "00000000-0000-4000-8000-000000000000")
+            .expect("readable")
+            .is_none()
+    );
+}
+
+#[test]
 fn re_ingesting_adds_nothing_and_copies_are_deduplicated_by_event_id() {
     let archive = tempfile::tempdir().expect("tmp");
     let data = tempfile::tempdir().expect("tmp");

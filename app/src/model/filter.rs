@@ -170,13 +170,13 @@ impl ActivityQuery {
             },
         };
         let account = non_empty(&self.account).map(str::to_owned);
-        if let Some(account) = &account {
-            if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(AppError::invalid(
-                    "account",
-                    "an AWS account ID has 12 digits",
-                ));
-            }
+        if let Some(account) = &account
+            && (account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return Err(AppError::invalid(
+                "account",
+                "an AWS account ID has 12 digits",
+            ));
         }
         let region = non_empty(&self.region).map(str::to_owned);
         if region.as_deref().is_some_and(|r| !is_region_code(r)) {

@@ -3,7 +3,10 @@
 //! small pool so pages never wait on ingest.
 pub mod activity;
 pub mod dictionary;
+pub mod event_id;
+pub mod records;
 pub mod schema;
+pub mod segments;
 pub mod writer;
 
 use rusqlite::{Connection, OpenFlags};
@@ -29,6 +32,10 @@ pub enum StoreError {
     },
     #[error("store query failed: {0}")]
     Sql(#[from] rusqlite::Error),
+    #[error("store raw-record segments: {0}")]
+    Segments(#[from] std::io::Error),
+    #[error("store is damaged: {0}")]
+    Corrupt(String),
     #[error(
         "store {path} was written by a newer Trailscope (schema {found}, this build knows {known})"
     )]
@@ -70,6 +77,11 @@ impl Store {
         &self.path
     }
 
+    /// The folder of the raw-record segment files, beside the database file.
+    pub fn blocks_dir(&self) -> PathBuf {
+        self.path.with_extension("blocks")
+    }
+
     fn connect(path: &Path, read_only: bool) -> Result<Connection, StoreError> {
         let flags = if read_only {
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX
@@ -86,7 +98,7 @@ impl Store {
         // WAL lets pages read while ingest writes; NORMAL sync is durable across process crashes in WAL mode.
         conn.execute_batch(
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000;
-             PRAGMA cache_size = -131072; PRAGMA temp_store = MEMORY; PRAGMA foreign_keys = ON;",
+             PRAGMA cache_size = -131072; PRAGMA temp_store = MEMORY;",
         )
         .map_err(open_err)?;
         Ok(conn)

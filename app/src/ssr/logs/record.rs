@@ -313,10 +313,10 @@ impl RawRecord<'_> {
     }
 }
 
-/// Parses the decompressed bytes of one log file. Records that lack what every event has (time, ID, source,
+/// Parses the decompressed text of one log file. Records that lack what every event has (time, ID, source,
 /// name) are returned in `rejected` with their position; the file fails only if it is not a log file at all.
-pub fn parse_log(json: &[u8], key: &LogKey) -> Result<ParsedLog, LogFileError> {
-    let raw: RawLog<'_> = serde_json::from_slice(json)?;
+pub fn parse_log(json: &str, key: &LogKey) -> Result<ParsedLog, LogFileError> {
+    let raw: RawLog<'_> = serde_json::from_str(json)?;
     let records = raw.records.ok_or(LogFileError::NoRecords)?;
     let mut parsed = ParsedLog {
         events: Vec::with_capacity(records.len()),

@@ -22,12 +22,15 @@ CREATE TABLE files (
   ingested_at INTEGER NOT NULL
 );
 
--- Raw records, compressed: codec 1 = the delivered .json.gz file itself ({"Records":[…]}).
+-- Raw records, compressed, in segment files (see store/segments.rs).
+-- codec 1 = the delivered .json.gz file itself ({"Records":[…]}).
 CREATE TABLE blocks (
   id INTEGER PRIMARY KEY,
   file INTEGER REFERENCES files (id),
   codec INTEGER NOT NULL,
-  data BLOB NOT NULL
+  segment INTEGER NOT NULL,
+  offset INTEGER NOT NULL,
+  length INTEGER NOT NULL
 );
 
 -- A rowid table with the event ID in a unique index: random-key primary keys made inserts ~10x slower.
@@ -49,7 +52,7 @@ CREATE TABLE events (
   read_only INTEGER,                      -- 1 read, 0 write, NULL unknown
   category INTEGER NOT NULL,              -- 0 management, 1 data, 2 insight, 3 network activity
   origin INTEGER NOT NULL,                -- 0 trail archive, 1 Event History
-  block INTEGER NOT NULL REFERENCES blocks (id),
+  block INTEGER NOT NULL,                 -- blocks.id
   ordinal INTEGER NOT NULL                -- index in the block's Records
 );
 CREATE UNIQUE INDEX events_by_event_id ON events (event_id);

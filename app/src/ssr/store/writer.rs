@@ -1,9 +1,11 @@
 //! The single writer: loads parsed log files in one transaction per batch, de-duplicating by event ID and
 //! keeping the hourly rollups in step with the events actually inserted.
-use super::dictionary::Dictionary;
+use super::dictionary::{Code, Dictionary, Encoder};
+use super::event_id::EventIdKey;
+use super::segments::SegmentWriter;
 use super::{Store, StoreError};
 use crate::model::time::HOUR;
-use crate::ssr::logs::record::EventRow;
+use crate::ssr::logs::record::{EventCategory, EventRow};
 use rusqlite::{Connection, params};
 use std::collections::{HashMap, HashSet};
 
@@ -12,11 +14,54 @@ pub const CODEC_GZIP_LOG: i64 = 1;
 /// Origin of events read from a trail archive.
 pub const ORIGIN_ARCHIVE: i64 = 0;
 
+/// An event as a parser thread hands it to the writer: string columns coded against the dictionary.
+pub struct EncodedEvent {
+    pub ordinal: u32,
+    pub event_time: i64,
+    pub event_id: EventIdKey,
+    pub account: Code,
+    pub region: Code,
+    pub event_source: Code,
+    pub event_name: Code,
+    pub identity_type: Option<Code>,
+    pub identity_arn: Option<Code>,
+    pub identity_name: Option<Code>,
+    pub access_key: Option<Code>,
+    pub source_ip: Option<Code>,
+    pub user_agent: Option<Code>,
+    pub error_code: Option<Code>,
+    pub read_only: Option<bool>,
+    pub category: EventCategory,
+}
+
+impl EncodedEvent {
+    pub fn encode(row: EventRow, encoder: &Encoder<'_>) -> Self {
+        Self {
+            ordinal: row.ordinal,
+            event_time: row.event_time,
+            event_id: EventIdKey::new(row.event_id),
+            account: encoder.code(row.account_id),
+            region: encoder.code(row.region),
+            event_source: encoder.code(row.event_source),
+            event_name: encoder.code(row.event_name),
+            identity_type: encoder.code_opt(row.identity_type),
+            identity_arn: encoder.code_opt(row.identity_arn),
+            identity_name: encoder.code_opt(row.identity_name),
+            access_key: encoder.code_opt(row.access_key_id),
+            source_ip: encoder.code_opt(row.source_ip),
+            user_agent: encoder.code_opt(row.user_agent),
+            error_code: encoder.code_opt(row.error_code),
+            read_only: row.read_only,
+            category: row.category,
+        }
+    }
+}
+
 /// One log file ready to store: its key, its compressed bytes (kept as the raw-record block) and its events.
 pub struct BatchFile {
     pub key: String,
     pub gz_bytes: Vec<u8>,
-    pub events: Vec<EventRow>,
+    pub events: Vec<EncodedEvent>,
     pub rejected_records: u32,
     /// Why some records were not stored, if any (kept with the file).
     pub problem: Option<String>,
@@ -42,6 +87,7 @@ struct RollupKey {
 pub struct EventWriter {
     conn: Connection,
     dictionary: Dictionary,
+    segments: SegmentWriter,
 }
 
 const INSERT_EVENT: &str = "INSERT OR IGNORE INTO events (event_time, event_id, account, region, event_source,
@@ -52,8 +98,20 @@ const INSERT_EVENT: &str = "INSERT OR IGNORE INTO events (event_time, event_id, 
 impl EventWriter {
     pub fn new(store: &Store) -> Result<Self, StoreError> {
         let conn = store.writer()?;
+        // Checkpoint the WAL in large steps while loading: each page is then copied to the database once.
+        conn.pragma_update(None, "wal_autocheckpoint", 16_384)?;
         let dictionary = Dictionary::load(&conn)?;
-        Ok(Self { conn, dictionary })
+        let segments = SegmentWriter::open(&store.blocks_dir())?;
+        Ok(Self {
+            conn,
+            dictionary,
+            segments,
+        })
+    }
+
+    /// The dictionary parser threads encode against.
+    pub fn dictionary(&self) -> &Dictionary {
+        &self.dictionary
     }
 
     /// Keys of the archive files already stored.
@@ -65,17 +123,25 @@ impl EventWriter {
         Ok(keys)
     }
 
+    /// Copies the WAL into the database file; ingest calls it last so its timing includes that work.
+    pub fn checkpoint(&self) -> Result<(), StoreError> {
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
+    }
+
     /// Stores `files` in one transaction. On error nothing of the batch is stored.
-    pub fn write(&mut self, files: &[BatchFile]) -> Result<BatchOutcome, StoreError> {
+    pub fn write(&mut self, files: Vec<BatchFile>) -> Result<BatchOutcome, StoreError> {
         let result = self.write_transaction(files);
         if result.is_err() {
+            self.segments.discard();
             // The rolled-back transaction may have taken string IDs the cache now holds.
-            self.dictionary = Dictionary::load(&self.conn)?;
+            self.dictionary.reload(&self.conn)?;
         }
         result
     }
 
-    fn write_transaction(&mut self, files: &[BatchFile]) -> Result<BatchOutcome, StoreError> {
+    fn write_transaction(&mut self, files: Vec<BatchFile>) -> Result<BatchOutcome, StoreError> {
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs() as i64);
@@ -90,7 +156,7 @@ impl EventWriter {
             let mut count_file =
                 tx.prepare_cached("UPDATE files SET events = ?2, duplicates = ?3 WHERE id = ?1")?;
             let mut insert_block =
-                tx.prepare_cached("INSERT INTO blocks (file, codec, data) VALUES (?1, ?2, ?3)")?;
+                tx.prepare_cached("INSERT INTO blocks (file, codec, segment, offset, length) VALUES (?1, ?2, ?3, ?4, ?5)")?;
             let mut insert_event = tx.prepare_cached(INSERT_EVENT)?;
             for file in files {
                 insert_file.execute(params![
@@ -101,28 +167,36 @@ impl EventWriter {
                     now
                 ])?;
                 let file_id = tx.last_insert_rowid();
-                insert_block.execute(params![file_id, CODEC_GZIP_LOG, file.gz_bytes])?;
+                let block = self.segments.append(&file.gz_bytes)?;
+                insert_block.execute(params![
+                    file_id,
+                    CODEC_GZIP_LOG,
+                    block.segment,
+                    block.offset as i64,
+                    block.length as i64
+                ])?;
                 let block_id = tx.last_insert_rowid();
                 let (mut inserted, mut duplicates) = (0i64, 0i64);
-                for e in &file.events {
-                    let d = &mut self.dictionary;
-                    let account = d.intern(&tx, &e.account_id)?;
-                    let region = d.intern(&tx, &e.region)?;
+                for e in file.events {
+                    let d = &self.dictionary;
+                    let account = d.resolve(&tx, e.account)?;
+                    let region = d.resolve(&tx, e.region)?;
                     let read_only = e.read_only.map(i64::from);
+                    let is_error = e.error_code.is_some();
                     let changed = insert_event.execute(params![
                         e.event_time,
                         e.event_id,
                         account,
                         region,
-                        d.intern(&tx, &e.event_source)?,
-                        d.intern(&tx, &e.event_name)?,
-                        d.intern_opt(&tx, e.identity_type.as_deref())?,
-                        d.intern_opt(&tx, e.identity_arn.as_deref())?,
-                        d.intern_opt(&tx, e.identity_name.as_deref())?,
-                        d.intern_opt(&tx, e.access_key_id.as_deref())?,
-                        d.intern_opt(&tx, e.source_ip.as_deref())?,
-                        d.intern_opt(&tx, e.user_agent.as_deref())?,
-                        d.intern_opt(&tx, e.error_code.as_deref())?,
+                        d.resolve(&tx, e.event_source)?,
+                        d.resolve(&tx, e.event_name)?,
+                        d.resolve_opt(&tx, e.identity_type)?,
+                        d.resolve_opt(&tx, e.identity_arn)?,
+                        d.resolve_opt(&tx, e.identity_name)?,
+                        d.resolve_opt(&tx, e.access_key)?,
+                        d.resolve_opt(&tx, e.source_ip)?,
+                        d.resolve_opt(&tx, e.user_agent)?,
+                        d.resolve_opt(&tx, e.error_code)?,
                         read_only,
                         e.category as i64,
                         ORIGIN_ARCHIVE,
@@ -139,7 +213,7 @@ impl EventWriter {
                         account,
                         region,
                         read_only: read_only.unwrap_or(2),
-                        is_error: i64::from(e.error_code.is_some()),
+                        is_error: i64::from(is_error),
                         category: e.category as i64,
                     };
                     *rollups.entry(key).or_default() += 1;
@@ -166,6 +240,7 @@ impl EventWriter {
                 ])?;
             }
         }
+        self.segments.commit()?;
         tx.commit()?;
         Ok(outcome)
     }

@@ -1,0 +1,34 @@
+# Two commands do everything on a fresh machine: `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+# Where `make run` keeps its store and demo archive.
+export TRAILSCOPE_DATA_DIR ?= $(CURDIR)/data
+
+.PHONY: run test setup build lint unit e2e bench
+
+## Build and serve the demo on http://127.0.0.1:3000
+run: setup
+	cargo leptos serve --release
+
+## Every test: formatting, lints, unit and integration tests, browser tests
+test: setup lint unit build e2e
+
+setup:
+	@bash scripts/setup.sh
+
+build:
+	cargo leptos build --release
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --release -p app -p trailscope --all-targets -- -D warnings
+	cargo clippy --release -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+unit:
+	cargo test --release -p app -p trailscope
+
+e2e: build
+	bash end2end/run.sh
+
+bench: setup
+	bash bench/ingest

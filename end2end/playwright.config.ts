@@ -1,0 +1,44 @@
+import { defineConfig } from "@playwright/test";
+
+const port = 3100;
+export const baseURL = `http://127.0.0.1:${port}`;
+
+// Debian's chromium, never a downloaded browser. The flags keep it off the (closed) network.
+const chromium = {
+  browserName: "chromium" as const,
+  launchOptions: {
+    executablePath: "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  },
+};
+
+export default defineConfig({
+  testDir: "./tests",
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [["list"]],
+  use: { baseURL, trace: "retain-on-failure" },
+  projects: [
+    { name: "hydrated", use: { ...chromium }, testIgnore: /no-js/ },
+    { name: "no-javascript", use: { ...chromium, javaScriptEnabled: false }, testMatch: /no-js/ },
+  ],
+  webServer: {
+    command: "../target/release/trailscope serve",
+    url: `${baseURL}/healthz`,
+    // The first start writes and ingests the demo archive.
+    timeout: 180_000,
+    reuseExistingServer: false,
+    stdout: "pipe",
+    stderr: "pipe",
+    env: {
+      TRAILSCOPE_ADDR: `127.0.0.1:${port}`,
+      TRAILSCOPE_DATA_DIR: ".data",
+      LEPTOS_SITE_ROOT: "../target/site",
+      LEPTOS_SITE_PKG_DIR: "pkg",
+      LEPTOS_ENV: "PROD",
+    },
+  },
+});

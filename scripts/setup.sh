@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Installs what building, serving and testing Trailscope need, and skips what is already there:
+# the wasm32 target, wasm-bindgen-cli at the version in Cargo.lock, cargo-leptos, Debian's chromium, and the
+# npm packages of end2end/ (Playwright, and binaryen's wasm-opt for release builds). Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+say() { printf 'setup: %s\n' "$*" >&2; }
+missing() { ! command -v "$1" >/dev/null 2>&1; }
+
+# cargo-leptos' dependencies need a newer rustc than the project's stable toolchain; use nightly when present.
+installer=(cargo)
+if rustup toolchain list 2>/dev/null | grep -q '^nightly'; then installer=(cargo +nightly); fi
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# The wasm-bindgen CLI must be exactly the version of the wasm-bindgen crate in Cargo.lock.
+want=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+have=$(wasm-bindgen --version 2>/dev/null | awk '{ print $2 }' || true)
+if [ "$have" != "$want" ]; then
+  say "installing wasm-bindgen-cli $want (found: ${have:-none}); this takes several minutes"
+  "${installer[@]}" install wasm-bindgen-cli --version "$want" --force
+fi
+
+if missing cargo-leptos; then
+  say "installing cargo-leptos; this takes about 15 minutes on 2 cores"
+  "${installer[@]}" install cargo-leptos --locked
+fi
+
+if [ ! -x /usr/bin/chromium ]; then
+  say "installing Debian's chromium"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+
+# npm ci only when the lock file is newer than the installed tree.
+if [ ! -f end2end/node_modules/.package-lock.json ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
+  say "installing end2end npm packages"
+  (cd end2end && npm ci --no-audit --no-fund)
+fi

@@ -1,0 +1,234 @@
+//! The real router in-process: health, the activity API, the server-rendered page.
+mod common;
+
+use app::model::format::group_digits;
+use app::ssr::state::AppState;
+use app::ssr::store::Store;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use common::{count, ingest, small_demo};
+use leptos::prelude::LeptosOptions;
+use serde_json::Value;
+use tower::ServiceExt;
+use trailscope::serve::{ServerState, router};
+
+struct Fixture {
+    router: axum::Router,
+    store: std::sync::Arc<Store>,
+    _dirs: (tempfile::TempDir, tempfile::TempDir),
+}
+
+/// One store for every test here: building it is the slow part, and the tests only read.
+fn fixture() -> &'static Fixture {
+    static FIXTURE: std::sync::LazyLock<Fixture> = std::sync::LazyLock::new(build_fixture);
+    &FIXTURE
+}
+
+fn build_fixture() -> Fixture {
+    let archive = tempfile::tempdir().expect("tmp");
+    let data = tempfile::tempdir().expect("tmp");
+    small_demo(archive.path());
+    let store = Store::open_in(data.path()).expect("store");
+    ingest(&store, archive.path());
+    let app = AppState::new(store);
+    let store = app.store.clone();
+    let leptos_options = LeptosOptions::builder().output_name("trailscope").build();
+    Fixture {
+        router: router(ServerState {
+            leptos_options,
+            app,
+        }),
+        store,
+        _dirs: (archive, data),
+    }
+}
+
+async fn get(router: &axum::Router, uri: &str) -> (StatusCode, String) {
+    let response = router
+        .clone()
+        .oneshot(Request::get(uri).body(Body::empty()).expect("request"))
+        .await
+        .expect("response");
+    let status = response.status();
+    let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .expect("body");
+    (status, String::from_utf8_lossy(&body).into_owned())
+}
+
+async fn get_json(router: &axum::Router, uri: &str) -> Value {
+    let (status, body) = get(router, uri).await;
+    assert_eq!(status, StatusCode::OK, "{uri}: {body}");
+    serde_json::from_str(&body).unwrap_or_else(|e| panic!("{uri}: {e}: {body}"))
+}
+
+fn account_filter(account: &str) -> String {
+    format!("account = (SELECT id FROM strings WHERE value = '{account}')")
+}
+
+#[tokio::test]
+async fn healthz_answers_ok() {
+    let f = fixture();
+    assert_eq!(
+        get(&f.router, "/healthz").await,
+        (StatusCode::OK, r#"{"status":"ok"}"#.to_owned())
+    );
+}
+
+#[tokio::test]
+async fn timeline_api_counts_what_the_store_holds() {
+    let f = fixture();
+    let all = get_json(&f.router, "/api/activity/timeline?range=all").await;
+    let total = count(&f.store, "SELECT count(*) FROM events");
+    assert_eq!(all["totals"]["events"], total);
+    let bucket_sum: u64 = all["buckets"]
+        .as_array()
+        .expect("buckets")
+        .iter()
+        .map(|b| {
+            ["read", "write", "other"]
+                .iter()
+                .map(|k| b[k].as_u64().expect("count"))
+                .sum::<u64>()
+        })
+        .sum();
+    assert_eq!(bucket_sum, total, "buckets add up to the total");
+
+    let filtered = get_json(
+        &f.router,
+        "/api/activity/timeline?range=all&account=210987654321&errors=1&rw=read",
+    )
+    .await;
+    let expected = count(
+        &f.store,
+        &format!(
+            "SELECT count(*) FROM events WHERE {} AND error_code IS NOT NULL AND read_only = 1",
+            account_filter("210987654321")
+        ),
+    );
+    assert!(expected > 0);
+    assert_eq!(filtered["totals"]["events"], expected);
+    assert_eq!(filtered["totals"]["errors"], expected);
+
+    // Sub-hour buckets come from the events table, hourly ones from rollups: both must agree on a day.
+    let start = common::END - 86_400;
+    let day = |q: &str| {
+        format!(
+            "/api/activity/timeline?range=custom&from={}&to={}{q}",
+            app::model::time::format_rfc3339(start),
+            app::model::time::format_rfc3339(common::END)
+        )
+    };
+    let minutes = get_json(&f.router, &day("")).await;
+    assert_eq!(minutes["bucket_secs"], 900);
+    let in_day = count(
+        &f.store,
+        &format!(
+            "SELECT count(*) FROM events WHERE event_time >= {start} AND event_time < {}",
+            common::END
+        ),
+    );
+    assert_eq!(minutes["totals"]["events"], in_day);
+}
+
+#[tokio::test]
+async fn top_api_ranks_by_count() {
+    let f = fixture();
+    let top = get_json(&f.router, "/api/activity/top?range=all").await;
+    let names = top["event_names"].as_array().expect("names");
+    assert_eq!(names.len(), 10);
+    let counts: Vec<u64> = names
+        .iter()
+        .map(|n| n["count"].as_u64().expect("count"))
+        .collect();
+    assert!(counts.windows(2).all(|w| w[0] >= w[1]), "{counts:?}");
+    let busiest = count(
+        &f.store,
+        "SELECT max(n) FROM (SELECT count(*) AS n FROM events GROUP BY event_name)",
+    );
+    assert_eq!(counts[0], busiest);
+    assert_eq!(
+        top["events"],
+        count(&f.store, "SELECT count(*) FROM events")
+    );
+    let identities: Vec<&str> = top["identities"]
+        .as_array()
+        .expect("ids")
+        .iter()
+        .filter_map(|i| i["value"].as_str())
+        .collect();
+    assert!(
+        identities
+            .iter()
+            .any(|i| i.starts_with("eks-node-role/i-0a1b2c3d4e5f67890 (")),
+        "{identities:?}"
+    );
+    let errors: Vec<&str> = top["error_codes"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .filter_map(|i| i["value"].as_str())
+        .collect();
+    assert!(errors.contains(&"AccessDenied"), "{errors:?}");
+}
+
+#[tokio::test]
+async fn bad_filters_are_refused_naming_the_field() {
+    let f = fixture();
+    let (status, body) = get(&f.router, "/api/activity/timeline?range=2w").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body.contains("\"field\":\"range\""), "{body}");
+    let (status, body) = get(&f.router, "/api/activity/top?account=12").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body.contains("\"field\":\"account\""), "{body}");
+}
+
+#[tokio::test]
+async fn the_activity_page_is_complete_without_javascript() {
+    let f = fixture();
+    let (status, html) = get(&f.router, "/?range=all").await;
+    assert_eq!(status, StatusCode::OK);
+    let total = count(&f.store, "SELECT count(*) FROM events");
+    assert!(
+        html.contains(&format!(
+            "data-testid=\"total-events\">{}<",
+            group_digits(total)
+        )),
+        "total {total} missing"
+    );
+    assert!(html.contains("<svg"), "the chart is server-rendered");
+    assert!(html.contains("Top event names") && html.contains("AccessDenied"));
+    assert!(
+        html.contains("<option value=\"123456789012\""),
+        "filter choices are server-rendered"
+    );
+    let (status, html) = get(&f.router, "/?account=210987654321&range=all").await;
+    assert_eq!(status, StatusCode::OK);
+    let staging = count(
+        &f.store,
+        &format!(
+            "SELECT count(*) FROM events WHERE {}",
+            account_filter("210987654321")
+        ),
+    );
+    assert!(html.contains(&format!(
+        "data-testid=\"total-events\">{}<",
+        group_digits(staging)
+    )));
+    assert!(
+        html.contains("<option value=\"210987654321\" selected"),
+        "the chosen account stays selected"
+    );
+}
+
+#[tokio::test]
+async fn unknown_pages_are_404_and_planned_pages_say_what_they_will_show() {
+    let f = fixture();
+    assert_eq!(
+        get(&f.router, "/no-such-page").await.0,
+        StatusCode::NOT_FOUND
+    );
+    let (status, html) = get(&f.router, "/trails").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Not built yet") && html.contains("Which trails cover each Region"));
+}
