@@ -3,6 +3,9 @@ SHELL := /bin/bash
 export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 # Where `make run` keeps its store and demo archive.
 export TRAILSCOPE_DATA_DIR ?= $(CURDIR)/data
+# cargo-leptos sets this for its builds and leptos reads it at compile time: the same value for `cargo test`
+# lets both share one build of the app crate.
+export LEPTOS_OUTPUT_NAME := trailscope
 
 .PHONY: run test setup build lint unit e2e bench
 

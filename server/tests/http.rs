@@ -173,6 +173,43 @@ async fn top_api_ranks_by_count() {
 }
 
 #[tokio::test]
+async fn top_api_over_part_of_the_archive_uses_only_that_window() {
+    let f = fixture();
+    let (start, end) = (common::END - 2 * 86_400, common::END - 86_400);
+    let uri = format!(
+        "/api/activity/top?range=custom&from={}&to={}&account=123456789012",
+        app::model::time::format_rfc3339(start),
+        app::model::time::format_rfc3339(end)
+    );
+    let top = get_json(&f.router, &uri).await;
+    let window = format!(
+        "event_time >= {start} AND event_time < {end} AND {}",
+        account_filter("123456789012")
+    );
+    assert_eq!(
+        top["events"],
+        count(
+            &f.store,
+            &format!("SELECT count(*) FROM events WHERE {window}")
+        )
+    );
+    let busiest_ip = count(
+        &f.store,
+        &format!(
+            "SELECT max(n) FROM (SELECT count(*) AS n FROM events WHERE {window} GROUP BY source_ip)"
+        ),
+    );
+    assert_eq!(top["source_ips"][0]["count"], busiest_ip);
+    let busiest_error = count(
+        &f.store,
+        &format!(
+            "SELECT max(n) FROM (SELECT count(*) AS n FROM events WHERE {window} AND error_code IS NOT NULL GROUP BY error_code)"
+        ),
+    );
+    assert_eq!(top["error_codes"][0]["count"], busiest_error);
+}
+
+#[tokio::test]
 async fn bad_filters_are_refused_naming_the_field() {
     let f = fixture();
     let (status, body) = get(&f.router, "/api/activity/timeline?range=2w").await;

@@ -9,6 +9,7 @@ use crate::model::activity::{
 use crate::model::filter::{ActivityFilter, RangeSpec, ReadWrite};
 use crate::model::time::{DAY, HOUR};
 use rusqlite::{Connection, OptionalExtension, params_from_iter};
+use rustc_hash::FxHashMap;
 
 /// The time window a request covers: `[start, end)`, aligned to whole buckets.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -139,46 +140,48 @@ pub fn timeline(
     Ok(Timeline::from_sparse(w.start, w.end, w.bucket_secs, sparse))
 }
 
-/// Top-N query over one dictionary column of `events`; `label` turns (value, account) into the shown text.
-fn top_by(
-    conn: &Connection,
-    w: Window,
-    column: &str,
-    conds: &str,
-    cond_params: &[i64],
-    with_account: bool,
-) -> Result<Vec<TopEntry>, StoreError> {
-    let group = if with_account {
-        format!("{column}, account")
-    } else {
-        column.to_owned()
-    };
-    let account = if with_account { "account" } else { "NULL" };
-    let sql = format!(
-        "SELECT s.value, (SELECT value FROM strings WHERE id = g.a), g.n
-         FROM (SELECT {column} AS k, {account} AS a, count(*) AS n FROM events
-               WHERE event_time >= ? AND event_time < ? AND {column} IS NOT NULL{conds}
-               GROUP BY {group} ORDER BY n DESC LIMIT {TOP_N}) g
-         JOIN strings s ON s.id = g.k ORDER BY g.n DESC, s.value"
-    );
-    let params = [w.start, w.end]
-        .into_iter()
-        .chain(cond_params.iter().copied());
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(params_from_iter(params), |r| {
-        let value: String = r.get(0)?;
-        let account: Option<String> = r.get(1)?;
-        Ok(TopEntry {
-            value: match account {
-                Some(account) => format!("{value} ({account})"),
-                None => value,
-            },
-            count: r.get::<_, i64>(2)? as u64,
-        })
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+/// Counts per value of one column, turned into the `TOP_N` most frequent entries.
+#[derive(Default)]
+struct Tally<K>(FxHashMap<K, u64>);
+
+impl<K: std::hash::Hash + Eq + Copy + Ord> Tally<K> {
+    fn add(&mut self, key: Option<K>) {
+        if let Some(key) = key {
+            *self.0.entry(key).or_default() += 1;
+        }
+    }
+
+    /// The most frequent keys, ties broken by key so results are stable.
+    fn top(self) -> Vec<(K, u64)> {
+        let mut all: Vec<(K, u64)> = self.0.into_iter().collect();
+        all.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        all.truncate(TOP_N);
+        all
+    }
 }
 
+fn string_of(conn: &Connection, id: i64) -> Result<String, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT value FROM strings WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))?)
+}
+
+fn entries(conn: &Connection, tally: Tally<i64>) -> Result<Vec<TopEntry>, StoreError> {
+    tally
+        .top()
+        .into_iter()
+        .map(|(id, count)| {
+            Ok(TopEntry {
+                value: string_of(conn, id)?,
+                count,
+            })
+        })
+        .collect()
+}
+
+/// The top-10 lists in one pass over the matching events (one scan instead of one per list). When the window
+/// holds every stored event, the table is read in storage order rather than through the time index, which
+/// would visit the rows in random order.
 pub fn top_lists(
     conn: &Connection,
     filter: &ActivityFilter,
@@ -193,17 +196,53 @@ pub fn top_lists(
     let Some((conds, params)) = conditions(conn, filter, Table::Events)? else {
         return Ok(lists);
     };
-    let count_sql =
-        format!("SELECT count(*) FROM events WHERE event_time >= ? AND event_time < ?{conds}");
-    let count_params = [w.start, w.end].into_iter().chain(params.iter().copied());
-    lists.events =
-        conn.prepare_cached(&count_sql)?
-            .query_row(params_from_iter(count_params), |r| r.get::<_, i64>(0))? as u64;
-    lists.event_names = top_by(conn, w, "event_name", &conds, &params, false)?;
-    lists.event_sources = top_by(conn, w, "event_source", &conds, &params, false)?;
-    lists.identities = top_by(conn, w, "identity_name", &conds, &params, true)?;
-    lists.source_ips = top_by(conn, w, "source_ip", &conds, &params, false)?;
-    lists.error_codes = top_by(conn, w, "error_code", &conds, &params, false)?;
+    let extent: (Option<i64>, Option<i64>) = conn.query_row(
+        "SELECT min(event_time), max(event_time) FROM events",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let covers_all =
+        matches!(extent, (Some(first), Some(last)) if w.start <= first && last < w.end);
+    let table = if covers_all {
+        "events NOT INDEXED"
+    } else {
+        "events"
+    };
+    let sql = format!(
+        "SELECT event_name, event_source, identity_name, account, source_ip, error_code FROM {table}
+         WHERE event_time >= ? AND event_time < ?{conds}"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query(params_from_iter([w.start, w.end].into_iter().chain(params)))?;
+    let (mut names, mut sources, mut ips, mut errors) = (
+        Tally::default(),
+        Tally::default(),
+        Tally::default(),
+        Tally::default(),
+    );
+    let mut identities: Tally<(i64, i64)> = Tally::default();
+    while let Some(row) = rows.next()? {
+        lists.events += 1;
+        names.add(row.get(0)?);
+        sources.add(row.get(1)?);
+        identities.add(row.get::<_, Option<i64>>(2)?.zip(row.get(3)?));
+        ips.add(row.get(4)?);
+        errors.add(row.get(5)?);
+    }
+    lists.event_names = entries(conn, names)?;
+    lists.event_sources = entries(conn, sources)?;
+    lists.source_ips = entries(conn, ips)?;
+    lists.error_codes = entries(conn, errors)?;
+    lists.identities = identities
+        .top()
+        .into_iter()
+        .map(|((name, account), count)| {
+            Ok(TopEntry {
+                value: format!("{} ({})", string_of(conn, name)?, string_of(conn, account)?),
+                count,
+            })
+        })
+        .collect::<Result<_, StoreError>>()?;
     Ok(lists)
 }
 
