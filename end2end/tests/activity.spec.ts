@@ -24,12 +24,17 @@ test("changing a filter updates the URL and the numbers without a reload", async
   // A marker that a full page load would erase.
   await page.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true));
   const before = ActivityPage.number(await activity.totalEvents.textContent());
+  const chartBefore = await activity.chart.innerHTML();
 
   await activity.account.selectOption("210987654321");
   await expect(page).toHaveURL(/account=210987654321/);
   const staging = await timeline(request, "?range=all&account=210987654321");
   await expect(activity.totalEvents).toHaveText(staging.totals.events.toLocaleString("en-US"));
   expect(staging.totals.events).toBeLessThan(before);
+  // The browser redrew the chart (plotters in WebAssembly) for the new data.
+  await expect(activity.chart).toHaveAttribute("aria-label", new RegExp(`${staging.totals.events.toLocaleString("en-US")} in total`));
+  expect(await activity.chart.innerHTML()).not.toEqual(chartBefore);
+  await expect(activity.chart.locator("svg rect").first()).toBeVisible();
 
   await activity.errorsOnly.check();
   await expect(page).toHaveURL(/errors=1/);

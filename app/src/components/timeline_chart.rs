@@ -14,13 +14,15 @@ pub const ERROR_COLOR: RGBColor = RGBColor(200, 30, 45);
 const WIDTH: u32 = 960;
 const HEIGHT: u32 = 280;
 
-/// An x-axis label: the date for day buckets, else the time of day (with the date at midnight).
-fn time_label(time: i64, bucket_secs: i64) -> String {
+/// An x-axis label: the date for day buckets, the time of day for ranges within a day, else both.
+fn time_label(time: i64, bucket_secs: i64, span_secs: i64) -> String {
     let p = utc_parts(time);
-    if bucket_secs >= DAY || (p.hour == 0 && p.minute == 0) {
+    if bucket_secs >= DAY {
         format!("{:02}-{:02}", p.month, p.day)
-    } else {
+    } else if span_secs <= DAY {
         format!("{:02}:{:02}", p.hour, p.minute)
+    } else {
+        format!("{:02}-{:02} {:02}:{:02}", p.month, p.day, p.hour, p.minute)
     }
 }
 
@@ -58,11 +60,11 @@ fn draw(t: &Timeline, svg: &mut String) -> Result<(), String> {
         .configure_mesh()
         .disable_x_mesh()
         .light_line_style(RGBColor(235, 235, 235))
-        .x_labels(10)
+        .x_labels(8)
         .y_labels(5)
         .x_label_formatter(&|x| match x {
             SegmentValue::Exact(i) | SegmentValue::CenterOf(i) => {
-                time_label(time_at(*i), t.bucket_secs)
+                time_label(time_at(*i), t.bucket_secs, t.end - t.start)
             }
             SegmentValue::Last => String::new(),
         })
@@ -224,13 +226,20 @@ mod tests {
     }
 
     #[test]
+    fn labels_carry_the_date_when_the_range_spans_days() {
+        assert_eq!(time_label(7 * 3_600, 3_600, 3 * DAY), "01-01 07:00");
+        assert_eq!(time_label(7 * 3_600, 60, 3_600), "07:00");
+        assert_eq!(time_label(DAY, DAY, 120 * DAY), "01-02");
+    }
+
+    #[test]
     fn an_empty_timeline_still_draws_axes() {
         let t = Timeline::from_sparse(0, 3_600, 60, Vec::new());
         let svg = render_timeline_svg(&t);
         assert!(svg.starts_with("<svg"), "{svg}");
         assert!(
-            svg.contains(">\n01-01\n<") && svg.contains(">\n00:30\n<"),
-            "the time axis is labelled, with the date at midnight: {svg}"
+            svg.contains(">\n00:00\n<") && svg.contains(">\n00:30\n<"),
+            "the time axis of a range within a day shows times: {svg}"
         );
         assert!(
             !svg.contains("#C81E2D") && !svg.contains("#4C78A8"),

@@ -1,0 +1,106 @@
+//! The `trailscope` binary as scripts and operators use it.
+mod common;
+
+use std::process::Command;
+
+fn trailscope(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_trailscope"))
+        .args(args)
+        .env("TRAILSCOPE_LOG", "warn")
+        .output()
+        .expect("runs")
+}
+
+#[test]
+fn ingest_reports_each_damaged_file_and_exits_non_zero() {
+    let archive = tempfile::tempdir().expect("tmp");
+    let data = tempfile::tempdir().expect("tmp");
+    let dir = "AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/20";
+    common::write_gz(
+        archive.path(),
+        &format!("{dir}/ok.json.gz"),
+        br#"{"Records":[{"eventTime":"2026-11-20T10:00:00Z","eventID":"a","eventSource":"s3.amazonaws.com","eventName":"ListBuckets"}]}"#,
+    );
+    common::write_gz(
+        archive.path(),
+        &format!("{dir}/broken.json.gz"),
+        b"{\"Records\": [",
+    );
+    let data_dir = data.path().to_str().expect("utf-8");
+    let archive_dir = archive.path().to_str().expect("utf-8");
+
+    let run = trailscope(&["--data-dir", data_dir, "ingest", archive_dir]);
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&run.stdout),
+        String::from_utf8_lossy(&run.stderr),
+    );
+    assert_eq!(run.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "problem: {dir}/broken.json.gz: not a CloudTrail log file"
+        )),
+        "{stderr}"
+    );
+    assert!(
+        stdout.starts_with("ingest: files 1, events 1, duplicates 0,"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("failed 1 (1 files, 0 records)") && stdout.contains(" events/s"),
+        "{stdout}"
+    );
+
+    std::fs::remove_file(archive.path().join(format!("{dir}/broken.json.gz"))).expect("rm");
+    let clean = trailscope(&["--data-dir", data_dir, "ingest", archive_dir]);
+    assert!(
+        clean.status.success(),
+        "{}",
+        String::from_utf8_lossy(&clean.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&clean.stdout)
+            .contains("files 0, events 0, duplicates 0, skipped 1 (1 already stored")
+    );
+}
+
+#[test]
+fn errors_go_to_stderr_with_a_non_zero_exit() {
+    let run = trailscope(&["ingest", "/no/such/archive"]);
+    assert!(!run.status.success());
+    assert!(
+        String::from_utf8_lossy(&run.stderr)
+            .contains("cannot read archive folder /no/such/archive")
+    );
+    let run = trailscope(&["demo", "--out", "/tmp/x", "--end", "yesterday"]);
+    assert!(!run.status.success());
+    assert!(String::from_utf8_lossy(&run.stderr).contains("--end \"yesterday\""));
+    for sub in ["serve", "demo", "ingest", "healthcheck"] {
+        assert!(
+            trailscope(&[sub, "--help"]).status.success(),
+            "{sub} --help"
+        );
+    }
+}
+
+#[test]
+fn a_store_filled_by_ingest_is_never_mixed_with_demo_data() {
+    let archive = tempfile::tempdir().expect("tmp");
+    let data = tempfile::tempdir().expect("tmp");
+    common::write_gz(
+        archive.path(),
+        "AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/20/x.json.gz",
+        br#"{"Records":[{"eventTime":"2026-11-20T10:00:00Z","eventID":"only","eventSource":"s3.amazonaws.com","eventName":"ListBuckets"}]}"#,
+    );
+    let store = app::ssr::store::Store::open_in(data.path()).expect("store");
+    common::ingest(&store, archive.path());
+    let config = trailscope::config::Config {
+        data_dir: data.path().to_owned(),
+        ..Default::default()
+    };
+    trailscope::serve::prepare_demo(&store, &config).expect("prepare");
+    assert_eq!(store.event_count().expect("count"), 1);
+    assert!(
+        !data.path().join("demo").exists(),
+        "no demo archive was written"
+    );
+}
