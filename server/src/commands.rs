@@ -65,6 +65,13 @@ fn demo(args: &DemoArgs) -> anyhow::Result<ExitCode> {
 
 /// Ingests `source` into the store of `data_dir`, drawing a progress line on a terminal.
 pub fn ingest_into(data_dir: &Path, source: &Path) -> anyhow::Result<IngestSummary> {
+    // Refuse a wrong path before creating a store for it.
+    if !source.is_dir() {
+        anyhow::bail!(
+            "cannot read archive folder {}: not a folder",
+            source.display()
+        );
+    }
     let store = Store::open_in(data_dir)?;
     let terminal = std::io::stderr().is_terminal();
     let mut progress = |p: Progress| {

@@ -65,13 +65,26 @@ fn ingest_reports_each_damaged_file_and_exits_non_zero() {
 
 #[test]
 fn errors_go_to_stderr_with_a_non_zero_exit() {
-    let run = trailscope(&["ingest", "/no/such/archive"]);
+    let data = tempfile::tempdir().expect("tmp");
+    let data_dir = data.path().to_str().expect("utf-8");
+    let run = trailscope(&["--data-dir", data_dir, "ingest", "/no/such/archive"]);
     assert!(!run.status.success());
     assert!(
         String::from_utf8_lossy(&run.stderr)
             .contains("cannot read archive folder /no/such/archive")
     );
-    let run = trailscope(&["demo", "--out", "/tmp/x", "--end", "yesterday"]);
+    assert!(
+        !data.path().join("trailscope.db").exists(),
+        "no store is created for a wrong path"
+    );
+    let out = data.path().join("demo");
+    let run = trailscope(&[
+        "demo",
+        "--out",
+        out.to_str().expect("utf-8"),
+        "--end",
+        "yesterday",
+    ]);
     assert!(!run.status.success());
     assert!(String::from_utf8_lossy(&run.stderr).contains("--end \"yesterday\""));
     for sub in ["serve", "demo", "ingest", "healthcheck"] {
