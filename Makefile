@@ -28,7 +28,7 @@ lint:
 	cargo clippy --release -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 unit:
-	cargo test --release -p app -p trailscope
+	cargo test --release -p app -p trailscope --lib --tests
 
 e2e: build
 	bash end2end/run.sh

@@ -19,7 +19,7 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   retries: 0,
-  reporter: [["list"]],
+  reporter: [["list"], ["json", { outputFile: "test-results/results.json" }]],
   use: { baseURL, trace: "retain-on-failure" },
   projects: [
     { name: "hydrated", use: { ...chromium }, testIgnore: /no-js/ },

@@ -63,39 +63,11 @@ pub fn ActivityFilters(
                 <input type="hidden" name="range" value=move || query.get().range.unwrap_or_default() />
                 <input type="hidden" name="from" value=value(|q| &q.from) />
                 <input type="hidden" name="to" value=value(|q| &q.to) />
-                <label>
-                    "Account "
-                    <select name="account" on:change=move |ev| go_account(ActivityQuery { account: Some(event_target_value(&ev)), ..query.get() })>
-                        <option value="">"All accounts"</option>
-                        <Transition>
-                            {move || Suspend::new(async move {
-                                let accounts = choices.await.map(|c| c.accounts).unwrap_or_default();
-                                accounts.into_iter().map(|a| {
-                                    let selected = query.get().account.as_deref() == Some(a.as_str());
-                                    view! { <option value=a.clone() selected=selected>{a.clone()}</option> }
-                                }).collect_view()
-                            })}
-                        </Transition>
-                    </select>
-                </label>
-                <label>
-                    "Region "
-                    <select name="region" on:change=move |ev| go_region(ActivityQuery { region: Some(event_target_value(&ev)), ..query.get() })>
-                        <option value="">"All Regions"</option>
-                        <Transition>
-                            {move || Suspend::new(async move {
-                                let regions = choices.await.map(|c| c.regions).unwrap_or_default();
-                                regions.into_iter().map(|r| {
-                                    let selected = query.get().region.as_deref() == Some(r.as_str());
-                                    view! { <option value=r.clone() selected=selected>{r.clone()}</option> }
-                                }).collect_view()
-                            })}
-                        </Transition>
-                    </select>
-                </label>
+                <ChoiceSelect label="Account " name="account" all_label="All accounts" values=|c| c.accounts query choices go=go_account />
+                <ChoiceSelect label="Region " name="region" all_label="All Regions" values=|c| c.regions query choices go=go_region />
                 <label>
                     "Read/write "
-                    <select name="rw" on:change=move |ev| go_rw(ActivityQuery { rw: Some(event_target_value(&ev)), ..query.get() })>
+                    <select name="rw" on:change=move |ev| go_rw(query.get().with("rw", Some(event_target_value(&ev))))>
                         <option value="" selected=move || query.get().rw.is_none()>"Read and write"</option>
                         <option value="read" selected=move || query.get().rw.as_deref() == Some("read")>"Read only"</option>
                         <option value="write" selected=move || query.get().rw.as_deref() == Some("write")>"Write only"</option>
@@ -107,12 +79,51 @@ pub fn ActivityFilters(
                         name="errors"
                         value="1"
                         checked=move || query.get().validate().is_ok_and(|f| f.errors_only)
-                        on:change=move |ev| go_errors(ActivityQuery { errors: event_target_checked(&ev).then(|| "1".to_owned()), ..query.get() })
+                        on:change=move |ev| go_errors(query.get().with("errors", event_target_checked(&ev).then(|| "1".to_owned())))
                     />
                     " Errors only"
                 </label>
                 <button type="submit">"Apply filters"</button>
             </Form>
         </div>
+    }
+}
+
+/// A select over values the store holds (accounts or Regions), "all" first; a change navigates at once.
+#[component]
+fn ChoiceSelect<F>(
+    label: &'static str,
+    /// The URL key this select sets.
+    name: &'static str,
+    all_label: &'static str,
+    /// Which of the filter choices to offer.
+    values: fn(FilterChoices) -> Vec<String>,
+    query: Memo<ActivityQuery>,
+    choices: Resource<Result<FilterChoices, AppError>>,
+    go: F,
+) -> impl IntoView
+where
+    F: Fn(ActivityQuery) + Clone + 'static,
+{
+    let current = move || query.get().field_mut(name).and_then(|v| v.clone());
+    view! {
+        <label>
+            {label}
+            <select name=name on:change=move |ev| go(query.get().with(name, Some(event_target_value(&ev))))>
+                <option value="">{all_label}</option>
+                <Transition>
+                    {move || Suspend::new(async move {
+                        let offered = choices.await.map(values).unwrap_or_default();
+                        offered
+                            .into_iter()
+                            .map(|v| {
+                                let selected = current().as_deref() == Some(v.as_str());
+                                view! { <option value=v.clone() selected=selected>{v.clone()}</option> }
+                            })
+                            .collect_view()
+                    })}
+                </Transition>
+            </select>
+        </label>
     }
 }

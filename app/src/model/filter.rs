@@ -95,6 +95,29 @@ impl ActivityQuery {
         }
     }
 
+    /// The field a URL key sets, for views that edit one filter.
+    pub fn field_mut(&mut self, key: &str) -> Option<&mut Option<String>> {
+        Some(match key {
+            "range" => &mut self.range,
+            "from" => &mut self.from,
+            "to" => &mut self.to,
+            "account" => &mut self.account,
+            "region" => &mut self.region,
+            "rw" => &mut self.rw,
+            "errors" => &mut self.errors,
+            _ => return None,
+        })
+    }
+
+    /// The same filters with the one under `key` set to `value` (empty means unset).
+    pub fn with(&self, key: &str, value: Option<String>) -> Self {
+        let mut next = self.clone();
+        if let Some(field) = next.field_mut(key) {
+            *field = value.filter(|v| !v.trim().is_empty());
+        }
+        next
+    }
+
     fn pairs(&self) -> [(&'static str, Option<&str>); 7] {
         [
             ("range", non_empty(&self.range)),
@@ -302,6 +325,16 @@ mod tests {
                 other => panic!("{pairs:?} gave {other:?}"),
             }
         }
+    }
+
+    #[test]
+    fn one_filter_changes_and_the_others_stay() {
+        let q = query(&[("range", "24h"), ("account", "123456789012")]);
+        let changed = q
+            .with("region", Some("eu-west-1".into()))
+            .with("account", Some(String::new()));
+        assert_eq!(changed.to_query_string(), "?range=24h&region=eu-west-1");
+        assert_eq!(q.with("nonsense", Some("x".into())), q);
     }
 
     #[test]
