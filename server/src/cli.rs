@@ -29,6 +29,33 @@ pub enum Command {
     Ingest(IngestArgs),
     /// Exit 0 if the local server answers /healthz (for container health checks).
     Healthcheck,
+    /// Manage dashboard users.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a user. Without --password-stdin a password is generated and printed once.
+    Add {
+        name: String,
+        /// viewer (reads everything) or admin (also manages users, tokens, syncs and settings).
+        #[arg(long, value_parser = ["viewer", "admin"])]
+        role: String,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Set a user's password. Without --password-stdin a password is generated and printed once.
+    Passwd {
+        name: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Delete a user.
+    Del { name: String },
+    /// List users with their roles.
+    List,
 }
 
 #[derive(Debug, Default, Args)]

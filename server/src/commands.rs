@@ -1,4 +1,6 @@
 //! The subcommands other than `serve`'s server itself.
+mod users;
+
 use crate::cli::{Cli, Command, DemoArgs, IngestArgs, ServeArgs};
 use crate::config::Config;
 use anyhow::Context;
@@ -27,6 +29,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Demo(args) => demo(&args),
         Command::Ingest(args) => ingest(&config, &args),
         Command::Healthcheck => healthcheck(&config),
+        Command::User(command) => users::run(&config, command),
     }
 }
 

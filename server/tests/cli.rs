@@ -87,7 +87,7 @@ fn errors_go_to_stderr_with_a_non_zero_exit() {
     ]);
     assert!(!run.status.success());
     assert!(String::from_utf8_lossy(&run.stderr).contains("--end \"yesterday\""));
-    for sub in ["serve", "demo", "ingest", "healthcheck"] {
+    for sub in ["serve", "demo", "ingest", "healthcheck", "user"] {
         assert!(
             trailscope(&[sub, "--help"]).status.success(),
             "{sub} --help"
@@ -116,4 +116,142 @@ fn a_store_filled_by_ingest_is_never_mixed_with_demo_data() {
         !data.path().join("demo").exists(),
         "no demo archive was written"
     );
+}
+
+fn trailscope_with_stdin(args: &[&str], stdin: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_trailscope"))
+        .args(args)
+        .env("TRAILSCOPE_LOG", "warn")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("write");
+    child.wait_with_output().expect("output")
+}
+
+#[test]
+fn users_are_managed_from_the_command_line() {
+    let data = tempfile::tempdir().expect("tmp");
+    let dir = data.path().to_str().expect("utf-8");
+    let out = |o: &std::process::Output| String::from_utf8_lossy(&o.stdout).into_owned();
+    let err = |o: &std::process::Output| String::from_utf8_lossy(&o.stderr).into_owned();
+
+    let added = trailscope_with_stdin(
+        &[
+            "--data-dir",
+            dir,
+            "user",
+            "add",
+            "alice",
+            "--role",
+            "admin",
+            "--password-stdin",
+        ],
+        "a fine long password\n",
+    );
+    assert!(added.status.success(), "{}", err(&added));
+    assert_eq!(
+        out(&added),
+        "added user alice (admin)\n",
+        "a password given on stdin is never echoed"
+    );
+
+    let generated = trailscope(&["--data-dir", dir, "user", "add", "bob", "--role", "viewer"]);
+    assert!(generated.status.success(), "{}", err(&generated));
+    let shown = out(&generated);
+    let password = shown
+        .lines()
+        .find_map(|l| l.strip_prefix("password (shown once): "))
+        .expect("printed once");
+    assert_eq!(password.len(), 24);
+    let store = app::ssr::store::Store::open_in(data.path()).expect("store");
+    let bob = app::ssr::auth::users::verify_password(&store, "bob", password).expect("verify");
+    assert_eq!(
+        bob.map(|u| u.role),
+        Some(app::ssr::auth::Role::Viewer),
+        "the printed password works"
+    );
+
+    let duplicate = trailscope_with_stdin(
+        &[
+            "--data-dir",
+            dir,
+            "user",
+            "add",
+            "Alice",
+            "--role",
+            "viewer",
+            "--password-stdin",
+        ],
+        "another long password\n",
+    );
+    assert!(!duplicate.status.success());
+    assert!(
+        err(&duplicate).contains("user Alice already exists"),
+        "{}",
+        err(&duplicate)
+    );
+    let weak = trailscope_with_stdin(
+        &[
+            "--data-dir",
+            dir,
+            "user",
+            "passwd",
+            "alice",
+            "--password-stdin",
+        ],
+        "short\n",
+    );
+    assert!(!weak.status.success());
+    assert!(
+        err(&weak).contains("at least 12 characters"),
+        "{}",
+        err(&weak)
+    );
+    let bad_role = trailscope(&["--data-dir", dir, "user", "add", "carol", "--role", "root"]);
+    assert!(!bad_role.status.success());
+
+    let changed = trailscope_with_stdin(
+        &[
+            "--data-dir",
+            dir,
+            "user",
+            "passwd",
+            "alice",
+            "--password-stdin",
+        ],
+        "the new long password\n",
+    );
+    assert!(changed.status.success(), "{}", err(&changed));
+    assert!(
+        app::ssr::auth::users::verify_password(&store, "alice", "the new long password")
+            .expect("verify")
+            .is_some()
+    );
+
+    let listed = out(&trailscope(&["--data-dir", dir, "user", "list"]));
+    let rows: Vec<Vec<&str>> = listed
+        .lines()
+        .skip(1)
+        .map(|l| l.split_whitespace().take(2).collect())
+        .collect();
+    assert_eq!(rows, [["alice", "admin"], ["bob", "viewer"]]);
+    assert!(!listed.contains("argon2"), "no hash is ever printed");
+
+    assert!(
+        trailscope(&["--data-dir", dir, "user", "del", "bob"])
+            .status
+            .success()
+    );
+    let missing = trailscope(&["--data-dir", dir, "user", "del", "bob"]);
+    assert!(!missing.status.success());
+    assert!(err(&missing).contains("no user bob"));
 }

@@ -3,6 +3,8 @@
 //!
 //! Until user accounts exist (issue 5: login, roles and API tokens) every request is let in as the
 //! anonymous viewer; bind the server to localhost (the default) until then.
+pub mod users;
+
 use crate::error::AppError;
 
 /// What a request may do.
@@ -10,6 +12,23 @@ use crate::error::AppError;
 pub enum Role {
     Viewer,
     Admin,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Viewer => "viewer",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "viewer" => Some(Role::Viewer),
+            "admin" => Some(Role::Admin),
+            _ => None,
+        }
+    }
 }
 
 /// Who is making a request.

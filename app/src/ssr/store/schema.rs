@@ -4,7 +4,8 @@ use rusqlite::Connection;
 use std::path::Path;
 
 /// One entry per schema version; entry `i` takes the store from version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 
 -- Every repeated string (account, Region, source, name, identity, IP, user agent, error code) is stored once.
@@ -69,7 +70,19 @@ CREATE TABLE rollup_hourly (
   events INTEGER NOT NULL,
   PRIMARY KEY (hour, account, region, read_only, is_error, category)
 ) WITHOUT ROWID;
-"#];
+"#,
+    r#"
+-- Dashboard users (issue 5). Names compare case-insensitively; the hash is an argon2id PHC string.
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  role TEXT NOT NULL CHECK (role IN ('viewer', 'admin')),
+  password_hash TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  password_changed_at INTEGER NOT NULL
+);
+"#,
+];
 
 pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
     let known = MIGRATIONS.len() as i64;
