@@ -3,6 +3,7 @@
 //!
 //! Until user accounts exist (issue 5: login, roles and API tokens) every request is let in as the
 //! anonymous viewer; bind the server to localhost (the default) until then.
+pub mod sessions;
 pub mod users;
 
 use crate::error::AppError;

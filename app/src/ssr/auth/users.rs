@@ -119,28 +119,40 @@ pub fn add_user(store: &Store, name: &str, role: Role, password: &str) -> Result
     })
 }
 
+/// Changes a password and ends the user's sessions, in one transaction.
 pub fn set_password(store: &Store, name: &str, password: &str) -> Result<(), UserError> {
     let password_hash = hash(password)?;
-    let changed = store.writer()?.execute(
+    let mut conn = store.writer()?;
+    let tx = conn.transaction()?;
+    end_sessions(&tx, name)?;
+    let changed = tx.execute(
         "UPDATE users SET password_hash = ?2, password_changed_at = ?3 WHERE name = ?1",
         params![name, password_hash, now()],
     )?;
     if changed == 0 {
-        Err(UserError::NotFound(name.to_owned()))
-    } else {
-        Ok(())
+        return Err(UserError::NotFound(name.to_owned()));
     }
+    tx.commit()?;
+    Ok(())
 }
 
+/// Deletes a user and ends their sessions, in one transaction.
 pub fn delete_user(store: &Store, name: &str) -> Result<(), UserError> {
-    let deleted = store
-        .writer()?
-        .execute("DELETE FROM users WHERE name = ?1", [name])?;
-    if deleted == 0 {
-        Err(UserError::NotFound(name.to_owned()))
-    } else {
-        Ok(())
+    let mut conn = store.writer()?;
+    let tx = conn.transaction()?;
+    end_sessions(&tx, name)?;
+    if tx.execute("DELETE FROM users WHERE name = ?1", [name])? == 0 {
+        return Err(UserError::NotFound(name.to_owned()));
     }
+    tx.commit()?;
+    Ok(())
+}
+
+fn end_sessions(conn: &rusqlite::Connection, name: &str) -> rusqlite::Result<usize> {
+    conn.execute(
+        "DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE name = ?1)",
+        [name],
+    )
 }
 
 pub fn list_users(store: &Store) -> Result<Vec<User>, UserError> {

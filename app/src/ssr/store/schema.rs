@@ -82,6 +82,17 @@ CREATE TABLE users (
   password_changed_at INTEGER NOT NULL
 );
 "#,
+    r#"
+-- Login sessions (tower-sessions records). user_id is copied out of the data so that deleting a user or
+-- changing a password can end that user's sessions server-side.
+CREATE TABLE sessions (
+  id TEXT PRIMARY KEY,
+  data TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,
+  user_id INTEGER
+) WITHOUT ROWID;
+CREATE INDEX sessions_by_user ON sessions (user_id);
+"#,
 ];
 
 pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
