@@ -2,6 +2,10 @@ import { defineConfig } from "@playwright/test";
 
 const port = 3100;
 export const baseURL = `http://127.0.0.1:${port}`;
+/** The first admin's password, given to the server so the tests can log in. */
+export const adminPassword = "e2e admin password";
+/** The session the setup project saves after logging in. */
+export const adminState = ".auth/admin.json";
 
 // Debian's chromium, never a downloaded browser. The flags keep it off the (closed) network.
 const chromium = {
@@ -22,8 +26,14 @@ export default defineConfig({
   reporter: [["list"], ["json", { outputFile: "test-results/results.json" }]],
   use: { baseURL, trace: "retain-on-failure" },
   projects: [
-    { name: "hydrated", use: { ...chromium }, testIgnore: /no-js/ },
-    { name: "no-javascript", use: { ...chromium, javaScriptEnabled: false }, testMatch: /no-js/ },
+    { name: "setup", use: { ...chromium }, testMatch: /\.setup\.ts$/ },
+    { name: "hydrated", use: { ...chromium, storageState: adminState }, dependencies: ["setup"], testIgnore: /no-js|\.setup\./ },
+    {
+      name: "no-javascript",
+      use: { ...chromium, javaScriptEnabled: false, storageState: adminState },
+      dependencies: ["setup"],
+      testMatch: /no-js/,
+    },
   ],
   webServer: {
     command: "../target/release/trailscope serve",
@@ -39,6 +49,7 @@ export default defineConfig({
       LEPTOS_SITE_ROOT: "../target/site",
       LEPTOS_SITE_PKG_DIR: "pkg",
       LEPTOS_ENV: "PROD",
+      TRAILSCOPE_ADMIN_PASSWORD: adminPassword,
     },
   },
 });

@@ -3,7 +3,7 @@
 # ingests the demo archive, exactly as `make run` does on a new machine.
 set -euo pipefail
 cd "$(dirname "$0")"
-rm -rf .data test-results
+rm -rf .data .auth test-results
 status=0
 npx playwright test "$@" || status=$?
 # One plain closing line for CI: "e2e: N passed, N failed".

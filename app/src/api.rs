@@ -1,13 +1,28 @@
 //! Server functions by domain. Each is a thin adapter: authorise, take the state, call one `ssr` function.
 //! Read-only ones are GET endpoints under `/api/` taking URL-encoded arguments, so they can be scripted.
 pub mod activity;
+pub mod auth;
 
-/// Sets the HTTP status of a failed server function to the error's own (server functions answer 500 otherwise).
+/// Sets the HTTP status of a failed server function to the error's own (server functions answer 500
+/// otherwise), when the request is that server function's own `/api` call from a script; during a page
+/// render the page's status is left alone (a widget's error is not the page's).
 #[cfg(feature = "ssr")]
 pub(crate) fn with_status<T>(
     result: Result<T, crate::error::AppError>,
 ) -> Result<T, crate::error::AppError> {
+    // A browser form posted without JavaScript accepts HTML: server functions answer it by redirecting back
+    // to the form with the error, which a status here would break.
+    let is_api_call =
+        leptos::prelude::use_context::<axum::http::request::Parts>().is_some_and(|parts| {
+            let accepts_html = parts
+                .headers
+                .get(axum::http::header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.contains("text/html"));
+            parts.uri.path().starts_with("/api/") && !accepts_html
+        });
     if let Err(error) = &result
+        && is_api_call
         && let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
     {
         options

@@ -16,6 +16,7 @@ use leptos_router::{SsrMode, path};
 
 use components::nav::AppNav;
 use pages::activity::ActivityPage;
+use pages::login::LoginPage;
 use pages::planned::{NotFound, Planned};
 
 /// The HTML document around the app, rendered by the server.
@@ -50,6 +51,7 @@ pub fn App() -> impl IntoView {
                 <main class="content">
                     // Data pages render on the server before the first byte, so they are complete without JavaScript.
                     <Routes fallback=NotFound>
+                        <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                         <Route path=path!("/") view=ActivityPage ssr=SsrMode::Async />
                         <Route path=path!("/activity") view=ActivityPage ssr=SsrMode::Async />
                         <Route path=path!("/events") view=|| view! {

@@ -1,3 +1,4 @@
 //! One module per route.
 pub mod activity;
+pub mod login;
 pub mod planned;

@@ -16,6 +16,9 @@ pub struct Config {
     /// Whether to serve the generated demo archive when the store is empty. File key `demo`, env
     /// `TRAILSCOPE_DEMO` (`true`/`false`). Default true.
     pub demo: bool,
+    /// Mark the session cookie `Secure` (sent over HTTPS only). File key `secure_cookies`, env
+    /// `TRAILSCOPE_SECURE_COOKIES`. Default: on unless the server listens on a loopback address.
+    pub secure_cookies: Option<bool>,
 }
 
 impl Default for Config {
@@ -24,6 +27,7 @@ impl Default for Config {
             data_dir: PathBuf::from("data"),
             addr: SocketAddr::from(([127, 0, 0, 1], 3000)),
             demo: true,
+            secure_cookies: None,
         }
     }
 }
@@ -35,6 +39,7 @@ struct FileConfig {
     data_dir: Option<PathBuf>,
     addr: Option<String>,
     demo: Option<bool>,
+    secure_cookies: Option<bool>,
 }
 
 fn parse_addr(value: &str, from: &str) -> anyhow::Result<SocketAddr> {
@@ -52,6 +57,11 @@ fn parse_bool(value: &str, from: &str) -> anyhow::Result<bool> {
 }
 
 impl Config {
+    /// Whether session cookies are `Secure`: as configured, else unless listening on loopback only.
+    pub fn secure_cookies(&self) -> bool {
+        self.secure_cookies.unwrap_or(!self.addr.ip().is_loopback())
+    }
+
     /// Loads the configuration; `env` reads one environment variable (a parameter so tests need not mutate
     /// the process environment).
     pub fn load(file: Option<&Path>, env: impl Fn(&str) -> Option<String>) -> anyhow::Result<Self> {
@@ -73,6 +83,7 @@ impl Config {
             if let Some(demo) = parsed.demo {
                 config.demo = demo;
             }
+            config.secure_cookies = parsed.secure_cookies.or(config.secure_cookies);
         }
         if let Some(dir) = env("TRAILSCOPE_DATA_DIR") {
             config.data_dir = PathBuf::from(dir);
@@ -85,6 +96,9 @@ impl Config {
         }
         if let Some(demo) = env("TRAILSCOPE_DEMO") {
             config.demo = parse_bool(&demo, "TRAILSCOPE_DEMO")?;
+        }
+        if let Some(secure) = env("TRAILSCOPE_SECURE_COOKIES") {
+            config.secure_cookies = Some(parse_bool(&secure, "TRAILSCOPE_SECURE_COOKIES")?);
         }
         Ok(config)
     }
@@ -118,8 +132,22 @@ mod tests {
             Config {
                 data_dir: "/srv/trailscope".into(),
                 addr: "0.0.0.0:8080".parse()?,
-                demo: false
+                demo: false,
+                secure_cookies: None,
             }
+        );
+        assert!(
+            from_file.secure_cookies(),
+            "Secure cookies by default when not on loopback"
+        );
+        assert!(
+            !Config::default().secure_cookies(),
+            "plain HTTP on localhost keeps working"
+        );
+        let forced = Config::load(Some(&file), env(&[("TRAILSCOPE_SECURE_COOKIES", "false")]))?;
+        assert!(
+            !forced.secure_cookies(),
+            "a TLS-terminating proxy on another host may need it off"
         );
         let overridden = Config::load(
             Some(&file),

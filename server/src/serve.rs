@@ -2,6 +2,8 @@
 //! show), then serves the app, its server functions, static files and `/healthz`.
 use crate::config::Config;
 use anyhow::Context;
+use app::ssr::auth::sessions::SqliteSessionStore;
+use app::ssr::auth::users::ensure_first_admin;
 use app::ssr::demo::{DemoOptions, write_demo};
 use app::ssr::state::AppState;
 use app::ssr::store::Store;
@@ -12,6 +14,8 @@ use axum::{Json, Router};
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use std::path::Path;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
 
 /// Store metadata: what filled the store (`demo` when it was the generated archive).
 const META_SOURCE: &str = "source";
@@ -22,7 +26,12 @@ const META_DEMO_COMPLETE: &str = "demo_complete";
 pub struct ServerState {
     pub leptos_options: LeptosOptions,
     pub app: AppState,
+    /// Whether the session cookie is marked `Secure`.
+    pub secure_cookies: bool,
 }
+
+/// A session ends after this long without a request (the gate also ends it 12 h after login).
+const IDLE_TIMEOUT: time::Duration = time::Duration::hours(2);
 
 impl FromRef<ServerState> for LeptosOptions {
     fn from_ref(state: &ServerState) -> Self {
@@ -30,8 +39,15 @@ impl FromRef<ServerState> for LeptosOptions {
     }
 }
 
-/// The whole HTTP surface. Every page and server function gets `AppState` in its context.
+/// The whole HTTP surface. Every request passes the session layer, then the gate (authentication, same-origin
+/// writes); every page and server function gets `AppState` in its context.
 pub fn router(state: ServerState) -> Router {
+    let sessions = SessionManagerLayer::new(SqliteSessionStore::new(state.app.store.clone()))
+        .with_name("trailscope_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Strict)
+        .with_secure(state.secure_cookies)
+        .with_expiry(Expiry::OnInactivity(IDLE_TIMEOUT));
     let routes = generate_route_list(App);
     let app_state = state.app.clone();
     let context = move || provide_context(app_state.clone());
@@ -45,6 +61,11 @@ pub fn router(state: ServerState) -> Router {
             ServerState,
             _,
         >(context, shell))
+        .layer(axum::middleware::from_fn_with_state(
+            state.app.clone(),
+            app::ssr::auth::gate::gate,
+        ))
+        .layer(sessions)
         .with_state(state)
 }
 
@@ -118,9 +139,11 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         // DEV would inject cargo-leptos' live-reload client, which only `cargo leptos watch` answers.
         leptos_options.env = leptos::config::Env::PROD;
     }
+    announce_first_admin(&store)?;
     let state = ServerState {
         leptos_options,
         app: AppState::new(store),
+        secure_cookies: config.secure_cookies(),
     };
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
@@ -129,6 +152,25 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown_signal())
         .await?;
+    Ok(())
+}
+
+/// With no users yet, creates `admin` and says once, on the console (never in the log), how to log in.
+fn announce_first_admin(store: &Store) -> anyhow::Result<()> {
+    let given = std::env::var("TRAILSCOPE_ADMIN_PASSWORD")
+        .ok()
+        .filter(|p| !p.is_empty());
+    match ensure_first_admin(store, given.as_deref())? {
+        Some((name, _)) if given.is_some() => {
+            println!("Created user {name} with the password from TRAILSCOPE_ADMIN_PASSWORD.");
+        }
+        Some((name, password)) => {
+            println!(
+                "Created user {name}. Log in with password {password} (shown once; change it with `trailscope user passwd {name}`)."
+            );
+        }
+        None => {}
+    }
     Ok(())
 }
 

@@ -9,7 +9,6 @@ use axum::http::{Request, StatusCode};
 use common::{count, ingest, small_demo};
 use leptos::prelude::LeptosOptions;
 use serde_json::Value;
-use tower::ServiceExt;
 use trailscope::serve::{ServerState, router};
 
 struct Fixture {
@@ -30,6 +29,13 @@ fn build_fixture() -> Fixture {
     small_demo(archive.path());
     let store = Store::open_in(data.path()).expect("store");
     ingest(&store, archive.path());
+    app::ssr::auth::users::add_user(
+        &store,
+        "viewer",
+        app::ssr::auth::Role::Viewer,
+        common::PASSWORD,
+    )
+    .expect("user");
     let app = AppState::new(store);
     let store = app.store.clone();
     let leptos_options = LeptosOptions::builder().output_name("trailscope").build();
@@ -37,23 +43,31 @@ fn build_fixture() -> Fixture {
         router: router(ServerState {
             leptos_options,
             app,
+            secure_cookies: false,
         }),
         store,
         _dirs: (archive, data),
     }
 }
 
+/// A GET as the logged-in viewer (one login shared by the tests here).
 async fn get(router: &axum::Router, uri: &str) -> (StatusCode, String) {
-    let response = router
-        .clone()
-        .oneshot(Request::get(uri).body(Body::empty()).expect("request"))
-        .await
-        .expect("response");
-    let status = response.status();
-    let body = axum::body::to_bytes(response.into_body(), usize::MAX)
-        .await
-        .expect("body");
-    (status, String::from_utf8_lossy(&body).into_owned())
+    static COOKIE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let cookie = match COOKIE.get() {
+        Some(cookie) => cookie.clone(),
+        None => {
+            let cookie = common::log_in(router, "viewer", common::PASSWORD, None)
+                .await
+                .expect("logged in");
+            COOKIE.get_or_init(|| cookie).clone()
+        }
+    };
+    let request = Request::get(uri)
+        .header("cookie", cookie)
+        .body(Body::empty())
+        .expect("request");
+    let (status, _, body) = common::exchange(router, request).await;
+    (status, body)
 }
 
 async fn get_json(router: &axum::Router, uri: &str) -> Value {

@@ -1,4 +1,5 @@
 //! The app's navigation bar.
+use crate::api::auth::{Logout, get_current_user};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -22,6 +23,31 @@ pub fn AppNav() -> impl IntoView {
                     .map(|(href, label)| view! { <li><A href=href exact=true>{label}</A></li> })
                     .collect_view()}
             </ul>
+            <CurrentUserBox />
         </nav>
+    }
+}
+
+/// Who is logged in, and the way out. Shows nothing on the login page (no session there).
+#[component]
+fn CurrentUserBox() -> impl IntoView {
+    // Keyed on the path: the nav outlives page changes, and logging in is one of them.
+    let location = leptos_router::hooks::use_location();
+    let user = Resource::new(move || location.pathname.get(), |_| get_current_user());
+    let logout = ServerAction::<Logout>::new();
+    view! {
+        <Transition>
+            {move || Suspend::new(async move {
+                user.await.ok().map(|u| view! {
+                    <div class="current-user">
+                        <span class="name">{u.name}</span>
+                        " (" {u.role} ")"
+                        <ActionForm action=logout>
+                            <button type="submit">"Log out"</button>
+                        </ActionForm>
+                    </div>
+                })
+            })}
+        </Transition>
     }
 }

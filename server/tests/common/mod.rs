@@ -38,3 +38,61 @@ pub fn write_gz(root: &Path, key: &str, json: &[u8]) {
     gz.write_all(json).expect("gzip");
     std::fs::write(path, gz.finish().expect("gzip")).expect("write");
 }
+
+/// The password test fixtures give their users.
+pub const PASSWORD: &str = "a long test password";
+
+/// One HTTP exchange with the in-process router: status, headers, body.
+pub async fn exchange(
+    router: &axum::Router,
+    request: axum::http::Request<axum::body::Body>,
+) -> (axum::http::StatusCode, axum::http::HeaderMap, String) {
+    use tower::ServiceExt;
+    let response = router.clone().oneshot(request).await.expect("response");
+    let (status, headers) = (response.status(), response.headers().clone());
+    let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .expect("body");
+    (status, headers, String::from_utf8_lossy(&body).into_owned())
+}
+
+/// A same-origin form POST, optionally with a session cookie.
+pub fn form_post(
+    uri: &str,
+    form: &str,
+    cookie: Option<&str>,
+) -> axum::http::Request<axum::body::Body> {
+    let mut request = axum::http::Request::post(uri)
+        .header("host", "localhost")
+        .header("origin", "http://localhost")
+        .header("content-type", "application/x-www-form-urlencoded");
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    request
+        .body(axum::body::Body::from(form.to_owned()))
+        .expect("request")
+}
+
+/// The session cookie (`name=value`) a response sets, if any.
+pub fn session_cookie(headers: &axum::http::HeaderMap) -> Option<String> {
+    headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("trailscope_session="))
+        .and_then(|c| c.split(';').next())
+        .map(str::to_owned)
+}
+
+/// Logs `name` in through the login endpoint and returns the session cookie.
+pub async fn log_in(
+    router: &axum::Router,
+    name: &str,
+    password: &str,
+    cookie: Option<&str>,
+) -> Option<String> {
+    let form = format!("username={name}&password={}", password.replace(' ', "+"));
+    let (_, headers, _) = exchange(router, form_post("/api/auth/login", &form, cookie)).await;
+    session_cookie(&headers)
+}

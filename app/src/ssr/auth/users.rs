@@ -155,6 +155,34 @@ fn end_sessions(conn: &rusqlite::Connection, name: &str) -> rusqlite::Result<usi
     )
 }
 
+pub fn find_user(store: &Store, id: i64) -> Result<Option<User>, UserError> {
+    Ok(store.read(|conn| {
+        Ok(conn
+            .prepare_cached(
+                "SELECT id, name, role, created_at, password_changed_at FROM users WHERE id = ?1",
+            )?
+            .query_row([id], user_from_row)
+            .optional()?)
+    })?)
+}
+
+/// Creates the first admin when there are no users: with `password` when given, else a generated one, which
+/// is returned so that it can be shown once. `None` when users already exist.
+pub fn ensure_first_admin(
+    store: &Store,
+    password: Option<&str>,
+) -> Result<Option<(String, String)>, UserError> {
+    if !list_users(store)?.is_empty() {
+        return Ok(None);
+    }
+    let password = match password {
+        Some(p) => p.to_owned(),
+        None => generate_password()?,
+    };
+    add_user(store, "admin", Role::Admin, &password)?;
+    Ok(Some(("admin".to_owned(), password)))
+}
+
 pub fn list_users(store: &Store) -> Result<Vec<User>, UserError> {
     Ok(store.read(|conn| {
         let mut stmt = conn.prepare(

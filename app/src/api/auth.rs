@@ -1,0 +1,55 @@
+//! `/api/auth/*`: logging in and out, and who is logged in.
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+use serde::{Deserialize, Serialize};
+
+/// The logged-in user as the browser may know them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    pub name: String,
+    pub role: String,
+}
+
+/// Logs in and goes to `next` (a local path; default `/`). The session ID is replaced at login. A wrong name
+/// or password is one error, so it does not tell which was wrong.
+#[server(prefix = "/api", endpoint = "auth/login")]
+pub async fn login(
+    username: String,
+    password: String,
+    next: Option<String>,
+) -> Result<(), AppError> {
+    crate::api::with_status(crate::ssr::auth::login(username, password).await.map(|()| {
+        let next = next
+            .filter(|n| n.starts_with('/') && !n.starts_with("//"))
+            .unwrap_or_else(|| "/".to_owned());
+        leptos_axum::redirect(&next);
+    }))
+}
+
+/// Ends the session and goes to the login page.
+#[server(prefix = "/api", endpoint = "auth/logout")]
+pub async fn logout() -> Result<(), AppError> {
+    crate::api::with_status(
+        async {
+            crate::ssr::auth::authorize(crate::ssr::auth::Role::Viewer).await?;
+            crate::ssr::auth::logout().await?;
+            leptos_axum::redirect("/login");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Who is logged in.
+#[server(prefix = "/api", endpoint = "auth/me", input = GetUrl)]
+pub async fn get_current_user() -> Result<CurrentUser, AppError> {
+    crate::api::with_status(
+        crate::ssr::auth::authorize(crate::ssr::auth::Role::Viewer)
+            .await
+            .map(|p| CurrentUser {
+                name: p.name,
+                role: p.role.as_str().to_owned(),
+            }),
+    )
+}

@@ -1,0 +1,232 @@
+//! Nobody sees an event without being let in: the gate, login, sessions and same-origin writes, through the
+//! real router.
+mod common;
+
+use app::ssr::auth::Role;
+use app::ssr::auth::users::{add_user, delete_user};
+use app::ssr::state::AppState;
+use app::ssr::store::Store;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use common::{PASSWORD, exchange, form_post, log_in, session_cookie};
+use leptos::prelude::LeptosOptions;
+use trailscope::serve::{ServerState, router};
+
+struct Fixture {
+    router: axum::Router,
+    store: std::sync::Arc<Store>,
+    _data: tempfile::TempDir,
+}
+
+fn fixture() -> Fixture {
+    let data = tempfile::tempdir().expect("tmp");
+    let store = Store::open_in(data.path()).expect("store");
+    add_user(&store, "admin", Role::Admin, PASSWORD).expect("admin");
+    add_user(&store, "viewer", Role::Viewer, PASSWORD).expect("viewer");
+    let app = AppState::new(store);
+    let store = app.store.clone();
+    let leptos_options = LeptosOptions::builder().output_name("trailscope").build();
+    let router = router(ServerState {
+        leptos_options,
+        app,
+        secure_cookies: true,
+    });
+    Fixture {
+        router,
+        store,
+        _data: data,
+    }
+}
+
+fn get(uri: &str, cookie: Option<&str>) -> Request<Body> {
+    let mut request = Request::get(uri);
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    request.body(Body::empty()).expect("request")
+}
+
+#[tokio::test]
+async fn without_a_session_pages_go_to_login_and_the_api_answers_401() {
+    let f = fixture();
+    let (status, headers, _) = exchange(&f.router, get("/?range=7d", None)).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(headers["location"], "/login?next=%2F%3Frange%3D7d");
+    let (status, _, body) =
+        exchange(&f.router, get("/api/activity/timeline?range=all", None)).await;
+    assert_eq!(
+        (status, body.as_str()),
+        (StatusCode::UNAUTHORIZED, "\"Unauthorized\"")
+    );
+    for public in ["/healthz", "/login"] {
+        assert_eq!(
+            exchange(&f.router, get(public, None)).await.0,
+            StatusCode::OK,
+            "{public}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn every_server_function_refuses_requests_without_a_session() {
+    let f = fixture();
+    let paths: Vec<(&str, axum::http::Method)> =
+        leptos::server_fn::axum::server_fn_paths().collect();
+    assert!(paths.len() >= 6, "{paths:?}");
+    let cookie = log_in(&f.router, "viewer", PASSWORD, None)
+        .await
+        .expect("logged in");
+    for (path, method) in paths {
+        let anonymous = if method == axum::http::Method::GET {
+            get(path, None)
+        } else {
+            form_post(path, "", None)
+        };
+        let (status, _, body) = exchange(&f.router, anonymous).await;
+        if path == "/api/auth/login" {
+            assert_ne!(status, StatusCode::OK, "an empty login must fail: {body}");
+            continue;
+        }
+        assert_eq!(
+            status,
+            StatusCode::UNAUTHORIZED,
+            "{method} {path} without a session: {body}"
+        );
+        let signed_in = if method == axum::http::Method::GET {
+            get(path, Some(&cookie))
+        } else {
+            form_post(path, "", Some(&cookie))
+        };
+        let (status, _, body) = exchange(&f.router, signed_in).await;
+        assert!(
+            status != StatusCode::UNAUTHORIZED && status != StatusCode::FORBIDDEN,
+            "{method} {path} as a viewer: {status} {body}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn login_sets_a_strict_http_only_cookie_with_a_new_session_id() {
+    let f = fixture();
+    let (status, headers, body) = exchange(
+        &f.router,
+        form_post(
+            "/api/auth/login",
+            "username=viewer&password=wrong+password+123",
+            None,
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body.contains("wrong user name or password"), "{body}");
+    assert!(
+        session_cookie(&headers).is_none(),
+        "no session for a failed login"
+    );
+    let (_, _, unknown) = exchange(
+        &f.router,
+        form_post(
+            "/api/auth/login",
+            "username=nobody&password=wrong+password+123",
+            None,
+        ),
+    )
+    .await;
+    assert_eq!(
+        unknown, body,
+        "an unknown name and a wrong password read the same"
+    );
+
+    let form = format!("username=viewer&password={}", PASSWORD.replace(' ', "+"));
+    let (_, headers, _) = exchange(&f.router, form_post("/api/auth/login", &form, None)).await;
+    let set_cookie = headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("trailscope_session="))
+        .expect("cookie")
+        .to_owned();
+    for attribute in ["HttpOnly", "SameSite=Strict", "Secure"] {
+        assert!(
+            set_cookie.contains(attribute),
+            "{attribute} missing: {set_cookie}"
+        );
+    }
+    let cookie = session_cookie(&headers).expect("cookie");
+    let (status, _, me) = exchange(&f.router, get("/api/auth/me", Some(&cookie))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(me, r#"{"name":"viewer","role":"viewer"}"#);
+
+    // Session fixation: logging in again over an existing session gives a new ID; the old one is dead.
+    let again = log_in(&f.router, "admin", PASSWORD, Some(&cookie))
+        .await
+        .expect("cookie");
+    assert_ne!(again, cookie);
+    assert_eq!(
+        exchange(&f.router, get("/api/auth/me", Some(&cookie)))
+            .await
+            .0,
+        StatusCode::UNAUTHORIZED
+    );
+    let (_, _, me) = exchange(&f.router, get("/api/auth/me", Some(&again))).await;
+    assert_eq!(me, r#"{"name":"admin","role":"admin"}"#);
+}
+
+#[tokio::test]
+async fn logout_and_user_deletion_end_the_session_server_side() {
+    let f = fixture();
+    let cookie = log_in(&f.router, "viewer", PASSWORD, None)
+        .await
+        .expect("logged in");
+    assert_eq!(
+        exchange(&f.router, get("/api/auth/me", Some(&cookie)))
+            .await
+            .0,
+        StatusCode::OK
+    );
+    exchange(&f.router, form_post("/api/auth/logout", "", Some(&cookie))).await;
+    assert_eq!(
+        exchange(&f.router, get("/api/auth/me", Some(&cookie)))
+            .await
+            .0,
+        StatusCode::UNAUTHORIZED,
+        "the old cookie is dead"
+    );
+
+    let cookie = log_in(&f.router, "viewer", PASSWORD, None)
+        .await
+        .expect("logged in");
+    delete_user(&f.store, "viewer").expect("deleted");
+    assert_eq!(
+        exchange(&f.router, get("/api/auth/me", Some(&cookie)))
+            .await
+            .0,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn cross_origin_posts_are_refused() {
+    let f = fixture();
+    let cookie = log_in(&f.router, "viewer", PASSWORD, None)
+        .await
+        .expect("logged in");
+    for origin in [Some("http://evil.example"), None] {
+        let mut request = Request::post("/api/auth/logout")
+            .header("host", "localhost")
+            .header("cookie", &cookie);
+        if let Some(origin) = origin {
+            request = request.header("origin", origin);
+        }
+        let (status, _, _) =
+            exchange(&f.router, request.body(Body::empty()).expect("request")).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "origin {origin:?}");
+    }
+    assert_eq!(
+        exchange(&f.router, get("/api/auth/me", Some(&cookie)))
+            .await
+            .0,
+        StatusCode::OK,
+        "the session survived"
+    );
+}
