@@ -21,6 +21,8 @@ use pages::planned::{NotFound, Planned};
 
 /// The HTML document around the app, rendered by the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    ssr::security::protect_page();
     view! {
         <!DOCTYPE html>
         <html lang="en">

@@ -5,5 +5,6 @@ pub mod auth;
 pub mod demo;
 pub mod ingest;
 pub mod logs;
+pub mod security;
 pub mod state;
 pub mod store;

@@ -66,6 +66,12 @@ pub fn router(state: ServerState) -> Router {
             app::ssr::auth::gate::gate,
         ))
         .layer(sessions)
+        .layer(axum::middleware::map_response(
+            |mut response: axum::response::Response| async move {
+                app::ssr::security::add_security_headers(response.headers_mut());
+                response
+            },
+        ))
         .with_state(state)
 }
 

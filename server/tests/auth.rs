@@ -18,11 +18,18 @@ struct Fixture {
     _data: tempfile::TempDir,
 }
 
-fn fixture() -> Fixture {
+/// One router for the whole file, as in production.
+fn fixture() -> &'static Fixture {
+    static FIXTURE: std::sync::LazyLock<Fixture> = std::sync::LazyLock::new(build_fixture);
+    &FIXTURE
+}
+
+fn build_fixture() -> Fixture {
     let data = tempfile::tempdir().expect("tmp");
     let store = Store::open_in(data.path()).expect("store");
     add_user(&store, "admin", Role::Admin, PASSWORD).expect("admin");
     add_user(&store, "viewer", Role::Viewer, PASSWORD).expect("viewer");
+    add_user(&store, "leaver", Role::Viewer, PASSWORD).expect("leaver");
     let app = AppState::new(store);
     let store = app.store.clone();
     let leptos_options = LeptosOptions::builder().output_name("trailscope").build();
@@ -73,10 +80,11 @@ async fn every_server_function_refuses_requests_without_a_session() {
     let paths: Vec<(&str, axum::http::Method)> =
         leptos::server_fn::axum::server_fn_paths().collect();
     assert!(paths.len() >= 6, "{paths:?}");
-    let cookie = log_in(&f.router, "viewer", PASSWORD, None)
-        .await
-        .expect("logged in");
+    // Paths come in hash order, and one of them logs out: a fresh session for each.
     for (path, method) in paths {
+        let cookie = log_in(&f.router, "viewer", PASSWORD, None)
+            .await
+            .expect("logged in");
         let anonymous = if method == axum::http::Method::GET {
             get(path, None)
         } else {
@@ -193,10 +201,10 @@ async fn logout_and_user_deletion_end_the_session_server_side() {
         "the old cookie is dead"
     );
 
-    let cookie = log_in(&f.router, "viewer", PASSWORD, None)
+    let cookie = log_in(&f.router, "leaver", PASSWORD, None)
         .await
         .expect("logged in");
-    delete_user(&f.store, "viewer").expect("deleted");
+    delete_user(&f.store, "leaver").expect("deleted");
     assert_eq!(
         exchange(&f.router, get("/api/auth/me", Some(&cookie)))
             .await
@@ -228,5 +236,80 @@ async fn cross_origin_posts_are_refused() {
             .0,
         StatusCode::OK,
         "the session survived"
+    );
+}
+
+#[tokio::test]
+async fn every_response_carries_security_headers_and_pages_a_nonce_policy() {
+    let f = fixture();
+    let (_, headers, html) = exchange(&f.router, get("/login", None)).await;
+    let csp = headers["content-security-policy"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("a nonce in the policy");
+    assert!(nonce.len() >= 16, "{csp}");
+    assert!(
+        csp.contains("frame-ancestors 'none'")
+            && csp.contains("'wasm-unsafe-eval'")
+            && !csp.contains("unsafe-inline"),
+        "{csp}"
+    );
+    assert!(
+        html.contains(&format!("nonce=\"{nonce}\"")),
+        "the page's scripts carry the policy's nonce"
+    );
+    let (_, again, _) = exchange(&f.router, get("/login", None)).await;
+    assert_ne!(
+        again["content-security-policy"], headers["content-security-policy"],
+        "a new nonce per response"
+    );
+
+    for uri in ["/healthz", "/api/activity/choices"] {
+        let (_, headers, _) = exchange(&f.router, get(uri, None)).await;
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{uri}");
+        assert_eq!(headers["referrer-policy"], "same-origin", "{uri}");
+        assert_eq!(
+            headers["content-security-policy"], "default-src 'none'; frame-ancestors 'none'",
+            "{uri}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_users_keep_their_own_sessions() {
+    let f = fixture();
+    let user = |name: &'static str| async move {
+        let mut lost = 0;
+        for _ in 0..15 {
+            let cookie = log_in(&f.router, name, PASSWORD, None)
+                .await
+                .expect("logged in");
+            for _ in 0..3 {
+                if exchange(&f.router, get("/api/auth/me", Some(&cookie)))
+                    .await
+                    .0
+                    != StatusCode::OK
+                {
+                    lost += 1;
+                }
+            }
+            exchange(&f.router, form_post("/api/auth/logout", "", Some(&cookie))).await;
+        }
+        lost
+    };
+    let (a, b, c) = tokio::join!(
+        tokio::spawn(user("admin")),
+        tokio::spawn(user("viewer")),
+        tokio::spawn(user("admin"))
+    );
+    assert_eq!(
+        (a.expect("task"), b.expect("task"), c.expect("task")),
+        (0, 0, 0),
+        "a session was lost"
     );
 }

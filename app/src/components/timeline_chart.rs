@@ -6,6 +6,8 @@ use crate::model::time::{DAY, format_span, utc_parts};
 use leptos::prelude::*;
 use plotters::prelude::*;
 
+// Keep in step with the legend colours in style/main.css (`.legend i.read` …): the page's CSP allows no
+// inline styles.
 pub const READ_COLOR: RGBColor = RGBColor(76, 120, 168);
 pub const WRITE_COLOR: RGBColor = RGBColor(245, 133, 24);
 pub const OTHER_COLOR: RGBColor = RGBColor(160, 160, 160);
@@ -116,10 +118,6 @@ fn draw(t: &Timeline, svg: &mut String) -> Result<(), String> {
     Ok(())
 }
 
-fn css(color: RGBColor) -> String {
-    format!("background: rgb({}, {}, {})", color.0, color.1, color.2)
-}
-
 #[component]
 pub fn TimelineChart(timeline: Timeline) -> impl IntoView {
     let description = format!(
@@ -135,10 +133,10 @@ pub fn TimelineChart(timeline: Timeline) -> impl IntoView {
         <figure class="timeline">
             <div class="chart" role="img" aria-label=description inner_html=svg></div>
             <figcaption class="legend">
-                <span><i style=css(READ_COLOR)></i>"Read"</span>
-                <span><i style=css(WRITE_COLOR)></i>"Write"</span>
-                <span><i style=css(OTHER_COLOR)></i>"Other (no readOnly)"</span>
-                <span><i class="line" style=css(ERROR_COLOR)></i>"Errors"</span>
+                <span><i class="read"></i>"Read"</span>
+                <span><i class="write"></i>"Write"</span>
+                <span><i class="other"></i>"Other (no readOnly)"</span>
+                <span><i class="line error-line"></i>"Errors"</span>
                 <span class="bucket">{format!("one bar = {}", format_span(timeline.bucket_secs))}</span>
             </figcaption>
         </figure>
