@@ -143,6 +143,10 @@ fn users_are_managed_from_the_command_line() {
     let dir = data.path().to_str().expect("utf-8");
     let out = |o: &std::process::Output| String::from_utf8_lossy(&o.stdout).into_owned();
     let err = |o: &std::process::Output| String::from_utf8_lossy(&o.stderr).into_owned();
+    let fails_with = |o: &std::process::Output, text: &str| {
+        assert!(!o.status.success(), "should fail: {}", out(o));
+        assert!(err(o).contains(text), "{text:?} not in {}", err(o));
+    };
 
     let added = trailscope_with_stdin(
         &[
@@ -193,12 +197,7 @@ fn users_are_managed_from_the_command_line() {
         ],
         "another long password\n",
     );
-    assert!(!duplicate.status.success());
-    assert!(
-        err(&duplicate).contains("user Alice already exists"),
-        "{}",
-        err(&duplicate)
-    );
+    fails_with(&duplicate, "user Alice already exists");
     let weak = trailscope_with_stdin(
         &[
             "--data-dir",
@@ -210,14 +209,9 @@ fn users_are_managed_from_the_command_line() {
         ],
         "short\n",
     );
-    assert!(!weak.status.success());
-    assert!(
-        err(&weak).contains("at least 12 characters"),
-        "{}",
-        err(&weak)
-    );
+    fails_with(&weak, "at least 12 characters");
     let bad_role = trailscope(&["--data-dir", dir, "user", "add", "carol", "--role", "root"]);
-    assert!(!bad_role.status.success());
+    fails_with(&bad_role, "invalid value 'root'");
 
     let changed = trailscope_with_stdin(
         &[
@@ -252,6 +246,5 @@ fn users_are_managed_from_the_command_line() {
             .success()
     );
     let missing = trailscope(&["--data-dir", dir, "user", "del", "bob"]);
-    assert!(!missing.status.success());
-    assert!(err(&missing).contains("no user bob"));
+    fails_with(&missing, "no user bob");
 }
