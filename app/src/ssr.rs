@@ -2,6 +2,7 @@
 //! queries, and the one place where requests are authorised. Never imports pages or components.
 pub mod activity;
 pub mod auth;
+pub mod clock;
 pub mod demo;
 pub mod ingest;
 pub mod logs;

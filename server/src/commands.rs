@@ -33,17 +33,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-pub fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
-}
-
 fn demo(args: &DemoArgs) -> anyhow::Result<ExitCode> {
     let end = match &args.end {
         Some(text) => app::model::time::parse_rfc3339(text)
             .with_context(|| format!("--end {text:?}: use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ"))?,
-        None => now(),
+        None => app::ssr::clock::now_secs(),
     };
     let options = DemoOptions {
         seed: args.seed,

@@ -114,7 +114,7 @@ fn write_demo_archive(archive: &Path) -> anyhow::Result<()> {
         std::fs::remove_dir_all(&partial)
             .with_context(|| format!("cannot remove {}", partial.display()))?;
     }
-    let options = DemoOptions::ending_at(crate::commands::now());
+    let options = DemoOptions::ending_at(app::ssr::clock::now_secs());
     tracing::info!(
         days = options.days,
         events = options.events,

@@ -12,12 +12,6 @@ impl From<StoreError> for AppError {
     }
 }
 
-fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
-}
-
 async fn read<T: Send + 'static>(
     state: &AppState,
     query: impl FnOnce(&rusqlite::Connection) -> Result<T, StoreError> + Send + 'static,
@@ -33,11 +27,17 @@ async fn read<T: Send + 'static>(
 }
 
 pub async fn timeline(state: &AppState, filter: ActivityFilter) -> Result<Timeline, AppError> {
-    read(state, move |c| activity::timeline(c, &filter, now())).await
+    read(state, move |c| {
+        activity::timeline(c, &filter, crate::ssr::clock::now_secs())
+    })
+    .await
 }
 
 pub async fn top_lists(state: &AppState, filter: ActivityFilter) -> Result<TopLists, AppError> {
-    read(state, move |c| activity::top_lists(c, &filter, now())).await
+    read(state, move |c| {
+        activity::top_lists(c, &filter, crate::ssr::clock::now_secs())
+    })
+    .await
 }
 
 pub async fn filter_choices(state: &AppState) -> Result<FilterChoices, AppError> {

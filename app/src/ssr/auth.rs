@@ -90,9 +90,7 @@ pub async fn login(name: String, password: String) -> Result<(), AppError> {
         .insert(sessions::USER_ID_KEY, user.id)
         .await
         .map_err(session_failed)?;
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64);
+    let now = crate::ssr::clock::now_secs();
     session
         .insert(sessions::LOGIN_AT_KEY, now)
         .await

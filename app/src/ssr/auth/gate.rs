@@ -38,12 +38,6 @@ fn same_origin(request: &Request) -> bool {
         .is_some_and(|(_, rest)| rest.split('/').next() == Some(host))
 }
 
-fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
-}
-
 /// The logged-in user of this session, ending the session when it is past its absolute timeout or its user
 /// is gone.
 async fn principal(state: &AppState, session: &Session) -> Option<Principal> {
@@ -61,10 +55,12 @@ async fn principal(state: &AppState, session: &Session) -> Option<Principal> {
         .and_then(Result::ok)
         .flatten();
     match user {
-        Some(user) if now() - login_at < ABSOLUTE_TIMEOUT_SECS => Some(Principal {
-            name: user.name,
-            role: user.role,
-        }),
+        Some(user) if crate::ssr::clock::now_secs() - login_at < ABSOLUTE_TIMEOUT_SECS => {
+            Some(Principal {
+                name: user.name,
+                role: user.role,
+            })
+        }
         _ => {
             let _ = session.flush().await;
             None

@@ -46,12 +46,6 @@ pub struct User {
     pub password_changed_at: i64,
 }
 
-fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
-}
-
 fn check_name(name: &str) -> Result<(), UserError> {
     let ok = (1..=64).contains(&name.len())
         && name
@@ -101,7 +95,7 @@ pub fn add_user(store: &Store, name: &str, role: Role, password: &str) -> Result
     check_name(name)?;
     let password_hash = hash(password)?;
     let conn = store.writer()?;
-    let at = now();
+    let at = crate::ssr::clock::now_secs();
     let added = conn.execute(
         "INSERT INTO users (name, role, password_hash, created_at, password_changed_at) VALUES (?1, ?2, ?3, ?4, ?4)
          ON CONFLICT (name) DO NOTHING",
@@ -127,7 +121,7 @@ pub fn set_password(store: &Store, name: &str, password: &str) -> Result<(), Use
     end_sessions(&tx, name)?;
     let changed = tx.execute(
         "UPDATE users SET password_hash = ?2, password_changed_at = ?3 WHERE name = ?1",
-        params![name, password_hash, now()],
+        params![name, password_hash, crate::ssr::clock::now_secs()],
     )?;
     if changed == 0 {
         return Err(UserError::NotFound(name.to_owned()));

@@ -18,28 +18,6 @@ pub enum EventCategory {
     NetworkActivity = 3,
 }
 
-impl EventCategory {
-    pub fn from_code(code: i64) -> Option<Self> {
-        [
-            Self::Management,
-            Self::Data,
-            Self::Insight,
-            Self::NetworkActivity,
-        ]
-        .into_iter()
-        .find(|c| *c as i64 == code)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Management => "Management",
-            Self::Data => "Data",
-            Self::Insight => "Insight",
-            Self::NetworkActivity => "NetworkActivity",
-        }
-    }
-}
-
 /// One event, reduced to what the store indexes. `ordinal` is its index in the file's `Records`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EventRow {

@@ -142,9 +142,7 @@ impl EventWriter {
     }
 
     fn write_transaction(&mut self, files: Vec<BatchFile>) -> Result<BatchOutcome, StoreError> {
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs() as i64);
+        let now = crate::ssr::clock::now_secs();
         let tx = self.conn.transaction()?;
         let mut outcome = BatchOutcome::default();
         let mut rollups: HashMap<RollupKey, i64> = HashMap::new();
