@@ -83,7 +83,7 @@ async fn healthz() -> Json<serde_json::Value> {
 /// ingests it. A store filled by anything else is served as it is.
 pub fn prepare_demo(store: &Store, config: &Config) -> anyhow::Result<()> {
     let is_demo = store.meta(META_SOURCE)?.as_deref() == Some("demo");
-    if !config.demo || (!is_demo && store.event_count()? > 0) {
+    if !config.demo || (!is_demo && !store.is_empty()?) {
         return Ok(());
     }
     if store.meta(META_DEMO_COMPLETE)?.is_some() {

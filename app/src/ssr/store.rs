@@ -127,10 +127,14 @@ impl Store {
         result
     }
 
-    /// How many events the store holds.
-    pub fn event_count(&self) -> Result<u64, StoreError> {
+    /// Whether the store holds no event (without counting them all).
+    pub fn is_empty(&self) -> Result<bool, StoreError> {
         self.read(|c| {
-            Ok(c.query_row("SELECT count(*) FROM events", [], |r| r.get::<_, i64>(0))? as u64)
+            Ok(
+                !c.query_row("SELECT EXISTS (SELECT 1 FROM events)", [], |r| {
+                    r.get::<_, bool>(0)
+                })?,
+            )
         })
     }
 
