@@ -1,6 +1,7 @@
 //! Server functions by domain. Each is a thin adapter: authorise, take the state, call one `ssr` function.
 //! Read-only ones are GET endpoints under `/api/` taking URL-encoded arguments, so they can be scripted.
 pub mod activity;
+pub mod admin;
 pub mod auth;
 
 /// Sets the HTTP status of a failed server function to the error's own (server functions answer 500

@@ -14,6 +14,8 @@ pub enum AppError {
     NotFound { what: String },
     #[error("invalid {field}: {reason}")]
     Invalid { field: String, reason: String },
+    #[error("too many attempts; try again in {retry_after_secs} seconds")]
+    TooManyAttempts { retry_after_secs: u64 },
     #[error("{what} is unavailable right now")]
     Unavailable { what: String },
     #[error("something went wrong on the server; the details are in its log")]
@@ -35,6 +37,7 @@ impl AppError {
             Self::Forbidden => 403,
             Self::NotFound { .. } => 404,
             Self::Invalid { .. } => 400,
+            Self::TooManyAttempts { .. } => 429,
             Self::Unavailable { .. } => 503,
             Self::Internal => 500,
         }

@@ -1,5 +1,6 @@
 //! Pure types and logic shared by the server and the browser.
 pub mod activity;
+pub mod admin;
 pub mod filter;
 pub mod format;
 pub mod time;

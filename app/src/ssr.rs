@@ -1,6 +1,8 @@
 //! Server-only code (the `ssr` feature): state, store, log parsing, ingest, the demo archive, activity
-//! queries, and the one place where requests are authorised. Never imports pages or components.
+//! queries, the audit log, and the one place where requests are authorised. Never imports pages or components.
 pub mod activity;
+pub mod admin;
+pub mod audit;
 pub mod auth;
 pub mod clock;
 pub mod demo;

@@ -32,6 +32,29 @@ pub enum Command {
     /// Manage dashboard users.
     #[command(subcommand)]
     User(UserCommand),
+    /// Manage API tokens for scripts (`Authorization: Bearer …` on the read-only /api endpoints).
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create a token and print it once; only its hash is stored.
+    Add {
+        /// A name to tell tokens apart (letters, digits, . _ @ -).
+        #[arg(long)]
+        name: String,
+        /// viewer (reads everything) or admin (also reads the admin endpoints).
+        #[arg(long, value_parser = ["viewer", "admin"])]
+        role: String,
+        /// Days until the token stops working [default: until revoked].
+        #[arg(long, value_name = "DAYS")]
+        expires_days: Option<u32>,
+    },
+    /// Revoke a token: it stops working at once.
+    Del { name: String },
+    /// List tokens (names, roles, hints, last use; never the tokens).
+    List,
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,4 +1,5 @@
 //! The subcommands other than `serve`'s server itself.
+mod tokens;
 mod users;
 
 use crate::cli::{Cli, Command, DemoArgs, IngestArgs, ServeArgs};
@@ -30,6 +31,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Ingest(args) => ingest(&config, &args),
         Command::Healthcheck => healthcheck(&config),
         Command::User(command) => users::run(&config, command),
+        Command::Token(command) => tokens::run(&config, command),
     }
 }
 

@@ -1,8 +1,12 @@
 //! The typed configuration: defaults, then `trailscope.toml` (from `--config` or `TRAILSCOPE_CONFIG`), then
 //! `TRAILSCOPE_*` environment variables, then command-line flags.
 use anyhow::{Context, bail};
+use app::ssr::auth::Role;
+use app::ssr::auth::proxy::ProxySettings;
+use axum::http::HeaderName;
+use ipnet::IpNet;
 use serde::Deserialize;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -19,6 +23,16 @@ pub struct Config {
     /// Mark the session cookie `Secure` (sent over HTTPS only). File key `secure_cookies`, env
     /// `TRAILSCOPE_SECURE_COOKIES`. Default: on unless the server listens on a loopback address.
     pub secure_cookies: Option<bool>,
+    /// Reverse proxies whose `X-Forwarded-For` (and sign-on header) are believed: addresses or CIDR ranges.
+    /// File key `trusted_proxies` (a list), env `TRAILSCOPE_TRUSTED_PROXIES` (comma-separated). Default none.
+    pub trusted_proxies: Vec<IpNet>,
+    /// Single sign-on through a trusted proxy (e.g. oauth2-proxy's `X-Forwarded-User`): the header naming the
+    /// signed-in user. File key `proxy_user_header`, env `TRAILSCOPE_PROXY_USER_HEADER`. Default off; needs
+    /// `trusted_proxies`.
+    pub proxy_user_header: Option<HeaderName>,
+    /// The role of proxy-signed-in users who are not Trailscope users (`viewer` or `admin`); unset refuses
+    /// them. File key `proxy_default_role`, env `TRAILSCOPE_PROXY_DEFAULT_ROLE`.
+    pub proxy_default_role: Option<Role>,
 }
 
 impl Default for Config {
@@ -28,6 +42,9 @@ impl Default for Config {
             addr: SocketAddr::from(([127, 0, 0, 1], 3000)),
             demo: true,
             secure_cookies: None,
+            trusted_proxies: Vec::new(),
+            proxy_user_header: None,
+            proxy_default_role: None,
         }
     }
 }
@@ -40,6 +57,9 @@ struct FileConfig {
     addr: Option<String>,
     demo: Option<bool>,
     secure_cookies: Option<bool>,
+    trusted_proxies: Option<Vec<String>>,
+    proxy_user_header: Option<String>,
+    proxy_default_role: Option<String>,
 }
 
 fn parse_addr(value: &str, from: &str) -> anyhow::Result<SocketAddr> {
@@ -56,7 +76,33 @@ fn parse_bool(value: &str, from: &str) -> anyhow::Result<bool> {
     }
 }
 
+fn parse_proxy(value: &str, from: &str) -> anyhow::Result<IpNet> {
+    let value = value.trim();
+    value
+        .parse::<IpNet>()
+        .or_else(|_| value.parse::<IpAddr>().map(IpNet::from))
+        .with_context(|| format!("{from}: {value:?} is not an address or range like 10.0.0.0/8"))
+}
+
+fn parse_header(value: &str, from: &str) -> anyhow::Result<HeaderName> {
+    HeaderName::try_from(value.trim())
+        .with_context(|| format!("{from}: {value:?} is not a header name"))
+}
+
+fn parse_role(value: &str, from: &str) -> anyhow::Result<Role> {
+    Role::parse(value.trim()).with_context(|| format!("{from}: {value:?} is not viewer or admin"))
+}
+
 impl Config {
+    /// The proxy settings the gate uses.
+    pub fn proxy_settings(&self) -> ProxySettings {
+        ProxySettings {
+            trusted: self.trusted_proxies.clone(),
+            user_header: self.proxy_user_header.clone(),
+            default_role: self.proxy_default_role,
+        }
+    }
+
     /// Whether session cookies are `Secure`: as configured, else unless listening on loopback only.
     pub fn secure_cookies(&self) -> bool {
         self.secure_cookies.unwrap_or(!self.addr.ip().is_loopback())
@@ -84,6 +130,19 @@ impl Config {
                 config.demo = demo;
             }
             config.secure_cookies = parsed.secure_cookies.or(config.secure_cookies);
+            let from = |key: &str| format!("{} {key}", path.display());
+            if let Some(proxies) = parsed.trusted_proxies {
+                config.trusted_proxies = proxies
+                    .iter()
+                    .map(|p| parse_proxy(p, &from("trusted_proxies")))
+                    .collect::<anyhow::Result<_>>()?;
+            }
+            if let Some(header) = parsed.proxy_user_header {
+                config.proxy_user_header = Some(parse_header(&header, &from("proxy_user_header"))?);
+            }
+            if let Some(role) = parsed.proxy_default_role {
+                config.proxy_default_role = Some(parse_role(&role, &from("proxy_default_role"))?);
+            }
         }
         if let Some(dir) = env("TRAILSCOPE_DATA_DIR") {
             config.data_dir = PathBuf::from(dir);
@@ -99,6 +158,24 @@ impl Config {
         }
         if let Some(secure) = env("TRAILSCOPE_SECURE_COOKIES") {
             config.secure_cookies = Some(parse_bool(&secure, "TRAILSCOPE_SECURE_COOKIES")?);
+        }
+        if let Some(proxies) = env("TRAILSCOPE_TRUSTED_PROXIES") {
+            config.trusted_proxies = proxies
+                .split(',')
+                .filter(|p| !p.trim().is_empty())
+                .map(|p| parse_proxy(p, "TRAILSCOPE_TRUSTED_PROXIES"))
+                .collect::<anyhow::Result<_>>()?;
+        }
+        if let Some(header) = env("TRAILSCOPE_PROXY_USER_HEADER") {
+            config.proxy_user_header = Some(parse_header(&header, "TRAILSCOPE_PROXY_USER_HEADER")?);
+        }
+        if let Some(role) = env("TRAILSCOPE_PROXY_DEFAULT_ROLE") {
+            config.proxy_default_role = Some(parse_role(&role, "TRAILSCOPE_PROXY_DEFAULT_ROLE")?);
+        }
+        if config.proxy_user_header.is_some() && config.trusted_proxies.is_empty() {
+            bail!(
+                "proxy_user_header needs trusted_proxies: without them anyone could name themselves in that header"
+            );
         }
         Ok(config)
     }
@@ -133,7 +210,7 @@ mod tests {
                 data_dir: "/srv/trailscope".into(),
                 addr: "0.0.0.0:8080".parse()?,
                 demo: false,
-                secure_cookies: None,
+                ..Config::default()
             }
         );
         assert!(
@@ -181,6 +258,49 @@ mod tests {
         let err =
             Config::load(None, env(&[("TRAILSCOPE_ADDR", "localhost")])).expect_err("bad address");
         assert!(format!("{err:#}").contains("TRAILSCOPE_ADDR"), "{err:#}");
+        let err = Config::load(
+            None,
+            env(&[("TRAILSCOPE_PROXY_USER_HEADER", "X-Forwarded-User")]),
+        )
+        .expect_err("sign-on without a trusted proxy");
+        assert!(format!("{err:#}").contains("trusted_proxies"), "{err:#}");
+        let err = Config::load(None, env(&[("TRAILSCOPE_TRUSTED_PROXIES", "10.0.0.0/33")]))
+            .expect_err("bad range");
+        assert!(format!("{err:#}").contains("10.0.0.0/33"), "{err:#}");
+        Ok(())
+    }
+
+    #[test]
+    fn proxy_sign_on_is_configured_by_file_or_environment() -> anyhow::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let file = dir.path().join("t.toml");
+        std::fs::write(
+            &file,
+            "trusted_proxies = [\"10.0.0.0/8\", \"192.0.2.4\"]\nproxy_user_header = \"X-Forwarded-User\"\n",
+        )?;
+        let config = Config::load(Some(&file), env(&[]))?;
+        let settings = config.proxy_settings();
+        assert_eq!(settings.trusted.len(), 2);
+        assert!(settings.trusted[1].contains(&"192.0.2.4".parse::<IpAddr>()?));
+        assert_eq!(
+            settings.user_header.as_ref().map(HeaderName::as_str),
+            Some("x-forwarded-user")
+        );
+        assert_eq!(
+            settings.default_role, None,
+            "unknown users refused by default"
+        );
+        let config = Config::load(
+            None,
+            env(&[
+                ("TRAILSCOPE_TRUSTED_PROXIES", "127.0.0.1, ::1"),
+                ("TRAILSCOPE_PROXY_USER_HEADER", "Remote-User"),
+                ("TRAILSCOPE_PROXY_DEFAULT_ROLE", "viewer"),
+            ]),
+        )?;
+        assert_eq!(config.trusted_proxies.len(), 2);
+        assert_eq!(config.proxy_default_role, Some(Role::Viewer));
+        assert!(Config::default().proxy_settings().user_header.is_none());
         Ok(())
     }
 }

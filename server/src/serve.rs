@@ -2,6 +2,7 @@
 //! show), then serves the app, its server functions, static files and `/healthz`.
 use crate::config::Config;
 use anyhow::Context;
+use app::ssr::auth::AuthSettings;
 use app::ssr::auth::sessions::SqliteSessionStore;
 use app::ssr::auth::users::ensure_first_admin;
 use app::ssr::demo::{DemoOptions, write_demo};
@@ -148,14 +149,25 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     announce_first_admin(&store)?;
     let state = ServerState {
         leptos_options,
-        app: AppState::new(store),
+        app: AppState::with_auth(
+            store,
+            AuthSettings {
+                proxy: config.proxy_settings(),
+                ..AuthSettings::default()
+            },
+        ),
         secure_cookies: config.secure_cookies(),
     };
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
         .with_context(|| format!("cannot listen on {}", config.addr))?;
     tracing::info!(addr = %config.addr, data_dir = %config.data_dir.display(), "Trailscope is serving on http://{}", config.addr);
-    axum::serve(listener, router(state))
+    if let Some(header) = &config.proxy_user_header {
+        tracing::info!(%header, proxies = ?config.trusted_proxies, "single sign-on through trusted proxies is on");
+    }
+    // The peer address feeds the failed-login throttle and the trusted-proxy check.
+    let service = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     Ok(())

@@ -3,14 +3,14 @@
 mod common;
 
 use app::ssr::auth::Role;
+use app::ssr::auth::gate::{ADMIN_API, LOGIN_ENDPOINT};
 use app::ssr::auth::users::{add_user, delete_user};
-use app::ssr::state::AppState;
 use app::ssr::store::Store;
 use axum::body::Body;
-use axum::http::{Request, StatusCode};
-use common::{PASSWORD, exchange, form_post, log_in, session_cookie};
-use leptos::prelude::LeptosOptions;
-use trailscope::serve::{ServerState, router};
+use axum::http::{Method, Request, StatusCode};
+use common::{
+    PASSWORD, exchange, form_post, get, lenient_auth, log_in, router_with, session_cookie,
+};
 
 struct Fixture {
     router: axum::Router,
@@ -18,7 +18,7 @@ struct Fixture {
     _data: tempfile::TempDir,
 }
 
-/// One router for the whole file, as in production.
+/// One router for the whole file, as in production (with a throttle that lets its many logins through).
 fn fixture() -> &'static Fixture {
     static FIXTURE: std::sync::LazyLock<Fixture> = std::sync::LazyLock::new(build_fixture);
     &FIXTURE
@@ -30,27 +30,12 @@ fn build_fixture() -> Fixture {
     add_user(&store, "admin", Role::Admin, PASSWORD).expect("admin");
     add_user(&store, "viewer", Role::Viewer, PASSWORD).expect("viewer");
     add_user(&store, "leaver", Role::Viewer, PASSWORD).expect("leaver");
-    let app = AppState::new(store);
-    let store = app.store.clone();
-    let leptos_options = LeptosOptions::builder().output_name("trailscope").build();
-    let router = router(ServerState {
-        leptos_options,
-        app,
-        secure_cookies: true,
-    });
+    let (router, store) = router_with(store, lenient_auth());
     Fixture {
         router,
         store,
         _data: data,
     }
-}
-
-fn get(uri: &str, cookie: Option<&str>) -> Request<Body> {
-    let mut request = Request::get(uri);
-    if let Some(cookie) = cookie {
-        request = request.header("cookie", cookie);
-    }
-    request.body(Body::empty()).expect("request")
 }
 
 #[tokio::test]
@@ -74,24 +59,44 @@ async fn without_a_session_pages_go_to_login_and_the_api_answers_401() {
     }
 }
 
+/// Sends `path` the way its server function is called: GET with no arguments, or an empty same-origin form POST.
+async fn call(
+    f: &Fixture,
+    path: &str,
+    method: &Method,
+    cookie: Option<&str>,
+) -> (StatusCode, String) {
+    let request = if method == Method::GET {
+        get(path, cookie)
+    } else {
+        form_post(path, "", cookie)
+    };
+    let (status, _, body) = exchange(&f.router, request).await;
+    (status, body)
+}
+
 #[tokio::test]
-async fn every_server_function_refuses_requests_without_a_session() {
+async fn every_server_function_needs_a_session_and_admin_ones_the_admin_role() {
     let f = fixture();
-    let paths: Vec<(&str, axum::http::Method)> =
-        leptos::server_fn::axum::server_fn_paths().collect();
-    assert!(paths.len() >= 6, "{paths:?}");
-    // Paths come in hash order, and one of them logs out: a fresh session for each.
-    for (path, method) in paths {
-        let cookie = log_in(&f.router, "viewer", PASSWORD, None)
+    let paths: Vec<(&str, Method)> = leptos::server_fn::axum::server_fn_paths().collect();
+    assert!(
+        paths
+            .iter()
+            .filter(|(p, _)| p.starts_with(ADMIN_API))
+            .count()
+            >= 8,
+        "{paths:?}"
+    );
+    let session = |name| async move {
+        log_in(&f.router, name, PASSWORD, None)
             .await
-            .expect("logged in");
-        let anonymous = if method == axum::http::Method::GET {
-            get(path, None)
-        } else {
-            form_post(path, "", None)
-        };
-        let (status, _, body) = exchange(&f.router, anonymous).await;
-        if path == "/api/auth/login" {
+            .expect("logged in")
+    };
+    let (viewer, admin) = (session("viewer").await, session("admin").await);
+    let not_denied = |s: StatusCode| s != StatusCode::UNAUTHORIZED && s != StatusCode::FORBIDDEN;
+    for (path, method) in paths {
+        let (status, body) = call(f, path, &method, None).await;
+        if path == LOGIN_ENDPOINT {
             assert_ne!(status, StatusCode::OK, "an empty login must fail: {body}");
             continue;
         }
@@ -100,15 +105,29 @@ async fn every_server_function_refuses_requests_without_a_session() {
             StatusCode::UNAUTHORIZED,
             "{method} {path} without a session: {body}"
         );
-        let signed_in = if method == axum::http::Method::GET {
-            get(path, Some(&cookie))
+        // Logging out ends the session it is called with: give it sessions of its own.
+        let (viewer, admin) = if path == "/api/auth/logout" {
+            (session("viewer").await, session("admin").await)
         } else {
-            form_post(path, "", Some(&cookie))
+            (viewer.clone(), admin.clone())
         };
-        let (status, _, body) = exchange(&f.router, signed_in).await;
+        let (status, body) = call(f, path, &method, Some(&viewer)).await;
+        if path.starts_with(ADMIN_API) {
+            assert_eq!(
+                status,
+                StatusCode::FORBIDDEN,
+                "{method} {path} as a viewer: {body}"
+            );
+        } else {
+            assert!(
+                not_denied(status),
+                "{method} {path} as a viewer: {status} {body}"
+            );
+        }
+        let (status, body) = call(f, path, &method, Some(&admin)).await;
         assert!(
-            status != StatusCode::UNAUTHORIZED && status != StatusCode::FORBIDDEN,
-            "{method} {path} as a viewer: {status} {body}"
+            not_denied(status),
+            "{method} {path} as an admin: {status} {body}"
         );
     }
 }

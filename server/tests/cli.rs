@@ -87,7 +87,7 @@ fn errors_go_to_stderr_with_a_non_zero_exit() {
     ]);
     assert!(!run.status.success());
     assert!(String::from_utf8_lossy(&run.stderr).contains("--end \"yesterday\""));
-    for sub in ["serve", "demo", "ingest", "healthcheck", "user"] {
+    for sub in ["serve", "demo", "ingest", "healthcheck", "user", "token"] {
         assert!(
             trailscope(&[sub, "--help"]).status.success(),
             "{sub} --help"
@@ -137,16 +137,23 @@ fn trailscope_with_stdin(args: &[&str], stdin: &str) -> std::process::Output {
     child.wait_with_output().expect("output")
 }
 
+fn out(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn err(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn fails_with(o: &std::process::Output, text: &str) {
+    assert!(!o.status.success(), "should fail: {}", out(o));
+    assert!(err(o).contains(text), "{text:?} not in {}", err(o));
+}
+
 #[test]
 fn users_are_managed_from_the_command_line() {
     let data = tempfile::tempdir().expect("tmp");
     let dir = data.path().to_str().expect("utf-8");
-    let out = |o: &std::process::Output| String::from_utf8_lossy(&o.stdout).into_owned();
-    let err = |o: &std::process::Output| String::from_utf8_lossy(&o.stderr).into_owned();
-    let fails_with = |o: &std::process::Output, text: &str| {
-        assert!(!o.status.success(), "should fail: {}", out(o));
-        assert!(err(o).contains(text), "{text:?} not in {}", err(o));
-    };
 
     let added = trailscope_with_stdin(
         &[
@@ -247,4 +254,64 @@ fn users_are_managed_from_the_command_line() {
     );
     let missing = trailscope(&["--data-dir", dir, "user", "del", "bob"]);
     fails_with(&missing, "no user bob");
+}
+
+#[test]
+fn api_tokens_are_managed_from_the_command_line_and_audited() {
+    let data = tempfile::tempdir().expect("tmp");
+    let dir = data.path().to_str().expect("utf-8");
+    let added = trailscope(&[
+        "--data-dir",
+        dir,
+        "token",
+        "add",
+        "--name",
+        "nightly",
+        "--role",
+        "viewer",
+    ]);
+    assert!(added.status.success(), "{}", err(&added));
+    let added = out(&added);
+    let token = added
+        .lines()
+        .find_map(|l| l.strip_prefix("token (shown once): "))
+        .expect("the token is printed once")
+        .to_owned();
+    let store = app::ssr::store::Store::open_in(data.path()).expect("store");
+    let found = app::ssr::auth::tokens::authenticate_token(&store, &token).expect("lookup");
+    assert_eq!(found.map(|t| t.name).as_deref(), Some("nightly"));
+
+    let listed = out(&trailscope(&["--data-dir", dir, "token", "list"]));
+    assert!(
+        listed.contains("nightly") && listed.contains(&token[..8]),
+        "{listed}"
+    );
+    assert!(!listed.contains(&token), "the token is never listed");
+    let duplicate = trailscope(&[
+        "--data-dir",
+        dir,
+        "token",
+        "add",
+        "--name",
+        "nightly",
+        "--role",
+        "admin",
+    ]);
+    fails_with(&duplicate, "token nightly already exists");
+
+    out(&trailscope(&["--data-dir", dir, "token", "del", "nightly"]));
+    let revoked = app::ssr::auth::tokens::authenticate_token(&store, &token).expect("lookup");
+    assert_eq!(revoked, None);
+    let audit: Vec<(String, String)> = app::ssr::audit::recent(&store, 10, None)
+        .expect("audit")
+        .into_iter()
+        .map(|e| (e.actor, e.action))
+        .collect();
+    assert_eq!(
+        audit,
+        [
+            ("cli".to_owned(), "token.revoke".to_owned()),
+            ("cli".to_owned(), "token.add".to_owned())
+        ]
+    );
 }

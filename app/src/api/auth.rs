@@ -32,8 +32,8 @@ pub async fn login(
 pub async fn logout() -> Result<(), AppError> {
     crate::api::with_status(
         async {
-            crate::ssr::auth::authorize(crate::ssr::auth::Role::Viewer).await?;
-            crate::ssr::auth::logout().await?;
+            let principal = crate::ssr::auth::authorize(crate::ssr::auth::Role::Viewer).await?;
+            crate::ssr::auth::logout(&principal).await?;
             leptos_axum::redirect("/login");
             Ok(())
         }
@@ -48,7 +48,7 @@ pub async fn get_current_user() -> Result<CurrentUser, AppError> {
         crate::ssr::auth::authorize(crate::ssr::auth::Role::Viewer)
             .await
             .map(|p| CurrentUser {
-                name: p.name,
+                name: p.actor(),
                 role: p.role.as_str().to_owned(),
             }),
     )

@@ -5,25 +5,11 @@ use crate::model::filter::ActivityFilter;
 use crate::ssr::state::AppState;
 use crate::ssr::store::{StoreError, activity};
 
-impl From<StoreError> for AppError {
-    fn from(error: StoreError) -> Self {
-        tracing::error!(%error, "store query failed");
-        AppError::Internal
-    }
-}
-
 async fn read<T: Send + 'static>(
     state: &AppState,
     query: impl FnOnce(&rusqlite::Connection) -> Result<T, StoreError> + Send + 'static,
 ) -> Result<T, AppError> {
-    let store = state.store.clone();
-    tokio::task::spawn_blocking(move || store.read(query))
-        .await
-        .map_err(|error| {
-            tracing::error!(%error, "store read task failed");
-            AppError::Internal
-        })?
-        .map_err(AppError::from)
+    state.blocking(move |store| store.read(query)).await
 }
 
 pub async fn timeline(state: &AppState, filter: ActivityFilter) -> Result<Timeline, AppError> {

@@ -96,3 +96,52 @@ pub async fn log_in(
     let (_, headers, _) = exchange(router, form_post("/api/auth/login", &form, cookie)).await;
     session_cookie(&headers)
 }
+
+/// The real router over `store`, with these authentication settings.
+pub fn router_with(
+    store: app::ssr::store::Store,
+    auth: app::ssr::auth::AuthSettings,
+) -> (axum::Router, std::sync::Arc<app::ssr::store::Store>) {
+    let app = app::ssr::state::AppState::with_auth(store, auth);
+    let store = app.store.clone();
+    let leptos_options = leptos::prelude::LeptosOptions::builder()
+        .output_name("trailscope")
+        .build();
+    let router = trailscope::serve::router(trailscope::serve::ServerState {
+        leptos_options,
+        app,
+        secure_cookies: true,
+    });
+    (router, store)
+}
+
+/// A login throttle too generous to trip, for tests that log in often.
+pub fn lenient_auth() -> app::ssr::auth::AuthSettings {
+    use app::ssr::auth::throttle::{LoginThrottle, quota};
+    let fast = quota(100_000, std::time::Duration::from_millis(1));
+    app::ssr::auth::AuthSettings {
+        throttle: LoginThrottle::new(fast, fast),
+        ..Default::default()
+    }
+}
+
+/// A GET, optionally with a session cookie.
+pub fn get(uri: &str, cookie: Option<&str>) -> axum::http::Request<axum::body::Body> {
+    let mut request = axum::http::Request::get(uri);
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    request.body(axum::body::Body::empty()).expect("request")
+}
+
+/// The request as if it came over a TCP connection from `ip` (what `serve` records for every connection).
+pub fn from_peer(
+    mut request: axum::http::Request<axum::body::Body>,
+    ip: &str,
+) -> axum::http::Request<axum::body::Body> {
+    let addr = std::net::SocketAddr::new(ip.parse().expect("ip"), 50_000);
+    request
+        .extensions_mut()
+        .insert(axum::extract::ConnectInfo(addr));
+    request
+}

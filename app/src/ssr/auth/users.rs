@@ -23,6 +23,8 @@ pub enum UserError {
     Exists(String),
     #[error("no user {0}")]
     NotFound(String),
+    #[error("{0} is the last admin; make another admin first")]
+    LastAdmin(String),
     #[error("cannot hash the password: {0}")]
     Hash(String),
     #[error("cannot generate a random password: {0}")]
@@ -46,7 +48,7 @@ pub struct User {
     pub password_changed_at: i64,
 }
 
-fn check_name(name: &str) -> Result<(), UserError> {
+pub(super) fn check_name(name: &str) -> Result<(), UserError> {
     let ok = (1..=64).contains(&name.len())
         && name
             .bytes()
@@ -130,10 +132,20 @@ pub fn set_password(store: &Store, name: &str, password: &str) -> Result<(), Use
     Ok(())
 }
 
-/// Deletes a user and ends their sessions, in one transaction.
+/// Deletes a user and ends their sessions, in one transaction. The last admin stays: without one, nobody
+/// could manage users or tokens from the dashboard.
 pub fn delete_user(store: &Store, name: &str) -> Result<(), UserError> {
     let mut conn = store.writer()?;
     let tx = conn.transaction()?;
+    let (is_admin, admins): (bool, i64) = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM users WHERE name = ?1 AND role = 'admin'),
+                (SELECT count(*) FROM users WHERE role = 'admin')",
+        [name],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    if is_admin && admins == 1 {
+        return Err(UserError::LastAdmin(name.to_owned()));
+    }
     end_sessions(&tx, name)?;
     if tx.execute("DELETE FROM users WHERE name = ?1", [name])? == 0 {
         return Err(UserError::NotFound(name.to_owned()));
@@ -156,6 +168,17 @@ pub fn find_user(store: &Store, id: i64) -> Result<Option<User>, UserError> {
                 "SELECT id, name, role, created_at, password_changed_at FROM users WHERE id = ?1",
             )?
             .query_row([id], user_from_row)
+            .optional()?)
+    })?)
+}
+
+pub fn find_user_by_name(store: &Store, name: &str) -> Result<Option<User>, UserError> {
+    Ok(store.read(|conn| {
+        Ok(conn
+            .prepare_cached(
+                "SELECT id, name, role, created_at, password_changed_at FROM users WHERE name = ?1",
+            )?
+            .query_row([name], user_from_row)
             .optional()?)
     })?)
 }
@@ -257,6 +280,10 @@ mod tests {
         );
         assert!(verify_password(&store, "alice", "a brand new passphrase")?.is_some());
 
+        assert!(matches!(
+            delete_user(&store, "alice"),
+            Err(UserError::LastAdmin(_))
+        ));
         add_user(&store, "bob", Role::Viewer, &generate_password()?)?;
         let names: Vec<String> = list_users(&store)?.into_iter().map(|u| u.name).collect();
         assert_eq!(names, ["alice", "bob"]);

@@ -93,6 +93,31 @@ CREATE TABLE sessions (
 ) WITHOUT ROWID;
 CREATE INDEX sessions_by_user ON sessions (user_id);
 "#,
+    r#"
+-- API tokens for scripts (issue 5): only the SHA-256 of a token is kept; `hint` is its first characters, so
+-- people can tell tokens apart without the store holding anything usable.
+CREATE TABLE api_tokens (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  role TEXT NOT NULL CHECK (role IN ('viewer', 'admin')),
+  token_sha256 BLOB NOT NULL UNIQUE,
+  hint TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER,
+  last_used_at INTEGER
+);
+-- The dashboard's own sensitive actions: who did what, from where, and whether it worked.
+CREATE TABLE audit_log (
+  id INTEGER PRIMARY KEY,
+  at INTEGER NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target TEXT,
+  client_ip TEXT,
+  outcome TEXT NOT NULL
+);
+"#,
 ];
 
 pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {

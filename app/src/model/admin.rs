@@ -1,0 +1,49 @@
+//! What admins see on the Settings page: users, API tokens and the audit log, as they cross the wire. None of
+//! these carry a secret; a new password or token travels once, in [`NewSecret`].
+use serde::{Deserialize, Serialize};
+
+/// A dashboard user.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserInfo {
+    pub name: String,
+    pub role: String,
+    pub created_at: i64,
+    pub password_changed_at: i64,
+}
+
+/// An API token, identified by its name and the first characters of the secret.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenInfo {
+    pub name: String,
+    pub role: String,
+    /// The token's first characters (`tsk_1a2b`), enough to recognise it, far too few to use it.
+    pub hint: String,
+    pub created_by: String,
+    pub created_at: i64,
+    pub expires_at: Option<i64>,
+    pub last_used_at: Option<i64>,
+}
+
+/// A password or token just created, shown to the admin once and never again.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewSecret {
+    /// Whose secret it is: the user or token name.
+    pub name: String,
+    pub secret: String,
+}
+
+/// One line of the audit log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditRecord {
+    pub id: i64,
+    pub at: i64,
+    /// Who acted: a user name, `token NAME`, or `cli` for the command line on the server.
+    pub actor: String,
+    /// What was done, e.g. `login`, `user.add`, `token.revoke`.
+    pub action: String,
+    /// What it was done to (a user or token name), if anything.
+    pub target: Option<String>,
+    pub client_ip: Option<String>,
+    /// `succeeded`, `failed` (wrong credentials), `throttled` or `refused` (not allowed).
+    pub outcome: String,
+}
