@@ -18,6 +18,7 @@ use components::nav::AppNav;
 use pages::activity::ActivityPage;
 use pages::login::LoginPage;
 use pages::planned::{NotFound, Planned};
+use pages::settings::SettingsPage;
 
 /// The HTML document around the app, rendered by the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -56,6 +57,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                         <Route path=path!("/") view=ActivityPage ssr=SsrMode::Async />
                         <Route path=path!("/activity") view=ActivityPage ssr=SsrMode::Async />
+                        <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async />
                         <Route path=path!("/events") view=|| view! {
                             <Planned title="Events" what="Search every event by account, Region, identity, access key, source IP, resource and error, open one to see its full record, and pivot from it." />
                         } />

@@ -2,3 +2,4 @@
 pub mod activity;
 pub mod login;
 pub mod planned;
+pub mod settings;

@@ -39,6 +39,12 @@ fn CurrentUserBox() -> impl IntoView {
         <Transition>
             {move || Suspend::new(async move {
                 user.await.ok().map(|u| view! {
+                    <Show when={
+                        let is_admin = u.role == "admin";
+                        move || is_admin
+                    }>
+                        <ul class="admin-links"><li><A href="/settings">"Settings"</A></li></ul>
+                    </Show>
                     <div class="current-user">
                         <span class="name">{u.name}</span>
                         " (" {u.role} ")"

@@ -1,6 +1,7 @@
 //! Activity: totals, a timeline of events and top-10 tables for a time range and filters held in the URL.
 use crate::api::activity::{get_activity_timeline, get_activity_top, get_filter_choices};
 use crate::components::activity_filters::ActivityFilters;
+use crate::components::error_list::error_list;
 use crate::components::timeline_chart::{TimelineChart, TimelineTable};
 use crate::components::top_table::TopTable;
 use crate::error::AppError;
@@ -79,16 +80,6 @@ fn TopSection(top: TopLists) -> impl IntoView {
             <TopTable title="Top identities" entries=top.identities total />
             <TopTable title="Top source IPs" entries=top.source_ips total />
             <TopTable title="Top error codes" entries=top.error_codes total />
-        </div>
-    }
-}
-
-fn error_list(errors: ArcRwSignal<Errors>) -> impl IntoView {
-    view! {
-        <div class="error" role="alert">
-            <ul>
-                {move || errors.get().into_iter().map(|(_, e)| view! { <li>{e.to_string()}</li> }).collect_view()}
-            </ul>
         </div>
     }
 }

@@ -1,0 +1,241 @@
+//! Settings, for admins: users, API tokens and the audit log. Every change is an `ActionForm` posting to an
+//! `/api/admin/` server function; a new password or token is shown once, right after it is made.
+use crate::api::admin::{
+    AddUser, CreateToken, DeleteUser, ResetPassword, RevokeToken, get_audit_log, list_tokens,
+    list_users,
+};
+use crate::components::error_list::error_list;
+use crate::error::AppError;
+use crate::model::admin::{AuditRecord, NewSecret, TokenInfo, UserInfo};
+use crate::model::time::format_minute;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    let add_user = ServerAction::<AddUser>::new();
+    let reset_password = ServerAction::<ResetPassword>::new();
+    let delete_user = ServerAction::<DeleteUser>::new();
+    let create_token = ServerAction::<CreateToken>::new();
+    let revoke_token = ServerAction::<RevokeToken>::new();
+    let user_changes = move || {
+        (
+            add_user.version().get(),
+            reset_password.version().get(),
+            delete_user.version().get(),
+        )
+    };
+    let token_changes = move || (create_token.version().get(), revoke_token.version().get());
+    let users = Resource::new(user_changes, |_| list_users());
+    let tokens = Resource::new(token_changes, |_| list_tokens());
+    let audit = Resource::new(
+        move || (user_changes(), token_changes()),
+        |_| get_audit_log(None),
+    );
+
+    view! {
+        <Title text="Settings" />
+        <h1>"Settings"</h1>
+        <section class="settings-section" aria-labelledby="users-heading">
+            <h2 id="users-heading">"Users"</h2>
+            <SecretNotice value=add_user.value() what="Password for" />
+            <SecretNotice value=reset_password.value() what="New password for" />
+            <ActionError value=delete_user.value() />
+            <Transition fallback=|| view! { <p class="loading">"Loading users…"</p> }>
+                <ErrorBoundary fallback=error_list>
+                    {move || Suspend::new(async move {
+                        let users = users.await?;
+                        Ok::<_, AppError>(view! { <UserTable users reset_password delete_user /> })
+                    })}
+                </ErrorBoundary>
+            </Transition>
+            <ActionForm action=add_user attr:class="inline-form" attr:aria-label="Add a user">
+                <label>"Name " <input type="text" name="name" required maxlength="64" /></label>
+                <label>"Role " <RoleSelect /></label>
+                <button type="submit">"Add user"</button>
+            </ActionForm>
+        </section>
+        <section class="settings-section" aria-labelledby="tokens-heading">
+            <h2 id="tokens-heading">"API tokens"</h2>
+            <p class="hint">"For scripts: send " <code>"Authorization: Bearer <token>"</code> " with GET requests to " <code>"/api/…"</code> "."</p>
+            <SecretNotice value=create_token.value() what="Token" />
+            <ActionError value=revoke_token.value() />
+            <Transition fallback=|| view! { <p class="loading">"Loading tokens…"</p> }>
+                <ErrorBoundary fallback=error_list>
+                    {move || Suspend::new(async move {
+                        let tokens = tokens.await?;
+                        Ok::<_, AppError>(view! { <TokenTable tokens revoke_token /> })
+                    })}
+                </ErrorBoundary>
+            </Transition>
+            <ActionForm action=create_token attr:class="inline-form" attr:aria-label="Create a token">
+                <label>"Name " <input type="text" name="name" required maxlength="64" /></label>
+                <label>"Role " <RoleSelect /></label>
+                <label>"Expires "
+                    <select name="expires_in_days">
+                        <option value="30">"in 30 days"</option>
+                        <option value="90" selected>"in 90 days"</option>
+                        <option value="365">"in a year"</option>
+                        <option value="never">"never (until revoked)"</option>
+                    </select>
+                </label>
+                <button type="submit">"Create token"</button>
+            </ActionForm>
+        </section>
+        <section class="settings-section" aria-labelledby="audit-heading">
+            <h2 id="audit-heading">"Audit log"</h2>
+            <Transition fallback=|| view! { <p class="loading">"Loading the audit log…"</p> }>
+                <ErrorBoundary fallback=error_list>
+                    {move || Suspend::new(async move {
+                        let entries = audit.await?;
+                        Ok::<_, AppError>(view! { <AuditTable entries /> })
+                    })}
+                </ErrorBoundary>
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn RoleSelect() -> impl IntoView {
+    view! {
+        <select name="role">
+            <option value="viewer" selected>"viewer"</option>
+            <option value="admin">"admin"</option>
+        </select>
+    }
+}
+
+/// A just-made secret, shown once with a warning, or the error that prevented it.
+#[component]
+fn SecretNotice(
+    #[prop(into)] value: Signal<Option<Result<NewSecret, AppError>>>,
+    what: &'static str,
+) -> impl IntoView {
+    move || {
+        match value.get() {
+        Some(Ok(secret)) => Some(
+            view! {
+                <div class="secret" role="status">
+                    <p>{what} " " <strong>{secret.name}</strong> ": " <code data-testid="new-secret">{secret.secret}</code></p>
+                    <p>"Copy it now: it is shown this once and stored only as a hash."</p>
+                </div>
+            }
+            .into_any(),
+        ),
+        Some(Err(error)) => {
+            Some(view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any())
+        }
+        None => None,
+    }
+    }
+}
+
+#[component]
+fn ActionError(#[prop(into)] value: Signal<Option<Result<(), AppError>>>) -> impl IntoView {
+    move || {
+        value
+            .get()
+            .and_then(Result::err)
+            .map(|error| view! { <p class="error" role="alert">{error.to_string()}</p> })
+    }
+}
+
+#[component]
+fn UserTable(
+    users: Vec<UserInfo>,
+    reset_password: ServerAction<ResetPassword>,
+    delete_user: ServerAction<DeleteUser>,
+) -> impl IntoView {
+    view! {
+        <table aria-labelledby="users-heading">
+            <thead><tr><th>"Name"</th><th>"Role"</th><th>"Created"</th><th>"Password changed"</th><th>"Actions"</th></tr></thead>
+            <tbody>
+                {users.into_iter().map(|user| {
+                    let (reset_name, delete_name) = (user.name.clone(), user.name.clone());
+                    let reset_label = format!("Reset the password of {}", user.name);
+                    let delete_label = format!("Delete user {}", user.name);
+                    view! {
+                        <tr>
+                            <td>{user.name}</td>
+                            <td>{user.role}</td>
+                            <td>{format_minute(user.created_at)}</td>
+                            <td>{format_minute(user.password_changed_at)}</td>
+                            <td class="actions">
+                                <ActionForm action=reset_password>
+                                    <input type="hidden" name="name" value=reset_name />
+                                    <button type="submit" aria-label=reset_label>"Reset password"</button>
+                                </ActionForm>
+                                <ActionForm action=delete_user>
+                                    <input type="hidden" name="name" value=delete_name />
+                                    <button type="submit" aria-label=delete_label>"Delete"</button>
+                                </ActionForm>
+                            </td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+#[component]
+fn TokenTable(tokens: Vec<TokenInfo>, revoke_token: ServerAction<RevokeToken>) -> impl IntoView {
+    if tokens.is_empty() {
+        return view! { <p class="empty">"No API tokens."</p> }.into_any();
+    }
+    let when = |at: Option<i64>, none: &'static str| at.map_or(none.to_owned(), format_minute);
+    view! {
+        <table aria-labelledby="tokens-heading">
+            <thead><tr><th>"Name"</th><th>"Role"</th><th>"Token"</th><th>"Created by"</th><th>"Created"</th><th>"Expires"</th><th>"Last used"</th><th>"Actions"</th></tr></thead>
+            <tbody>
+                {tokens.into_iter().map(|token| {
+                    let revoke_name = token.name.clone();
+                    let revoke_label = format!("Revoke token {}", token.name);
+                    view! {
+                        <tr>
+                            <td>{token.name}</td>
+                            <td>{token.role}</td>
+                            <td><code>{token.hint} "…"</code></td>
+                            <td>{token.created_by}</td>
+                            <td>{format_minute(token.created_at)}</td>
+                            <td>{when(token.expires_at, "never")}</td>
+                            <td>{when(token.last_used_at, "never")}</td>
+                            <td class="actions">
+                                <ActionForm action=revoke_token>
+                                    <input type="hidden" name="name" value=revoke_name />
+                                    <button type="submit" aria-label=revoke_label>"Revoke"</button>
+                                </ActionForm>
+                            </td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
+}
+
+#[component]
+fn AuditTable(entries: Vec<AuditRecord>) -> impl IntoView {
+    view! {
+        <table aria-labelledby="audit-heading">
+            <thead><tr><th>"When (UTC)"</th><th>"Who"</th><th>"Action"</th><th>"Target"</th><th>"Client"</th><th>"Outcome"</th></tr></thead>
+            <tbody>
+                {entries.into_iter().map(|e| {
+                    let class = format!("outcome-{}", e.outcome);
+                    view! {
+                    <tr class=class>
+                        <td>{format_minute(e.at)}</td>
+                        <td>{e.actor}</td>
+                        <td>{e.action}</td>
+                        <td>{e.target.unwrap_or_default()}</td>
+                        <td>{e.client_ip.unwrap_or_default()}</td>
+                        <td>{e.outcome}</td>
+                    </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
