@@ -3,4 +3,6 @@ pub mod activity;
 pub mod admin;
 pub mod filter;
 pub mod format;
+pub mod selectors;
 pub mod time;
+pub mod trails;
