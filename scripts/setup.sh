@@ -42,3 +42,11 @@ if [ ! -f end2end/node_modules/.package-lock.json ] || [ end2end/package-lock.js
   say "installing end2end npm packages"
   (cd end2end && npm ci --no-audit --no-fund)
 fi
+
+# moto (PyPI) serves the AWS APIs the integration tests call with the real SDK; its own venv, since Debian's
+# Python is externally managed. 5.2.5: StartLogging/StopLogging accept ARNs there (5.2.1 does not).
+if [ ! -x .tools/moto/bin/moto_server ]; then
+  say "installing moto 5.2.5 into .tools/moto"
+  python3 -m venv .tools/moto
+  .tools/moto/bin/pip install --quiet --disable-pip-version-check 'moto[server]==5.2.5'
+fi

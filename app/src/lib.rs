@@ -19,6 +19,7 @@ use pages::activity::ActivityPage;
 use pages::login::LoginPage;
 use pages::planned::{NotFound, Planned};
 use pages::settings::SettingsPage;
+use pages::trails::{TrailPage, TrailsPage};
 
 /// The HTML document around the app, rendered by the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -61,9 +62,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/events") view=|| view! {
                             <Planned title="Events" what="Search every event by account, Region, identity, access key, source IP, resource and error, open one to see its full record, and pivot from it." />
                         } />
-                        <Route path=path!("/trails") view=|| view! {
-                            <Planned title="Trails" what="Which trails cover each Region of each account, whether they are logging and delivering, what their selectors record, and CIS checks." />
-                        } />
+                        <Route path=path!("/trails") view=TrailsPage ssr=SsrMode::Async />
+                        <Route path=path!("/trails/trail") view=TrailPage ssr=SsrMode::Async />
                         <Route path=path!("/billing") view=|| view! {
                             <Planned title="Billing" what="What each trail costs per month from real event volumes and its selectors, and what a change would save." />
                         } />

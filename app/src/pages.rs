@@ -3,3 +3,4 @@ pub mod activity;
 pub mod login;
 pub mod planned;
 pub mod settings;
+pub mod trails;

@@ -68,8 +68,8 @@ test("the read/write filter and region narrow the counts", async ({ page, reques
 
 test("the other sections say what they will show", async ({ page }) => {
   await page.goto("/");
-  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Trails", exact: true }).click();
-  await expect(page).toHaveURL(/\/trails$/);
-  await expect(page.getByRole("heading", { name: "Trails" })).toBeVisible();
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Billing", exact: true }).click();
+  await expect(page).toHaveURL(/\/billing$/);
+  await expect(page.getByRole("heading", { name: "Billing" })).toBeVisible();
   await expect(page.getByText("Not built yet.")).toBeVisible();
 });

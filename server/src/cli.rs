@@ -32,6 +32,8 @@ pub enum Command {
     /// Manage dashboard users.
     #[command(subcommand)]
     User(UserCommand),
+    /// Read trail configuration (trails, status, selectors) from AWS into the store and print the coverage.
+    Trails(TrailsArgs),
     /// Manage API tokens for scripts (`Authorization: Bearer …` on the read-only /api endpoints).
     #[command(subcommand)]
     Token(TokenCommand),
@@ -79,6 +81,13 @@ pub enum UserCommand {
     Del { name: String },
     /// List users with their roles.
     List,
+}
+
+#[derive(Debug, Default, Args)]
+pub struct TrailsArgs {
+    /// A Region of the default-credential account (repeatable); replaces the configured accounts.
+    #[arg(long = "region", value_name = "REGION")]
+    pub regions: Vec<String>,
 }
 
 #[derive(Debug, Default, Args)]

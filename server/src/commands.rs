@@ -1,5 +1,6 @@
 //! The subcommands other than `serve`'s server itself.
 mod tokens;
+mod trails;
 mod users;
 
 use crate::cli::{Cli, Command, DemoArgs, IngestArgs, ServeArgs};
@@ -32,6 +33,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Healthcheck => healthcheck(&config),
         Command::User(command) => users::run(&config, command),
         Command::Token(command) => tokens::run(&config, command),
+        Command::Trails(args) => trails::run(&config, &args),
     }
 }
 

@@ -3,6 +3,7 @@
 use anyhow::{Context, bail};
 use app::ssr::auth::Role;
 use app::ssr::auth::proxy::ProxySettings;
+use app::ssr::aws::{AwsAccount, Redacted};
 use axum::http::HeaderName;
 use ipnet::IpNet;
 use serde::Deserialize;
@@ -33,6 +34,13 @@ pub struct Config {
     /// The role of proxy-signed-in users who are not Trailscope users (`viewer` or `admin`); unset refuses
     /// them. File key `proxy_default_role`, env `TRAILSCOPE_PROXY_DEFAULT_ROLE`.
     pub proxy_default_role: Option<Role>,
+    /// AWS accounts to read (`[[accounts]]` tables: `name`, `profile`, `role_arn`, `external_id`, `regions`).
+    /// Without any, env `TRAILSCOPE_REGIONS` (comma-separated) means the default-credential account in those
+    /// Regions. Credentials always come from the AWS SDK's default chain.
+    pub accounts: Vec<AwsAccount>,
+    /// Minutes between trail configuration refreshes while serving. File key `trails_refresh_minutes`, env
+    /// `TRAILSCOPE_TRAILS_REFRESH_MINUTES`. Default 60; 0 turns the background refresh off.
+    pub trails_refresh_minutes: u32,
 }
 
 impl Default for Config {
@@ -45,6 +53,8 @@ impl Default for Config {
             trusted_proxies: Vec::new(),
             proxy_user_header: None,
             proxy_default_role: None,
+            accounts: Vec::new(),
+            trails_refresh_minutes: 60,
         }
     }
 }
@@ -60,6 +70,50 @@ struct FileConfig {
     trusted_proxies: Option<Vec<String>>,
     proxy_user_header: Option<String>,
     proxy_default_role: Option<String>,
+    accounts: Option<Vec<FileAccount>>,
+    trails_refresh_minutes: Option<u32>,
+}
+
+/// One `[[accounts]]` table.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileAccount {
+    name: Option<String>,
+    profile: Option<String>,
+    role_arn: Option<String>,
+    external_id: Option<String>,
+    regions: Option<Vec<String>>,
+}
+
+impl From<FileAccount> for AwsAccount {
+    fn from(a: FileAccount) -> Self {
+        AwsAccount {
+            name: a.name,
+            profile: a.profile,
+            role_arn: a.role_arn,
+            external_id: a.external_id.map(Redacted),
+            regions: a.regions.unwrap_or_default(),
+        }
+    }
+}
+
+/// `us-east-1,eu-west-1` → Regions, refusing anything that is not shaped like a Region name.
+pub fn parse_regions(value: &str, from: &str) -> anyhow::Result<Vec<String>> {
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .map(|r| {
+            let shaped = r.split('-').count() >= 3
+                && r.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+            if shaped {
+                Ok(r.to_owned())
+            } else {
+                bail!("{from}: {r:?} is not a Region name like us-east-1")
+            }
+        })
+        .collect()
 }
 
 fn parse_addr(value: &str, from: &str) -> anyhow::Result<SocketAddr> {
@@ -143,6 +197,15 @@ impl Config {
             if let Some(role) = parsed.proxy_default_role {
                 config.proxy_default_role = Some(parse_role(&role, &from("proxy_default_role"))?);
             }
+            if let Some(accounts) = parsed.accounts {
+                config.accounts = accounts.into_iter().map(AwsAccount::from).collect();
+                for account in &config.accounts {
+                    parse_regions(&account.regions.join(","), &from("accounts.regions"))?;
+                }
+            }
+            if let Some(minutes) = parsed.trails_refresh_minutes {
+                config.trails_refresh_minutes = minutes;
+            }
         }
         if let Some(dir) = env("TRAILSCOPE_DATA_DIR") {
             config.data_dir = PathBuf::from(dir);
@@ -171,6 +234,19 @@ impl Config {
         }
         if let Some(role) = env("TRAILSCOPE_PROXY_DEFAULT_ROLE") {
             config.proxy_default_role = Some(parse_role(&role, "TRAILSCOPE_PROXY_DEFAULT_ROLE")?);
+        }
+        if let Some(regions) = env("TRAILSCOPE_REGIONS")
+            && config.accounts.is_empty()
+        {
+            config.accounts = vec![AwsAccount {
+                regions: parse_regions(&regions, "TRAILSCOPE_REGIONS")?,
+                ..AwsAccount::default()
+            }];
+        }
+        if let Some(minutes) = env("TRAILSCOPE_TRAILS_REFRESH_MINUTES") {
+            config.trails_refresh_minutes = minutes.parse().with_context(|| {
+                format!("TRAILSCOPE_TRAILS_REFRESH_MINUTES: {minutes:?} is not a number of minutes")
+            })?;
         }
         if config.proxy_user_header.is_some() && config.trusted_proxies.is_empty() {
             bail!(
@@ -267,6 +343,38 @@ mod tests {
         let err = Config::load(None, env(&[("TRAILSCOPE_TRUSTED_PROXIES", "10.0.0.0/33")]))
             .expect_err("bad range");
         assert!(format!("{err:#}").contains("10.0.0.0/33"), "{err:#}");
+        Ok(())
+    }
+
+    #[test]
+    fn accounts_come_from_the_file_or_from_trailscope_regions() -> anyhow::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let file = dir.path().join("t.toml");
+        std::fs::write(
+            &file,
+            "[[accounts]]\nname = \"prod\"\nrole_arn = \"arn:aws:iam::111122223333:role/Reader\"\nexternal_id = \"x-123\"\nregions = [\"us-east-1\", \"eu-west-1\"]\n\n[[accounts]]\nprofile = \"dev\"\n",
+        )?;
+        let config = Config::load(Some(&file), env(&[("TRAILSCOPE_REGIONS", "us-west-2")]))?;
+        assert_eq!(
+            config.accounts.len(),
+            2,
+            "the file wins over TRAILSCOPE_REGIONS"
+        );
+        assert_eq!(config.accounts[0].regions(), ["us-east-1", "eu-west-1"]);
+        assert!(
+            config.accounts[1].regions().len() >= 17,
+            "default: every commercial Region"
+        );
+        assert!(
+            !format!("{:?}", config.accounts[0]).contains("x-123"),
+            "the external ID stays out of logs"
+        );
+        let config = Config::load(None, env(&[("TRAILSCOPE_REGIONS", "us-east-1, eu-west-1")]))?;
+        assert_eq!(config.accounts[0].regions(), ["us-east-1", "eu-west-1"]);
+        assert_eq!(config.accounts[0].label(), "default credentials");
+        let err = Config::load(None, env(&[("TRAILSCOPE_REGIONS", "useast1")]))
+            .expect_err("not a Region");
+        assert!(format!("{err:#}").contains("useast1"), "{err:#}");
         Ok(())
     }
 

@@ -8,6 +8,7 @@ use app::ssr::auth::users::ensure_first_admin;
 use app::ssr::demo::{DemoOptions, write_demo};
 use app::ssr::state::AppState;
 use app::ssr::store::Store;
+use app::ssr::store::trail_snapshots::{self, SnapshotSource};
 use app::{App, shell};
 use axum::extract::FromRef;
 use axum::routing::get;
@@ -55,6 +56,10 @@ pub fn router(state: ServerState) -> Router {
     let options = state.leptos_options.clone();
     Router::new()
         .route("/healthz", get(healthz))
+        .route(
+            "/api/trails/{*arn}",
+            get(app::ssr::trails::trail_json).with_state(state.app.clone()),
+        )
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
             shell(options.clone())
         })
@@ -84,13 +89,13 @@ async fn healthz() -> Json<serde_json::Value> {
 /// ingests it. A store filled by anything else is served as it is.
 pub fn prepare_demo(store: &Store, config: &Config) -> anyhow::Result<()> {
     let is_demo = store.meta(META_SOURCE)?.as_deref() == Some("demo");
-    if !config.demo || (!is_demo && !store.is_empty()?) {
-        return Ok(());
-    }
-    if store.meta(META_DEMO_COMPLETE)?.is_some() {
+    if !config.demo || !config.accounts.is_empty() || (!is_demo && !store.is_empty()?) {
         return Ok(());
     }
     let archive = config.data_dir.join("demo");
+    if store.meta(META_DEMO_COMPLETE)?.is_some() {
+        return store_demo_trails(store, &archive);
+    }
     if !archive.exists() {
         write_demo_archive(&archive)?;
     }
@@ -104,7 +109,24 @@ pub fn prepare_demo(store: &Store, config: &Config) -> anyhow::Result<()> {
             summary.line()
         );
     }
+    store_demo_trails(store, &archive)?;
     store.set_meta(META_DEMO_COMPLETE, "1")?;
+    Ok(())
+}
+
+/// Stores the demo archive's trails snapshot, once (an archive written before it had one gets one for now).
+fn store_demo_trails(store: &Store, archive: &Path) -> anyhow::Result<()> {
+    if trail_snapshots::latest(store)?.is_some() {
+        return Ok(());
+    }
+    let path = archive.join(app::ssr::demo::TRAILS_SNAPSHOT_FILE);
+    let snapshot = match std::fs::read(&path) {
+        Ok(json) => serde_json::from_slice(&json).with_context(|| {
+            format!("the demo trails snapshot {} does not parse", path.display())
+        })?,
+        Err(_) => app::ssr::demo::demo_trails(app::ssr::clock::now_secs()),
+    };
+    trail_snapshots::save(store, SnapshotSource::Demo, &snapshot)?;
     Ok(())
 }
 
@@ -155,7 +177,8 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
                 proxy: config.proxy_settings(),
                 ..AuthSettings::default()
             },
-        ),
+        )
+        .with_accounts(config.accounts.clone()),
         secure_cookies: config.secure_cookies(),
     };
     let listener = tokio::net::TcpListener::bind(config.addr)
@@ -164,6 +187,12 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     tracing::info!(addr = %config.addr, data_dir = %config.data_dir.display(), "Trailscope is serving on http://{}", config.addr);
     if let Some(header) = &config.proxy_user_header {
         tracing::info!(%header, proxies = ?config.trusted_proxies, "single sign-on through trusted proxies is on");
+    }
+    if config.trails_refresh_minutes > 0 && !config.accounts.is_empty() {
+        tokio::spawn(refresh_trails_every(
+            state.app.clone(),
+            std::time::Duration::from_secs(u64::from(config.trails_refresh_minutes) * 60),
+        ));
     }
     // The peer address feeds the failed-login throttle and the trusted-proxy check.
     let service = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
@@ -190,6 +219,20 @@ fn announce_first_admin(store: &Store) -> anyhow::Result<()> {
         None => {}
     }
     Ok(())
+}
+
+/// The background job that keeps the trails snapshot fresh: at start, then every `every`.
+async fn refresh_trails_every(state: AppState, every: std::time::Duration) {
+    loop {
+        match app::ssr::trails::refresh(&state).await {
+            Ok(snapshot) => tracing::info!(
+                regions = snapshot.regions.len(),
+                "trail configuration refreshed"
+            ),
+            Err(error) => tracing::warn!(%error, "trail configuration refresh failed"),
+        }
+        tokio::time::sleep(every).await;
+    }
 }
 
 async fn shutdown_signal() {

@@ -29,6 +29,14 @@ fn build_fixture() -> Fixture {
     small_demo(archive.path());
     let store = Store::open_in(data.path()).expect("store");
     ingest(&store, archive.path());
+    let trails = std::fs::read(archive.path().join(app::ssr::demo::TRAILS_SNAPSHOT_FILE))
+        .expect("the demo writes its trails snapshot");
+    app::ssr::store::trail_snapshots::save(
+        &store,
+        app::ssr::store::trail_snapshots::SnapshotSource::Demo,
+        &serde_json::from_slice(&trails).expect("the snapshot parses"),
+    )
+    .expect("saved");
     app::ssr::auth::users::add_user(
         &store,
         "viewer",
@@ -279,7 +287,71 @@ async fn unknown_pages_are_404_and_planned_pages_say_what_they_will_show() {
         get(&f.router, "/no-such-page").await.0,
         StatusCode::NOT_FOUND
     );
+    let (status, html) = get(&f.router, "/billing").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Not built yet") && html.contains("What each trail costs"));
+}
+
+#[tokio::test]
+async fn the_trails_api_and_page_show_the_demo_coverage() {
+    let f = fixture();
+    let (status, body) = get(&f.router, "/api/trails/matrix").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let matrix: Value = serde_json::from_str(&body).expect("json");
+    let state = |account: &str, region: &str| {
+        matrix["cells"]
+            .as_array()
+            .expect("cells")
+            .iter()
+            .find(|c| c["account"] == account && c["region"] == region)
+            .map(|c| c["state"].as_str().unwrap_or_default().to_owned())
+    };
+    assert_eq!(
+        state("210987654321", "us-east-1").as_deref(),
+        Some("not_covered")
+    );
+    assert_eq!(
+        state("123456789012", "us-east-1").as_deref(),
+        Some("covered")
+    );
+
+    let arn = "arn:aws:cloudtrail:us-east-1:123456789012:trail/org-trail";
+    let (status, by_path) = get(&f.router, &format!("/api/trails/{arn}")).await;
+    assert_eq!(status, StatusCode::OK, "{by_path}");
+    let (_, by_query) = get(
+        &f.router,
+        &format!(
+            "/api/trails/trail?arn={}",
+            app::model::filter::encode_component(arn)
+        ),
+    )
+    .await;
+    assert_eq!(by_path, by_query, "both addresses give the same trail");
+    let detail: Value = serde_json::from_str(&by_path).expect("json");
+    assert_eq!(detail["trail"]["Name"], "org-trail");
+    assert_eq!(detail["decoded"]["management"]["read"], true);
+    let (status, _) = get(
+        &f.router,
+        "/api/trails/arn:aws:cloudtrail:us-east-1:1:trail/none",
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let anonymous = Request::get(format!("/api/trails/{arn}"))
+        .body(Body::empty())
+        .expect("request");
+    assert_eq!(
+        common::exchange(&f.router, anonymous).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+
     let (status, html) = get(&f.router, "/trails").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("Not built yet") && html.contains("Which trails cover each Region"));
+    assert!(
+        html.contains("210987654321 us-east-1: not covered"),
+        "the matrix is server-rendered"
+    );
+    assert!(
+        html.contains("AccessDenied"),
+        "the delivery error is among the gaps"
+    );
 }

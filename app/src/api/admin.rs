@@ -71,3 +71,9 @@ pub async fn revoke_token(name: String) -> Result<(), AppError> {
 pub async fn get_audit_log(before: Option<i64>) -> Result<Vec<AuditRecord>, AppError> {
     as_admin(|state, _| async move { crate::ssr::admin::audit_log(&state, before).await }).await
 }
+
+/// Reads trail configuration from AWS now and stores a new snapshot.
+#[server(prefix = "/api", endpoint = "admin/trails/refresh")]
+pub async fn refresh_trails() -> Result<(), AppError> {
+    as_admin(|state, by| async move { crate::ssr::admin::refresh_trails(&state, &by).await }).await
+}

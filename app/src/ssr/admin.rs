@@ -141,3 +141,20 @@ pub async fn audit_log(
         .blocking(move |store| crate::ssr::audit::recent(store, AUDIT_PAGE, before))
         .await
 }
+
+/// Reads trail configuration from AWS now (admins only: it spends the accounts' API quota).
+pub async fn refresh_trails(state: &AppState, by: &Principal) -> Result<(), AppError> {
+    let snapshot = crate::ssr::trails::refresh(state).await?;
+    let regions = snapshot.regions.len().to_string();
+    audit(
+        state,
+        audit_entry(
+            &by.actor(),
+            Action::TrailsRefreshed,
+            Some(&regions),
+            Outcome::Succeeded,
+        )
+        .await,
+    )
+    .await
+}

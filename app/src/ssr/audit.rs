@@ -16,6 +16,7 @@ pub enum Action {
     PasswordChanged,
     TokenCreated,
     TokenRevoked,
+    TrailsRefreshed,
 }
 
 impl Action {
@@ -28,6 +29,7 @@ impl Action {
             Action::PasswordChanged => "user.password",
             Action::TokenCreated => "token.add",
             Action::TokenRevoked => "token.revoke",
+            Action::TrailsRefreshed => "trails.refresh",
         }
     }
 }

@@ -4,6 +4,9 @@ mod catalog;
 mod incidents;
 mod record;
 mod rng;
+mod trails;
+
+pub use trails::demo_trails;
 
 use catalog::{
     ACCOUNTS, ACTORS, Account, Actor, CALLS, GLOBAL_REGION, Kind, REGIONS, error_codes, is_global,
@@ -374,7 +377,18 @@ pub fn write_demo(out: &Path, opts: &DemoOptions) -> Result<DemoSummary, DemoErr
             .streams
             .insert((ACCOUNTS[a].id.to_owned(), REGIONS[r].0.to_owned()), stats);
     }
+    write_trails_snapshot(out, opts.end)?;
     Ok(summary)
+}
+
+/// Where the demo archive keeps its trails snapshot (beside `AWSLogs/`, which only CloudTrail writes).
+pub const TRAILS_SNAPSHOT_FILE: &str = "trails.json";
+
+fn write_trails_snapshot(out: &Path, end: i64) -> Result<(), DemoError> {
+    let path = out.join(TRAILS_SNAPSHOT_FILE);
+    let json = serde_json::to_vec_pretty(&demo_trails(end))
+        .map_err(|e| DemoError::Options(format!("cannot encode the trails snapshot: {e}")))?;
+    std::fs::write(&path, json).map_err(|source| DemoError::Write { path, source })
 }
 
 #[cfg(test)]

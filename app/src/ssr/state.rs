@@ -2,6 +2,7 @@
 //! off the async runtime.
 use crate::error::AppError;
 use crate::ssr::auth::AuthSettings;
+use crate::ssr::aws::AwsAccount;
 use crate::ssr::store::{Store, StoreError};
 use std::sync::Arc;
 
@@ -9,6 +10,8 @@ use std::sync::Arc;
 pub struct AppState {
     pub store: Arc<Store>,
     pub auth: Arc<AuthSettings>,
+    /// The AWS accounts to read; empty when none is configured (the demo, or an archive only).
+    pub accounts: Arc<Vec<AwsAccount>>,
 }
 
 impl AppState {
@@ -21,6 +24,14 @@ impl AppState {
         Self {
             store: Arc::new(store),
             auth: Arc::new(auth),
+            accounts: Arc::new(Vec::new()),
+        }
+    }
+
+    pub fn with_accounts(self, accounts: Vec<AwsAccount>) -> Self {
+        Self {
+            accounts: Arc::new(accounts),
+            ..self
         }
     }
 

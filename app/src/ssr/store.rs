@@ -7,6 +7,7 @@ pub mod event_id;
 pub mod records;
 pub mod schema;
 pub mod segments;
+pub mod trail_snapshots;
 pub mod writer;
 
 use rusqlite::{Connection, OpenFlags};

@@ -16,6 +16,12 @@ pub struct Planted {
 }
 
 /// The compromised long-term key of `svc-backup` in the staging account.
+/// When the intruder's `StopLogging` turns off staging's `management-events` trail (the trails snapshot shows
+/// it stopped since then).
+pub(super) fn staging_trail_stopped_at(end: i64) -> i64 {
+    end - 2 * DAY - 15 * HOUR + 40 * MINUTE
+}
+
 const INTRUDER: Principal = Principal::IamUser { name: "svc-backup" };
 const PROD: usize = 0;
 const STAGING: usize = 1;
@@ -122,7 +128,8 @@ pub fn plant(start: i64, end: i64, rng: &mut Rng) -> Vec<Planted> {
     }
 
     // The same key then turns off the staging trail.
-    let stop_at = burst_at + 40 * MINUTE;
+    let stop_at = staging_trail_stopped_at(end);
+    debug_assert_eq!(stop_at, burst_at + 40 * MINUTE);
     let spec = CallSpec {
         time: stop_at,
         account: &ACCOUNTS[STAGING],

@@ -118,6 +118,16 @@ CREATE TABLE audit_log (
   outcome TEXT NOT NULL
 );
 "#,
+    r#"
+-- Trail configuration snapshots (issue 4): one row per collection run, the whole TrailsSnapshot as JSON (a few
+-- KB per account and Region), kept so that the UI can say what changed and when.
+CREATE TABLE trail_snapshots (
+  id INTEGER PRIMARY KEY,
+  taken_at INTEGER NOT NULL,
+  source TEXT NOT NULL CHECK (source IN ('aws', 'demo')),
+  snapshot TEXT NOT NULL
+);
+"#,
 ];
 
 pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {

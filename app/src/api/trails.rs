@@ -1,0 +1,45 @@
+//! `/api/trails/*`: which trails cover each account and Region, and one trail in full.
+use crate::error::AppError;
+use crate::model::trails::analysis::{TrailDetail, TrailMatrix};
+use crate::model::trails::changes::SnapshotChanges;
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+
+/// The region × account coverage matrix of the newest snapshot, with gaps and CIS checks.
+#[server(prefix = "/api", endpoint = "trails/matrix", input = GetUrl)]
+pub async fn get_trail_matrix() -> Result<TrailMatrix, AppError> {
+    crate::api::with_status(
+        async {
+            crate::ssr::auth::authorize(crate::ssr::auth::Role::Viewer).await?;
+            let state = expect_context::<crate::ssr::state::AppState>();
+            crate::ssr::trails::matrix(&state).await
+        }
+        .await,
+    )
+}
+
+/// One trail by ARN: configuration, status, decoded selectors and the raw JSON.
+#[server(prefix = "/api", endpoint = "trails/trail", input = GetUrl)]
+pub async fn get_trail(arn: String) -> Result<TrailDetail, AppError> {
+    crate::api::with_status(
+        async {
+            crate::ssr::auth::authorize(crate::ssr::auth::Role::Viewer).await?;
+            let state = expect_context::<crate::ssr::state::AppState>();
+            crate::ssr::trails::detail(&state, &arn).await
+        }
+        .await,
+    )
+}
+
+/// What changed between the two newest snapshots (`None` with fewer than two).
+#[server(prefix = "/api", endpoint = "trails/changes", input = GetUrl)]
+pub async fn get_trail_changes() -> Result<Option<SnapshotChanges>, AppError> {
+    crate::api::with_status(
+        async {
+            crate::ssr::auth::authorize(crate::ssr::auth::Role::Viewer).await?;
+            let state = expect_context::<crate::ssr::state::AppState>();
+            crate::ssr::trails::changes(&state).await
+        }
+        .await,
+    )
+}

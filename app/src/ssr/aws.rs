@@ -1,0 +1,159 @@
+//! AWS access: the configured accounts and Regions, SDK configuration per account and Region (credentials
+//! always from the standard chain, optionally a profile or an assumed role), and how SDK errors read. The SDK
+//! honours `AWS_ENDPOINT_URL` itself, which is how tests point it at a local emulator.
+use aws_config::BehaviorVersion;
+use aws_config::sts::AssumeRoleProvider;
+use aws_sdk_cloudtrail::error::{DisplayErrorContext, ProvideErrorMetadata};
+use std::fmt;
+
+/// The standard commercial Regions, the default when an account names none. Opt-in Regions are marked: an
+/// account that has not enabled one cannot log there, which is not a coverage gap.
+pub const COMMERCIAL_REGIONS: &[(&str, bool)] = &[
+    ("af-south-1", true),
+    ("ap-east-1", true),
+    ("ap-northeast-1", false),
+    ("ap-northeast-2", false),
+    ("ap-northeast-3", false),
+    ("ap-south-1", false),
+    ("ap-south-2", true),
+    ("ap-southeast-1", false),
+    ("ap-southeast-2", false),
+    ("ap-southeast-3", true),
+    ("ap-southeast-4", true),
+    ("ap-southeast-5", true),
+    ("ap-southeast-7", true),
+    ("ca-central-1", false),
+    ("ca-west-1", true),
+    ("eu-central-1", false),
+    ("eu-central-2", true),
+    ("eu-north-1", false),
+    ("eu-south-1", true),
+    ("eu-south-2", true),
+    ("eu-west-1", false),
+    ("eu-west-2", false),
+    ("eu-west-3", false),
+    ("il-central-1", true),
+    ("me-central-1", true),
+    ("me-south-1", true),
+    ("mx-central-1", true),
+    ("sa-east-1", false),
+    ("us-east-1", false),
+    ("us-east-2", false),
+    ("us-west-1", false),
+    ("us-west-2", false),
+];
+
+/// Whether `region` must be enabled by the account before use.
+pub fn is_opt_in(region: &str) -> bool {
+    COMMERCIAL_REGIONS
+        .iter()
+        .any(|(name, opt_in)| *name == region && *opt_in)
+}
+
+/// A value kept out of `Debug` output and logs.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Redacted(pub String);
+
+impl fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+/// One AWS account to read, as configured.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct AwsAccount {
+    /// A label for people; the account ID is learnt from STS.
+    pub name: Option<String>,
+    /// A profile of the shared config files; `None`: the default chain.
+    pub profile: Option<String>,
+    /// A role to assume (with the profile's or the default credentials).
+    pub role_arn: Option<String>,
+    pub external_id: Option<Redacted>,
+    /// Regions to read; empty means all of [`COMMERCIAL_REGIONS`].
+    pub regions: Vec<String>,
+}
+
+impl AwsAccount {
+    pub fn regions(&self) -> Vec<String> {
+        if self.regions.is_empty() {
+            COMMERCIAL_REGIONS
+                .iter()
+                .map(|(name, _)| (*name).to_owned())
+                .collect()
+        } else {
+            self.regions.clone()
+        }
+    }
+
+    /// The account as people know it: its name, else its profile or role, else "default credentials".
+    pub fn label(&self) -> String {
+        self.name
+            .clone()
+            .or_else(|| self.role_arn.clone())
+            .or_else(|| self.profile.clone().map(|p| format!("profile {p}")))
+            .unwrap_or_else(|| "default credentials".to_owned())
+    }
+}
+
+/// SDK configuration for `account` in `region`.
+pub async fn sdk_config(account: &AwsAccount, region: &str) -> aws_config::SdkConfig {
+    let loader = || {
+        let loader = aws_config::defaults(BehaviorVersion::latest())
+            .region(aws_config::Region::new(region.to_owned()));
+        match &account.profile {
+            Some(profile) => loader.profile_name(profile),
+            None => loader,
+        }
+    };
+    let base = loader().load().await;
+    let Some(role_arn) = &account.role_arn else {
+        return base;
+    };
+    let mut role = AssumeRoleProvider::builder(role_arn)
+        .session_name("trailscope")
+        .configure(&base);
+    if let Some(Redacted(external_id)) = &account.external_id {
+        role = role.external_id(external_id);
+    }
+    loader()
+        .credentials_provider(role.build().await)
+        .load()
+        .await
+}
+
+/// The account ID these credentials belong to.
+pub async fn account_id(config: &aws_config::SdkConfig) -> Result<String, String> {
+    aws_sdk_sts::Client::new(config)
+        .get_caller_identity()
+        .send()
+        .await
+        .map_err(|e| describe(&e))?
+        .account
+        .ok_or_else(|| "STS returned no account ID".to_owned())
+}
+
+/// An SDK error as one line people can act on: the service's code and message when there is one, else the
+/// whole chain of causes (no credentials, connection refused, …).
+pub fn describe<E>(error: &aws_sdk_cloudtrail::error::SdkError<E>) -> String
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    match (error.code(), error.message()) {
+        (Some(code), Some(message)) => format!("{code}: {message}"),
+        (Some(code), None) => code.to_owned(),
+        _ => DisplayErrorContext(error).to_string(),
+    }
+}
+
+/// Codes AWS answers with in a Region the account has not enabled.
+pub fn means_region_not_enabled<E: ProvideErrorMetadata>(
+    error: &aws_sdk_cloudtrail::error::SdkError<E>,
+    region: &str,
+) -> bool {
+    is_opt_in(region)
+        && matches!(
+            error.code(),
+            Some("UnrecognizedClientException" | "InvalidClientTokenId" | "OptInRequired")
+        )
+}

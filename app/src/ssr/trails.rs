@@ -1,0 +1,76 @@
+//! The Trails service: the newest trail snapshot read as a coverage matrix or one trail's detail, and
+//! refreshing the snapshot from AWS.
+pub mod collect;
+
+use crate::error::AppError;
+use crate::model::trails::TrailsSnapshot;
+use crate::model::trails::analysis::{self, TrailDetail, TrailMatrix};
+use crate::model::trails::changes::SnapshotChanges;
+use crate::ssr::state::AppState;
+use crate::ssr::store::trail_snapshots::{self, SnapshotSource};
+
+async fn latest(state: &AppState) -> Result<TrailsSnapshot, AppError> {
+    state
+        .blocking(trail_snapshots::latest)
+        .await?
+        .ok_or_else(|| AppError::NotFound {
+            what: "a trails snapshot (configure AWS accounts, then refresh)".to_owned(),
+        })
+}
+
+pub async fn matrix(state: &AppState) -> Result<TrailMatrix, AppError> {
+    Ok(analysis::matrix(&latest(state).await?))
+}
+
+pub async fn detail(state: &AppState, trail_arn: &str) -> Result<TrailDetail, AppError> {
+    analysis::trail_detail(&latest(state).await?, trail_arn).ok_or_else(|| AppError::NotFound {
+        what: format!("trail {trail_arn}"),
+    })
+}
+
+/// What changed between the two newest snapshots.
+pub async fn changes(state: &AppState) -> Result<Option<SnapshotChanges>, AppError> {
+    let snapshots = state
+        .blocking(|store| trail_snapshots::newest(store, 2))
+        .await?;
+    Ok(match snapshots.as_slice() {
+        [before, after] => Some(crate::model::trails::changes::changes(before, after)),
+        _ => None,
+    })
+}
+
+/// Reads every configured account and Region now and stores the snapshot.
+pub async fn refresh(state: &AppState) -> Result<TrailsSnapshot, AppError> {
+    if state.accounts.is_empty() {
+        return Err(AppError::Unavailable {
+            what: "trail refresh (no AWS account is configured)".to_owned(),
+        });
+    }
+    let snapshot = collect::collect(&state.accounts, crate::ssr::clock::now_secs()).await;
+    let saved = snapshot.clone();
+    state
+        .blocking(move |store| trail_snapshots::save(store, SnapshotSource::Aws, &saved))
+        .await?;
+    Ok(snapshot)
+}
+
+/// `GET /api/trails/{arn}`: one trail as JSON, the same as `/api/trails/trail?arn=…` (an ARN reads more
+/// naturally in the path for scripts). Behind the gate like every route.
+pub async fn trail_json(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    principal: Option<axum::Extension<crate::ssr::auth::Principal>>,
+    axum::extract::Path(arn): axum::extract::Path<String>,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let result = match principal {
+        Some(_) => detail(&state, &arn).await,
+        None => Err(AppError::Unauthorized),
+    };
+    match result {
+        Ok(detail) => axum::Json(detail).into_response(),
+        Err(error) => {
+            let status = axum::http::StatusCode::from_u16(error.status_code()).unwrap_or_default();
+            (status, axum::Json(error)).into_response()
+        }
+    }
+}
