@@ -93,3 +93,43 @@ pub struct TrailStatus {
     pub start_logging_time: Option<f64>,
     pub stop_logging_time: Option<f64>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// moto never reports delivery errors; this is AWS's documented `get-trail-status` output (aws-cli
+    /// `examples/cloudtrail/get-trail-status.rst`) with an S3 delivery error added as AWS reports one.
+    #[test]
+    fn documented_trail_status_reads_with_its_errors() {
+        let status: TrailStatus = serde_json::from_str(
+            r#"{
+              "LatestNotificationTime": 1454022144.869,
+              "LatestNotificationAttemptSucceeded": "2016-01-28T23:02:24Z",
+              "LatestDeliveryAttemptTime": "2016-01-28T23:02:24Z",
+              "LatestDeliveryTime": 1454022144.869,
+              "TimeLoggingStarted": "2015-11-06T18:36:38Z",
+              "LatestDeliveryAttemptSucceeded": "2016-01-28T23:02:24Z",
+              "IsLogging": true,
+              "LatestCloudWatchLogsDeliveryTime": 1454022144.918,
+              "StartLoggingTime": 1446834998.695,
+              "StopLoggingTime": 1446834996.0,
+              "LatestNotificationAttemptTime": "2016-01-28T23:02:24Z",
+              "TimeLoggingStopped": "2015-11-06T18:36:38Z",
+              "LatestDeliveryError": "AccessDenied"
+            }"#,
+        )
+        .expect("the documented shape parses");
+        assert!(status.is_logging);
+        assert_eq!(status.latest_delivery_time, Some(1_454_022_144.869));
+        assert_eq!(
+            status.latest_delivery_error.as_deref(),
+            Some("AccessDenied")
+        );
+        assert_eq!(
+            status.latest_digest_delivery_time, None,
+            "absent: never set"
+        );
+        assert_eq!(status.stop_logging_time, Some(1_446_834_996.0));
+    }
+}
