@@ -161,9 +161,12 @@ pub async fn login(name: String, password: String) -> Result<(), AppError> {
         .throttle
         .attempt(client_ip.unwrap_or(IpAddr::from([0, 0, 0, 0])), &name);
     let attempt = |outcome| audit_entry(&name, Action::Login, None, outcome);
-    if let Err(retry_after_secs) = throttled {
-        tracing::warn!(?client_ip, retry_after_secs, "login throttled");
-        audit(&state, attempt(Outcome::Throttled).await).await?;
+    if let Err(refusal) = throttled {
+        let retry_after_secs = refusal.retry_after_secs;
+        if refusal.report {
+            tracing::warn!(?client_ip, retry_after_secs, "login throttled");
+            audit(&state, attempt(Outcome::Throttled).await).await?;
+        }
         return Err(AppError::TooManyAttempts { retry_after_secs });
     }
     let user = state

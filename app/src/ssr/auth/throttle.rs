@@ -16,7 +16,19 @@ const PRUNE_ABOVE_KEYS: usize = 10_000;
 pub struct LoginThrottle {
     per_ip: Limiter<IpAddr>,
     per_name: Limiter<String>,
+    /// Refusals worth reporting: one per address a minute, so a flood of refused attempts cannot flood the
+    /// audit log and the server log as well.
+    reported: Limiter<IpAddr>,
     clock: DefaultClock,
+}
+
+/// A refused attempt.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Refusal {
+    /// Seconds until an attempt is allowed again.
+    pub retry_after_secs: u64,
+    /// Whether this refusal should be recorded (the first from its address in a minute).
+    pub report: bool,
 }
 
 /// Builds a quota of `burst` attempts, refilled one per `every`.
@@ -42,26 +54,30 @@ impl LoginThrottle {
         Self {
             per_ip: RateLimiter::keyed(per_ip),
             per_name: RateLimiter::keyed(per_name),
+            reported: RateLimiter::keyed(quota(1, Duration::from_secs(60))),
             clock: DefaultClock::default(),
         }
     }
 
     /// Spends one attempt for `ip` and `name`, or says how many seconds to wait. An address already over its
     /// budget does not also spend the name's, so one noisy address cannot lock a name for everyone else.
-    pub fn attempt(&self, ip: IpAddr, name: &str) -> Result<(), u64> {
-        let wait = |not_until: governor::NotUntil<_>| {
-            not_until
+    pub fn attempt(&self, ip: IpAddr, name: &str) -> Result<(), Refusal> {
+        let wait = |not_until: governor::NotUntil<_>| Refusal {
+            retry_after_secs: not_until
                 .wait_time_from(self.clock.now())
                 .as_secs()
-                .saturating_add(1)
+                .saturating_add(1),
+            report: self.reported.check_key(&ip).is_ok(),
         };
         self.per_ip.check_key(&ip).map_err(wait)?;
         let result = self.per_name.check_key(&name.to_lowercase()).map_err(wait);
-        for limiter_len in [self.per_ip.len(), self.per_name.len()] {
-            if limiter_len > PRUNE_ABOVE_KEYS {
-                self.per_ip.retain_recent();
-                self.per_name.retain_recent();
-            }
+        if [self.per_ip.len(), self.per_name.len(), self.reported.len()]
+            .iter()
+            .any(|len| *len > PRUNE_ABOVE_KEYS)
+        {
+            self.per_ip.retain_recent();
+            self.per_name.retain_recent();
+            self.reported.retain_recent();
         }
         result
     }
@@ -82,18 +98,23 @@ mod tests {
         let attacker = ip("203.0.113.9");
         assert_eq!(throttle.attempt(attacker, "alice"), Ok(()));
         assert_eq!(throttle.attempt(attacker, "ALICE"), Ok(()));
-        let wait = throttle
+        let refusal = throttle
             .attempt(attacker, "Alice")
             .expect_err("a name's third try within the hour waits");
-        assert!((1_700..=3_601).contains(&wait), "{wait}");
+        assert!(
+            (1_700..=3_601).contains(&refusal.retry_after_secs),
+            "{refusal:?}"
+        );
+        assert!(refusal.report, "the first refusal is reported");
         assert_eq!(
             throttle.attempt(ip("198.51.100.1"), "bob"),
             Ok(()),
             "others are not slowed"
         );
-        throttle
+        let again = throttle
             .attempt(attacker, "bob")
             .expect_err("the address is spent too");
+        assert!(!again.report, "the next within a minute is not");
         assert_eq!(throttle.attempt(ip("198.51.100.1"), "bob"), Ok(()));
     }
 }
