@@ -37,3 +37,4 @@ e2e: build
 
 bench: setup
 	bash bench/ingest
+	bash bench/sync

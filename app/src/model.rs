@@ -4,5 +4,6 @@ pub mod admin;
 pub mod filter;
 pub mod format;
 pub mod selectors;
+pub mod sync;
 pub mod time;
 pub mod trails;

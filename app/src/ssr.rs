@@ -12,4 +12,5 @@ pub mod logs;
 pub mod security;
 pub mod state;
 pub mod store;
+pub mod sync;
 pub mod trails;

@@ -32,6 +32,8 @@ pub enum Command {
     /// Manage dashboard users.
     #[command(subcommand)]
     User(UserCommand),
+    /// Read Event History (LookupEvents) of the configured accounts into the store, within AWS's 2 calls/s.
+    Sync(TrailsArgs),
     /// Read trail configuration (trails, status, selectors) from AWS into the store and print the coverage.
     Trails(TrailsArgs),
     /// Manage API tokens for scripts (`Authorization: Bearer …` on the read-only /api endpoints).

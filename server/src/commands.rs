@@ -1,4 +1,5 @@
 //! The subcommands other than `serve`'s server itself.
+mod sync;
 mod tokens;
 mod trails;
 mod users;
@@ -34,6 +35,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::User(command) => users::run(&config, command),
         Command::Token(command) => tokens::run(&config, command),
         Command::Trails(args) => trails::run(&config, &args),
+        Command::Sync(args) => sync::run(&config, &args),
     }
 }
 

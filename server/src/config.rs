@@ -41,6 +41,12 @@ pub struct Config {
     /// Minutes between trail configuration refreshes while serving. File key `trails_refresh_minutes`, env
     /// `TRAILSCOPE_TRAILS_REFRESH_MINUTES`. Default 60; 0 turns the background refresh off.
     pub trails_refresh_minutes: u32,
+    /// Minutes between Event History syncs while serving. File key `sync_minutes`, env
+    /// `TRAILSCOPE_SYNC_MINUTES`. Default 5; 0 turns the background sync off.
+    pub sync_minutes: u32,
+    /// Days a first Event History sync reads back (1–90, AWS keeps 90). File key `sync_window_days`, env
+    /// `TRAILSCOPE_SYNC_WINDOW_DAYS`. Default 90.
+    pub sync_window_days: u32,
 }
 
 impl Default for Config {
@@ -55,6 +61,8 @@ impl Default for Config {
             proxy_default_role: None,
             accounts: Vec::new(),
             trails_refresh_minutes: 60,
+            sync_minutes: 5,
+            sync_window_days: 90,
         }
     }
 }
@@ -72,6 +80,8 @@ struct FileConfig {
     proxy_default_role: Option<String>,
     accounts: Option<Vec<FileAccount>>,
     trails_refresh_minutes: Option<u32>,
+    sync_minutes: Option<u32>,
+    sync_window_days: Option<u32>,
 }
 
 /// One `[[accounts]]` table.
@@ -148,6 +158,11 @@ fn parse_role(value: &str, from: &str) -> anyhow::Result<Role> {
 }
 
 impl Config {
+    /// How far back a first Event History sync reads, in seconds.
+    pub fn sync_window_secs(&self) -> i64 {
+        i64::from(self.sync_window_days) * 86_400
+    }
+
     /// The proxy settings the gate uses.
     pub fn proxy_settings(&self) -> ProxySettings {
         ProxySettings {
@@ -206,6 +221,12 @@ impl Config {
             if let Some(minutes) = parsed.trails_refresh_minutes {
                 config.trails_refresh_minutes = minutes;
             }
+            if let Some(minutes) = parsed.sync_minutes {
+                config.sync_minutes = minutes;
+            }
+            if let Some(days) = parsed.sync_window_days {
+                config.sync_window_days = days;
+            }
         }
         if let Some(dir) = env("TRAILSCOPE_DATA_DIR") {
             config.data_dir = PathBuf::from(dir);
@@ -247,6 +268,22 @@ impl Config {
             config.trails_refresh_minutes = minutes.parse().with_context(|| {
                 format!("TRAILSCOPE_TRAILS_REFRESH_MINUTES: {minutes:?} is not a number of minutes")
             })?;
+        }
+        for (name, field) in [
+            ("TRAILSCOPE_SYNC_MINUTES", &mut config.sync_minutes),
+            ("TRAILSCOPE_SYNC_WINDOW_DAYS", &mut config.sync_window_days),
+        ] {
+            if let Some(value) = env(name) {
+                *field = value
+                    .parse()
+                    .with_context(|| format!("{name}: {value:?} is not a whole number"))?;
+            }
+        }
+        if !(1..=90).contains(&config.sync_window_days) {
+            bail!(
+                "sync_window_days must be 1 to 90 (Event History keeps 90 days), not {}",
+                config.sync_window_days
+            );
         }
         if config.proxy_user_header.is_some() && config.trusted_proxies.is_empty() {
             bail!(

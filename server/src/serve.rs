@@ -178,7 +178,8 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
                 ..AuthSettings::default()
             },
         )
-        .with_accounts(config.accounts.clone()),
+        .with_accounts(config.accounts.clone())
+        .with_sync_window(config.sync_window_secs()),
         secure_cookies: config.secure_cookies(),
     };
     let listener = tokio::net::TcpListener::bind(config.addr)
@@ -192,6 +193,12 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         tokio::spawn(refresh_trails_every(
             state.app.clone(),
             std::time::Duration::from_secs(u64::from(config.trails_refresh_minutes) * 60),
+        ));
+    }
+    if config.sync_minutes > 0 && !config.accounts.is_empty() {
+        tokio::spawn(sync_every(
+            state.app.clone(),
+            std::time::Duration::from_secs(u64::from(config.sync_minutes) * 60),
         ));
     }
     // The peer address feeds the failed-login throttle and the trusted-proxy check.
@@ -230,6 +237,21 @@ async fn refresh_trails_every(state: AppState, every: std::time::Duration) {
                 "trail configuration refreshed"
             ),
             Err(error) => tracing::warn!(%error, "trail configuration refresh failed"),
+        }
+        tokio::time::sleep(every).await;
+    }
+}
+
+/// The background Event History sync: at start, then `every` after each run ends.
+async fn sync_every(state: AppState, every: std::time::Duration) {
+    loop {
+        match app::ssr::sync::sync_now(&state).await {
+            Ok(Some(outcomes)) => {
+                let failed = outcomes.iter().filter(|o| o.result.is_err()).count();
+                tracing::info!(regions = outcomes.len(), failed, "Event History sync done");
+            }
+            Ok(None) => tracing::info!("Event History sync skipped: one is already running"),
+            Err(error) => tracing::warn!(%error, "Event History sync failed"),
         }
         tokio::time::sleep(every).await;
     }

@@ -77,3 +77,15 @@ pub async fn get_audit_log(before: Option<i64>) -> Result<Vec<AuditRecord>, AppE
 pub async fn refresh_trails() -> Result<(), AppError> {
     as_admin(|state, by| async move { crate::ssr::admin::refresh_trails(&state, &by).await }).await
 }
+
+/// Starts an Event History sync now, in the background. `false`: one is already running.
+#[server(prefix = "/api", endpoint = "admin/sync")]
+pub async fn start_sync() -> Result<bool, AppError> {
+    as_admin(|state, by| async move { crate::ssr::admin::start_sync(&state, &by).await }).await
+}
+
+/// Event History sync per account and Region: how far it has read, when it last succeeded, its last error.
+#[server(prefix = "/api", endpoint = "admin/sync/status", input = GetUrl)]
+pub async fn get_sync_status() -> Result<Vec<crate::model::sync::SyncStatus>, AppError> {
+    as_admin(|state, _| async move { crate::ssr::admin::sync_status(&state).await }).await
+}

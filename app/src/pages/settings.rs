@@ -1,13 +1,16 @@
 //! Settings, for admins: users, API tokens and the audit log. Every change is an `ActionForm` posting to an
 //! `/api/admin/` server function; a new password or token is shown once, right after it is made.
 use crate::api::admin::{
-    AddUser, CreateToken, DeleteUser, ResetPassword, RevokeToken, get_audit_log, list_tokens,
-    list_users,
+    AddUser, CreateToken, DeleteUser, ResetPassword, RevokeToken, StartSync, get_audit_log,
+    get_sync_status, list_tokens, list_users,
 };
 use crate::components::error_list::error_list;
 use crate::error::AppError;
 use crate::model::admin::{AuditRecord, NewSecret, TokenInfo, UserInfo};
+use crate::model::format::group_digits;
+use crate::model::sync::SyncStatus;
 use crate::model::time::format_minute;
+use crate::model::time::format_span;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -82,6 +85,7 @@ pub fn SettingsPage() -> impl IntoView {
                 <button type="submit">"Create token"</button>
             </ActionForm>
         </section>
+        <SyncSection />
         <section class="settings-section" aria-labelledby="audit-heading">
             <h2 id="audit-heading">"Audit log"</h2>
             <Transition fallback=|| view! { <p class="loading">"Loading the audit log…"</p> }>
@@ -94,6 +98,65 @@ pub fn SettingsPage() -> impl IntoView {
             </Transition>
         </section>
     }
+}
+
+/// Event History sync per account and Region, and a button to sync now.
+#[component]
+fn SyncSection() -> impl IntoView {
+    let start = ServerAction::<StartSync>::new();
+    let status = Resource::new(move || start.version().get(), |_| get_sync_status());
+    let said = move || match start.value().get() {
+        Some(Ok(true)) => Some("Sync started; it runs in the background.".to_owned()),
+        Some(Ok(false)) => Some("A sync is already running.".to_owned()),
+        Some(Err(error)) => Some(error.to_string()),
+        None => None,
+    };
+    view! {
+        <section class="settings-section" aria-labelledby="sync-heading">
+            <h2 id="sync-heading">"Event History sync"</h2>
+            <ActionForm action=start attr:class="inline-form" attr:aria-label="Sync now">
+                <button type="submit">"Sync now"</button>
+                <span role="status">{said}</span>
+            </ActionForm>
+            <Transition fallback=|| view! { <p class="loading">"Loading sync status…"</p> }>
+                <ErrorBoundary fallback=error_list>
+                    {move || Suspend::new(async move {
+                        let rows = status.await?;
+                        Ok::<_, AppError>(view! { <SyncTable rows /> })
+                    })}
+                </ErrorBoundary>
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn SyncTable(rows: Vec<SyncStatus>) -> impl IntoView {
+    if rows.is_empty() {
+        return view! { <p class="empty">"No Event History synced yet (configure AWS accounts; the demo has none)."</p> }.into_any();
+    }
+    view! {
+        <table aria-labelledby="sync-heading">
+            <thead><tr><th>"Account"</th><th>"Region"</th><th>"Synced until"</th><th>"Lag"</th><th>"Last success"</th><th>"Events"</th><th>"Last error"</th></tr></thead>
+            <tbody>
+                {rows.into_iter().map(|r| {
+                    let lag = if r.in_progress { "catching up".to_owned() } else { format_span(r.lag_secs) };
+                    view! {
+                        <tr>
+                            <td>{r.account}</td>
+                            <td>{r.region}</td>
+                            <td>{format_minute(r.synced_until)}</td>
+                            <td>{lag}</td>
+                            <td>{r.last_success_at.map_or_else(|| "never".to_owned(), format_minute)}</td>
+                            <td class="num">{group_digits(r.events_stored.max(0) as u64)}</td>
+                            <td class="error-text">{r.last_error.unwrap_or_default()}</td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
 }
 
 #[component]

@@ -158,3 +158,34 @@ pub async fn refresh_trails(state: &AppState, by: &Principal) -> Result<(), AppE
     )
     .await
 }
+
+/// Starts an Event History sync of every configured account and Region in the background; `false` when one
+/// is already running.
+pub async fn start_sync(state: &AppState, by: &Principal) -> Result<bool, AppError> {
+    if state.accounts.is_empty() {
+        return Err(AppError::Unavailable {
+            what: "Event History sync (no AWS account is configured)".to_owned(),
+        });
+    }
+    if state.sync.running.try_lock().is_err() {
+        return Ok(false);
+    }
+    audit(
+        state,
+        audit_entry(&by.actor(), Action::SyncStarted, None, Outcome::Succeeded).await,
+    )
+    .await?;
+    let state = state.clone();
+    tokio::spawn(async move {
+        if let Err(error) = crate::ssr::sync::sync_now(&state).await {
+            tracing::warn!(%error, "Event History sync failed");
+        }
+    });
+    Ok(true)
+}
+
+pub async fn sync_status(
+    state: &AppState,
+) -> Result<Vec<crate::model::sync::SyncStatus>, AppError> {
+    state.blocking(crate::ssr::sync::cursor::statuses).await
+}

@@ -17,6 +17,7 @@ pub enum Action {
     TokenCreated,
     TokenRevoked,
     TrailsRefreshed,
+    SyncStarted,
 }
 
 impl Action {
@@ -30,6 +31,7 @@ impl Action {
             Action::TokenCreated => "token.add",
             Action::TokenRevoked => "token.revoke",
             Action::TrailsRefreshed => "trails.refresh",
+            Action::SyncStarted => "sync.start",
         }
     }
 }

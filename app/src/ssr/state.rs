@@ -4,6 +4,7 @@ use crate::error::AppError;
 use crate::ssr::auth::AuthSettings;
 use crate::ssr::aws::AwsAccount;
 use crate::ssr::store::{Store, StoreError};
+use crate::ssr::sync::{CallLimiters, HISTORY_SECS};
 use std::sync::Arc;
 
 #[derive(Clone)]
@@ -12,6 +13,25 @@ pub struct AppState {
     pub auth: Arc<AuthSettings>,
     /// The AWS accounts to read; empty when none is configured (the demo, or an archive only).
     pub accounts: Arc<Vec<AwsAccount>>,
+    /// Event History sync: one `LookupEvents` limiter per account-Region, and one run at a time.
+    pub sync: Arc<SyncState>,
+}
+
+pub struct SyncState {
+    pub limiters: CallLimiters,
+    pub running: tokio::sync::Mutex<()>,
+    /// How far back a first sync reads (seconds; AWS keeps 90 days).
+    pub first_window_secs: i64,
+}
+
+impl SyncState {
+    fn new(first_window_secs: i64) -> Self {
+        Self {
+            limiters: CallLimiters::default(),
+            running: tokio::sync::Mutex::new(()),
+            first_window_secs,
+        }
+    }
 }
 
 impl AppState {
@@ -25,6 +45,15 @@ impl AppState {
             store: Arc::new(store),
             auth: Arc::new(auth),
             accounts: Arc::new(Vec::new()),
+            sync: Arc::new(SyncState::new(HISTORY_SECS)),
+        }
+    }
+
+    /// How far back a first Event History sync reads.
+    pub fn with_sync_window(self, first_window_secs: i64) -> Self {
+        Self {
+            sync: Arc::new(SyncState::new(first_window_secs)),
+            ..self
         }
     }
 

@@ -8,7 +8,8 @@ use app::ssr::state::AppState;
 use app::ssr::store::Store;
 use std::process::ExitCode;
 
-pub fn run(config: &Config, args: &TrailsArgs) -> anyhow::Result<ExitCode> {
+/// The accounts to read: the default-credential account in `--region`s when given, else the configured ones.
+pub(super) fn accounts(config: &Config, args: &TrailsArgs) -> anyhow::Result<Vec<AwsAccount>> {
     let accounts = if args.regions.is_empty() {
         config.accounts.clone()
     } else {
@@ -22,6 +23,11 @@ pub fn run(config: &Config, args: &TrailsArgs) -> anyhow::Result<ExitCode> {
             "no AWS account to read: pass --region REGION, set TRAILSCOPE_REGIONS, or add [[accounts]] to the config file"
         );
     }
+    Ok(accounts)
+}
+
+pub fn run(config: &Config, args: &TrailsArgs) -> anyhow::Result<ExitCode> {
+    let accounts = accounts(config, args)?;
     let state = AppState::new(Store::open_in(&config.data_dir)?).with_accounts(accounts);
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     let snapshot = runtime

@@ -128,6 +128,24 @@ CREATE TABLE trail_snapshots (
   snapshot TEXT NOT NULL
 );
 "#,
+    r#"
+-- Event History sync (issue 3), per account and Region. Events up to `synced_until` are stored. A run in progress
+-- reads from its start time (`run_until`) back to `synced_until`, newest first; `run_oldest` is the oldest event
+-- time it has committed, so a killed run resumes from there. Each page commits with this row.
+CREATE TABLE sync_cursors (
+  account TEXT NOT NULL,
+  region TEXT NOT NULL,
+  synced_until INTEGER NOT NULL,
+  run_until INTEGER,
+  run_oldest INTEGER,
+  run_pages INTEGER NOT NULL DEFAULT 0,
+  last_success_at INTEGER,
+  last_error TEXT,
+  last_error_at INTEGER,
+  events_stored INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (account, region)
+) WITHOUT ROWID;
+"#,
 ];
 
 pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {

@@ -13,6 +13,8 @@ use std::collections::{HashMap, HashSet};
 pub const CODEC_GZIP_LOG: i64 = 1;
 /// Origin of events read from a trail archive.
 pub const ORIGIN_ARCHIVE: i64 = 0;
+/// Events read from Event History (`LookupEvents`).
+pub const ORIGIN_EVENT_HISTORY: i64 = 1;
 
 /// An event as a parser thread hands it to the writer: string columns coded against the dictionary.
 pub struct EncodedEvent {
@@ -132,7 +134,18 @@ impl EventWriter {
 
     /// Stores `files` in one transaction. On error nothing of the batch is stored.
     pub fn write(&mut self, files: Vec<BatchFile>) -> Result<BatchOutcome, StoreError> {
-        let result = self.write_transaction(files);
+        self.write_then(files, ORIGIN_ARCHIVE, |_| Ok(()))
+    }
+
+    /// Stores `files` as events of `origin` and runs `then` in the same transaction (sync moves its cursor
+    /// there, so a page and its cursor commit together or not at all).
+    pub fn write_then(
+        &mut self,
+        files: Vec<BatchFile>,
+        origin: i64,
+        then: impl FnOnce(&rusqlite::Transaction<'_>) -> rusqlite::Result<()>,
+    ) -> Result<BatchOutcome, StoreError> {
+        let result = self.write_transaction(files, origin, then);
         if result.is_err() {
             self.segments.discard();
             // The rolled-back transaction may have taken string IDs the cache now holds.
@@ -141,7 +154,12 @@ impl EventWriter {
         result
     }
 
-    fn write_transaction(&mut self, files: Vec<BatchFile>) -> Result<BatchOutcome, StoreError> {
+    fn write_transaction(
+        &mut self,
+        files: Vec<BatchFile>,
+        origin: i64,
+        then: impl FnOnce(&rusqlite::Transaction<'_>) -> rusqlite::Result<()>,
+    ) -> Result<BatchOutcome, StoreError> {
         let now = crate::ssr::clock::now_secs();
         let tx = self.conn.transaction()?;
         let mut outcome = BatchOutcome::default();
@@ -197,7 +215,7 @@ impl EventWriter {
                         d.resolve_opt(&tx, e.error_code)?,
                         read_only,
                         e.category as i64,
-                        ORIGIN_ARCHIVE,
+                        origin,
                         block_id,
                         e.ordinal,
                     ])?;
@@ -238,6 +256,7 @@ impl EventWriter {
                 ])?;
             }
         }
+        then(&tx)?;
         self.segments.commit()?;
         tx.commit()?;
         Ok(outcome)

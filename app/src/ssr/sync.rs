@@ -1,0 +1,337 @@
+//! Event History sync: per account and Region, `LookupEvents` pages newest first, from now back to where the
+//! last run ended (first run: the configured window, at most AWS's 90 days). AWS allows 2 calls a second per
+//! account and Region and does not raise it: each account-Region gets its own limiter, spaced so that no
+//! one-second window ever holds more than two calls, and the SDK's own retries are off for this call so that
+//! retries go through the limiter too. Throttling, 5xx and network errors are retried with exponential backoff
+//! and jitter. Each page commits with the cursor, so a killed run resumes without losing or repeating events
+//! (overlaps at the edges are removed by event ID).
+pub mod cursor;
+pub mod page;
+
+use crate::ssr::aws::{AwsAccount, account_id, describe, sdk_config};
+use crate::ssr::store::Store;
+use crate::ssr::store::writer::{EventWriter, ORIGIN_EVENT_HISTORY};
+use aws_sdk_cloudtrail::Client;
+use aws_sdk_cloudtrail::config::retry::RetryConfig;
+use aws_sdk_cloudtrail::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_cloudtrail::operation::lookup_events::{LookupEventsError, LookupEventsOutput};
+use aws_sdk_cloudtrail::primitives::DateTime;
+use governor::clock::DefaultClock;
+use governor::state::{InMemoryState, NotKeyed};
+use governor::{Quota, RateLimiter};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// Event History keeps 90 days.
+pub const HISTORY_SECS: i64 = 90 * 86_400;
+/// AWS's page size limit for `LookupEvents`.
+const PAGE_SIZE: i32 = 50;
+/// One call per 510 ms: two in any one-second window at most, with a margin for clock jitter.
+const CALL_SPACING: Duration = Duration::from_millis(510);
+/// Attempts per page before the run stops with the error (it resumes next time).
+const MAX_ATTEMPTS: u32 = 8;
+const BACKOFF_BASE: Duration = Duration::from_millis(500);
+const BACKOFF_CAP: Duration = Duration::from_secs(20);
+
+/// AWS's per account-Region limit for `LookupEvents`, as a limiter.
+pub type CallLimiter = RateLimiter<NotKeyed, InMemoryState, DefaultClock>;
+
+pub fn call_limiter() -> CallLimiter {
+    RateLimiter::direct(
+        Quota::with_period(CALL_SPACING)
+            .unwrap_or_else(|| Quota::per_second(std::num::NonZeroU32::MIN)),
+    )
+}
+
+/// One limiter per account and Region, kept for the life of the process so that back-to-back runs (the
+/// background job, then "refresh now") share it.
+#[derive(Default)]
+pub struct CallLimiters(Mutex<std::collections::HashMap<(String, String), Arc<CallLimiter>>>);
+
+impl CallLimiters {
+    pub fn get(&self, account: &str, region: &str) -> Arc<CallLimiter> {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry((account.to_owned(), region.to_owned()))
+            .or_insert_with(|| Arc::new(call_limiter()))
+            .clone()
+    }
+}
+
+/// The one writer of the store, shared by the Regions syncing at once (SQLite has one writer at a time).
+pub type SharedWriter = Arc<Mutex<EventWriter>>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error("LookupEvents failed: {0}")]
+    Aws(String),
+    #[error(transparent)]
+    Store(#[from] crate::ssr::store::StoreError),
+    #[error("a page could not be stored: {0}")]
+    Page(String),
+}
+
+/// What one account-Region run did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RegionSync {
+    pub calls: u64,
+    pub retries: u64,
+    pub pages: u64,
+    pub events: u64,
+    pub duplicates: u64,
+}
+
+fn retryable(error: &SdkError<LookupEventsError>) -> bool {
+    match error {
+        SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) | SdkError::ResponseError(_) => {
+            true
+        }
+        SdkError::ServiceError(e) => {
+            e.raw().status().is_server_error()
+                || matches!(
+                    error.code(),
+                    Some(
+                        "ThrottlingException" | "RequestLimitExceeded" | "TooManyRequestsException"
+                    )
+                )
+        }
+        _ => false,
+    }
+}
+
+/// Exponential backoff with full jitter (AWS's recommendation), capped.
+fn backoff(attempt: u32) -> Duration {
+    let ceiling = BACKOFF_BASE
+        .saturating_mul(1u32 << attempt.min(8))
+        .min(BACKOFF_CAP);
+    let mut byte = [0u8; 2];
+    let fraction = match getrandom::fill(&mut byte) {
+        Ok(()) => f64::from(u16::from_le_bytes(byte)) / f64::from(u16::MAX),
+        Err(_) => 0.5,
+    };
+    ceiling.mul_f64(0.5 + fraction / 2.0)
+}
+
+async fn lookup_page(
+    client: &Client,
+    limiter: &CallLimiter,
+    from: i64,
+    until: i64,
+    token: Option<String>,
+    stats: &mut RegionSync,
+) -> Result<LookupEventsOutput, SyncError> {
+    let mut attempt = 0;
+    loop {
+        limiter.until_ready().await;
+        stats.calls += 1;
+        let result = client
+            .lookup_events()
+            .start_time(DateTime::from_secs(from))
+            .end_time(DateTime::from_secs(until))
+            .max_results(PAGE_SIZE)
+            .set_next_token(token.clone())
+            .customize()
+            .config_override(
+                aws_sdk_cloudtrail::Config::builder().retry_config(RetryConfig::disabled()),
+            )
+            .send()
+            .await;
+        match result {
+            Ok(page) => return Ok(page),
+            Err(error) if retryable(&error) && attempt + 1 < MAX_ATTEMPTS => {
+                stats.retries += 1;
+                tracing::debug!(error = %describe(&error), attempt, "LookupEvents will be retried");
+                tokio::time::sleep(backoff(attempt)).await;
+                attempt += 1;
+            }
+            Err(error) => return Err(SyncError::Aws(describe(&error))),
+        }
+    }
+}
+
+/// Syncs one account and Region until it has caught up with now. On error the run stays open and the error
+/// is recorded; the next call resumes it.
+pub async fn sync_region(
+    store: &Arc<Store>,
+    writer: &SharedWriter,
+    client: &Client,
+    limiter: &CallLimiter,
+    account: &str,
+    region: &str,
+    first_window_secs: i64,
+) -> Result<RegionSync, SyncError> {
+    let now = crate::ssr::clock::now_secs();
+    let window = {
+        let (store, account, region) = (store.clone(), account.to_owned(), region.to_owned());
+        let earliest = now - first_window_secs.clamp(60, HISTORY_SECS);
+        tokio::task::spawn_blocking(move || {
+            cursor::begin_run(&store, &account, &region, earliest, now)
+        })
+        .await
+        .map_err(|e| SyncError::Page(e.to_string()))??
+    };
+    let result = run_pages(writer, client, limiter, account, region, window).await;
+    let (store, account, region) = (store.clone(), account.to_owned(), region.to_owned());
+    let finished = result.as_ref().map_err(ToString::to_string).cloned();
+    tokio::task::spawn_blocking(move || match finished {
+        Ok(_) => cursor::finish_run(&store, &account, &region, crate::ssr::clock::now_secs()),
+        Err(error) => {
+            tracing::warn!(account, region, %error, "Event History sync stopped; it resumes next time");
+            cursor::record_error(&store, &account, &region, &error, crate::ssr::clock::now_secs())
+        }
+    })
+    .await
+    .map_err(|e| SyncError::Page(e.to_string()))??;
+    result
+}
+
+async fn run_pages(
+    writer: &SharedWriter,
+    client: &Client,
+    limiter: &CallLimiter,
+    account: &str,
+    region: &str,
+    window: cursor::RunWindow,
+) -> Result<RegionSync, SyncError> {
+    let mut stats = RegionSync::default();
+    let mut token = None;
+    let mut page_number = window.pages;
+    loop {
+        let page = lookup_page(
+            client,
+            limiter,
+            window.from,
+            window.until,
+            token,
+            &mut stats,
+        )
+        .await?;
+        let records: Vec<String> = page
+            .events()
+            .iter()
+            .filter_map(|e| e.cloud_trail_event().map(str::to_owned))
+            .collect();
+        let key = format!(
+            "event-history/{account}/{region}/{}-{page_number:06}",
+            window.run_until
+        );
+        page_number += 1;
+        let (writer, account_owned, region_owned) =
+            (writer.clone(), account.to_owned(), region.to_owned());
+        let outcome = tokio::task::spawn_blocking(move || {
+            let mut writer = writer.lock().unwrap_or_else(|e| e.into_inner());
+            let refs: Vec<&str> = records.iter().map(String::as_str).collect();
+            let (file, oldest) = page::page_file(
+                key,
+                &account_owned,
+                &region_owned,
+                &refs,
+                writer.dictionary(),
+            )
+            .map_err(SyncError::Page)?;
+            let stored = file.events.len() as u64;
+            writer
+                .write_then(vec![file], ORIGIN_EVENT_HISTORY, |tx| {
+                    cursor::page_committed(tx, &account_owned, &region_owned, oldest, stored)
+                })
+                .map_err(SyncError::from)
+        })
+        .await
+        .map_err(|e| SyncError::Page(e.to_string()))??;
+        stats.pages += 1;
+        stats.events += outcome.events;
+        stats.duplicates += outcome.duplicates;
+        token = page.next_token().map(str::to_owned);
+        if token.is_none() {
+            return Ok(stats);
+        }
+    }
+}
+
+/// One account-Region's result in a sync of everything.
+#[derive(Debug)]
+pub struct RegionOutcome {
+    pub account: String,
+    pub region: String,
+    pub result: Result<RegionSync, String>,
+}
+
+/// Syncs every Region of every account at once (each Region within its own limit).
+pub async fn sync_accounts(
+    store: &Arc<Store>,
+    limiters: &CallLimiters,
+    accounts: &[AwsAccount],
+    first_window_secs: i64,
+) -> Result<Vec<RegionOutcome>, SyncError> {
+    let writer = {
+        let store = store.clone();
+        tokio::task::spawn_blocking(move || EventWriter::new(&store))
+            .await
+            .map_err(|e| SyncError::Page(e.to_string()))??
+    };
+    let writer: SharedWriter = Arc::new(Mutex::new(writer));
+    let mut outcomes = Vec::new();
+    let mut runs = tokio::task::JoinSet::new();
+    for account in accounts {
+        let regions = account.regions();
+        let Some(first) = regions.first() else {
+            continue;
+        };
+        let id = match account_id(&sdk_config(account, first).await).await {
+            Ok(id) => id,
+            Err(error) => {
+                outcomes.extend(regions.iter().map(|region| RegionOutcome {
+                    account: account.label(),
+                    region: region.clone(),
+                    result: Err(format!("cannot read account {}: {error}", account.label())),
+                }));
+                continue;
+            }
+        };
+        for region in regions {
+            let client = Client::new(&sdk_config(account, &region).await);
+            let limiter = limiters.get(&id, &region);
+            let (store, writer, id) = (store.clone(), writer.clone(), id.clone());
+            runs.spawn(async move {
+                let result = sync_region(
+                    &store,
+                    &writer,
+                    &client,
+                    &limiter,
+                    &id,
+                    &region,
+                    first_window_secs,
+                )
+                .await
+                .map_err(|e| e.to_string());
+                RegionOutcome {
+                    account: id,
+                    region,
+                    result,
+                }
+            });
+        }
+    }
+    while let Some(run) = runs.join_next().await {
+        match run {
+            Ok(outcome) => outcomes.push(outcome),
+            Err(error) => tracing::error!(%error, "a Region's sync task failed"),
+        }
+    }
+    outcomes.sort_by(|a, b| (&a.account, &a.region).cmp(&(&b.account, &b.region)));
+    Ok(outcomes)
+}
+
+/// Syncs every configured account and Region now, unless a sync is already running (then `None`).
+pub async fn sync_now(
+    state: &crate::ssr::state::AppState,
+) -> Result<Option<Vec<RegionOutcome>>, SyncError> {
+    let Ok(_running) = state.sync.running.try_lock() else {
+        return Ok(None);
+    };
+    let window = state.sync.first_window_secs;
+    sync_accounts(&state.store, &state.sync.limiters, &state.accounts, window)
+        .await
+        .map(Some)
+}

@@ -1,0 +1,175 @@
+//! A local HTTP server that speaks CloudTrail's JSON protocol for `LookupEvents` like AWS: newest first, 50 per
+//! page with `NextToken`, `StartTime`/`EndTime` inclusive, 2 calls a second per account and Region (above that:
+//! `ThrottlingException`), and 5xx answers injected on every `fail_every`-th call.
+use axum::body::Bytes;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+pub const ACCOUNT: &str = "123456789012";
+
+#[derive(Default)]
+pub struct History {
+    /// (event time, event ID), any order.
+    pub events: Mutex<Vec<(i64, String)>>,
+    pub calls: Mutex<Vec<Instant>>,
+    pub served: AtomicU64,
+    /// Calls answered with ThrottlingException: calls beyond 2 in one second.
+    pub throttled: AtomicU64,
+    pub failed: AtomicU64,
+    pub fail_every: u64,
+    /// Answer every call with AccessDeniedException (not worth retrying).
+    pub deny: bool,
+}
+
+impl History {
+    pub fn add(&self, times: impl IntoIterator<Item = i64>) {
+        let mut events = self.events.lock().expect("events");
+        for time in times {
+            let id = format!("{:08x}-0000-4000-8000-{:012x}", events.len(), time);
+            events.push((time, id));
+        }
+    }
+}
+
+fn record(time: i64, id: &str) -> String {
+    json!({
+        "eventVersion": "1.08",
+        "userIdentity": { "type": "IAMUser", "arn": format!("arn:aws:iam::{ACCOUNT}:user/alice"),
+                          "accountId": ACCOUNT, "userName": "alice", "accessKeyId": "AKIAEXAMPLE" },
+        "eventTime": app::model::time::format_rfc3339(time),
+        "eventSource": "ec2.amazonaws.com",
+        "eventName": "DescribeInstances",
+        "awsRegion": "us-east-1",
+        "sourceIPAddress": "203.0.113.7",
+        "userAgent": "aws-cli/2.15.0",
+        "eventID": id,
+        "readOnly": true,
+        "eventType": "AwsApiCall",
+        "managementEvent": true,
+        "recipientAccountId": ACCOUNT,
+        "eventCategory": "Management"
+    })
+    .to_string()
+}
+
+fn aws_error(status: StatusCode, kind: &str, message: &str) -> Response {
+    (
+        status,
+        [("content-type", "application/x-amz-json-1.1")],
+        json!({ "__type": kind, "message": message }).to_string(),
+    )
+        .into_response()
+}
+
+async fn lookup_events(
+    axum::extract::State(history): axum::extract::State<Arc<History>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let target = headers
+        .get("x-amz-target")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    if !target.ends_with(".LookupEvents") {
+        return aws_error(StatusCode::BAD_REQUEST, "UnknownOperationException", target);
+    }
+    let now = Instant::now();
+    let number = {
+        let mut calls = history.calls.lock().expect("calls");
+        calls.retain(|at| now.duration_since(*at) < Duration::from_secs(1));
+        if calls.len() >= 2 {
+            history.throttled.fetch_add(1, Ordering::Relaxed);
+            return aws_error(
+                StatusCode::BAD_REQUEST,
+                "ThrottlingException",
+                "Rate exceeded",
+            );
+        }
+        calls.push(now);
+        history.served.fetch_add(1, Ordering::Relaxed) + 1
+    };
+    if history.deny {
+        return aws_error(
+            StatusCode::BAD_REQUEST,
+            "AccessDeniedException",
+            "User is not authorized to perform: cloudtrail:LookupEvents",
+        );
+    }
+    if history.fail_every > 0 && number % history.fail_every == 0 {
+        history.failed.fetch_add(1, Ordering::Relaxed);
+        return aws_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "InternalFailure",
+            "injected",
+        );
+    }
+    let request: Value = serde_json::from_slice(&body).unwrap_or_default();
+    let bound = |key: &str, default: i64| request[key].as_f64().map_or(default, |t| t as i64);
+    let (start, end) = (bound("StartTime", i64::MIN), bound("EndTime", i64::MAX));
+    let per_page = request["MaxResults"].as_u64().unwrap_or(50).min(50) as usize;
+    let offset: usize = request["NextToken"]
+        .as_str()
+        .and_then(|t| t.parse().ok())
+        .unwrap_or(0);
+    let mut matching: Vec<(i64, String)> = history
+        .events
+        .lock()
+        .expect("events")
+        .iter()
+        .filter(|(t, _)| (start..=end).contains(t))
+        .cloned()
+        .collect();
+    matching.sort_by(|a, b| b.cmp(a));
+    let page: Vec<Value> = matching
+        .iter()
+        .skip(offset)
+        .take(per_page)
+        .map(|(time, id)| {
+            json!({ "EventId": id, "EventName": "DescribeInstances", "ReadOnly": "true",
+                    "EventTime": *time as f64, "EventSource": "ec2.amazonaws.com", "Username": "alice",
+                    "CloudTrailEvent": record(*time, id) })
+        })
+        .collect();
+    let mut answer = json!({ "Events": page });
+    if offset + per_page < matching.len() {
+        answer["NextToken"] = json!((offset + per_page).to_string());
+    }
+    (
+        StatusCode::OK,
+        [("content-type", "application/x-amz-json-1.1")],
+        answer.to_string(),
+    )
+        .into_response()
+}
+
+/// Serves `history` on 127.0.0.1; the endpoint URL.
+pub async fn serve(history: Arc<History>) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let app = axum::Router::new()
+        .route("/", axum::routing::post(lookup_events))
+        .with_state(history);
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    format!("http://{addr}")
+}
+
+/// The real CloudTrail client, pointed at `endpoint`.
+pub fn client(endpoint: &str) -> aws_sdk_cloudtrail::Client {
+    let config = aws_sdk_cloudtrail::Config::builder()
+        .behavior_version(aws_sdk_cloudtrail::config::BehaviorVersion::latest())
+        .region(aws_sdk_cloudtrail::config::Region::new("us-east-1"))
+        .endpoint_url(endpoint)
+        .credentials_provider(aws_sdk_cloudtrail::config::Credentials::new(
+            "testing", "testing", None, None, "tests",
+        ))
+        .build();
+    aws_sdk_cloudtrail::Client::from_conf(config)
+}
