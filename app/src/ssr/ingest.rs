@@ -181,12 +181,7 @@ fn load_file(
         )
     });
     let rejected_records = parsed.rejected.len() as u32;
-    let encoder = dictionary.encoder();
-    let events = parsed
-        .events
-        .into_iter()
-        .map(|row| EncodedEvent::encode(row, &encoder))
-        .collect();
+    let events = EncodedEvent::encode_all(parsed.events, dictionary);
     Ok(BatchFile {
         key,
         gz_bytes,

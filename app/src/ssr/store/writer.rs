@@ -37,6 +37,14 @@ pub struct EncodedEvent {
 }
 
 impl EncodedEvent {
+    /// A parsed file's events, coded against the writer's dictionary (done by the parser threads).
+    pub fn encode_all(rows: Vec<EventRow>, dictionary: &Dictionary) -> Vec<Self> {
+        let encoder = dictionary.encoder();
+        rows.into_iter()
+            .map(|row| Self::encode(row, &encoder))
+            .collect()
+    }
+
     pub fn encode(row: EventRow, encoder: &Encoder<'_>) -> Self {
         Self {
             ordinal: row.ordinal,

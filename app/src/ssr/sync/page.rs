@@ -55,12 +55,7 @@ pub fn page_file(
     let gz_bytes = gz
         .finish()
         .map_err(|e| format!("cannot compress the page: {e}"))?;
-    let encoder = dictionary.encoder();
-    let events = parsed
-        .events
-        .into_iter()
-        .map(|row| EncodedEvent::encode(row, &encoder))
-        .collect();
+    let events = EncodedEvent::encode_all(parsed.events, dictionary);
     Ok((
         BatchFile {
             key,
