@@ -27,8 +27,21 @@ pub(crate) fn with_status<T>(
         && is_api_call
         && let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
     {
-        options
-            .set_status(axum::http::StatusCode::from_u16(error.status_code()).unwrap_or_default());
+        options.set_status(http_status(error));
     }
     result
+}
+
+#[cfg(feature = "ssr")]
+fn http_status(error: &crate::error::AppError) -> axum::http::StatusCode {
+    axum::http::StatusCode::from_u16(error.status_code()).unwrap_or_default()
+}
+
+/// An error answered by a plain axum handler or middleware: its own status, the error as JSON (the same body a
+/// failed `/api` server function gives).
+#[cfg(feature = "ssr")]
+impl axum::response::IntoResponse for crate::error::AppError {
+    fn into_response(self) -> axum::response::Response {
+        (http_status(&self), axum::Json(self)).into_response()
+    }
 }

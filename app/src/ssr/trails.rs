@@ -68,9 +68,6 @@ pub async fn trail_json(
     };
     match result {
         Ok(detail) => axum::Json(detail).into_response(),
-        Err(error) => {
-            let status = axum::http::StatusCode::from_u16(error.status_code()).unwrap_or_default();
-            (status, axum::Json(error)).into_response()
-        }
+        Err(error) => error.into_response(),
     }
 }

@@ -8,7 +8,7 @@ use super::{ClientAddress, Credential, Principal, Role, tokens};
 use crate::error::AppError;
 use crate::ssr::state::AppState;
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::http::{HeaderMap, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use std::net::{IpAddr, SocketAddr};
@@ -154,10 +154,6 @@ async fn credentials(state: &AppState, session: &Session, offered: Offered) -> O
     }
 }
 
-fn refuse(status: StatusCode, error: AppError) -> Response {
-    (status, axum::Json(error)).into_response()
-}
-
 pub async fn gate(
     State(state): State<AppState>,
     session: Session,
@@ -171,7 +167,7 @@ pub async fn gate(
     let client = state.auth.proxy.client_ip(peer, request.headers());
     request.extensions_mut().insert(ClientAddress(client));
     if !matches!(*request.method(), Method::GET | Method::HEAD) && !same_origin(request.headers()) {
-        return refuse(StatusCode::FORBIDDEN, AppError::Forbidden);
+        return AppError::Forbidden.into_response();
     }
     let path = request.uri().path().to_owned();
     if is_public(&path) {
@@ -180,15 +176,13 @@ pub async fn gate(
     let offered = offered(&state, &request, peer);
     match credentials(&state, &session, offered).await {
         Some(principal) if path.starts_with(ADMIN_API) && principal.role < Role::Admin => {
-            refuse(StatusCode::FORBIDDEN, AppError::Forbidden)
+            AppError::Forbidden.into_response()
         }
         Some(principal) => {
             request.extensions_mut().insert(principal);
             next.run(request).await
         }
-        None if path.starts_with("/api/") => {
-            refuse(StatusCode::UNAUTHORIZED, AppError::Unauthorized)
-        }
+        None if path.starts_with("/api/") => AppError::Unauthorized.into_response(),
         None => {
             let wanted = request.uri().path_and_query().map_or("/", |p| p.as_str());
             let next = crate::model::filter::encode_component(wanted);
