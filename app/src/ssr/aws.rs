@@ -133,6 +133,21 @@ pub async fn account_id(config: &aws_config::SdkConfig) -> Result<String, String
         .ok_or_else(|| "STS returned no account ID".to_owned())
 }
 
+/// The ID of `account`, asked of STS in its first Region (STS answers in any enabled Region); the error says
+/// which account could not be read.
+pub async fn account_id_of(account: &AwsAccount) -> Result<String, String> {
+    let regions = account.regions();
+    let first = regions
+        .first()
+        .ok_or_else(|| format!("account {} names no Region", account.label()))?;
+    account_id(&sdk_config(account, first).await)
+        .await
+        .map_err(|error| {
+            tracing::warn!(account = %account.label(), %error, "cannot learn the account ID");
+            format!("cannot read account {}: {error}", account.label())
+        })
+}
+
 /// An SDK error as one line people can act on: the service's code and message when there is one, else the
 /// whole chain of causes (no credentials, connection refused, …).
 pub fn describe<E>(error: &aws_sdk_cloudtrail::error::SdkError<E>) -> String

@@ -8,7 +8,7 @@
 pub mod cursor;
 pub mod page;
 
-use crate::ssr::aws::{AwsAccount, account_id, describe, sdk_config};
+use crate::ssr::aws::{AwsAccount, account_id_of, describe, sdk_config};
 use crate::ssr::store::Store;
 use crate::ssr::store::writer::{EventWriter, ORIGIN_EVENT_HISTORY};
 use aws_sdk_cloudtrail::Client;
@@ -275,16 +275,13 @@ pub async fn sync_accounts(
     let mut runs = tokio::task::JoinSet::new();
     for account in accounts {
         let regions = account.regions();
-        let Some(first) = regions.first() else {
-            continue;
-        };
-        let id = match account_id(&sdk_config(account, first).await).await {
+        let id = match account_id_of(account).await {
             Ok(id) => id,
             Err(error) => {
                 outcomes.extend(regions.iter().map(|region| RegionOutcome {
                     account: account.label(),
                     region: region.clone(),
-                    result: Err(format!("cannot read account {}: {error}", account.label())),
+                    result: Err(error.clone()),
                 }));
                 continue;
             }

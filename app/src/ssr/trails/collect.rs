@@ -10,7 +10,7 @@ use crate::model::selectors::{
 use crate::model::trails::{
     RegionOutcome, RegionTrails, Trail, TrailRecord, TrailStatus, TrailsSnapshot,
 };
-use crate::ssr::aws::{AwsAccount, account_id, describe, means_region_not_enabled, sdk_config};
+use crate::ssr::aws::{AwsAccount, account_id_of, describe, means_region_not_enabled, sdk_config};
 use aws_sdk_cloudtrail::Client;
 use aws_sdk_cloudtrail::primitives::DateTime;
 use std::collections::BTreeMap;
@@ -29,15 +29,9 @@ pub async fn collect(accounts: &[AwsAccount], now: i64) -> TrailsSnapshot {
 
 async fn collect_account(account: &AwsAccount) -> Vec<RegionTrails> {
     let wanted = account.regions();
-    let Some(first) = wanted.first() else {
-        return Vec::new();
-    };
-    // STS answers in any enabled Region; the account's first Region is the one it names first.
-    let id = match account_id(&sdk_config(account, first).await).await {
+    let id = match account_id_of(account).await {
         Ok(id) => id,
         Err(error) => {
-            tracing::warn!(account = %account.label(), %error, "cannot learn the account ID");
-            let error = format!("cannot read account {}: {error}", account.label());
             return wanted
                 .iter()
                 .map(|region| RegionTrails {
