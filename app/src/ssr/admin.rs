@@ -146,17 +146,7 @@ pub async fn audit_log(
 pub async fn refresh_trails(state: &AppState, by: &Principal) -> Result<(), AppError> {
     let snapshot = crate::ssr::trails::refresh(state).await?;
     let regions = snapshot.regions.len().to_string();
-    audit(
-        state,
-        audit_entry(
-            &by.actor(),
-            Action::TrailsRefreshed,
-            Some(&regions),
-            Outcome::Succeeded,
-        )
-        .await,
-    )
-    .await
+    record(state, by, Action::TrailsRefreshed, &regions).await
 }
 
 /// Starts an Event History sync of every configured account and Region in the background; `false` when one
