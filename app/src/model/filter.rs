@@ -68,7 +68,7 @@ pub struct ActivityFilter {
     pub errors_only: bool,
 }
 
-fn non_empty(value: &Option<String>) -> Option<&str> {
+pub(crate) fn non_empty(value: &Option<String>) -> Option<&str> {
     value.as_deref().map(str::trim).filter(|v| !v.is_empty())
 }
 
@@ -160,72 +160,88 @@ impl ActivityQuery {
     }
 
     pub fn validate(&self) -> Result<ActivityFilter, AppError> {
-        let range = match self.range_or_default() {
-            CUSTOM_RANGE => {
-                let start = non_empty(&self.from)
-                    .ok_or_else(|| AppError::invalid("from", "a custom range needs a start"))?;
-                let end = non_empty(&self.to)
-                    .ok_or_else(|| AppError::invalid("to", "a custom range needs an end"))?;
-                let start = parse_rfc3339(start).ok_or_else(|| {
-                    AppError::invalid("from", "use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ")
-                })?;
-                let end_is_date = end.len() == 10;
-                let mut end = parse_rfc3339(end).ok_or_else(|| {
-                    AppError::invalid("to", "use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ")
-                })?;
-                if end_is_date {
-                    end += DAY;
-                }
-                if end <= start {
-                    return Err(AppError::invalid("to", "the end must be after the start"));
-                }
-                RangeSpec::Between(start, end)
-            }
-            preset => match RANGE_PRESETS.iter().find(|(value, _, _)| *value == preset) {
-                Some((_, _, 0)) => RangeSpec::All,
-                Some((_, _, secs)) => RangeSpec::Last(*secs),
-                None => {
-                    return Err(AppError::invalid(
-                        "range",
-                        "use one of 1h, 24h, 7d, 30d, all or custom",
-                    ));
-                }
-            },
-        };
-        let account = non_empty(&self.account).map(str::to_owned);
-        if let Some(account) = &account
-            && (account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()))
-        {
-            return Err(AppError::invalid(
-                "account",
-                "an AWS account ID has 12 digits",
-            ));
-        }
-        let region = non_empty(&self.region).map(str::to_owned);
-        if region.as_deref().is_some_and(|r| !is_region_code(r)) {
-            return Err(AppError::invalid(
-                "region",
-                "use a Region code such as us-east-1",
-            ));
-        }
-        let read_write = match non_empty(&self.rw) {
-            None => None,
-            Some("read") => Some(ReadWrite::Read),
-            Some("write") => Some(ReadWrite::Write),
-            Some(_) => return Err(AppError::invalid("rw", "use read or write")),
-        };
-        let errors_only = match non_empty(&self.errors) {
-            None | Some("0" | "false" | "off") => false,
-            Some("1" | "true" | "on") => true,
-            Some(_) => return Err(AppError::invalid("errors", "use 1 or 0")),
-        };
         Ok(ActivityFilter {
-            range,
-            account,
-            region,
-            read_write,
-            errors_only,
+            range: parse_range(
+                &RANGE_PRESETS,
+                self.range_or_default(),
+                non_empty(&self.from),
+                non_empty(&self.to),
+            )?,
+            account: parse_account(non_empty(&self.account))?,
+            region: parse_region(non_empty(&self.region))?,
+            read_write: match non_empty(&self.rw) {
+                None => None,
+                Some("read") => Some(ReadWrite::Read),
+                Some("write") => Some(ReadWrite::Write),
+                Some(_) => return Err(AppError::invalid("rw", "use read or write")),
+            },
+            errors_only: parse_flag("errors", non_empty(&self.errors))?,
         })
+    }
+}
+
+/// A preset (from `presets`) or `custom` with `from` and `to`, validated. Shared by every page with a range.
+pub(crate) fn parse_range(
+    presets: &[(&str, &str, i64)],
+    range: &str,
+    from: Option<&str>,
+    to: Option<&str>,
+) -> Result<RangeSpec, AppError> {
+    if range == CUSTOM_RANGE {
+        let start =
+            from.ok_or_else(|| AppError::invalid("from", "a custom range needs a start"))?;
+        let end = to.ok_or_else(|| AppError::invalid("to", "a custom range needs an end"))?;
+        let start = parse_rfc3339(start)
+            .ok_or_else(|| AppError::invalid("from", "use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ"))?;
+        let end_is_date = end.len() == 10;
+        let mut end = parse_rfc3339(end)
+            .ok_or_else(|| AppError::invalid("to", "use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ"))?;
+        if end_is_date {
+            end += DAY;
+        }
+        if end <= start {
+            return Err(AppError::invalid("to", "the end must be after the start"));
+        }
+        return Ok(RangeSpec::Between(start, end));
+    }
+    match presets.iter().find(|(value, _, _)| *value == range) {
+        Some((_, _, 0)) => Ok(RangeSpec::All),
+        Some((_, _, secs)) => Ok(RangeSpec::Last(*secs)),
+        None => {
+            let values: Vec<&str> = presets.iter().map(|(v, _, _)| *v).collect();
+            Err(AppError::invalid(
+                "range",
+                format!("use one of {} or custom", values.join(", ")),
+            ))
+        }
+    }
+}
+
+pub(crate) fn parse_account(account: Option<&str>) -> Result<Option<String>, AppError> {
+    match account {
+        Some(a) if a.len() != 12 || !a.bytes().all(|b| b.is_ascii_digit()) => Err(
+            AppError::invalid("account", "an AWS account ID has 12 digits"),
+        ),
+        other => Ok(other.map(str::to_owned)),
+    }
+}
+
+pub(crate) fn parse_region(region: Option<&str>) -> Result<Option<String>, AppError> {
+    match region {
+        Some(r) if !is_region_code(r) => Err(AppError::invalid(
+            "region",
+            "use a Region code such as us-east-1",
+        )),
+        other => Ok(other.map(str::to_owned)),
+    }
+}
+
+/// `1`/`true`/`on` or `0`/`false`/`off` (absent is off).
+pub(crate) fn parse_flag(field: &str, value: Option<&str>) -> Result<bool, AppError> {
+    match value {
+        None | Some("0" | "false" | "off") => Ok(false),
+        Some("1" | "true" | "on") => Ok(true),
+        Some(_) => Err(AppError::invalid(field, "use 1 or 0")),
     }
 }
 

@@ -6,6 +6,7 @@ pub mod dictionary;
 pub mod event_id;
 pub mod records;
 pub mod schema;
+pub mod search;
 pub mod segments;
 pub mod trail_snapshots;
 pub mod writer;

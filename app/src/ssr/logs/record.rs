@@ -38,6 +38,8 @@ pub struct EventRow {
     pub error_code: Option<String>,
     pub read_only: Option<bool>,
     pub category: EventCategory,
+    /// `resources[]`: (type, ARN) of each resource the record names.
+    pub resources: Vec<(Option<String>, String)>,
 }
 
 /// A record the file holds that cannot be stored, with why.
@@ -155,6 +157,16 @@ struct RawRecord<'a> {
     user_identity: Option<RawIdentity<'a>>,
     #[serde(borrow)]
     insight_details: Option<RawInsight<'a>>,
+    #[serde(borrow)]
+    resources: Option<Vec<RawResource<'a>>>,
+}
+
+#[derive(Deserialize)]
+struct RawResource<'a> {
+    #[serde(rename = "ARN", borrow)]
+    arn: Text<'a>,
+    #[serde(rename = "type", borrow)]
+    kind: Text<'a>,
 }
 
 #[derive(Deserialize)]
@@ -287,6 +299,12 @@ impl RawRecord<'_> {
             user_agent: owned(&self.user_agent),
             error_code: owned(&self.error_code),
             read_only: self.read_only.and_then(|f| f.0),
+            resources: self
+                .resources
+                .iter()
+                .flatten()
+                .filter_map(|r| Some((owned(&r.kind), owned(&r.arn)?)))
+                .collect(),
         })
     }
 }

@@ -135,6 +135,13 @@ fn s3_data_event_with_error() {
     );
     assert_eq!(row.category, EventCategory::Data);
     assert_eq!(row.error_code.as_deref(), Some("AccessDenied"));
+    assert_eq!(
+        row.resources,
+        vec![(
+            Some("AWS::S3::Object".to_owned()),
+            "arn:aws:s3:::amzn-s3-demo-bucket/a.txt".to_owned()
+        )]
+    );
 }
 
 #[test]

@@ -4,39 +4,96 @@ use super::segments::{BlockRef, read_block};
 use super::writer::CODEC_GZIP_LOG;
 use super::{Store, StoreError};
 use crate::ssr::logs::gzip::gunzip;
-use rusqlite::OptionalExtension;
+use rusqlite::{Connection, OptionalExtension};
+use serde_json::Value;
+use std::collections::VecDeque;
+use std::path::PathBuf;
+
+/// Where a stored event's record is: its block and its index in the block's `Records`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RecordAt {
+    pub block: i64,
+    pub ordinal: u32,
+}
+
+/// Reads records, keeping the last few decoded blocks: records read in time order come from the same few files
+/// (one per account-Region and delivery), so each block is decompressed and parsed about once.
+pub struct RecordReader {
+    blocks_dir: PathBuf,
+    decoded: VecDeque<(i64, Vec<Value>)>,
+}
+
+/// Decoded blocks kept; more than the account-Region files one delivery interval spans.
+const KEPT_BLOCKS: usize = 256;
+
+impl RecordReader {
+    pub fn new(store: &Store) -> Self {
+        Self {
+            blocks_dir: store.blocks_dir(),
+            decoded: VecDeque::new(),
+        }
+    }
+
+    pub fn read(&mut self, conn: &Connection, at: RecordAt) -> Result<Value, StoreError> {
+        let records = match self.decoded.iter().position(|(id, _)| *id == at.block) {
+            Some(i) => &self.decoded[i].1,
+            None => {
+                let records = self.decode(conn, at.block)?;
+                if self.decoded.len() == KEPT_BLOCKS {
+                    self.decoded.pop_front();
+                }
+                self.decoded.push_back((at.block, records));
+                &self.decoded[self.decoded.len() - 1].1
+            }
+        };
+        records.get(at.ordinal as usize).cloned().ok_or_else(|| {
+            StoreError::Corrupt(format!("block {} has no record {}", at.block, at.ordinal))
+        })
+    }
+
+    fn decode(&self, conn: &Connection, block_id: i64) -> Result<Vec<Value>, StoreError> {
+        let (codec, block) = conn
+            .prepare_cached("SELECT codec, segment, offset, length FROM blocks WHERE id = ?1")?
+            .query_row([block_id], |r| {
+                let block = BlockRef {
+                    segment: r.get(1)?,
+                    offset: r.get::<_, i64>(2)? as u64,
+                    length: r.get::<_, i64>(3)? as u64,
+                };
+                Ok((r.get::<_, i64>(0)?, block))
+            })?;
+        let corrupt = |why: String| StoreError::Corrupt(format!("block {block_id}: {why}"));
+        if codec != CODEC_GZIP_LOG {
+            return Err(corrupt(format!("unknown codec {codec}")));
+        }
+        let json =
+            gunzip(&read_block(&self.blocks_dir, block)?).map_err(|e| corrupt(e.to_string()))?;
+        let mut file: Value = serde_json::from_slice(&json).map_err(|e| corrupt(e.to_string()))?;
+        match file.get_mut("Records").map(Value::take) {
+            Some(Value::Array(records)) => Ok(records),
+            _ => Err(corrupt("no Records array".to_owned())),
+        }
+    }
+}
+
+/// Where the event with `event_id` is kept, or `None` when the store does not hold it.
+pub fn locate(conn: &Connection, event_id: &str) -> Result<Option<RecordAt>, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT block, ordinal FROM events WHERE event_id = ?1")?
+        .query_row([EventIdKey::new(event_id.to_owned())], |r| {
+            Ok(RecordAt {
+                block: r.get(0)?,
+                ordinal: r.get(1)?,
+            })
+        })
+        .optional()?)
+}
 
 /// The record of the event with `event_id` as CloudTrail wrote it, or `None` when the store does not hold it.
-pub fn raw_record(store: &Store, event_id: &str) -> Result<Option<serde_json::Value>, StoreError> {
-    let located = store.read(|conn| {
-        let mut stmt = conn.prepare_cached(
-            "SELECT b.codec, b.segment, b.offset, b.length, e.ordinal FROM events e JOIN blocks b ON b.id = e.block
-             WHERE e.event_id = ?1",
-        )?;
-        Ok(stmt
-            .query_row([EventIdKey::new(event_id.to_owned())], |r| {
-                let block = BlockRef { segment: r.get(1)?, offset: r.get::<_, i64>(2)? as u64, length: r.get::<_, i64>(3)? as u64 };
-                Ok((r.get::<_, i64>(0)?, block, r.get::<_, i64>(4)?))
-            })
-            .optional()?)
-    })?;
-    let Some((codec, block, ordinal)) = located else {
-        return Ok(None);
-    };
-    if codec != CODEC_GZIP_LOG {
-        return Err(StoreError::Corrupt(format!(
-            "block of event {event_id} has unknown codec {codec}"
-        )));
-    }
-    let json = gunzip(&read_block(&store.blocks_dir(), block)?)
-        .map_err(|e| StoreError::Corrupt(format!("block of event {event_id}: {e}")))?;
-    let mut file: serde_json::Value = serde_json::from_slice(&json)
-        .map_err(|e| StoreError::Corrupt(format!("block of event {event_id}: {e}")))?;
-    let record = file
-        .get_mut("Records")
-        .and_then(|r| r.get_mut(ordinal as usize))
-        .map(serde_json::Value::take);
-    record.map(Some).ok_or_else(|| {
-        StoreError::Corrupt(format!("block of event {event_id} has no record {ordinal}"))
+pub fn raw_record(store: &Store, event_id: &str) -> Result<Option<Value>, StoreError> {
+    store.read(|conn| {
+        locate(conn, event_id)?
+            .map(|at| RecordReader::new(store).read(conn, at))
+            .transpose()
     })
 }

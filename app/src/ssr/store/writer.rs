@@ -34,6 +34,8 @@ pub struct EncodedEvent {
     pub error_code: Option<Code>,
     pub read_only: Option<bool>,
     pub category: EventCategory,
+    /// (type, ARN) of the record's resources.
+    pub resources: Vec<(Option<Code>, Code)>,
 }
 
 impl EncodedEvent {
@@ -63,6 +65,11 @@ impl EncodedEvent {
             error_code: encoder.code_opt(row.error_code),
             read_only: row.read_only,
             category: row.category,
+            resources: row
+                .resources
+                .into_iter()
+                .map(|(kind, arn)| (encoder.code_opt(kind), encoder.code(arn)))
+                .collect(),
         }
     }
 }
@@ -182,6 +189,9 @@ impl EventWriter {
             let mut insert_block =
                 tx.prepare_cached("INSERT INTO blocks (file, codec, segment, offset, length) VALUES (?1, ?2, ?3, ?4, ?5)")?;
             let mut insert_event = tx.prepare_cached(INSERT_EVENT)?;
+            let mut insert_resource = tx.prepare_cached(
+                "INSERT INTO event_resources (event, type, arn) VALUES (?1, ?2, ?3)",
+            )?;
             for file in files {
                 insert_file.execute(params![
                     file.key,
@@ -232,6 +242,14 @@ impl EventWriter {
                         continue;
                     }
                     inserted += 1;
+                    let event = tx.last_insert_rowid();
+                    for (kind, arn) in e.resources {
+                        insert_resource.execute(params![
+                            event,
+                            d.resolve_opt(&tx, kind)?,
+                            d.resolve(&tx, arn)?
+                        ])?;
+                    }
                     let key = RollupKey {
                         hour: e.event_time.div_euclid(HOUR) * HOUR,
                         account,

@@ -1,0 +1,294 @@
+//! One event in full (its record, resources, who acted through whom) and several side by side: pure functions
+//! of CloudTrail records, shared by the detail and compare pages.
+use crate::model::events::EventSummary;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// A resource the record names.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResourceRef {
+    pub kind: Option<String>,
+    pub arn: String,
+    pub account: Option<String>,
+}
+
+/// One step of "who acted": the session, the role or user behind it, the account (most specific first).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChainLink {
+    pub label: String,
+    pub value: String,
+    /// The explorer filter (`user`, `key`, `account`) that finds other events of this link.
+    pub pivot: Option<(String, String)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EventDetail {
+    pub summary: EventSummary,
+    /// The record as CloudTrail wrote it.
+    pub record: Value,
+    pub resources: Vec<ResourceRef>,
+    pub chain: Vec<ChainLink>,
+}
+
+/// The same path in every compared record; `differs` when not all hold the same value.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompareRow {
+    pub path: String,
+    pub values: Vec<Option<String>>,
+    pub differs: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompareTable {
+    pub events: Vec<EventSummary>,
+    pub rows: Vec<CompareRow>,
+}
+
+fn text<'a>(value: &'a Value, path: &[&str]) -> Option<&'a str> {
+    path.iter()
+        .try_fold(value, |v, key| v.get(key))
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+}
+
+fn link(label: &str, value: &str, pivot: Option<(&str, &str)>) -> ChainLink {
+    ChainLink {
+        label: label.to_owned(),
+        value: value.to_owned(),
+        pivot: pivot.map(|(k, v)| (k.to_owned(), v.to_owned())),
+    }
+}
+
+/// Who acted, from `userIdentity`: session → role (or user) → account, with the credentials used.
+pub fn identity_chain(record: &Value, readable: Option<&str>) -> Vec<ChainLink> {
+    let Some(identity) = record.get("userIdentity") else {
+        return Vec::new();
+    };
+    let kind = text(identity, &["type"]).unwrap_or("Unknown");
+    let mut chain = Vec::new();
+    let user_pivot = readable.map(|r| ("user", r));
+    match kind {
+        "AssumedRole" | "FederatedUser" => {
+            if let Some(arn) = text(identity, &["arn"]) {
+                let label = if kind == "AssumedRole" {
+                    "Role session"
+                } else {
+                    "Federated session"
+                };
+                chain.push(link(label, arn, user_pivot));
+            }
+            let issuer = &["sessionContext", "sessionIssuer"];
+            let issuer_arn = text(identity, &[issuer[0], issuer[1], "arn"]);
+            let issuer_kind = text(identity, &[issuer[0], issuer[1], "type"]).unwrap_or("Issuer");
+            if let Some(arn) = issuer_arn {
+                chain.push(link(issuer_kind, arn, Some(("user", arn))));
+            }
+        }
+        "Root" => chain.push(link(
+            "Root user",
+            text(identity, &["arn"]).unwrap_or("root"),
+            user_pivot,
+        )),
+        "AWSService" => {
+            if let Some(service) = text(identity, &["invokedBy"]) {
+                chain.push(link("AWS service", service, user_pivot));
+            }
+        }
+        "WebIdentityUser" | "SAMLUser" => {
+            if let Some(provider) = text(identity, &["identityProvider"]) {
+                chain.push(link("Identity provider", provider, None));
+            }
+            if let Some(name) = text(identity, &["userName"]) {
+                chain.push(link("Federated user", name, user_pivot));
+            }
+        }
+        _ => {
+            if let Some(arn) = text(identity, &["arn"]) {
+                chain.push(link(kind, arn, user_pivot));
+            }
+        }
+    }
+    if let Some(via) = text(identity, &["invokedBy"]).filter(|_| kind != "AWSService") {
+        chain.push(link("Invoked by", via, None));
+    }
+    if let Some(source) = text(identity, &["sessionContext", "sourceIdentity"]) {
+        chain.push(link("Source identity", source, None));
+    }
+    if let Some(key) = text(identity, &["accessKeyId"]) {
+        // AKIA… keys are long-term (a user's); ASIA… are temporary (STS).
+        let label = if key.starts_with("ASIA") {
+            "Temporary access key"
+        } else {
+            "Access key"
+        };
+        chain.push(link(label, key, Some(("key", key))));
+    }
+    let mfa = text(
+        identity,
+        &["sessionContext", "attributes", "mfaAuthenticated"],
+    );
+    if let Some(mfa) = mfa {
+        chain.push(link("MFA", if mfa == "true" { "yes" } else { "no" }, None));
+    }
+    if let Some(account) = text(identity, &["accountId"]) {
+        chain.push(link("Account", account, Some(("account", account))));
+    }
+    chain
+}
+
+/// The record's `resources[]`.
+pub fn resources(record: &Value) -> Vec<ResourceRef> {
+    record
+        .get("resources")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|r| {
+            Some(ResourceRef {
+                arn: text(r, &["ARN"])?.to_owned(),
+                kind: text(r, &["type"]).map(str::to_owned),
+                account: text(r, &["accountId"]).map(str::to_owned),
+            })
+        })
+        .collect()
+}
+
+/// Every leaf of `value` as (dotted path, compact JSON), in document order; arrays index as `[i]`.
+fn flatten(value: &Value, path: &mut String, out: &mut Vec<(String, String)>) {
+    match value {
+        Value::Object(map) if !map.is_empty() => {
+            for (key, child) in map {
+                let len = path.len();
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(key);
+                flatten(child, path, out);
+                path.truncate(len);
+            }
+        }
+        Value::Array(items) if !items.is_empty() => {
+            for (i, child) in items.iter().enumerate() {
+                let len = path.len();
+                path.push_str(&format!("[{i}]"));
+                flatten(child, path, out);
+                path.truncate(len);
+            }
+        }
+        Value::String(s) => out.push((path.clone(), s.clone())),
+        leaf => out.push((path.clone(), leaf.to_string())),
+    }
+}
+
+/// The records side by side: one row per path any of them has, in the order they first appear.
+pub fn compare(records: &[Value]) -> Vec<CompareRow> {
+    let flat: Vec<Vec<(String, String)>> = records
+        .iter()
+        .map(|r| {
+            let mut out = Vec::new();
+            flatten(r, &mut String::new(), &mut out);
+            out
+        })
+        .collect();
+    let mut paths: Vec<&str> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for (path, _) in flat.iter().flatten() {
+        if seen.insert(path.as_str()) {
+            paths.push(path);
+        }
+    }
+    paths
+        .into_iter()
+        .map(|path| {
+            let values: Vec<Option<String>> = flat
+                .iter()
+                .map(|f| f.iter().find(|(p, _)| p == path).map(|(_, v)| v.clone()))
+                .collect();
+            let differs = values.windows(2).any(|w| w[0] != w[1]);
+            CompareRow {
+                path: path.to_owned(),
+                values,
+                differs,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn an_assumed_role_session_leads_to_its_role_and_account() {
+        let record = json!({"userIdentity": {
+            "type": "AssumedRole",
+            "arn": "arn:aws:sts::111122223333:assumed-role/Admin/alice",
+            "accountId": "111122223333",
+            "accessKeyId": "ASIAEXAMPLE",
+            "sessionContext": {
+                "sessionIssuer": {"type": "Role", "arn": "arn:aws:iam::111122223333:role/Admin"},
+                "attributes": {"mfaAuthenticated": "false"}
+            }
+        }});
+        let chain = identity_chain(&record, Some("Admin/alice"));
+        let labels: Vec<(&str, &str)> = chain
+            .iter()
+            .map(|l| (l.label.as_str(), l.value.as_str()))
+            .collect();
+        assert_eq!(
+            labels,
+            [
+                (
+                    "Role session",
+                    "arn:aws:sts::111122223333:assumed-role/Admin/alice"
+                ),
+                ("Role", "arn:aws:iam::111122223333:role/Admin"),
+                ("Temporary access key", "ASIAEXAMPLE"),
+                ("MFA", "no"),
+                ("Account", "111122223333"),
+            ]
+        );
+        assert_eq!(chain[0].pivot, Some(("user".into(), "Admin/alice".into())));
+        assert_eq!(chain[2].pivot, Some(("key".into(), "ASIAEXAMPLE".into())));
+    }
+
+    #[test]
+    fn a_service_is_named_by_its_principal() {
+        let record = json!({"userIdentity": {"type": "AWSService", "invokedBy": "cloudtrail.amazonaws.com"}});
+        let chain = identity_chain(&record, Some("cloudtrail.amazonaws.com"));
+        assert_eq!(chain.len(), 1);
+        assert_eq!(chain[0].value, "cloudtrail.amazonaws.com");
+    }
+
+    #[test]
+    fn resources_keep_type_and_account() {
+        let record = json!({"resources": [
+            {"type": "AWS::S3::Object", "ARN": "arn:aws:s3:::b/k"},
+            {"accountId": "111122223333", "type": "AWS::S3::Bucket", "ARN": "arn:aws:s3:::b"},
+            {"type": "broken"}
+        ]});
+        let found = resources(&record);
+        assert_eq!(found.len(), 2);
+        assert_eq!(found[1].account.as_deref(), Some("111122223333"));
+    }
+
+    #[test]
+    fn compare_marks_the_paths_that_differ_and_those_only_one_has() {
+        let a = json!({"eventName": "StopLogging", "requestParameters": {"name": "main"}, "readOnly": false});
+        let b = json!({"eventName": "StopLogging", "requestParameters": {"name": "audit", "extra": [1]}, "readOnly": false});
+        let rows = compare(&[a, b]);
+        let differs: Vec<(&str, bool)> =
+            rows.iter().map(|r| (r.path.as_str(), r.differs)).collect();
+        assert_eq!(
+            differs,
+            [
+                ("eventName", false),
+                ("requestParameters.name", true),
+                ("readOnly", false),
+                ("requestParameters.extra[0]", true),
+            ]
+        );
+        assert_eq!(rows[3].values, [None, Some("1".to_owned())]);
+    }
+}
