@@ -16,6 +16,8 @@ use leptos_router::{SsrMode, path};
 
 use components::nav::AppNav;
 use pages::activity::ActivityPage;
+use pages::event::{ComparePage, EventDetailPage};
+use pages::events::EventsPage;
 use pages::login::LoginPage;
 use pages::planned::{NotFound, Planned};
 use pages::settings::SettingsPage;
@@ -59,9 +61,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/") view=ActivityPage ssr=SsrMode::Async />
                         <Route path=path!("/activity") view=ActivityPage ssr=SsrMode::Async />
                         <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async />
-                        <Route path=path!("/events") view=|| view! {
-                            <Planned title="Events" what="Search every event by account, Region, identity, access key, source IP, resource and error, open one to see its full record, and pivot from it." />
-                        } />
+                        <Route path=path!("/events") view=EventsPage ssr=SsrMode::Async />
+                        <Route path=path!("/events/event") view=EventDetailPage ssr=SsrMode::Async />
+                        <Route path=path!("/events/compare") view=ComparePage ssr=SsrMode::Async />
                         <Route path=path!("/trails") view=TrailsPage ssr=SsrMode::Async />
                         <Route path=path!("/trails/trail") view=TrailPage ssr=SsrMode::Async />
                         <Route path=path!("/billing") view=|| view! {

@@ -1,5 +1,7 @@
 //! One module per route.
 pub mod activity;
+pub mod event;
+pub mod events;
 pub mod login;
 pub mod planned;
 pub mod settings;

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod aws;
 pub mod clock;
 pub mod demo;
+pub mod events;
 pub mod ingest;
 pub mod logs;
 pub mod security;

@@ -60,6 +60,14 @@ pub fn router(state: ServerState) -> Router {
             "/api/trails/{*arn}",
             get(app::ssr::trails::trail_json).with_state(state.app.clone()),
         )
+        .route(
+            "/api/events/export.csv",
+            get(app::ssr::events::export::csv).with_state(state.app.clone()),
+        )
+        .route(
+            "/api/events/export.jsonl",
+            get(app::ssr::events::export::json_lines).with_state(state.app.clone()),
+        )
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
             shell(options.clone())
         })

@@ -2,87 +2,11 @@
 mod common;
 
 use app::model::format::group_digits;
-use app::ssr::state::AppState;
-use app::ssr::store::Store;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use common::{count, ingest, small_demo};
-use leptos::prelude::LeptosOptions;
+use common::count;
+use common::served::{fixture, get, get_json};
 use serde_json::Value;
-use trailscope::serve::{ServerState, router};
-
-struct Fixture {
-    router: axum::Router,
-    store: std::sync::Arc<Store>,
-    _dirs: (tempfile::TempDir, tempfile::TempDir),
-}
-
-/// One store for every test here: building it is the slow part, and the tests only read.
-fn fixture() -> &'static Fixture {
-    static FIXTURE: std::sync::LazyLock<Fixture> = std::sync::LazyLock::new(build_fixture);
-    &FIXTURE
-}
-
-fn build_fixture() -> Fixture {
-    let archive = tempfile::tempdir().expect("tmp");
-    let data = tempfile::tempdir().expect("tmp");
-    small_demo(archive.path());
-    let store = Store::open_in(data.path()).expect("store");
-    ingest(&store, archive.path());
-    let trails = std::fs::read(archive.path().join(app::ssr::demo::TRAILS_SNAPSHOT_FILE))
-        .expect("the demo writes its trails snapshot");
-    app::ssr::store::trail_snapshots::save(
-        &store,
-        app::ssr::store::trail_snapshots::SnapshotSource::Demo,
-        &serde_json::from_slice(&trails).expect("the snapshot parses"),
-    )
-    .expect("saved");
-    app::ssr::auth::users::add_user(
-        &store,
-        "viewer",
-        app::ssr::auth::Role::Viewer,
-        common::PASSWORD,
-    )
-    .expect("user");
-    let app = AppState::new(store);
-    let store = app.store.clone();
-    let leptos_options = LeptosOptions::builder().output_name("trailscope").build();
-    Fixture {
-        router: router(ServerState {
-            leptos_options,
-            app,
-            secure_cookies: false,
-        }),
-        store,
-        _dirs: (archive, data),
-    }
-}
-
-/// A GET as the logged-in viewer (one login shared by the tests here).
-async fn get(router: &axum::Router, uri: &str) -> (StatusCode, String) {
-    static COOKIE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    let cookie = match COOKIE.get() {
-        Some(cookie) => cookie.clone(),
-        None => {
-            let cookie = common::log_in(router, "viewer", common::PASSWORD, None)
-                .await
-                .expect("logged in");
-            COOKIE.get_or_init(|| cookie).clone()
-        }
-    };
-    let request = Request::get(uri)
-        .header("cookie", cookie)
-        .body(Body::empty())
-        .expect("request");
-    let (status, _, body) = common::exchange(router, request).await;
-    (status, body)
-}
-
-async fn get_json(router: &axum::Router, uri: &str) -> Value {
-    let (status, body) = get(router, uri).await;
-    assert_eq!(status, StatusCode::OK, "{uri}: {body}");
-    serde_json::from_str(&body).unwrap_or_else(|e| panic!("{uri}: {e}: {body}"))
-}
 
 fn account_filter(account: &str) -> String {
     format!("account = (SELECT id FROM strings WHERE value = '{account}')")

@@ -18,6 +18,7 @@ pub enum Action {
     TokenRevoked,
     TrailsRefreshed,
     SyncStarted,
+    EventsExported,
 }
 
 impl Action {
@@ -32,6 +33,7 @@ impl Action {
             Action::TokenRevoked => "token.revoke",
             Action::TrailsRefreshed => "trails.refresh",
             Action::SyncStarted => "sync.start",
+            Action::EventsExported => "events.export",
         }
     }
 }

@@ -1,6 +1,8 @@
 //! Shared fixtures: a small generated archive and a store built from it.
 #![allow(dead_code)]
 
+pub mod served;
+
 use app::ssr::demo::{DemoOptions, DemoSummary, write_demo};
 use app::ssr::ingest::{IngestSummary, ingest_folder};
 use app::ssr::store::Store;

@@ -1,0 +1,56 @@
+//! `/api/events/*`: the Events explorer. `search` takes the page's URL keys (see `model::events`); exports are
+//! plain axum routes (`ssr::events::export`) because they stream.
+use crate::error::AppError;
+use crate::model::event_detail::{CompareTable, EventDetail};
+use crate::model::events::{EventPage, EventQuery};
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+
+/// One page of events matching the filters, newest first, with the total and the next page's cursor.
+#[server(prefix = "/api", endpoint = "events/search", input = GetUrl)]
+pub async fn search_events(
+    #[server(flatten)]
+    #[server(default)]
+    query: EventQuery,
+) -> Result<EventPage, AppError> {
+    use crate::ssr::{auth, events, state::AppState};
+    crate::api::with_status(
+        async {
+            auth::authorize(auth::Role::Viewer).await?;
+            events::search(&expect_context::<AppState>(), query).await
+        }
+        .await,
+    )
+}
+
+/// One stored event: its summary, the record as CloudTrail wrote it, its resources and identity chain.
+#[server(prefix = "/api", endpoint = "events/event", input = GetUrl)]
+pub async fn get_event(id: String) -> Result<EventDetail, AppError> {
+    use crate::ssr::{auth, events, state::AppState};
+    crate::api::with_status(
+        async {
+            auth::authorize(auth::Role::Viewer).await?;
+            events::detail(&expect_context::<AppState>(), id).await
+        }
+        .await,
+    )
+}
+
+/// Two to five events side by side (`ids` comma-separated), every field of their records aligned.
+#[server(prefix = "/api", endpoint = "events/compare", input = GetUrl)]
+pub async fn compare_events(ids: String) -> Result<CompareTable, AppError> {
+    use crate::ssr::{auth, events, state::AppState};
+    crate::api::with_status(
+        async {
+            auth::authorize(auth::Role::Viewer).await?;
+            let ids = ids
+                .split(',')
+                .map(str::trim)
+                .filter(|id| !id.is_empty())
+                .map(str::to_owned)
+                .collect();
+            events::compare(&expect_context::<AppState>(), ids).await
+        }
+        .await,
+    )
+}

@@ -1,0 +1,158 @@
+//! The Events filter bar: range presets (links), a custom range, the common filters in view and the rest under
+//! "More filters", the read-only toggle and the active filters as removable chips. Plain links and GET forms,
+//! so it works before the WASM loads; hydrated, a change navigates without a reload and back/forward work.
+use crate::model::events::{CATEGORIES, EVENT_RANGES, EventQuery};
+use crate::model::filter::CUSTOM_RANGE;
+use leptos::prelude::*;
+use leptos_router::components::Form;
+
+/// Text filters: (URL key, label, placeholder). The first five are always shown.
+const TEXT_FILTERS: [(&str, &str, &str); 12] = [
+    ("name", "Event name", "ConsoleLogin"),
+    ("user", "Identity", "role/session, user or ARN"),
+    ("source", "Event source", "iam.amazonaws.com"),
+    ("ip", "Source IP", "203.0.113.10"),
+    ("account", "Account", "12 digits"),
+    ("region", "Region", "us-east-1"),
+    ("key", "Access key", "AKIA… / ASIA…"),
+    ("error", "Error code", "AccessDenied"),
+    ("agent", "User agent contains", "aws-cli"),
+    ("itype", "Identity type", "AssumedRole, Root, IAMUser…"),
+    ("rtype", "Resource type", "AWS::S3::Bucket"),
+    ("resource", "Resource", "ARN or name"),
+];
+const ALWAYS_SHOWN: usize = 6;
+
+/// Keys the chips show (the range has its own control).
+const CHIP_KEYS: [&str; 16] = [
+    "account", "region", "name", "source", "user", "key", "id", "rtype", "resource", "ip", "error",
+    "errors", "agent", "itype", "category", "rw",
+];
+
+fn label_of(key: &str) -> &str {
+    TEXT_FILTERS
+        .iter()
+        .find(|(k, _, _)| *k == key)
+        .map_or(key, |(_, label, _)| label)
+}
+
+#[component]
+pub fn EventFilters(query: Memo<EventQuery>) -> impl IntoView {
+    let href = |q: EventQuery| format!("/events{}", q.to_query_string());
+    let presets = move || {
+        let q = query.get();
+        let current = q.range_or_default().to_owned();
+        EVENT_RANGES
+            .iter()
+            .map(|(value, label, _)| {
+                let aria_current = (current == *value).then_some("true");
+                view! { <a href=href(q.with_range(value)) aria-current=aria_current>{*label}</a> }
+            })
+            .collect_view()
+    };
+    let value =
+        move |key: &'static str| move || query.get().field(key).unwrap_or_default().to_owned();
+    // The other keys ride along as hidden inputs, so a form changes only what it shows.
+    let hidden_except = move |shown: &'static [&'static str]| {
+        move || {
+            let q = query.get();
+            EventQuery::KEYS
+                .iter()
+                .filter(|k| !shown.contains(k) && **k != "after")
+                .filter_map(|k| q.field(k).map(|v| (*k, v.to_owned())))
+                .map(|(k, v)| view! { <input type="hidden" name=k value=v /> })
+                .collect_view()
+        }
+    };
+    const FILTER_FORM_KEYS: [&str; 15] = [
+        "name", "user", "source", "ip", "account", "region", "key", "error", "agent", "itype",
+        "rtype", "resource", "id", "category", "errors",
+    ];
+    let text_input = move |(key, label, placeholder): (
+        &'static str,
+        &'static str,
+        &'static str,
+    )| {
+        view! {
+            <label>
+                {label}
+                <input type="text" name=key placeholder=placeholder value=value(key) data-testid=format!("filter-{key}") />
+            </label>
+        }
+    };
+    let chips = move || {
+        let q = query.get();
+        CHIP_KEYS
+            .iter()
+            .filter_map(|key| {
+                let v = q.field(key)?.to_owned();
+                let text = match *key {
+                    "rw" if v == "all" => "Read-only events shown".to_owned(),
+                    "rw" => "Read-only events only".to_owned(),
+                    "errors" => "Errors only".to_owned(),
+                    "id" => format!("Event ID: {v}"),
+                    "category" => format!("Category: {v}"),
+                    other => format!("{}: {v}", label_of(other)),
+                };
+                let remove = href(q.with(key, None));
+                Some(view! {
+                    <li><span>{text}</span>" "<a href=remove aria-label=format!("Remove filter {key}")>"×"</a></li>
+                })
+            })
+            .collect_view()
+    };
+    let read_only_toggle = move || {
+        let q = query.get();
+        if q.read_only_shown() {
+            view! { <a href=href(q.with("rw", None)) data-testid="read-only-toggle">"Hide read-only events"</a> }
+        } else {
+            view! { <a href=href(q.with("rw", Some("all".to_owned()))) data-testid="read-only-toggle">"Show read-only events"</a> }
+        }
+    };
+    let is_custom = move || query.get().is_custom_range();
+
+    view! {
+        <div class="filters event-filters">
+            <nav class="range-presets" aria-label="Time range">
+                {presets}
+                <details class="custom-range" open=is_custom>
+                    <summary aria-current=move || is_custom().then_some("true")>"Custom"</summary>
+                    <Form method="GET" action="">
+                        <input type="hidden" name="range" value=CUSTOM_RANGE />
+                        {hidden_except(&["range", "from", "to"])}
+                        <label>"From (UTC) " <input type="text" name="from" required placeholder="YYYY-MM-DD or …T12:00:00Z" value=value("from") /></label>
+                        <label>"To (UTC) " <input type="text" name="to" required placeholder="YYYY-MM-DD or …T13:00:00Z" value=value("to") /></label>
+                        <button type="submit">"Apply range"</button>
+                    </Form>
+                </details>
+            </nav>
+            <Form method="GET" action="">
+                {hidden_except(&FILTER_FORM_KEYS)}
+                {TEXT_FILTERS[..ALWAYS_SHOWN].iter().copied().map(text_input).collect_view()}
+                <details class="more-filters">
+                    <summary>"More filters"</summary>
+                    {TEXT_FILTERS[ALWAYS_SHOWN..].iter().copied().map(text_input).collect_view()}
+                    <label>"Event ID " <input type="text" name="id" value=value("id") /></label>
+                    <label>
+                        "Category "
+                        <select name="category">
+                            <option value="">"Any"</option>
+                            {CATEGORIES.iter().map(|(key, label)| view! {
+                                <option value=*key selected=move || query.get().field("category") == Some(*key)>{*label}</option>
+                            }).collect_view()}
+                        </select>
+                    </label>
+                    <label class="check">
+                        <input type="checkbox" name="errors" value="1" checked=move || query.get().field("errors").is_some_and(|e| e != "0") />
+                        " Errors only"
+                    </label>
+                </details>
+                <button type="submit" data-testid="apply-filters">"Search"</button>
+            </Form>
+            <div class="filter-state">
+                {read_only_toggle}
+                <ul class="chips" aria-label="Active filters">{chips}</ul>
+            </div>
+        </div>
+    }
+}

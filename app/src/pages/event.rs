@@ -1,0 +1,232 @@
+//! One event in full (`/events/event?id=`): what happened, who acted through whom, the resources, one-click
+//! pivots and the record as CloudTrail wrote it; and several side by side (`/events/compare?id=…&id=…`).
+use crate::api::events::{compare_events, get_event};
+use crate::components::error_list::error_list;
+use crate::components::json_tree::JsonTree;
+use crate::error::AppError;
+use crate::model::event_detail::{CompareTable, EventDetail};
+use crate::model::events::{EventQuery, category_label, pivot};
+use crate::model::time::{format_minute, format_rfc3339};
+use crate::pages::events::{event_href, events_href};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn EventDetailPage() -> impl IntoView {
+    let id = Memo::new(move |_| use_query_map().with(|q| q.get("id").unwrap_or_default()));
+    let detail = Resource::new(move || id.get(), get_event);
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading event…"</p> }>
+            <ErrorBoundary fallback=error_list>
+                {move || Suspend::new(async move {
+                    let detail = detail.await?;
+                    Ok::<_, AppError>(view! { <Detail detail /> })
+                })}
+            </ErrorBoundary>
+        </Transition>
+    }
+}
+
+#[component]
+fn Detail(detail: EventDetail) -> impl IntoView {
+    let e = detail.summary;
+    let title = format!("{} · {}", e.event_name, format_minute(e.time));
+    let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "—".to_owned());
+    let read_only = match e.read_only {
+        Some(true) => "yes",
+        Some(false) => "no",
+        None => "unknown",
+    };
+    let origin = if e.from_event_history {
+        "Event History (LookupEvents)"
+    } else {
+        "trail log file"
+    };
+    let facts = [
+        ("Time (UTC)", format_rfc3339(e.time)),
+        ("Event source", e.event_source.clone()),
+        ("Account", e.account.clone()),
+        ("Region", e.region.clone()),
+        ("Identity", opt(&e.identity)),
+        ("Identity type", opt(&e.identity_type)),
+        ("Source IP", opt(&e.source_ip)),
+        ("User agent", opt(&e.user_agent)),
+        ("Error", opt(&e.error_code)),
+        ("Read-only", read_only.to_owned()),
+        ("Category", category_label(e.category).to_owned()),
+        ("Event ID", e.event_id.clone()),
+        ("Stored from", origin.to_owned()),
+    ]
+    .into_iter()
+    .map(|(k, v)| view! { <div><dt>{k}</dt><dd>{v}</dd></div> })
+    .collect_view();
+    let chain = detail
+        .chain
+        .into_iter()
+        .map(|link| {
+            let value = match link.pivot {
+                Some((key, value)) => {
+                    view! { <a href=events_href(&pivot(&key, &value, None))>{link.value}</a> }
+                        .into_any()
+                }
+                None => view! { <span>{link.value}</span> }.into_any(),
+            };
+            view! { <li><span class="chain-label">{link.label}</span>" "{value}</li> }
+        })
+        .collect_view();
+    let no_resources = detail.resources.is_empty();
+    let resources = detail
+        .resources
+        .iter()
+        .map(|r| {
+            let href = events_href(&pivot("resource", &r.arn, None));
+            view! {
+                <tr>
+                    <td>{r.kind.clone().unwrap_or_default()}</td>
+                    <td><a href=href>{r.arn.clone()}</a></td>
+                    <td>{r.account.clone().unwrap_or_default()}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let mut pivots: Vec<(String, EventQuery)> = Vec::new();
+    if let Some(identity) = &e.identity {
+        pivots.push((
+            format!("Same identity ({identity})"),
+            pivot("user", identity, None),
+        ));
+        pivots.push((
+            "Same identity, ±15 minutes".to_owned(),
+            pivot("user", identity, Some(e.time)),
+        ));
+    }
+    if let Some(key) = &e.access_key {
+        pivots.push((format!("Same access key ({key})"), pivot("key", key, None)));
+    }
+    if let Some(ip) = &e.source_ip {
+        pivots.push((format!("Same source IP ({ip})"), pivot("ip", ip, None)));
+    }
+    for r in &detail.resources {
+        pivots.push((
+            format!("Same resource ({})", r.arn),
+            pivot("resource", &r.arn, None),
+        ));
+    }
+    pivots.push((
+        "Everything in this account, ±15 minutes".to_owned(),
+        pivot("account", &e.account, Some(e.time)),
+    ));
+    let pivots = pivots
+        .into_iter()
+        .map(|(label, q)| view! { <li><a href=events_href(&q)>{label}</a></li> })
+        .collect_view();
+    let raw = serde_json::to_string_pretty(&detail.record).unwrap_or_default();
+    view! {
+        <Title text=title.clone() />
+        <h1 data-testid="event-title">{title}</h1>
+        <dl class="facts">{facts}</dl>
+        <div class="event-panels">
+            <section class="panel" aria-label="Identity chain">
+                <h2>"Who"</h2>
+                <ol class="chain">{chain}</ol>
+            </section>
+            <section class="panel" aria-label="Pivots">
+                <h2>"Pivot"</h2>
+                <ul class="pivots">{pivots}</ul>
+            </section>
+        </div>
+        <section class="panel" aria-label="Resources">
+            <h2>"Resources"</h2>
+            {if no_resources {
+                view! { <p class="none">"The record names no resources."</p> }.into_any()
+            } else {
+                view! {
+                    <table>
+                        <thead><tr><th scope="col">"Type"</th><th scope="col">"ARN"</th><th scope="col">"Account"</th></tr></thead>
+                        <tbody>{resources}</tbody>
+                    </table>
+                }
+                .into_any()
+            }}
+        </section>
+        <section class="panel" aria-label="Record">
+            <h2>"Record"</h2>
+            <JsonTree value=detail.record />
+            <details class="raw-json">
+                <summary>"Raw JSON"</summary>
+                <pre data-testid="raw-json">{raw}</pre>
+            </details>
+        </section>
+    }
+}
+
+#[component]
+pub fn ComparePage() -> impl IntoView {
+    let ids = Memo::new(move |_| {
+        use_query_map().with(|q| {
+            let mut ids = q.get_all("id").unwrap_or_default();
+            ids.extend(
+                q.get("ids")
+                    .into_iter()
+                    .flat_map(|s| s.split(',').map(str::to_owned).collect::<Vec<_>>()),
+            );
+            ids.join(",")
+        })
+    });
+    let table = Resource::new(move || ids.get(), compare_events);
+    view! {
+        <Title text="Compare events" />
+        <h1>"Compare events"</h1>
+        <Transition fallback=|| view! { <p class="loading">"Loading events…"</p> }>
+            <ErrorBoundary fallback=error_list>
+                {move || Suspend::new(async move {
+                    let table = table.await?;
+                    Ok::<_, AppError>(view! { <Comparison table /> })
+                })}
+            </ErrorBoundary>
+        </Transition>
+    }
+}
+
+#[component]
+fn Comparison(table: CompareTable) -> impl IntoView {
+    let differing = table.rows.iter().filter(|r| r.differs).count();
+    let headings = table
+        .events
+        .iter()
+        .map(|e| {
+            view! {
+                <th scope="col">
+                    <a href=event_href(&e.event_id)>{e.event_name.clone()}</a>
+                    <span class="when">{format_minute(e.time)}</span>
+                </th>
+            }
+        })
+        .collect_view();
+    let rows = table
+        .rows
+        .into_iter()
+        .map(|row| {
+            let cells = row
+                .values
+                .into_iter()
+                .map(|v| match v {
+                    Some(v) => view! { <td>{v}</td> }.into_any(),
+                    None => view! { <td class="absent">"—"</td> }.into_any(),
+                })
+                .collect_view();
+            let class = if row.differs { "differs" } else { "same" };
+            view! { <tr class=class><th scope="row">{row.path}</th>{cells}</tr> }
+        })
+        .collect_view();
+    view! {
+        <p class="hint" data-testid="differing-fields">
+            {format!("{differing} fields differ (highlighted).")}
+        </p>
+        <table class="compare-table">
+            <thead><tr><th scope="col">"Field"</th>{headings}</tr></thead>
+            <tbody>{rows}</tbody>
+        </table>
+    }
+}

@@ -1,0 +1,176 @@
+//! Events: search every stored event with the filters in the URL, newest first, a page at a time (keyset
+//! cursor), with the total for the filter, a column chooser, page sizes, selection for compare and exports.
+use crate::api::events::search_events;
+use crate::components::error_list::error_list;
+use crate::components::event_filters::EventFilters;
+use crate::error::AppError;
+use crate::model::events::{Column, EventPage, EventQuery, EventSummary, PAGE_SIZES, pivot};
+use crate::model::filter::encode_component;
+use crate::model::format::group_digits;
+use crate::model::time::format_minute;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+pub fn event_href(event_id: &str) -> String {
+    format!("/events/event?id={}", encode_component(event_id))
+}
+
+pub fn events_href(query: &EventQuery) -> String {
+    format!("/events{}", query.to_query_string())
+}
+
+#[component]
+pub fn EventsPage() -> impl IntoView {
+    let params = use_query_map();
+    let query = Memo::new(move |_| params.with(|p| EventQuery::from_lookup(|key| p.get(key))));
+    let page = Resource::new(move || query.get(), search_events);
+    view! {
+        <Title text="Events" />
+        <h1>"Events"</h1>
+        <EventFilters query />
+        <Transition fallback=|| view! { <p class="loading">"Searching…"</p> }>
+            <ErrorBoundary fallback=error_list>
+                {move || Suspend::new(async move {
+                    let page = page.await?;
+                    Ok::<_, AppError>(view! { <Results page query=query.get_untracked() /> })
+                })}
+            </ErrorBoundary>
+        </Transition>
+    }
+}
+
+#[component]
+fn Results(page: EventPage, query: EventQuery) -> impl IntoView {
+    let columns = query.columns();
+    let window = format!(
+        "{} to {} UTC",
+        format_minute(page.start),
+        format_minute(page.end)
+    );
+    let total = page.total;
+    let exports = query.filters_only().to_query_string();
+    let sizes = PAGE_SIZES
+        .iter()
+        .map(|size| {
+            let current = query.page_size().ok() == Some(*size);
+            let href = events_href(
+                &query
+                    .with("size", Some(size.to_string()))
+                    .with("after", None),
+            );
+            view! { <a href=href aria-current=current.then_some("true")>{size.to_string()}</a> }
+        })
+        .collect_view();
+    let chooser = Column::ALL
+        .into_iter()
+        .map(|column| {
+            let shown = columns.contains(&column);
+            let href = events_href(&query.toggle_column(column));
+            let mark = if shown { "☑ " } else { "☐ " };
+            view! {
+                <li><a href=href aria-pressed=shown.to_string() data-testid=format!("column-{}", column.key())>{mark}{column.heading()}</a></li>
+            }
+        })
+        .collect_view();
+    let headings = columns
+        .iter()
+        .map(|c| view! { <th scope="col">{c.heading()}</th> })
+        .collect_view();
+    let width = columns.len() + 1;
+    let empty = page.events.is_empty();
+    let rows = page
+        .events
+        .into_iter()
+        .map(|event| view! { <EventRow event columns=columns.clone() /> })
+        .collect_view();
+    let first_page = query
+        .after
+        .is_some()
+        .then(|| events_href(&query.with("after", None)));
+    let next_page = page
+        .next
+        .map(|next| events_href(&query.with("after", Some(next))));
+    view! {
+        <section class="results" aria-label="Results">
+            <div class="results-bar">
+                <p>
+                    <strong data-testid="event-total">{group_digits(total)}</strong>
+                    {if total == 1 { " event" } else { " events" }}
+                    <span class="window">{" · "}{window}</span>
+                </p>
+                <nav class="page-sizes" aria-label="Page size">"Per page: "{sizes}</nav>
+                <details class="column-chooser">
+                    <summary>"Columns"</summary>
+                    <ul>{chooser}</ul>
+                </details>
+                <span class="exports">
+                    "Export: "
+                    <a href=format!("/api/events/export.csv{exports}") rel="external" download data-testid="export-csv">"CSV"</a>
+                    " · "
+                    <a href=format!("/api/events/export.jsonl{exports}") rel="external" download>"JSON lines"</a>
+                </span>
+            </div>
+            <form method="GET" action="/events/compare" class="compare-form">
+                <table class="events-table">
+                    <thead>
+                        <tr><th scope="col"><span class="visually-hidden">"Select"</span></th>{headings}</tr>
+                    </thead>
+                    <tbody>
+                        {rows}
+                        <Show when=move || empty>
+                            <tr><td colspan=width.to_string() class="none">"No events match these filters in this range."</td></tr>
+                        </Show>
+                    </tbody>
+                </table>
+                <div class="pager">
+                    <button type="submit" data-testid="compare">"Compare selected (2–5)"</button>
+                    {first_page.map(|href| view! { <a href=href>"First page"</a> })}
+                    {next_page.map(|href| view! { <a href=href rel="next" data-testid="next-page">"Next page"</a> })}
+                </div>
+            </form>
+        </section>
+    }
+}
+
+#[component]
+fn EventRow(event: EventSummary, columns: Vec<Column>) -> impl IntoView {
+    let class = if event.error_code.is_some() {
+        "has-error"
+    } else {
+        ""
+    };
+    let cells = columns
+        .into_iter()
+        .map(|column| {
+            let text = event.cell(column);
+            let link = match column {
+                Column::EventName => Some(event_href(&event.event_id)),
+                Column::Identity => event
+                    .identity
+                    .as_ref()
+                    .map(|i| events_href(&pivot("user", i, None))),
+                Column::SourceIp => event
+                    .source_ip
+                    .as_ref()
+                    .map(|ip| events_href(&pivot("ip", ip, None))),
+                _ => None,
+            };
+            match link {
+                Some(href) => view! { <td><a href=href>{text}</a></td> }.into_any(),
+                None => view! { <td>{text}</td> }.into_any(),
+            }
+        })
+        .collect_view();
+    let label = format!(
+        "Select {} at {}",
+        event.event_name,
+        format_minute(event.time)
+    );
+    view! {
+        <tr class=class data-event-id=event.event_id.clone()>
+            <td><input type="checkbox" name="id" value=event.event_id.clone() aria-label=label /></td>
+            {cells}
+        </tr>
+    }
+}
