@@ -149,6 +149,31 @@ async fn a_refused_sync_records_the_error_and_stops_at_once() {
     assert!(status[0].last_success_at.is_none());
 }
 
+#[tokio::test]
+async fn an_opt_in_region_the_account_has_not_enabled_is_not_an_error() {
+    let mut s = setup(10, 0, false).await;
+    let history = Arc::new(History {
+        opted_out: true,
+        ..History::default()
+    });
+    s.client = fake_history::client(&fake_history::serve(history).await);
+    let outcome = sync_region(
+        &s.store,
+        &s.writer,
+        &s.client,
+        &s.limiter,
+        ACCOUNT,
+        "af-south-1",
+        HISTORY_SECS,
+    )
+    .await
+    .expect("not enabled is not a failure");
+    assert_eq!(outcome.pages, 0);
+    let status = cursor::statuses(&s.store).expect("status");
+    assert!(status[0].region_not_enabled, "{status:?}");
+    assert_eq!(status[0].last_error, None);
+}
+
 /// The sync benchmark (`bench/sync`): events/s per account-Region against the 2 calls/s limit, alone and with
 /// three Regions at once (each its own server, as each AWS Region limits on its own). Prints; asserts only
 /// that everything arrived once and nothing was throttled.

@@ -16,4 +16,6 @@ pub struct SyncStatus {
     pub last_error_at: Option<i64>,
     /// Events this sync has stored (new ones, not duplicates).
     pub events_stored: i64,
+    /// An opt-in Region this account has not enabled (it answers every call with an error).
+    pub region_not_enabled: bool,
 }

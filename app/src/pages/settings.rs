@@ -149,7 +149,11 @@ fn SyncTable(rows: Vec<SyncStatus>) -> impl IntoView {
                             <td>{lag}</td>
                             <td>{r.last_success_at.map_or_else(|| "never".to_owned(), format_minute)}</td>
                             <td class="num">{group_digits(r.events_stored.max(0) as u64)}</td>
-                            <td class="error-text">{r.last_error.unwrap_or_default()}</td>
+                            {if r.region_not_enabled {
+                                view! { <td>"Region not enabled for this account"</td> }.into_any()
+                            } else {
+                                view! { <td class="error-text">{r.last_error.unwrap_or_default()}</td> }.into_any()
+                            }}
                         </tr>
                     }
                 }).collect_view()}

@@ -8,7 +8,7 @@
 pub mod cursor;
 pub mod page;
 
-use crate::ssr::aws::{AwsAccount, account_id_of, describe, sdk_config};
+use crate::ssr::aws::{AwsAccount, account_id_of, describe, means_region_not_enabled, sdk_config};
 use crate::ssr::store::Store;
 use crate::ssr::store::writer::{EventWriter, ORIGIN_EVENT_HISTORY};
 use aws_sdk_cloudtrail::Client;
@@ -70,6 +70,8 @@ pub enum SyncError {
     Store(#[from] crate::ssr::store::StoreError),
     #[error("a page could not be stored: {0}")]
     Page(String),
+    #[error("the account has not enabled this opt-in Region")]
+    RegionNotEnabled,
 }
 
 /// What one account-Region run did.
@@ -116,6 +118,7 @@ fn backoff(attempt: u32) -> Duration {
 async fn lookup_page(
     client: &Client,
     limiter: &CallLimiter,
+    region: &str,
     from: i64,
     until: i64,
     token: Option<String>,
@@ -145,6 +148,9 @@ async fn lookup_page(
                 tokio::time::sleep(backoff(attempt)).await;
                 attempt += 1;
             }
+            Err(error) if means_region_not_enabled(&error, region) => {
+                return Err(SyncError::RegionNotEnabled);
+            }
             Err(error) => return Err(SyncError::Aws(describe(&error))),
         }
     }
@@ -172,10 +178,12 @@ pub async fn sync_region(
         .map_err(|e| SyncError::Page(e.to_string()))??
     };
     let result = run_pages(writer, client, limiter, account, region, window).await;
+    let not_enabled = matches!(result, Err(SyncError::RegionNotEnabled));
     let (store, account, region) = (store.clone(), account.to_owned(), region.to_owned());
     let finished = result.as_ref().map_err(ToString::to_string).cloned();
     tokio::task::spawn_blocking(move || match finished {
         Ok(_) => cursor::finish_run(&store, &account, &region, crate::ssr::clock::now_secs()),
+        Err(_) if not_enabled => cursor::record_not_enabled(&store, &account, &region),
         Err(error) => {
             tracing::warn!(account, region, %error, "Event History sync stopped; it resumes next time");
             cursor::record_error(&store, &account, &region, &error, crate::ssr::clock::now_secs())
@@ -183,6 +191,9 @@ pub async fn sync_region(
     })
     .await
     .map_err(|e| SyncError::Page(e.to_string()))??;
+    if not_enabled {
+        return Ok(RegionSync::default());
+    }
     result
 }
 
@@ -201,6 +212,7 @@ async fn run_pages(
         let page = lookup_page(
             client,
             limiter,
+            region,
             window.from,
             window.until,
             token,

@@ -23,6 +23,8 @@ pub struct History {
     pub fail_every: u64,
     /// Answer every call with AccessDeniedException (not worth retrying).
     pub deny: bool,
+    /// Answer every call as an opt-in Region the account has not enabled does.
+    pub opted_out: bool,
 }
 
 impl History {
@@ -92,6 +94,13 @@ async fn lookup_events(
         calls.push(now);
         history.served.fetch_add(1, Ordering::Relaxed) + 1
     };
+    if history.opted_out {
+        return aws_error(
+            StatusCode::BAD_REQUEST,
+            "UnrecognizedClientException",
+            "The security token included in the request is invalid.",
+        );
+    }
     if history.deny {
         return aws_error(
             StatusCode::BAD_REQUEST,

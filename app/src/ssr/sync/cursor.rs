@@ -69,7 +69,8 @@ pub fn page_committed(
 pub fn finish_run(store: &Store, account: &str, region: &str, now: i64) -> Result<(), StoreError> {
     store.writer()?.execute(
         "UPDATE sync_cursors SET synced_until = run_until, run_until = NULL, run_oldest = NULL,
-                run_pages = 0, last_success_at = ?3, last_error = NULL, last_error_at = NULL
+                run_pages = 0, last_success_at = ?3, last_error = NULL, last_error_at = NULL,
+                region_not_enabled = 0
          WHERE account = ?1 AND region = ?2",
         params![account, region, now],
     )?;
@@ -91,12 +92,22 @@ pub fn record_error(
     Ok(())
 }
 
+/// The account has not enabled this opt-in Region: nothing to sync, and not an error.
+pub fn record_not_enabled(store: &Store, account: &str, region: &str) -> Result<(), StoreError> {
+    store.writer()?.execute(
+        "UPDATE sync_cursors SET region_not_enabled = 1, last_error = NULL, last_error_at = NULL
+         WHERE account = ?1 AND region = ?2",
+        params![account, region],
+    )?;
+    Ok(())
+}
+
 pub fn statuses(store: &Store) -> Result<Vec<SyncStatus>, StoreError> {
     let now = crate::ssr::clock::now_secs();
     store.read(|conn| {
         let mut stmt = conn.prepare_cached(
             "SELECT account, region, synced_until, run_until IS NOT NULL, last_success_at, last_error,
-                    last_error_at, events_stored
+                    last_error_at, events_stored, region_not_enabled
              FROM sync_cursors ORDER BY account, region",
         )?;
         let rows = stmt
@@ -111,6 +122,7 @@ pub fn statuses(store: &Store) -> Result<Vec<SyncStatus>, StoreError> {
                     last_error: r.get(5)?,
                     last_error_at: r.get(6)?,
                     events_stored: r.get(7)?,
+                    region_not_enabled: r.get(8)?,
                 })
             })?
             .collect::<Result<_, _>>()?;
