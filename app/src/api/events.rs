@@ -2,7 +2,7 @@
 //! plain axum routes (`ssr::events::export`) because they stream.
 use crate::error::AppError;
 use crate::model::event_detail::{CompareTable, EventDetail};
-use crate::model::events::{EventPage, EventQuery};
+use crate::model::events::{EventPage, EventQuery, LivePage};
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
@@ -50,6 +50,24 @@ pub async fn compare_events(ids: String) -> Result<CompareTable, AppError> {
                 .map(str::to_owned)
                 .collect();
             events::compare(&expect_context::<AppState>(), ids).await
+        }
+        .await,
+    )
+}
+
+/// Live mode: the filters asked of Event History (LookupEvents) for one configured account and Region; one
+/// call per page, within the account-Region's 2 calls/s. Nothing is stored.
+#[server(prefix = "/api", endpoint = "events/live", input = GetUrl)]
+pub async fn live_events(
+    #[server(flatten)]
+    #[server(default)]
+    query: EventQuery,
+) -> Result<LivePage, AppError> {
+    use crate::ssr::{auth, events, state::AppState};
+    crate::api::with_status(
+        async {
+            auth::authorize(auth::Role::Viewer).await?;
+            events::live::live(&expect_context::<AppState>(), query).await
         }
         .await,
     )

@@ -10,7 +10,8 @@
 //! | `rtype`, `resource` | resource type; resource ARN or its last name part |
 //! | `rw` | unset: read-only events hidden (as the console does); `read`; `all` |
 //! | `ip`, `error`, `errors`, `agent`, `itype`, `category` | source IP, error code, `1` = errors only, user agent contains, identity type, `management`/`data`/`insight`/`network` |
-//! | `size`, `after`, `cols` | page size (25/50/100), keyset cursor, shown columns |
+//! | `size`, `after`, `cols` | page size (25/50/100), keyset cursor (live: Event History's token), shown columns |
+//! | `live` | `1`: ask Event History (LookupEvents) of one configured account and Region instead of the store |
 use crate::error::AppError;
 use crate::model::filter::{
     CUSTOM_RANGE, RangeSpec, encode_component, non_empty, parse_account, parse_flag, parse_range,
@@ -70,7 +71,7 @@ macro_rules! url_fields {
 
 url_fields!(
     range, from, to, account, region, name, source, user, key, id, rtype, resource, rw, ip, error,
-    errors, agent, itype, category, size, cols, after,
+    errors, agent, itype, category, size, cols, after, live,
 );
 
 /// The keys that are not filters: changing them keeps the result set, so the cursor may stay.
@@ -444,7 +445,10 @@ impl EventQuery {
             ),
         };
         self.page_size()?;
-        self.cursor()?;
+        let live = parse_flag("live", self.field("live"))?;
+        if !live {
+            self.cursor()?;
+        }
         Ok(EventFilter {
             range: parse_range(
                 &EVENT_RANGES,
@@ -467,6 +471,94 @@ impl EventQuery {
             agent_contains: self.field("agent").map(str::to_owned),
             category,
         })
+    }
+}
+
+/// A page read live from Event History: not stored, so not searchable or openable until a sync stores it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LivePage {
+    pub events: Vec<EventSummary>,
+    /// Event History's token for the next page (the `after` key in live mode).
+    pub next: Option<String>,
+    /// What was sent to AWS, e.g. `EventName = ConsoleLogin` (AWS takes one attribute per call).
+    pub sent: String,
+    pub account: String,
+    pub region: String,
+    /// Events AWS returned before the other filters were applied to the page.
+    pub returned: usize,
+}
+
+impl EventFilter {
+    /// The one `LookupEvents` attribute live mode sends, as (AttributeKey, value): the most selective filter
+    /// set; the others are applied to the page that comes back.
+    pub fn live_attribute(&self) -> Option<(&'static str, String)> {
+        let exact = |want: Exact| {
+            self.exact
+                .iter()
+                .find(|(e, _)| *e == want)
+                .map(|(_, v)| v.clone())
+        };
+        // LookupEvents' Username is a role session's name, the part after `role/`.
+        let user =
+            exact(Exact::Identity).map(|u| u.rsplit('/').next().unwrap_or_default().to_owned());
+        let candidates = [
+            ("EventId", exact(Exact::EventId)),
+            ("AccessKeyId", exact(Exact::AccessKey)),
+            ("ResourceName", self.resource.clone()),
+            ("Username", user),
+            ("EventName", exact(Exact::EventName)),
+            ("ResourceType", self.resource_type.clone()),
+            ("EventSource", exact(Exact::EventSource)),
+            (
+                "ReadOnly",
+                match self.read_only {
+                    ReadOnlyView::Hidden => Some("false".to_owned()),
+                    ReadOnlyView::Only => Some("true".to_owned()),
+                    ReadOnlyView::Shown => None,
+                },
+            ),
+        ];
+        candidates
+            .into_iter()
+            .find_map(|(key, value)| value.map(|v| (key, v)))
+    }
+
+    /// Whether `event` passes the filters that can be checked on its summary (all but the resource ones and
+    /// the time range), for pages that did not come from the store's own query.
+    pub fn matches(&self, event: &EventSummary) -> bool {
+        let is = |want: &Option<String>, have: &str| want.as_deref().is_none_or(|w| w == have);
+        let exact_ok = self.exact.iter().all(|(column, value)| {
+            let have = match column {
+                Exact::EventName => Some(&event.event_name),
+                Exact::EventSource => Some(&event.event_source),
+                Exact::Identity => event.identity.as_ref(),
+                Exact::IdentityArn => event.identity_arn.as_ref(),
+                Exact::AccessKey => event.access_key.as_ref(),
+                Exact::SourceIp => event.source_ip.as_ref(),
+                Exact::ErrorCode => event.error_code.as_ref(),
+                Exact::IdentityType => event.identity_type.as_ref(),
+                Exact::EventId => Some(&event.event_id),
+            };
+            have == Some(value)
+        });
+        let read_only_ok = match self.read_only {
+            ReadOnlyView::Hidden => event.read_only != Some(true),
+            ReadOnlyView::Only => event.read_only == Some(true),
+            ReadOnlyView::Shown => true,
+        };
+        let agent_ok = self.agent_contains.as_ref().is_none_or(|a| {
+            event
+                .user_agent
+                .as_ref()
+                .is_some_and(|u| u.to_lowercase().contains(&a.to_lowercase()))
+        });
+        is(&self.account, &event.account)
+            && is(&self.region, &event.region)
+            && exact_ok
+            && read_only_ok
+            && (!self.errors_only || event.error_code.is_some())
+            && agent_ok
+            && self.category.is_none_or(|c| c == event.category)
     }
 }
 
@@ -587,6 +679,51 @@ mod tests {
     fn an_event_id_finds_a_read_only_event_too() {
         let f = query(&[("id", "e2f1")]).validate().expect("valid");
         assert_eq!(f.read_only, ReadOnlyView::Shown);
+    }
+
+    #[test]
+    fn live_mode_sends_the_most_selective_filter_and_checks_the_rest_on_the_page() {
+        let f = query(&[
+            ("user", "Admin/alice"),
+            ("name", "StopLogging"),
+            ("errors", "1"),
+            ("live", "1"),
+        ])
+        .validate()
+        .expect("valid");
+        assert_eq!(f.live_attribute(), Some(("Username", "alice".to_owned())));
+        let defaults = EventQuery::default().validate().expect("valid");
+        assert_eq!(
+            defaults.live_attribute(),
+            Some(("ReadOnly", "false".to_owned()))
+        );
+        let mut event = EventSummary {
+            event_id: "e".into(),
+            time: 0,
+            account: "123456789012".into(),
+            region: "us-east-1".into(),
+            event_source: "cloudtrail.amazonaws.com".into(),
+            event_name: "StopLogging".into(),
+            identity: Some("Admin/alice".into()),
+            identity_type: None,
+            identity_arn: None,
+            access_key: None,
+            source_ip: None,
+            user_agent: None,
+            error_code: Some("AccessDenied".into()),
+            read_only: Some(false),
+            category: 0,
+            from_event_history: true,
+        };
+        assert!(f.matches(&event));
+        event.error_code = None;
+        assert!(!f.matches(&event), "errors only");
+        // A live page's cursor is Event History's token, not the store's.
+        assert!(
+            query(&[("live", "1"), ("after", "opaque+token/=")])
+                .validate()
+                .is_ok()
+        );
     }
 
     #[test]

@@ -1,16 +1,26 @@
 //! Events: search every stored event with the filters in the URL, newest first, a page at a time (keyset
 //! cursor), with the total for the filter, a column chooser, page sizes, selection for compare and exports.
-use crate::api::events::search_events;
+use crate::api::events::{live_events, search_events};
 use crate::components::error_list::error_list;
 use crate::components::event_filters::EventFilters;
 use crate::error::AppError;
-use crate::model::events::{Column, EventPage, EventQuery, EventSummary, PAGE_SIZES, pivot};
+use crate::model::events::{
+    Column, EventPage, EventQuery, EventSummary, LivePage, PAGE_SIZES, pivot,
+};
 use crate::model::filter::encode_component;
 use crate::model::format::group_digits;
 use crate::model::time::format_minute;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
+use serde::{Deserialize, Serialize};
+
+/// The page's answer: from the store, or live from Event History (`live=1`).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+enum Answer {
+    Stored(EventPage),
+    Live(LivePage),
+}
 
 pub fn event_href(event_id: &str) -> String {
     format!("/events/event?id={}", encode_component(event_id))
@@ -24,7 +34,16 @@ pub fn events_href(query: &EventQuery) -> String {
 pub fn EventsPage() -> impl IntoView {
     let params = use_query_map();
     let query = Memo::new(move |_| params.with(|p| EventQuery::from_lookup(|key| p.get(key))));
-    let page = Resource::new(move || query.get(), search_events);
+    let page = Resource::new(
+        move || query.get(),
+        |q| async move {
+            if q.field("live") == Some("1") {
+                live_events(q).await.map(Answer::Live)
+            } else {
+                search_events(q).await.map(Answer::Stored)
+            }
+        },
+    );
     view! {
         <Title text="Events" />
         <h1>"Events"</h1>
@@ -32,8 +51,11 @@ pub fn EventsPage() -> impl IntoView {
         <Transition fallback=|| view! { <p class="loading">"Searching…"</p> }>
             <ErrorBoundary fallback=error_list>
                 {move || Suspend::new(async move {
-                    let page = page.await?;
-                    Ok::<_, AppError>(view! { <Results page query=query.get_untracked() /> })
+                    let query = query.get_untracked();
+                    Ok::<_, AppError>(match page.await? {
+                        Answer::Stored(page) => view! { <Results page query /> }.into_any(),
+                        Answer::Live(page) => view! { <LiveResults page query /> }.into_any(),
+                    })
                 })}
             </ErrorBoundary>
         </Transition>
@@ -91,8 +113,8 @@ fn Results(page: EventPage, query: EventQuery) -> impl IntoView {
     let next_page = page
         .next
         .map(|next| events_href(&query.with("after", Some(next))));
-    view! {
-        <section class="results" aria-label="Results">
+    // Erased into AnyView in two parts: one nested view type this deep overflows rustc's query depth.
+    let bar = view! {
             <div class="results-bar">
                 <p>
                     <strong data-testid="event-total">{group_digits(total)}</strong>
@@ -110,7 +132,13 @@ fn Results(page: EventPage, query: EventQuery) -> impl IntoView {
                     " · "
                     <a href=format!("/api/events/export.jsonl{exports}") rel="external" download>"JSON lines"</a>
                 </span>
+                <a href=events_href(&query.with("live", Some("1".to_owned()))) title="Ask AWS directly, for what is not synced yet">
+                    "Ask Event History live"
+                </a>
             </div>
+    }
+    .into_any();
+    let table = view! {
             <form method="GET" action="/events/compare" class="compare-form">
                 <table class="events-table">
                     <thead>
@@ -129,8 +157,9 @@ fn Results(page: EventPage, query: EventQuery) -> impl IntoView {
                     {next_page.map(|href| view! { <a href=href rel="next" data-testid="next-page">"Next page"</a> })}
                 </div>
             </form>
-        </section>
     }
+    .into_any();
+    view! { <section class="results" aria-label="Results">{bar}{table}</section> }
 }
 
 #[component]
@@ -172,5 +201,51 @@ fn EventRow(event: EventSummary, columns: Vec<Column>) -> impl IntoView {
             <td><input type="checkbox" name="id" value=event.event_id.clone() aria-label=label /></td>
             {cells}
         </tr>
+    }
+}
+
+/// A page read live from Event History, labelled as such: nothing in it is stored yet, so rows do not open.
+#[component]
+fn LiveResults(page: LivePage, query: EventQuery) -> impl IntoView {
+    let columns = query.columns();
+    let headings = columns
+        .iter()
+        .map(|c| view! { <th scope="col">{c.heading()}</th> })
+        .collect_view();
+    let note = format!(
+        "Live from Event History of account {} in {} · sent to AWS: {} · {} of the {} events AWS returned match \
+         the other filters · one call per page, within AWS's 2 calls per second for this account and Region",
+        page.account,
+        page.region,
+        page.sent,
+        page.events.len(),
+        page.returned
+    );
+    let rows = page
+        .events
+        .iter()
+        .map(|event| {
+            let cells = columns
+                .iter()
+                .map(|c| view! { <td>{event.cell(*c)}</td> })
+                .collect_view();
+            view! { <tr>{cells}</tr> }
+        })
+        .collect_view();
+    let next_page = page
+        .next
+        .map(|next| events_href(&query.with("after", Some(next))));
+    view! {
+        <section class="results live" aria-label="Live results">
+            <p class="live-note" data-testid="live-note">{note}</p>
+            <table class="events-table">
+                <thead><tr>{headings}</tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+            <div class="pager">
+                <a href=events_href(&query.with("live", None))>"Back to stored events"</a>
+                {next_page.map(|href| view! { <a href=href rel="next">"Next page"</a> })}
+            </div>
+        </section>
     }
 }

@@ -10,6 +10,7 @@ use crate::ssr::store::records::{RecordReader, locate};
 use crate::ssr::store::search;
 
 pub mod export;
+pub mod live;
 
 pub async fn search(state: &AppState, query: EventQuery) -> Result<EventPage, AppError> {
     let filter = query.validate()?;

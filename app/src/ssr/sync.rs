@@ -16,6 +16,7 @@ use aws_sdk_cloudtrail::config::retry::RetryConfig;
 use aws_sdk_cloudtrail::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_cloudtrail::operation::lookup_events::{LookupEventsError, LookupEventsOutput};
 use aws_sdk_cloudtrail::primitives::DateTime;
+use aws_sdk_cloudtrail::types::LookupAttribute;
 use governor::clock::DefaultClock;
 use governor::state::{InMemoryState, NotKeyed};
 use governor::{Quota, RateLimiter};
@@ -115,12 +116,14 @@ fn backoff(attempt: u32) -> Duration {
     ceiling.mul_f64(0.5 + fraction / 2.0)
 }
 
-async fn lookup_page(
+/// One `LookupEvents` page of `[from, until]` newest first, within the account-Region's limiter, retried with
+/// backoff on throttling and server errors. `attribute` narrows it (AWS takes one); sync reads everything.
+pub(crate) async fn lookup_page(
     client: &Client,
     limiter: &CallLimiter,
     region: &str,
-    from: i64,
-    until: i64,
+    (from, until): (i64, i64),
+    attribute: Option<LookupAttribute>,
     token: Option<String>,
     stats: &mut RegionSync,
 ) -> Result<LookupEventsOutput, SyncError> {
@@ -133,6 +136,7 @@ async fn lookup_page(
             .start_time(DateTime::from_secs(from))
             .end_time(DateTime::from_secs(until))
             .max_results(PAGE_SIZE)
+            .set_lookup_attributes(attribute.clone().map(|a| vec![a]))
             .set_next_token(token.clone())
             .customize()
             .config_override(
@@ -213,8 +217,8 @@ async fn run_pages(
             client,
             limiter,
             region,
-            window.from,
-            window.until,
+            (window.from, window.until),
+            None,
             token,
             &mut stats,
         )

@@ -1,6 +1,6 @@
 //! A local HTTP server that speaks CloudTrail's JSON protocol for `LookupEvents` like AWS: newest first, 50 per
 //! page with `NextToken`, `StartTime`/`EndTime` inclusive, 2 calls a second per account and Region (above that:
-//! `ThrottlingException`), and 5xx answers injected on every `fail_every`-th call.
+//! `ThrottlingException`), one lookup attribute honoured, and 5xx answers injected on every `fail_every`-th call.
 use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -25,6 +25,8 @@ pub struct History {
     pub deny: bool,
     /// Answer every call as an opt-in Region the account has not enabled does.
     pub opted_out: bool,
+    /// The `LookupAttributes` of the last call, as (key, value).
+    pub last_attributes: Mutex<Vec<(String, String)>>,
 }
 
 impl History {
@@ -56,6 +58,19 @@ fn record(time: i64, id: &str) -> String {
         "eventCategory": "Management"
     })
     .to_string()
+}
+
+/// Whether an event of this server (all `DescribeInstances` by `alice`, read-only) has the attribute.
+fn matches_attribute(key: &str, value: &str, id: &str) -> bool {
+    match key {
+        "EventId" => value == id,
+        "EventName" => value == "DescribeInstances",
+        "Username" => value == "alice",
+        "ReadOnly" => value == "true",
+        "EventSource" => value == "ec2.amazonaws.com",
+        "AccessKeyId" => value == "AKIAEXAMPLE",
+        _ => false,
+    }
 }
 
 fn aws_error(status: StatusCode, kind: &str, message: &str) -> Response {
@@ -119,6 +134,16 @@ async fn lookup_events(
     let request: Value = serde_json::from_slice(&body).unwrap_or_default();
     let bound = |key: &str, default: i64| request[key].as_f64().map_or(default, |t| t as i64);
     let (start, end) = (bound("StartTime", i64::MIN), bound("EndTime", i64::MAX));
+    let attributes: Vec<(String, String)> = request["LookupAttributes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|a| {
+            let text = |key: &str| a[key].as_str().unwrap_or_default().to_owned();
+            (text("AttributeKey"), text("AttributeValue"))
+        })
+        .collect();
+    *history.last_attributes.lock().expect("attributes") = attributes.clone();
     let per_page = request["MaxResults"].as_u64().unwrap_or(50).min(50) as usize;
     let offset: usize = request["NextToken"]
         .as_str()
@@ -130,6 +155,7 @@ async fn lookup_events(
         .expect("events")
         .iter()
         .filter(|(t, _)| (start..=end).contains(t))
+        .filter(|(_, id)| attributes.iter().all(|(k, v)| matches_attribute(k, v, id)))
         .cloned()
         .collect();
     matching.sort_by(|a, b| b.cmp(a));

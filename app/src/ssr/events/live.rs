@@ -1,0 +1,161 @@
+//! Live mode: the Events filters asked of Event History (`LookupEvents`) for one configured account and Region,
+//! for what the store cannot answer yet (before the first sync, or a Region not synced). AWS takes one lookup
+//! attribute per call, so the most selective filter is sent and the others are applied to the page that comes
+//! back. Each call goes through the same per account-Region limiter as the sync, so live use never pushes the
+//! account over AWS's 2 calls/s.
+use crate::error::AppError;
+use crate::model::events::{EventFilter, EventQuery, EventSummary, LivePage};
+use crate::model::filter::RangeSpec;
+use crate::ssr::aws::{AwsAccount, account_id_of, sdk_config};
+use crate::ssr::clock::now_secs;
+use crate::ssr::logs::key::LogKey;
+use crate::ssr::logs::record::{EventRow, parse_log};
+use crate::ssr::state::AppState;
+use crate::ssr::sync::{CallLimiter, HISTORY_SECS, RegionSync, lookup_page};
+use aws_sdk_cloudtrail::Client;
+use aws_sdk_cloudtrail::types::{LookupAttribute, LookupAttributeKey};
+
+pub async fn live(state: &AppState, query: EventQuery) -> Result<LivePage, AppError> {
+    let filter = query.validate()?;
+    let region = filter.region.clone().ok_or_else(|| {
+        AppError::invalid(
+            "region",
+            "live mode asks Event History of one Region: choose it",
+        )
+    })?;
+    let (account, id) = choose_account(state, filter.account.as_deref()).await?;
+    let client = Client::new(&sdk_config(account, &region).await);
+    let limiter = state.sync.limiters.get(&id, &region);
+    lookup(
+        &client,
+        &limiter,
+        &id,
+        &region,
+        &filter,
+        query.after.clone(),
+    )
+    .await
+}
+
+/// The configured account with ID `wanted`, or the only one configured.
+async fn choose_account<'a>(
+    state: &'a AppState,
+    wanted: Option<&str>,
+) -> Result<(&'a AwsAccount, String), AppError> {
+    if state.accounts.is_empty() {
+        return Err(AppError::invalid(
+            "live",
+            "no AWS account is configured, so there is no Event History to ask (the demo has none)",
+        ));
+    }
+    for account in state.accounts.iter() {
+        let id = account_id_of(account)
+            .await
+            .map_err(|what| AppError::Unavailable { what })?;
+        if wanted.is_none_or(|w| w == id) {
+            if wanted.is_none() && state.accounts.len() > 1 {
+                return Err(AppError::invalid(
+                    "account",
+                    "several accounts are configured: choose one",
+                ));
+            }
+            return Ok((account, id));
+        }
+    }
+    Err(AppError::invalid(
+        "account",
+        "not one of the configured accounts",
+    ))
+}
+
+/// One live page for `filter` (already validated) from `client`'s account and Region.
+pub async fn lookup(
+    client: &Client,
+    limiter: &CallLimiter,
+    account: &str,
+    region: &str,
+    filter: &EventFilter,
+    token: Option<String>,
+) -> Result<LivePage, AppError> {
+    let now = now_secs();
+    let (from, until) = match filter.range {
+        RangeSpec::Last(secs) => (now - secs, now),
+        RangeSpec::Between(start, end) => (start, end - 1),
+        RangeSpec::All => (now - HISTORY_SECS, now),
+    };
+    let sent = filter.live_attribute();
+    let attribute = sent.as_ref().map(|(key, value)| {
+        LookupAttribute::builder()
+            .attribute_key(LookupAttributeKey::from(*key))
+            .attribute_value(value)
+            .build()
+    });
+    let attribute = attribute
+        .transpose()
+        .map_err(|e| AppError::invalid("live", e.to_string()))?;
+    let mut stats = RegionSync::default();
+    let page = lookup_page(
+        client,
+        limiter,
+        region,
+        (from, until),
+        attribute,
+        token,
+        &mut stats,
+    )
+    .await
+    .map_err(|error| AppError::Unavailable {
+        what: format!("Event History of {account} in {region} ({error})"),
+    })?;
+    let records: Vec<&str> = page
+        .events()
+        .iter()
+        .filter_map(|e| e.cloud_trail_event())
+        .collect();
+    let json = format!("{{\"Records\":[{}]}}", records.join(","));
+    let key = LogKey {
+        org_id: None,
+        account_id: account.to_owned(),
+        region: region.to_owned(),
+        insight: false,
+    };
+    let rows = parse_log(&json, &key)
+        .map_err(|e| AppError::Unavailable {
+            what: format!("Event History's answer ({e})"),
+        })?
+        .events;
+    let returned = rows.len();
+    Ok(LivePage {
+        events: rows
+            .into_iter()
+            .map(summary)
+            .filter(|e| filter.matches(e))
+            .collect(),
+        next: page.next_token().map(str::to_owned),
+        sent: sent.map_or_else(|| "no attribute".to_owned(), |(k, v)| format!("{k} = {v}")),
+        account: account.to_owned(),
+        region: region.to_owned(),
+        returned,
+    })
+}
+
+fn summary(row: EventRow) -> EventSummary {
+    EventSummary {
+        event_id: row.event_id,
+        time: row.event_time,
+        account: row.account_id,
+        region: row.region,
+        event_source: row.event_source,
+        event_name: row.event_name,
+        identity: row.identity_name,
+        identity_type: row.identity_type,
+        identity_arn: row.identity_arn,
+        access_key: row.access_key_id,
+        source_ip: row.source_ip,
+        user_agent: row.user_agent,
+        error_code: row.error_code,
+        read_only: row.read_only,
+        category: row.category as u8,
+        from_event_history: true,
+    }
+}
