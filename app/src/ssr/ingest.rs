@@ -1,10 +1,11 @@
-//! Loads trail archives into the store through one pipeline, whatever the source (`ingest/folder`). A source
-//! hands parser threads each log file's delivered bytes; the threads gunzip, parse and code strings against the
-//! shared dictionary; the calling thread is the single SQLite writer and commits one transaction per batch.
-//! Files already stored are skipped by key, events by ID. A file that cannot be fetched or read is reported
-//! with its key and reason and left for the next run; records that lack required fields are reported and the
-//! rest stored.
+//! Loads trail archives into the store through one pipeline, whatever the source: a folder (`ingest/folder`)
+//! or an S3 bucket (`ingest/s3`). A source hands parser threads each log file's delivered bytes; the threads
+//! gunzip, parse and code strings against the shared dictionary; the calling thread is the single SQLite writer
+//! and commits one transaction per batch. Files already stored are skipped by key, events by ID. A file that
+//! cannot be fetched or read is reported with its key and reason and left for the next run; records that lack
+//! required fields are reported and the rest stored.
 pub mod folder;
+pub mod s3;
 
 pub use folder::ingest_folder;
 
@@ -33,6 +34,10 @@ pub enum IngestError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("cannot list {url}: {reason}")]
+    S3List { url: String, reason: String },
+    #[error("ingest stopped: {0}")]
+    Task(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -61,6 +66,8 @@ pub struct IngestSummary {
     pub rejected_records: u64,
     /// Files that could not be read at all (see `problems`); they are retried next run.
     pub failed_files: u64,
+    /// Archive folders that could not be listed (S3; see `problems`); they are listed again next run.
+    pub failed_listings: u64,
     pub problems: Vec<FileProblem>,
     pub seconds: f64,
 }
@@ -85,8 +92,13 @@ impl IngestSummary {
 
     /// The one-line summary the CLI prints.
     pub fn line(&self) -> String {
+        let listings = if self.failed_listings > 0 {
+            format!(", {} listings", self.failed_listings)
+        } else {
+            String::new()
+        };
         format!(
-            "files {}, events {}, duplicates {}, skipped {} ({} already stored, {} digests, {} other), failed {} ({} files, {} records), {:.1} s, {:.0} events/s",
+            "files {}, events {}, duplicates {}, skipped {} ({} already stored, {} digests, {} other), failed {} ({} files, {} records{listings}), {:.1} s, {:.0} events/s",
             self.files,
             self.events,
             self.duplicates,

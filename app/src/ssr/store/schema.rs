@@ -146,6 +146,17 @@ CREATE TABLE sync_cursors (
   PRIMARY KEY (account, region)
 ) WITHOUT ROWID;
 "#,
+    r#"
+-- S3 archive ingest (s3_cursors): per bucket and Region prefix (`…/ACCOUNT/CloudTrail/REGION/`), the key after
+-- which the next listing starts. Every file up to it is stored; it never passes a file that failed.
+CREATE TABLE s3_cursors (
+  bucket TEXT NOT NULL,
+  prefix TEXT NOT NULL,
+  last_key TEXT NOT NULL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (bucket, prefix)
+) WITHOUT ROWID;
+"#,
 ];
 
 pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
