@@ -20,6 +20,7 @@ use crate::ssr::store::writer::ORIGIN_ARCHIVE;
 use crate::ssr::store::{EventWriter, Store, StoreError};
 use aws_sdk_s3::Client;
 use cursor::{Cursors, ListedKey};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 use tokio::sync::mpsc;
@@ -126,27 +127,16 @@ async fn download_all(
     }
 }
 
-/// Ingests the new log files of `archive` into `store`, calling `progress` after each committed batch. Each
-/// Region prefix's cursor commits with the batch that lets it move.
-pub async fn ingest_s3(
-    store: Arc<Store>,
+/// What a listing leaves to do: the files to download, the cursors of the listed keys, and the summary so far
+/// (keys stored by earlier runs or not log files, folders that could not be listed). Keys are looked up one by
+/// one: after the cursors a listing is short, and the store may hold millions of keys.
+fn plan(
+    writer: &EventWriter,
     archive: &S3Archive,
-    mut progress: Box<dyn FnMut(Progress) + Send>,
-) -> Result<IngestSummary, IngestError> {
-    let started = Instant::now();
-    let client = client_for(&archive.bucket).await;
-    let bucket = archive.bucket.clone();
-    let (mut writer, known, saved) = tokio::task::spawn_blocking(move || {
-        let writer = EventWriter::new(&store)?;
-        let known = writer.known_keys()?;
-        let saved = cursor::load(&store, &bucket)?;
-        Ok::<_, StoreError>((writer, known, saved))
-    })
-    .await
-    .map_err(|e| IngestError::Task(e.to_string()))??;
-    let listing = list::list_archive(&client, archive, &saved).await?;
-
-    let now = crate::ssr::clock::now_secs();
+    listing: list::Listing,
+    saved: &HashMap<String, String>,
+    now: i64,
+) -> Result<(Vec<Download>, Cursors, IngestSummary), StoreError> {
     let mut summary = IngestSummary {
         failed_listings: listing.problems.len() as u64,
         problems: listing.problems,
@@ -159,17 +149,18 @@ pub async fn ingest_s3(
         for key in region.keys {
             let url = archive.object_url(&key);
             let done = match classify(&key) {
-                KeyKind::Log(_) if known.contains(&url) => {
-                    summary.skipped_known += 1;
-                    true
-                }
                 KeyKind::Log(log_key) => {
-                    work.push(Download {
-                        object_key: key.clone(),
-                        url: url.clone(),
-                        log_key,
-                    });
-                    false
+                    let stored = writer.is_stored(&url)?;
+                    if stored {
+                        summary.skipped_known += 1;
+                    } else {
+                        work.push(Download {
+                            object_key: key.clone(),
+                            url: url.clone(),
+                            log_key,
+                        });
+                    }
+                    stored
                 }
                 KeyKind::Digest => {
                     summary.skipped_digests += 1;
@@ -185,6 +176,38 @@ pub async fn ingest_s3(
         let saved = saved.get(&region.prefix).cloned();
         cursors.add_prefix(region.prefix, saved, listed, now);
     }
+    Ok((work, cursors, summary))
+}
+
+/// Ingests the new log files of `archive` into `store`, calling `progress` after each committed batch. Each
+/// Region prefix's cursor commits with the batch that lets it move.
+pub async fn ingest_s3(
+    store: Arc<Store>,
+    archive: &S3Archive,
+    mut progress: Box<dyn FnMut(Progress) + Send>,
+) -> Result<IngestSummary, IngestError> {
+    let started = Instant::now();
+    let client = client_for(&archive.bucket).await;
+    let bucket = archive.bucket.clone();
+    let (writer, saved) = tokio::task::spawn_blocking(move || {
+        let writer = EventWriter::new(&store)?;
+        let saved = cursor::load(&store, &bucket)?;
+        Ok::<_, StoreError>((writer, saved))
+    })
+    .await
+    .map_err(|e| IngestError::Task(e.to_string()))??;
+    let listing = list::list_archive(&client, archive, &saved).await?;
+    if listing.regions.is_empty() && listing.problems.is_empty() {
+        tracing::warn!(%archive, root = %archive.logs_root(), "no CloudTrail log folder in the archive; is the prefix the trail's S3 key prefix?");
+    }
+    let now = crate::ssr::clock::now_secs();
+    let planned = archive.clone();
+    let (mut writer, work, mut cursors, mut summary) = tokio::task::spawn_blocking(move || {
+        let (work, cursors, summary) = plan(&writer, &planned, listing, &saved, now)?;
+        Ok::<_, StoreError>((writer, work, cursors, summary))
+    })
+    .await
+    .map_err(|e| IngestError::Task(e.to_string()))??;
 
     let total = work.len() as u64;
     let (sender, receiver) = mpsc::channel(DOWNLOADED_FILES);
