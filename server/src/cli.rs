@@ -1,4 +1,5 @@
 //! The command line.
+use app::ssr::ingest::s3::S3Archive;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -25,7 +26,7 @@ pub enum Command {
     Serve(ServeArgs),
     /// Write a deterministic demo trail archive in CloudTrail's S3 key layout.
     Demo(DemoArgs),
-    /// Load a trail archive folder (CloudTrail's S3 key layout) into the store.
+    /// Load a trail archive into the store: a folder in CloudTrail's S3 key layout, or the bucket itself.
     Ingest(IngestArgs),
     /// Exit 0 if the local server answers /healthz (for container health checks).
     Healthcheck,
@@ -120,6 +121,62 @@ pub struct DemoArgs {
 
 #[derive(Debug, Args)]
 pub struct IngestArgs {
-    /// Archive folder: the layout under an S3 trail bucket (`AWSLogs/…`), or any folder above it.
-    pub source: PathBuf,
+    /// A folder holding the layout of a trail bucket (`AWSLogs/…`, or any folder above it), or the trail's
+    /// bucket and key prefix as `s3://bucket[/prefix]` (read with the AWS SDK's default credentials).
+    #[arg(value_name = "DIR|s3://BUCKET[/PREFIX]", value_parser = ArchiveSource::parse)]
+    pub source: ArchiveSource,
+}
+
+/// Where `ingest` reads an archive from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ArchiveSource {
+    Folder(PathBuf),
+    S3(S3Archive),
+}
+
+impl ArchiveSource {
+    /// An `s3://` URL, else a folder; any other `scheme://` is refused rather than taken for a folder name.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let scheme = text.split_once("://").map(|(scheme, _)| scheme);
+        match scheme {
+            Some(scheme) if scheme.eq_ignore_ascii_case("s3") => {
+                S3Archive::parse(text).map(Self::S3)
+            }
+            Some(_) => Err(format!(
+                "{text:?} is neither a folder nor an s3:// URL (s3://bucket or s3://bucket/prefix)"
+            )),
+            None => Ok(Self::Folder(PathBuf::from(text))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_ingest_source_is_a_folder_or_an_s3_url() {
+        assert_eq!(
+            ArchiveSource::parse("/srv/archive"),
+            Ok(ArchiveSource::Folder("/srv/archive".into()))
+        );
+        assert_eq!(
+            ArchiveSource::parse("s3://trail-logs/org"),
+            Ok(ArchiveSource::S3(S3Archive {
+                bucket: "trail-logs".into(),
+                prefix: "org".into()
+            }))
+        );
+        for (text, says) in [
+            ("s3://", "names no bucket"),
+            ("s3://Bad_Bucket", "not a bucket name"),
+            (
+                "https://trail-logs.s3.amazonaws.com/",
+                "neither a folder nor an s3:// URL",
+            ),
+        ] {
+            let error = ArchiveSource::parse(text).expect_err(text);
+            assert!(error.contains(says), "{text}: {error}");
+        }
+    }
 }

@@ -4,10 +4,11 @@ mod tokens;
 mod trails;
 mod users;
 
-use crate::cli::{Cli, Command, DemoArgs, IngestArgs, ServeArgs};
+use crate::cli::{ArchiveSource, Cli, Command, DemoArgs, IngestArgs, ServeArgs};
 use crate::config::Config;
 use anyhow::Context;
 use app::ssr::demo::{DemoOptions, write_demo};
+use app::ssr::ingest::s3::{S3Archive, ingest_s3};
 use app::ssr::ingest::{IngestSummary, Progress, ingest_folder};
 use app::ssr::store::Store;
 use std::io::{IsTerminal, Write};
@@ -66,18 +67,9 @@ fn demo(args: &DemoArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Ingests `source` into the store of `data_dir`, drawing a progress line on a terminal.
-pub fn ingest_into(data_dir: &Path, source: &Path) -> anyhow::Result<IngestSummary> {
-    // Refuse a wrong path before creating a store for it.
-    if !source.is_dir() {
-        anyhow::bail!(
-            "cannot read archive folder {}: not a folder",
-            source.display()
-        );
-    }
-    let store = Store::open_in(data_dir)?;
-    let terminal = std::io::stderr().is_terminal();
-    let mut progress = |p: Progress| {
+/// Draws a progress line when stderr is a terminal.
+fn progress_line(terminal: bool) -> impl FnMut(Progress) + Send {
+    move |p: Progress| {
         if terminal {
             let percent = (p.files_done * 100)
                 .checked_div(p.files_total)
@@ -88,8 +80,33 @@ pub fn ingest_into(data_dir: &Path, source: &Path) -> anyhow::Result<IngestSumma
             );
             let _ = std::io::stderr().flush();
         }
-    };
-    let summary = ingest_folder(&store, source, &mut progress)?;
+    }
+}
+
+/// Ingests the folder `source` into the store of `data_dir`, drawing a progress line on a terminal.
+pub fn ingest_into(data_dir: &Path, source: &Path) -> anyhow::Result<IngestSummary> {
+    // Refuse a wrong path before creating a store for it.
+    if !source.is_dir() {
+        anyhow::bail!(
+            "cannot read archive folder {}: not a folder",
+            source.display()
+        );
+    }
+    let store = Store::open_in(data_dir)?;
+    let terminal = std::io::stderr().is_terminal();
+    let summary = ingest_folder(&store, source, &mut progress_line(terminal))?;
+    if terminal {
+        eprintln!();
+    }
+    Ok(summary)
+}
+
+/// Ingests the S3 archive into the store of `data_dir`, drawing a progress line on a terminal.
+fn ingest_s3_into(data_dir: &Path, archive: &S3Archive) -> anyhow::Result<IngestSummary> {
+    let store = std::sync::Arc::new(Store::open_in(data_dir)?);
+    let terminal = std::io::stderr().is_terminal();
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    let summary = runtime.block_on(ingest_s3(store, archive, Box::new(progress_line(terminal))))?;
     if terminal {
         eprintln!();
     }
@@ -97,7 +114,10 @@ pub fn ingest_into(data_dir: &Path, source: &Path) -> anyhow::Result<IngestSumma
 }
 
 fn ingest(config: &Config, args: &IngestArgs) -> anyhow::Result<ExitCode> {
-    let summary = ingest_into(&config.data_dir, &args.source)?;
+    let summary = match &args.source {
+        ArchiveSource::Folder(folder) => ingest_into(&config.data_dir, folder)?,
+        ArchiveSource::S3(archive) => ingest_s3_into(&config.data_dir, archive)?,
+    };
     for problem in &summary.problems {
         eprintln!("problem: {}: {}", problem.key, problem.reason);
     }

@@ -4,6 +4,7 @@ use anyhow::{Context, bail};
 use app::ssr::auth::Role;
 use app::ssr::auth::proxy::ProxySettings;
 use app::ssr::aws::{AwsAccount, Redacted};
+use app::ssr::ingest::s3::S3Archive;
 use axum::http::HeaderName;
 use ipnet::IpNet;
 use serde::Deserialize;
@@ -47,6 +48,13 @@ pub struct Config {
     /// Days a first Event History sync reads back (1–90, AWS keeps 90). File key `sync_window_days`, env
     /// `TRAILSCOPE_SYNC_WINDOW_DAYS`. Default 90.
     pub sync_window_days: u32,
+    /// Trail archives in S3 (`s3://bucket[/prefix]`, the trail's bucket and key prefix) that `serve` ingests in
+    /// the background with the default credentials. File key `s3_archives` (a list), env
+    /// `TRAILSCOPE_S3_ARCHIVES` (comma-separated). Default none. An archive turns the demo off.
+    pub s3_archives: Vec<S3Archive>,
+    /// Minutes between ingests of `s3_archives` while serving. File key `s3_ingest_minutes`, env
+    /// `TRAILSCOPE_S3_INGEST_MINUTES`. Default 15; 0 turns the background ingest off.
+    pub s3_ingest_minutes: u32,
 }
 
 impl Default for Config {
@@ -63,6 +71,8 @@ impl Default for Config {
             trails_refresh_minutes: 60,
             sync_minutes: 5,
             sync_window_days: 90,
+            s3_archives: Vec::new(),
+            s3_ingest_minutes: 15,
         }
     }
 }
@@ -82,6 +92,8 @@ struct FileConfig {
     trails_refresh_minutes: Option<u32>,
     sync_minutes: Option<u32>,
     sync_window_days: Option<u32>,
+    s3_archives: Option<Vec<String>>,
+    s3_ingest_minutes: Option<u32>,
 }
 
 /// One `[[accounts]]` table.
@@ -151,6 +163,10 @@ fn parse_proxy(value: &str, from: &str) -> anyhow::Result<IpNet> {
 fn parse_header(value: &str, from: &str) -> anyhow::Result<HeaderName> {
     HeaderName::try_from(value.trim())
         .with_context(|| format!("{from}: {value:?} is not a header name"))
+}
+
+fn parse_archive(value: &str, from: &str) -> anyhow::Result<S3Archive> {
+    S3Archive::parse(value.trim()).map_err(|reason| anyhow::anyhow!("{from}: {reason}"))
 }
 
 fn parse_role(value: &str, from: &str) -> anyhow::Result<Role> {
@@ -227,6 +243,15 @@ impl Config {
             if let Some(days) = parsed.sync_window_days {
                 config.sync_window_days = days;
             }
+            if let Some(archives) = parsed.s3_archives {
+                config.s3_archives = archives
+                    .iter()
+                    .map(|a| parse_archive(a, &from("s3_archives")))
+                    .collect::<anyhow::Result<_>>()?;
+            }
+            if let Some(minutes) = parsed.s3_ingest_minutes {
+                config.s3_ingest_minutes = minutes;
+            }
         }
         if let Some(dir) = env("TRAILSCOPE_DATA_DIR") {
             config.data_dir = PathBuf::from(dir);
@@ -269,9 +294,20 @@ impl Config {
                 format!("TRAILSCOPE_TRAILS_REFRESH_MINUTES: {minutes:?} is not a number of minutes")
             })?;
         }
+        if let Some(archives) = env("TRAILSCOPE_S3_ARCHIVES") {
+            config.s3_archives = archives
+                .split(',')
+                .filter(|a| !a.trim().is_empty())
+                .map(|a| parse_archive(a, "TRAILSCOPE_S3_ARCHIVES"))
+                .collect::<anyhow::Result<_>>()?;
+        }
         for (name, field) in [
             ("TRAILSCOPE_SYNC_MINUTES", &mut config.sync_minutes),
             ("TRAILSCOPE_SYNC_WINDOW_DAYS", &mut config.sync_window_days),
+            (
+                "TRAILSCOPE_S3_INGEST_MINUTES",
+                &mut config.s3_ingest_minutes,
+            ),
         ] {
             if let Some(value) = env(name) {
                 *field = value
@@ -412,6 +448,38 @@ mod tests {
         let err = Config::load(None, env(&[("TRAILSCOPE_REGIONS", "useast1")]))
             .expect_err("not a Region");
         assert!(format!("{err:#}").contains("useast1"), "{err:#}");
+        Ok(())
+    }
+
+    #[test]
+    fn s3_archives_come_from_the_file_or_the_environment() -> anyhow::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let file = dir.path().join("t.toml");
+        std::fs::write(
+            &file,
+            "s3_archives = [\"s3://trail-logs/org\", \"s3://other-logs\"]\ns3_ingest_minutes = 5\n",
+        )?;
+        let config = Config::load(Some(&file), env(&[]))?;
+        let urls: Vec<String> = config.s3_archives.iter().map(ToString::to_string).collect();
+        assert_eq!(urls, ["s3://trail-logs/org", "s3://other-logs"]);
+        assert_eq!(config.s3_ingest_minutes, 5);
+        assert_eq!(Config::default().s3_ingest_minutes, 15);
+        let config = Config::load(
+            Some(&file),
+            env(&[
+                ("TRAILSCOPE_S3_ARCHIVES", "s3://a-logs/x, s3://b-logs"),
+                ("TRAILSCOPE_S3_INGEST_MINUTES", "0"),
+            ]),
+        )?;
+        assert_eq!(config.s3_archives.len(), 2);
+        assert_eq!(config.s3_archives[0].prefix, "x");
+        assert_eq!(config.s3_ingest_minutes, 0);
+        let err = Config::load(None, env(&[("TRAILSCOPE_S3_ARCHIVES", "trail-logs/x")]))
+            .expect_err("not a URL");
+        assert!(
+            format!("{err:#}").contains("TRAILSCOPE_S3_ARCHIVES"),
+            "{err:#}"
+        );
         Ok(())
     }
 

@@ -6,6 +6,7 @@ use app::ssr::auth::AuthSettings;
 use app::ssr::auth::sessions::SqliteSessionStore;
 use app::ssr::auth::users::ensure_first_admin;
 use app::ssr::demo::{DemoOptions, write_demo};
+use app::ssr::ingest::s3::{S3Archive, ingest_s3};
 use app::ssr::state::AppState;
 use app::ssr::store::Store;
 use app::ssr::store::trail_snapshots::{self, SnapshotSource};
@@ -16,6 +17,7 @@ use axum::{Json, Router};
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use std::path::Path;
+use std::sync::Arc;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
@@ -93,11 +95,12 @@ async fn healthz() -> Json<serde_json::Value> {
     Json(serde_json::json!({ "status": "ok" }))
 }
 
-/// With nothing configured and an empty store, writes the demo archive into the data directory (once) and
-/// ingests it. A store filled by anything else is served as it is.
+/// With nothing configured (no account, no S3 archive) and an empty store, writes the demo archive into the data
+/// directory (once) and ingests it. A store filled by anything else is served as it is.
 pub fn prepare_demo(store: &Store, config: &Config) -> anyhow::Result<()> {
     let is_demo = store.meta(META_SOURCE)?.as_deref() == Some("demo");
-    if !config.demo || !config.accounts.is_empty() || (!is_demo && !store.is_empty()?) {
+    let configured = !config.accounts.is_empty() || !config.s3_archives.is_empty();
+    if !config.demo || configured || (!is_demo && !store.is_empty()?) {
         return Ok(());
     }
     let archive = config.data_dir.join("demo");
@@ -209,6 +212,13 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             std::time::Duration::from_secs(u64::from(config.sync_minutes) * 60),
         ));
     }
+    if config.s3_ingest_minutes > 0 && !config.s3_archives.is_empty() {
+        tokio::spawn(ingest_s3_every(
+            state.app.store.clone(),
+            config.s3_archives.clone(),
+            std::time::Duration::from_secs(u64::from(config.s3_ingest_minutes) * 60),
+        ));
+    }
     // The peer address feeds the failed-login throttle and the trusted-proxy check.
     let service = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, service)
@@ -260,6 +270,24 @@ async fn sync_every(state: AppState, every: std::time::Duration) {
             }
             Ok(None) => tracing::info!("Event History sync skipped: one is already running"),
             Err(error) => tracing::warn!(%error, "Event History sync failed"),
+        }
+        tokio::time::sleep(every).await;
+    }
+}
+
+/// The background S3 archive ingest: each archive in turn at start, then `every` after each round ends.
+async fn ingest_s3_every(store: Arc<Store>, archives: Vec<S3Archive>, every: std::time::Duration) {
+    loop {
+        for archive in &archives {
+            match ingest_s3(store.clone(), archive, Box::new(|_| {})).await {
+                Ok(summary) => {
+                    for problem in &summary.problems {
+                        tracing::warn!(%archive, key = %problem.key, reason = %problem.reason, "an archive file was not stored; it is retried next time");
+                    }
+                    tracing::info!(%archive, summary = %summary.line(), "S3 archive ingested");
+                }
+                Err(error) => tracing::warn!(%archive, %error, "S3 archive ingest failed"),
+            }
         }
         tokio::time::sleep(every).await;
     }

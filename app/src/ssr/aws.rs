@@ -2,6 +2,7 @@
 //! always from the standard chain, optionally a profile or an assumed role), and how SDK errors read. The SDK
 //! honours `AWS_ENDPOINT_URL` itself, which is how tests point it at a local emulator.
 use aws_config::BehaviorVersion;
+use aws_config::meta::region::ProvideRegion;
 use aws_config::sts::AssumeRoleProvider;
 use aws_sdk_cloudtrail::error::{DisplayErrorContext, ProvideErrorMetadata};
 use std::fmt;
@@ -120,6 +121,14 @@ pub async fn sdk_config(account: &AwsAccount, region: &str) -> aws_config::SdkCo
         .credentials_provider(role.build().await)
         .load()
         .await
+}
+
+/// The Region the default chain names (`AWS_REGION`, the profile's `region`), if any.
+pub async fn default_region() -> Option<String> {
+    aws_config::default_provider::region::default_provider()
+        .region()
+        .await
+        .map(|region| region.to_string())
 }
 
 /// The account ID these credentials belong to.

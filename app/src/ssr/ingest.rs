@@ -1,17 +1,23 @@
-//! Loads a trail archive folder (the S3 key layout on disk) into the store. Parsing (read, gunzip, JSON) runs
-//! on worker threads; the calling thread is the single SQLite writer and commits one transaction per batch.
-//! Files already stored are skipped by key, events by ID. A file that cannot be read is reported with its key
-//! and reason and left for the next run; records that lack required fields are reported and the rest stored.
+//! Loads trail archives into the store through one pipeline, whatever the source: a folder (`ingest/folder`)
+//! or an S3 bucket (`ingest/s3`). A source hands parser threads each log file's delivered bytes; the threads
+//! gunzip, parse and code strings against the shared dictionary; the calling thread is the single SQLite writer
+//! and commits one transaction per batch. Files already stored are skipped by key, events by ID. A file that
+//! cannot be fetched or read is reported with its key and reason and left for the next run; records that lack
+//! required fields are reported and the rest stored.
+pub mod folder;
+pub mod s3;
+
+pub use folder::ingest_folder;
+
 use crate::ssr::logs::gzip::gunzip;
-use crate::ssr::logs::key::{KeyKind, LogKey, classify};
+use crate::ssr::logs::key::LogKey;
 use crate::ssr::logs::record::parse_log;
 use crate::ssr::store::dictionary::Dictionary;
-use crate::ssr::store::writer::EncodedEvent;
-use crate::ssr::store::{BatchFile, EventWriter, Store, StoreError};
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use crate::ssr::store::writer::{EncodedEvent, ORIGIN_ARCHIVE};
+use crate::ssr::store::{BatchFile, EventWriter, StoreError};
+use rusqlite::Transaction;
+use std::path::PathBuf;
 use std::sync::mpsc;
-use std::time::Instant;
 
 /// A batch is committed once it holds this many events (or [`BATCH_FILES`] files).
 const BATCH_EVENTS: usize = 50_000;
@@ -28,6 +34,10 @@ pub enum IngestError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("cannot list {url}: {reason}")]
+    S3List { url: String, reason: String },
+    #[error("ingest stopped: {0}")]
+    Task(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -56,6 +66,8 @@ pub struct IngestSummary {
     pub rejected_records: u64,
     /// Files that could not be read at all (see `problems`); they are retried next run.
     pub failed_files: u64,
+    /// Archive folders that could not be listed (S3; see `problems`); they are listed again next run.
+    pub failed_listings: u64,
     pub problems: Vec<FileProblem>,
     pub seconds: f64,
 }
@@ -80,8 +92,13 @@ impl IngestSummary {
 
     /// The one-line summary the CLI prints.
     pub fn line(&self) -> String {
+        let listings = if self.failed_listings > 0 {
+            format!(", {} listings", self.failed_listings)
+        } else {
+            String::new()
+        };
         format!(
-            "files {}, events {}, duplicates {}, skipped {} ({} already stored, {} digests, {} other), failed {} ({} files, {} records), {:.1} s, {:.0} events/s",
+            "files {}, events {}, duplicates {}, skipped {} ({} already stored, {} digests, {} other), failed {} ({} files, {} records{listings}), {:.1} s, {:.0} events/s",
             self.files,
             self.events,
             self.duplicates,
@@ -106,50 +123,37 @@ pub struct Progress {
     pub events: u64,
 }
 
-/// Every file below `root`, as `/`-separated keys relative to it, sorted.
-fn list_keys(root: &Path) -> Result<Vec<(String, PathBuf)>, IngestError> {
-    let mut keys = Vec::new();
-    let mut folders = vec![root.to_path_buf()];
-    while let Some(folder) = folders.pop() {
-        let entries = std::fs::read_dir(&folder).map_err(|source| IngestError::Folder {
-            path: folder.clone(),
-            source,
-        })?;
-        for entry in entries {
-            let path = entry
-                .map_err(|source| IngestError::Folder {
-                    path: folder.clone(),
-                    source,
-                })?
-                .path();
-            if path.is_dir() {
-                folders.push(path);
-            } else if let Ok(relative) = path.strip_prefix(root) {
-                let key = relative
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy())
-                    .collect::<Vec<_>>()
-                    .join("/");
-                keys.push((key, path));
-            }
-        }
-    }
-    keys.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    Ok(keys)
+/// One log file as a source hands it to a parser thread.
+pub(crate) struct Fetched {
+    /// The key it is stored and reported under.
+    pub key: String,
+    pub log_key: LogKey,
+    /// The file as delivered (`.json.gz`), or why it could not be fetched.
+    pub gz_bytes: Result<Vec<u8>, String>,
 }
 
-/// Reads, decompresses, parses and encodes one log file (all on a parser thread).
-fn load_file(
-    key: String,
-    path: &Path,
-    log_key: &LogKey,
-    dictionary: &Dictionary,
-) -> Result<BatchFile, FileProblem> {
+/// Where parser threads take log files from; every parser thread calls it at once.
+pub(crate) trait Source: Sync {
+    /// The next file, or `None` once every file has been handed out.
+    fn next_file(&self) -> Option<Fetched>;
+}
+
+/// Told, inside each batch's transaction, the keys the batch stores, so that a source's own records (the S3
+/// cursors) commit together with the files they describe.
+pub(crate) type Settle<'a> = dyn FnMut(&Transaction<'_>, &[String]) -> rusqlite::Result<()> + 'a;
+
+/// Decompresses, parses and encodes one fetched log file (on a parser thread).
+fn load_file(fetched: Fetched, dictionary: &Dictionary) -> Result<BatchFile, FileProblem> {
+    let Fetched {
+        key,
+        log_key,
+        gz_bytes,
+    } = fetched;
     let fail = |key: &str, reason: String| FileProblem {
         key: key.to_owned(),
         reason,
     };
-    let gz_bytes = std::fs::read(path).map_err(|e| fail(&key, format!("cannot read: {e}")))?;
+    let gz_bytes = gz_bytes.map_err(|reason| fail(&key, reason))?;
     let json =
         gunzip(&gz_bytes).map_err(|e| fail(&key, format!("not a readable gzip file: {e}")))?;
     // One UTF-8 check of the whole file is far cheaper than serde_json checking string by string.
@@ -159,7 +163,7 @@ fn load_file(
             format!("not a CloudTrail log file: not UTF-8 text ({e})"),
         )
     })?;
-    let parsed = parse_log(json, log_key).map_err(|e| fail(&key, e.to_string()))?;
+    let parsed = parse_log(json, &log_key).map_err(|e| fail(&key, e.to_string()))?;
     let problem = (!parsed.rejected.is_empty()).then(|| {
         let shown: Vec<String> = parsed
             .rejected
@@ -191,44 +195,28 @@ fn load_file(
     })
 }
 
-/// Ingests the archive folder `root` into `store`, calling `progress` after each committed batch.
-pub fn ingest_folder(
-    store: &Store,
-    root: &Path,
+/// Parses the `total` files of `source` on worker threads and stores them through `writer`, adding the
+/// outcome to `summary`, calling `settle` in each batch's transaction and `progress` after each commit.
+pub(crate) fn load(
+    writer: &mut EventWriter,
+    source: &dyn Source,
+    total: u64,
+    summary: &mut IngestSummary,
+    settle: &mut Settle<'_>,
     progress: &mut dyn FnMut(Progress),
-) -> Result<IngestSummary, IngestError> {
-    let started = Instant::now();
-    let mut writer = EventWriter::new(store)?;
-    let known = writer.known_keys()?;
-    let mut summary = IngestSummary::default();
-    let mut work = Vec::new();
-    for (key, path) in list_keys(root)? {
-        match classify(&key) {
-            KeyKind::Log(_) if known.contains(&key) => summary.skipped_known += 1,
-            KeyKind::Log(log_key) => work.push((key, path, log_key)),
-            KeyKind::Digest => summary.skipped_digests += 1,
-            KeyKind::Other => summary.skipped_other += 1,
-        }
-    }
-    let total = work.len() as u64;
+) -> Result<(), StoreError> {
     // Parsing needs about as much CPU as writing: one parser per core beside the writer measured best.
     let threads = std::thread::available_parallelism()
         .map_or(2, |n| n.get())
         .clamp(1, 8);
-    let next = AtomicUsize::new(0);
     let (sender, receiver) = mpsc::sync_channel::<Result<BatchFile, FileProblem>>(CHANNEL_FILES);
-    let write_result = std::thread::scope(|scope| {
+    std::thread::scope(|scope| {
         for _ in 0..threads {
             let sender = sender.clone();
-            let (work, next, dictionary) = (&work, &next, writer.dictionary().clone());
+            let dictionary = writer.dictionary().clone();
             scope.spawn(move || {
-                while let Some((key, path, log_key)) =
-                    work.get(next.fetch_add(1, Ordering::Relaxed))
-                {
-                    if sender
-                        .send(load_file(key.clone(), path, log_key, &dictionary))
-                        .is_err()
-                    {
+                while let Some(fetched) = source.next_file() {
+                    if sender.send(load_file(fetched, &dictionary)).is_err() {
                         return; // the writer stopped on a store error
                     }
                 }
@@ -259,7 +247,7 @@ pub fn ingest_folder(
             }
             if batch_events >= BATCH_EVENTS || batch.len() >= BATCH_FILES {
                 // Returning drops the receiver, which stops the parsers.
-                done += flush(&mut writer, &mut batch, &mut summary)?;
+                done += flush(writer, &mut batch, summary, settle)?;
                 batch_events = 0;
                 progress(Progress {
                     files_done: done,
@@ -268,19 +256,14 @@ pub fn ingest_folder(
                 });
             }
         }
-        done += flush(&mut writer, &mut batch, &mut summary)?;
+        done += flush(writer, &mut batch, summary, settle)?;
         progress(Progress {
             files_done: done,
             files_total: total,
             events: summary.events,
         });
-        Ok::<_, StoreError>(())
-    });
-    write_result?;
-    writer.checkpoint()?;
-    summary.problems.sort_by(|a, b| a.key.cmp(&b.key));
-    summary.seconds = started.elapsed().as_secs_f64();
-    Ok(summary)
+        Ok(())
+    })
 }
 
 /// Writes and empties `batch`, adding its outcome to `summary`; returns how many files it stored.
@@ -288,11 +271,15 @@ fn flush(
     writer: &mut EventWriter,
     batch: &mut Vec<BatchFile>,
     summary: &mut IngestSummary,
+    settle: &mut Settle<'_>,
 ) -> Result<u64, StoreError> {
     if batch.is_empty() {
         return Ok(0);
     }
-    let outcome = writer.write(std::mem::take(batch))?;
+    let keys: Vec<String> = batch.iter().map(|f| f.key.clone()).collect();
+    let outcome = writer.write_then(std::mem::take(batch), ORIGIN_ARCHIVE, |tx| {
+        settle(tx, &keys)
+    })?;
     summary.files += outcome.files;
     summary.events += outcome.events;
     summary.duplicates += outcome.duplicates;

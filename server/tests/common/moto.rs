@@ -1,4 +1,6 @@
 //! moto on 127.0.0.1, started for a test and stopped when dropped: the AWS side of the SDK tests.
+// Each test file uses the part of this fixture its service needs.
+#![allow(dead_code)]
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::PathBuf;

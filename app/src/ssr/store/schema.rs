@@ -167,6 +167,17 @@ CREATE INDEX event_resources_by_type ON event_resources (type, event);
 -- An opt-in Region the account has not enabled answers every call with an error: shown as "not enabled".
 ALTER TABLE sync_cursors ADD COLUMN region_not_enabled INTEGER NOT NULL DEFAULT 0;
 "#,
+    r#"
+-- S3 archive ingest (s3_cursors): per bucket and Region prefix (`…/ACCOUNT/CloudTrail/REGION/`), the key after
+-- which the next listing starts. Every file up to it is stored; it never passes a file that failed.
+CREATE TABLE s3_cursors (
+  bucket TEXT NOT NULL,
+  prefix TEXT NOT NULL,
+  last_key TEXT NOT NULL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (bucket, prefix)
+) WITHOUT ROWID;
+"#,
 ];
 
 pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {

@@ -6,6 +6,10 @@
 //! Crash safety: a batch's bytes are appended and `fdatasync`ed before its transaction commits, so a committed
 //! block always has its bytes. Bytes of a batch whose transaction fails are truncated away; after a crash they
 //! are unreferenced garbage at the end of a segment, never read.
+//!
+//! Several writers (serve's sync and background S3 ingest, a CLI ingest in another process) may append to the
+//! same segment: each batch starts at the file's real end, read while the batch's transaction holds SQLite's
+//! write lock, which every other writer needs for its own append.
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
@@ -68,8 +72,14 @@ impl SegmentWriter {
         })
     }
 
-    /// Reserves the place of `data` in the current batch; it is written by [`commit`](Self::commit).
+    /// Reserves the place of `data` in the current batch; it is written by [`commit`](Self::commit). Call it
+    /// inside the transaction that references the block, after that transaction has written (so it holds the
+    /// store's write lock and no other writer can append until it ends).
     pub fn append(&mut self, data: &[u8]) -> std::io::Result<BlockRef> {
+        if self.pending.is_empty() {
+            // Another writer may have appended since this one's last batch.
+            self.committed_len = self.file.metadata()?.len();
+        }
         if self.committed_len + self.pending.len() as u64 > SEGMENT_LIMIT_BYTES {
             self.write_pending()?;
             self.segment += 1;
@@ -147,6 +157,23 @@ mod tests {
         reopened.commit()?;
         assert_eq!(d.offset, c.offset + 5);
         assert_eq!(read_block(dir.path(), d)?, b"after restart");
+        Ok(())
+    }
+
+    #[test]
+    fn two_writers_taking_turns_never_overwrite_each_other() -> std::io::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let mut sync = SegmentWriter::open(dir.path())?;
+        let mut ingest = SegmentWriter::open(dir.path())?;
+        let a = sync.append(b"sync page")?;
+        sync.commit()?;
+        let b = ingest.append(b"archive file")?;
+        ingest.commit()?;
+        let c = sync.append(b"next page")?;
+        sync.commit()?;
+        for (block, text) in [(a, "sync page"), (b, "archive file"), (c, "next page")] {
+            assert_eq!(read_block(dir.path(), block)?, text.as_bytes());
+        }
         Ok(())
     }
 }

@@ -140,6 +140,14 @@ impl EventWriter {
         Ok(keys)
     }
 
+    /// Whether the archive file `key` is stored.
+    pub fn is_stored(&self, key: &str) -> Result<bool, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM files WHERE key = ?1)")?
+            .query_row([key], |r| r.get(0))?)
+    }
+
     /// Copies the WAL into the database file; ingest calls it last so its timing includes that work.
     pub fn checkpoint(&self) -> Result<(), StoreError> {
         self.conn

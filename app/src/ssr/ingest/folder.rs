@@ -1,0 +1,95 @@
+//! The folder source: an archive copied to disk in CloudTrail's S3 key layout, keys relative to the folder.
+//! Parser threads read the files themselves, so reading scales with them.
+use super::{Fetched, IngestError, IngestSummary, Progress, Source, load};
+use crate::ssr::logs::key::{KeyKind, LogKey, classify};
+use crate::ssr::store::{EventWriter, Store};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+/// Every file below `root`, as `/`-separated keys relative to it, sorted.
+fn list_keys(root: &Path) -> Result<Vec<(String, PathBuf)>, IngestError> {
+    let mut keys = Vec::new();
+    let mut folders = vec![root.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        let entries = std::fs::read_dir(&folder).map_err(|source| IngestError::Folder {
+            path: folder.clone(),
+            source,
+        })?;
+        for entry in entries {
+            let path = entry
+                .map_err(|source| IngestError::Folder {
+                    path: folder.clone(),
+                    source,
+                })?
+                .path();
+            if path.is_dir() {
+                folders.push(path);
+            } else if let Ok(relative) = path.strip_prefix(root) {
+                let key = relative
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                keys.push((key, path));
+            }
+        }
+    }
+    keys.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    Ok(keys)
+}
+
+/// The log files to read, handed out in key order.
+struct FolderFiles {
+    work: Vec<(String, PathBuf, LogKey)>,
+    next: AtomicUsize,
+}
+
+impl Source for FolderFiles {
+    fn next_file(&self) -> Option<Fetched> {
+        let (key, path, log_key) = self.work.get(self.next.fetch_add(1, Ordering::Relaxed))?;
+        Some(Fetched {
+            key: key.clone(),
+            log_key: log_key.clone(),
+            gz_bytes: std::fs::read(path).map_err(|e| format!("cannot read: {e}")),
+        })
+    }
+}
+
+/// Ingests the archive folder `root` into `store`, calling `progress` after each committed batch.
+pub fn ingest_folder(
+    store: &Store,
+    root: &Path,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<IngestSummary, IngestError> {
+    let started = Instant::now();
+    let mut writer = EventWriter::new(store)?;
+    let known = writer.known_keys()?;
+    let mut summary = IngestSummary::default();
+    let mut work = Vec::new();
+    for (key, path) in list_keys(root)? {
+        match classify(&key) {
+            KeyKind::Log(_) if known.contains(&key) => summary.skipped_known += 1,
+            KeyKind::Log(log_key) => work.push((key, path, log_key)),
+            KeyKind::Digest => summary.skipped_digests += 1,
+            KeyKind::Other => summary.skipped_other += 1,
+        }
+    }
+    let total = work.len() as u64;
+    let files = FolderFiles {
+        work,
+        next: AtomicUsize::new(0),
+    };
+    load(
+        &mut writer,
+        &files,
+        total,
+        &mut summary,
+        &mut |_, _| Ok(()),
+        progress,
+    )?;
+    writer.checkpoint()?;
+    summary.problems.sort_by(|a, b| a.key.cmp(&b.key));
+    summary.seconds = started.elapsed().as_secs_f64();
+    Ok(summary)
+}

@@ -1,0 +1,243 @@
+//! The S3 source: a trail bucket read in place through `aws-sdk-s3` with the default credential chain. The
+//! archive is listed per Region prefix from its cursor (`s3/list`, `s3/cursor`), new log files are downloaded
+//! [`GETS_IN_FLIGHT`] at a time on the async runtime and handed to the parser threads of the common pipeline.
+//! SSE-S3 and SSE-KMS objects are decrypted by S3 itself (the credentials need `kms:Decrypt` on the key).
+//!
+//! Files are stored as `s3://bucket/key` (the whole object key, prefix included): keys of different buckets,
+//! and of a folder ingest (stored relative to its folder), never collide, and a problem names the object so it
+//! can be fetched as it is. The same archive ingested from a folder and from S3 is therefore read twice; its
+//! events are stored once (by event ID).
+mod cursor;
+mod list;
+mod url;
+
+pub use url::S3Archive;
+
+use super::{Fetched, IngestError, IngestSummary, Progress, Source, load};
+use crate::ssr::aws::{AwsAccount, default_region, describe, sdk_config};
+use crate::ssr::logs::key::{KeyKind, LogKey, classify};
+use crate::ssr::store::writer::ORIGIN_ARCHIVE;
+use crate::ssr::store::{EventWriter, Store, StoreError};
+use aws_sdk_s3::Client;
+use cursor::{Cursors, ListedKey};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Instant;
+use tokio::sync::mpsc;
+
+/// Downloads at once: a GET takes tens of milliseconds, mostly waiting, so many in flight keep parsers busy.
+const GETS_IN_FLIGHT: usize = 32;
+/// Downloaded files waiting for a parser thread.
+const DOWNLOADED_FILES: usize = 64;
+
+/// A log file to download.
+struct Download {
+    object_key: String,
+    url: String,
+    log_key: LogKey,
+}
+
+/// The parser threads' side of the downloads.
+struct Downloaded(Mutex<mpsc::Receiver<Fetched>>);
+
+impl Source for Downloaded {
+    fn next_file(&self) -> Option<Fetched> {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .blocking_recv()
+    }
+}
+
+/// An S3 client in `region`. Emulators on an IP address (moto in the tests) answer only path-style requests
+/// (the bucket in the path), so a configured endpoint turns path style on; AWS itself takes either.
+async fn client_in(region: &str) -> Client {
+    let config = sdk_config(&AwsAccount::default(), region).await;
+    let custom_endpoint =
+        config.endpoint_url().is_some() || std::env::var_os("AWS_ENDPOINT_URL_S3").is_some();
+    Client::from_conf(
+        aws_sdk_s3::config::Builder::from(&config)
+            .force_path_style(custom_endpoint)
+            .build(),
+    )
+}
+
+/// A client in the bucket's own Region: S3 answers requests sent to another Region with a redirect, which the
+/// SDK does not follow, and names the bucket's Region in `x-amz-bucket-region` even when it refuses.
+async fn client_for(bucket: &str) -> Client {
+    let region = default_region()
+        .await
+        .unwrap_or_else(|| "us-east-1".to_owned());
+    let client = client_in(&region).await;
+    let home = match client.head_bucket().bucket(bucket).send().await {
+        Ok(head) => head.bucket_region().map(str::to_owned),
+        Err(error) => error
+            .raw_response()
+            .and_then(|r| r.headers().get("x-amz-bucket-region"))
+            .map(str::to_owned),
+    };
+    match home {
+        Some(home) if home != region => client_in(&home).await,
+        _ => client,
+    }
+}
+
+async fn get(client: &Client, bucket: &str, key: &str) -> Result<Vec<u8>, String> {
+    let object = client
+        .get_object()
+        .bucket(bucket)
+        .key(key)
+        .send()
+        .await
+        .map_err(|e| format!("cannot download: {}", describe(&e)))?;
+    let body = object
+        .body
+        .collect()
+        .await
+        .map_err(|e| format!("cannot download: {e}"))?;
+    Ok(body.to_vec())
+}
+
+/// Downloads `work`, [`GETS_IN_FLIGHT`] at a time, into `sender`; stops early when the parsers have stopped.
+async fn download_all(
+    client: Client,
+    bucket: String,
+    work: Vec<Download>,
+    sender: mpsc::Sender<Fetched>,
+) {
+    let permits = Arc::new(tokio::sync::Semaphore::new(GETS_IN_FLIGHT));
+    for file in work {
+        let Ok(permit) = permits.clone().acquire_owned().await else {
+            return;
+        };
+        if sender.is_closed() {
+            return;
+        }
+        let (client, bucket, sender) = (client.clone(), bucket.clone(), sender.clone());
+        tokio::spawn(async move {
+            let gz_bytes = get(&client, &bucket, &file.object_key).await;
+            let fetched = Fetched {
+                key: file.url,
+                log_key: file.log_key,
+                gz_bytes,
+            };
+            let _ = sender.send(fetched).await;
+            drop(permit);
+        });
+    }
+}
+
+/// What a listing leaves to do: the files to download, the cursors of the listed keys, and the summary so far
+/// (keys stored by earlier runs or not log files, folders that could not be listed). Keys are looked up one by
+/// one: after the cursors a listing is short, and the store may hold millions of keys.
+fn plan(
+    writer: &EventWriter,
+    archive: &S3Archive,
+    listing: list::Listing,
+    saved: &HashMap<String, String>,
+    now: i64,
+) -> Result<(Vec<Download>, Cursors, IngestSummary), StoreError> {
+    let mut summary = IngestSummary {
+        failed_listings: listing.problems.len() as u64,
+        problems: listing.problems,
+        ..IngestSummary::default()
+    };
+    let mut cursors = Cursors::default();
+    let mut work = Vec::new();
+    for region in listing.regions {
+        let mut listed = Vec::with_capacity(region.keys.len());
+        for key in region.keys {
+            let url = archive.object_url(&key);
+            let done = match classify(&key) {
+                KeyKind::Log(log_key) => {
+                    let stored = writer.is_stored(&url)?;
+                    if stored {
+                        summary.skipped_known += 1;
+                    } else {
+                        work.push(Download {
+                            object_key: key.clone(),
+                            url: url.clone(),
+                            log_key,
+                        });
+                    }
+                    stored
+                }
+                KeyKind::Digest => {
+                    summary.skipped_digests += 1;
+                    true
+                }
+                KeyKind::Other => {
+                    summary.skipped_other += 1;
+                    true
+                }
+            };
+            listed.push(ListedKey { key, url, done });
+        }
+        let saved = saved.get(&region.prefix).cloned();
+        cursors.add_prefix(region.prefix, saved, listed, now);
+    }
+    Ok((work, cursors, summary))
+}
+
+/// Ingests the new log files of `archive` into `store`, calling `progress` after each committed batch. Each
+/// Region prefix's cursor commits with the batch that lets it move.
+pub async fn ingest_s3(
+    store: Arc<Store>,
+    archive: &S3Archive,
+    mut progress: Box<dyn FnMut(Progress) + Send>,
+) -> Result<IngestSummary, IngestError> {
+    let started = Instant::now();
+    let client = client_for(&archive.bucket).await;
+    let bucket = archive.bucket.clone();
+    let (writer, saved) = tokio::task::spawn_blocking(move || {
+        let writer = EventWriter::new(&store)?;
+        let saved = cursor::load(&store, &bucket)?;
+        Ok::<_, StoreError>((writer, saved))
+    })
+    .await
+    .map_err(|e| IngestError::Task(e.to_string()))??;
+    let listing = list::list_archive(&client, archive, &saved).await?;
+    if listing.regions.is_empty() && listing.problems.is_empty() {
+        tracing::warn!(%archive, root = %archive.logs_root(), "no CloudTrail log folder in the archive; is the prefix the trail's S3 key prefix?");
+    }
+    let now = crate::ssr::clock::now_secs();
+    let planned = archive.clone();
+    let (mut writer, work, mut cursors, mut summary) = tokio::task::spawn_blocking(move || {
+        let (work, cursors, summary) = plan(&writer, &planned, listing, &saved, now)?;
+        Ok::<_, StoreError>((writer, work, cursors, summary))
+    })
+    .await
+    .map_err(|e| IngestError::Task(e.to_string()))??;
+
+    let total = work.len() as u64;
+    let (sender, receiver) = mpsc::channel(DOWNLOADED_FILES);
+    let downloads = tokio::spawn(download_all(client, archive.bucket.clone(), work, sender));
+    let bucket = archive.bucket.clone();
+    let loaded = tokio::task::spawn_blocking(move || {
+        let source = Downloaded(Mutex::new(receiver));
+        let mut settle = |tx: &rusqlite::Transaction<'_>, stored: &[String]| {
+            cursors.stored(stored);
+            cursors.save_moves(tx, &bucket, now)
+        };
+        load(
+            &mut writer,
+            &source,
+            total,
+            &mut summary,
+            &mut settle,
+            &mut *progress,
+        )?;
+        // Keys stored by earlier runs (or not log files) move cursors even when this run stored nothing.
+        writer.write_then(Vec::new(), ORIGIN_ARCHIVE, |tx| {
+            cursors.save_moves(tx, &bucket, now)
+        })?;
+        writer.checkpoint()?;
+        Ok::<_, StoreError>(summary)
+    })
+    .await;
+    downloads.abort();
+    let mut summary = loaded.map_err(|e| IngestError::Task(e.to_string()))??;
+    summary.problems.sort_by(|a, b| a.key.cmp(&b.key));
+    summary.seconds = started.elapsed().as_secs_f64();
+    Ok(summary)
+}
