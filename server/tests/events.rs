@@ -80,6 +80,12 @@ async fn totals_match_the_store_for_each_filter() {
                 .to_owned(),
         ),
         (
+            "range=all&rw=all&resource=arn:aws:s3:::planted-audit-logs&rtype=AWS::S3::Bucket",
+            "id IN (SELECT event FROM event_resources)
+             AND account = (SELECT id FROM strings WHERE value = '999988887777')"
+                .to_owned(),
+        ),
+        (
             &format!("range=all&rw=all&source={source}&errors=1&account=123456789012"),
             format!(
                 "event_source = {} AND error_code IS NOT NULL AND account = (SELECT id FROM strings WHERE value = '123456789012')",

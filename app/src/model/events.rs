@@ -192,40 +192,31 @@ impl Column {
         Column::ErrorCode,
     ];
 
-    pub fn key(self) -> &'static str {
+    /// (URL name, heading).
+    fn names(self) -> (&'static str, &'static str) {
         match self {
-            Column::Time => "time",
-            Column::EventName => "name",
-            Column::Identity => "identity",
-            Column::EventSource => "source",
-            Column::Account => "account",
-            Column::Region => "region",
-            Column::SourceIp => "ip",
-            Column::ErrorCode => "error",
-            Column::UserAgent => "agent",
-            Column::AccessKey => "key",
-            Column::IdentityType => "itype",
-            Column::Category => "category",
-            Column::ReadOnly => "rw",
+            Column::Time => ("time", "Time (UTC)"),
+            Column::EventName => ("name", "Event name"),
+            Column::Identity => ("identity", "Identity"),
+            Column::EventSource => ("source", "Event source"),
+            Column::Account => ("account", "Account"),
+            Column::Region => ("region", "Region"),
+            Column::SourceIp => ("ip", "Source IP"),
+            Column::ErrorCode => ("error", "Error"),
+            Column::UserAgent => ("agent", "User agent"),
+            Column::AccessKey => ("key", "Access key"),
+            Column::IdentityType => ("itype", "Identity type"),
+            Column::Category => ("category", "Category"),
+            Column::ReadOnly => ("rw", "Read-only"),
         }
     }
 
+    pub fn key(self) -> &'static str {
+        self.names().0
+    }
+
     pub fn heading(self) -> &'static str {
-        match self {
-            Column::Time => "Time (UTC)",
-            Column::EventName => "Event name",
-            Column::Identity => "Identity",
-            Column::EventSource => "Event source",
-            Column::Account => "Account",
-            Column::Region => "Region",
-            Column::SourceIp => "Source IP",
-            Column::ErrorCode => "Error",
-            Column::UserAgent => "User agent",
-            Column::AccessKey => "Access key",
-            Column::IdentityType => "Identity type",
-            Column::Category => "Category",
-            Column::ReadOnly => "Read-only",
-        }
+        self.names().1
     }
 }
 

@@ -27,7 +27,8 @@ pub fn resolve_window(conn: &Connection, range: RangeSpec, now: i64) -> Result<W
         RangeSpec::All => {
             let extent: Option<(i64, i64)> = conn
                 .query_row(
-                    "SELECT min(event_time), max(event_time) FROM events",
+                    // Two subqueries: a lone min() or max() is read from the index, both at once by a full scan.
+                    "SELECT (SELECT min(event_time) FROM events), (SELECT max(event_time) FROM events)",
                     [],
                     |r| Ok(r.get::<_, Option<i64>>(0)?.zip(r.get::<_, Option<i64>>(1)?)),
                 )

@@ -147,23 +147,28 @@ CREATE TABLE sync_cursors (
 ) WITHOUT ROWID;
 "#,
     r#"
--- Event search (issue 3): one index per filter people narrow by, each ending in event_time so a page is read
--- newest first straight from the index; errors as a partial index (most events have none).
-CREATE INDEX events_by_name ON events (event_name, event_time);
-CREATE INDEX events_by_identity ON events (identity_name, event_time);
-CREATE INDEX events_by_identity_arn ON events (identity_arn, event_time);
-CREATE INDEX events_by_access_key ON events (access_key, event_time);
-CREATE INDEX events_by_source_ip ON events (source_ip, event_time);
-CREATE INDEX events_by_source ON events (event_source, event_time);
-CREATE INDEX events_with_errors ON events (event_time) WHERE error_code IS NOT NULL;
--- The record's resources[] (ARN and type, both strings.id), for the resource filters.
+-- Event search (issue 3): one index per filter people narrow by, then event_time, so a page is read newest first
+-- straight from the index, then read_only, so the default "read-only hidden" count never reads the table;
+-- errors as a partial index (most events have none).
+CREATE INDEX events_by_name ON events (event_name, event_time, read_only);
+CREATE INDEX events_by_identity ON events (identity_name, event_time, read_only);
+CREATE INDEX events_by_identity_arn ON events (identity_arn, event_time, read_only);
+CREATE INDEX events_by_access_key ON events (access_key, event_time, read_only);
+CREATE INDEX events_by_source_ip ON events (source_ip, event_time, read_only);
+CREATE INDEX events_by_source ON events (event_source, event_time, read_only);
+CREATE INDEX events_with_errors ON events (event_time, read_only) WHERE error_code IS NOT NULL;
+-- The record's resources[] (ARN and type, both strings.id), for the resource filters; with the event's time so
+-- a resource's events are read newest first from the index.
 CREATE TABLE event_resources (
   event INTEGER NOT NULL,                 -- events.id
+  event_time INTEGER NOT NULL,
   type INTEGER,
   arn INTEGER NOT NULL
 );
-CREATE INDEX event_resources_by_arn ON event_resources (arn, event);
-CREATE INDEX event_resources_by_type ON event_resources (type, event);
+CREATE INDEX event_resources_by_arn ON event_resources (arn, event_time, event);
+CREATE INDEX event_resources_by_type ON event_resources (type, event_time, event);
+-- The strings that are user agents (a few thousand among all strings), for "user agent contains".
+CREATE TABLE user_agents (id INTEGER PRIMARY KEY);
 -- An opt-in Region the account has not enabled answers every call with an error: shown as "not enabled".
 ALTER TABLE sync_cursors ADD COLUMN region_not_enabled INTEGER NOT NULL DEFAULT 0;
 "#,

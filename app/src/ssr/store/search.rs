@@ -18,6 +18,12 @@ const SUMMARY_COLUMNS: &str = "e.id, e.event_time, e.event_id, e.account, e.regi
 
 /// A filter as `AND …` SQL over `events e` with its parameters.
 struct Conditions {
+    /// The rows searched: `events e`, or a resource's rows joined to their events (then read in the order of
+    /// `event_resources_by_arn`/`_by_type`, newest first).
+    from: &'static str,
+    /// The (time, row) pair pages are ordered and cut by.
+    time: &'static str,
+    row: &'static str,
     sql: String,
     params: Vec<Box<dyn ToSql>>,
     /// Whether the hourly rollups can count it (only account, Region, read-only, errors and category).
@@ -48,7 +54,19 @@ fn like_literal(value: &str) -> String {
 
 /// The filter's conditions; `None` when a value it names is not in the store at all (nothing can match).
 fn conditions(conn: &Connection, filter: &EventFilter) -> Result<Option<Conditions>, StoreError> {
+    let by_resource = filter.resource.is_some() || filter.resource_type.is_some();
     let mut c = Conditions {
+        from: if by_resource {
+            "event_resources r JOIN events e ON e.id = r.event"
+        } else {
+            "events e"
+        },
+        time: if by_resource {
+            "r.event_time"
+        } else {
+            "e.event_time"
+        },
+        row: if by_resource { "r.event" } else { "e.id" },
         sql: String::new(),
         params: Vec::new(),
         rollup_countable: true,
@@ -89,19 +107,20 @@ fn conditions(conn: &Connection, filter: &EventFilter) -> Result<Option<Conditio
     }
     if let Some(agent) = &filter.agent_contains {
         c.rollup_countable = false;
-        // The dictionary holds each user agent once: match those, then the events by ID.
+        // Match the few thousand user agents first (LIKE ignores ASCII case), then the events by their IDs.
         c.sql.push_str(
-            " AND e.user_agent IN (SELECT id FROM strings WHERE instr(lower(value), lower(?)) > 0)",
+            " AND e.user_agent IN (SELECT s.id FROM user_agents u JOIN strings s ON s.id = u.id
+              WHERE s.value LIKE ? ESCAPE '\\')",
         );
-        c.params.push(Box::new(agent.clone()));
+        c.params
+            .push(Box::new(format!("%{}%", like_literal(agent))));
     }
     if let Some(kind) = &filter.resource_type {
         c.rollup_countable = false;
         let Some(id) = lookup(conn, kind)? else {
             return Ok(None);
         };
-        c.sql
-            .push_str(" AND e.id IN (SELECT event FROM event_resources WHERE type = ?)");
+        c.sql.push_str(" AND r.type = ?");
         c.params.push(Box::new(id));
     }
     if let Some(resource) = &filter.resource {
@@ -110,14 +129,12 @@ fn conditions(conn: &Connection, filter: &EventFilter) -> Result<Option<Conditio
             let Some(id) = lookup(conn, resource)? else {
                 return Ok(None);
             };
-            c.sql
-                .push_str(" AND e.id IN (SELECT event FROM event_resources WHERE arn = ?)");
+            c.sql.push_str(" AND r.arn = ?");
             c.params.push(Box::new(id));
         } else {
             // A bare name matches the last part of an ARN (`…:function:name`, `…:::bucket/name`).
             c.sql.push_str(
-                " AND e.id IN (SELECT event FROM event_resources WHERE arn IN
-                  (SELECT id FROM strings WHERE value LIKE ? ESCAPE '\\' OR value LIKE ? ESCAPE '\\'))",
+                " AND r.arn IN (SELECT id FROM strings WHERE value LIKE ? ESCAPE '\\' OR value LIKE ? ESCAPE '\\')",
             );
             let name = like_literal(resource);
             c.params.push(Box::new(format!("arn:%/{name}")));
@@ -136,9 +153,10 @@ pub fn resolve_range(
     Ok(match range {
         RangeSpec::Last(secs) => (now - secs, now + 1),
         RangeSpec::Between(start, end) => (start, end),
+        // Two subqueries: SQLite answers a lone min() or max() from the index, but both at once by a full scan.
         RangeSpec::All => conn
             .query_row(
-                "SELECT min(event_time), max(event_time) FROM events",
+                "SELECT (SELECT min(event_time) FROM events), (SELECT max(event_time) FROM events)",
                 [],
                 |r| Ok(r.get::<_, Option<i64>>(0)?.zip(r.get::<_, Option<i64>>(1)?)),
             )?
@@ -152,7 +170,14 @@ struct Decoder<'c> {
     cache: FxHashMap<i64, String>,
 }
 
-impl Decoder<'_> {
+impl<'c> Decoder<'c> {
+    fn new(conn: &'c Connection) -> Self {
+        Self {
+            conn,
+            cache: FxHashMap::default(),
+        }
+    }
+
     fn text(&mut self, id: Option<i64>) -> Result<Option<String>, StoreError> {
         let Some(id) = id else { return Ok(None) };
         if let Some(text) = self.cache.get(&id) {
@@ -240,17 +265,21 @@ fn page_rows(
     limit: u32,
 ) -> Result<Vec<CodedRow>, StoreError> {
     let mut sql = format!(
-        "SELECT {SUMMARY_COLUMNS} FROM events e WHERE e.event_time >= ? AND e.event_time < ?{}",
-        conds.sql
+        "SELECT {SUMMARY_COLUMNS} FROM {} WHERE {} >= ? AND {} < ?{}",
+        conds.from, conds.time, conds.time, conds.sql
     );
     let mut params: Vec<&dyn ToSql> = vec![&start, &end];
     params.extend(conds.params.iter().map(|p| p.as_ref() as &dyn ToSql));
     let (cursor_time, cursor_row) = cursor.map_or((0, 0), |c| (c.time, c.row));
     if cursor.is_some() {
-        sql.push_str(" AND (e.event_time < ? OR (e.event_time = ? AND e.id < ?))");
+        let (time, row) = (conds.time, conds.row);
+        sql.push_str(&format!(" AND ({time} < ? OR ({time} = ? AND {row} < ?))"));
         params.extend([&cursor_time as &dyn ToSql, &cursor_time, &cursor_row]);
     }
-    sql.push_str(" ORDER BY e.event_time DESC, e.id DESC LIMIT ?");
+    sql.push_str(&format!(
+        " ORDER BY {} DESC, {} DESC LIMIT ?",
+        conds.time, conds.row
+    ));
     params.push(&limit);
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt
@@ -271,8 +300,8 @@ fn count(
             return Ok(0);
         }
         let sql = format!(
-            "SELECT count(*) FROM events e WHERE e.event_time >= ? AND e.event_time < ?{}",
-            conds.sql
+            "SELECT count(*) FROM {} WHERE {} >= ? AND {} < ?{}",
+            conds.from, conds.time, conds.time, conds.sql
         );
         let mut params: Vec<&dyn ToSql> = vec![&from, &to];
         params.extend(conds.params.iter().map(|p| p.as_ref() as &dyn ToSql));
@@ -362,10 +391,7 @@ pub fn search_page(
             .encode()
         });
     }
-    let mut decoder = Decoder {
-        conn,
-        cache: FxHashMap::default(),
-    };
+    let mut decoder = Decoder::new(conn);
     page.events = rows
         .iter()
         .map(|r| decoder.summary(r))
@@ -395,10 +421,7 @@ pub fn for_each_chunk(
     let Some(conds) = conditions(conn, filter)? else {
         return Ok(());
     };
-    let mut decoder = Decoder {
-        conn,
-        cache: FxHashMap::default(),
-    };
+    let mut decoder = Decoder::new(conn);
     let mut cursor = None;
     loop {
         let rows = page_rows(conn, &conds, window, cursor, chunk)?;
@@ -432,9 +455,6 @@ pub fn summary(conn: &Connection, event_id: &str) -> Result<Option<EventSummary>
         ))?
         .query_row([EventIdKey::new(event_id.to_owned())], coded_row)
         .optional()?;
-    let mut decoder = Decoder {
-        conn,
-        cache: FxHashMap::default(),
-    };
+    let mut decoder = Decoder::new(conn);
     row.map(|r| decoder.summary(&r)).transpose()
 }

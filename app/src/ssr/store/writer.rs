@@ -105,6 +105,14 @@ pub struct EventWriter {
     conn: Connection,
     dictionary: Dictionary,
     segments: SegmentWriter,
+    /// `user_agents` as stored, so each event does not look it up.
+    user_agents: HashSet<i64>,
+}
+
+fn load_user_agents(conn: &Connection) -> rusqlite::Result<HashSet<i64>> {
+    conn.prepare("SELECT id FROM user_agents")?
+        .query_map([], |r| r.get(0))?
+        .collect()
 }
 
 const INSERT_EVENT: &str = "INSERT OR IGNORE INTO events (event_time, event_id, account, region, event_source,
@@ -119,10 +127,12 @@ impl EventWriter {
         conn.pragma_update(None, "wal_autocheckpoint", 16_384)?;
         let dictionary = Dictionary::load(&conn)?;
         let segments = SegmentWriter::open(&store.blocks_dir())?;
+        let user_agents = load_user_agents(&conn)?;
         Ok(Self {
             conn,
             dictionary,
             segments,
+            user_agents,
         })
     }
 
@@ -173,6 +183,7 @@ impl EventWriter {
             self.segments.discard();
             // The rolled-back transaction may have taken string IDs the cache now holds.
             self.dictionary.reload(&self.conn)?;
+            self.user_agents = load_user_agents(&self.conn)?;
         }
         result
     }
@@ -197,8 +208,10 @@ impl EventWriter {
             let mut insert_block =
                 tx.prepare_cached("INSERT INTO blocks (file, codec, segment, offset, length) VALUES (?1, ?2, ?3, ?4, ?5)")?;
             let mut insert_event = tx.prepare_cached(INSERT_EVENT)?;
+            let mut insert_user_agent =
+                tx.prepare_cached("INSERT OR IGNORE INTO user_agents (id) VALUES (?1)")?;
             let mut insert_resource = tx.prepare_cached(
-                "INSERT INTO event_resources (event, type, arn) VALUES (?1, ?2, ?3)",
+                "INSERT INTO event_resources (event, event_time, type, arn) VALUES (?1, ?2, ?3, ?4)",
             )?;
             for file in files {
                 insert_file.execute(params![
@@ -225,6 +238,7 @@ impl EventWriter {
                     let region = d.resolve(&tx, e.region)?;
                     let read_only = e.read_only.map(i64::from);
                     let is_error = e.error_code.is_some();
+                    let user_agent = d.resolve_opt(&tx, e.user_agent)?;
                     let changed = insert_event.execute(params![
                         e.event_time,
                         e.event_id,
@@ -237,7 +251,7 @@ impl EventWriter {
                         d.resolve_opt(&tx, e.identity_name)?,
                         d.resolve_opt(&tx, e.access_key)?,
                         d.resolve_opt(&tx, e.source_ip)?,
-                        d.resolve_opt(&tx, e.user_agent)?,
+                        user_agent,
                         d.resolve_opt(&tx, e.error_code)?,
                         read_only,
                         e.category as i64,
@@ -251,12 +265,24 @@ impl EventWriter {
                     }
                     inserted += 1;
                     let event = tx.last_insert_rowid();
+                    let mut resources = Vec::with_capacity(e.resources.len());
                     for (kind, arn) in e.resources {
-                        insert_resource.execute(params![
-                            event,
-                            d.resolve_opt(&tx, kind)?,
-                            d.resolve(&tx, arn)?
-                        ])?;
+                        let resource = (d.resolve_opt(&tx, kind)?, d.resolve(&tx, arn)?);
+                        // A record may name one resource twice (a copy within a bucket): one row each.
+                        if !resources.contains(&resource) {
+                            insert_resource.execute(params![
+                                event,
+                                e.event_time,
+                                resource.0,
+                                resource.1
+                            ])?;
+                            resources.push(resource);
+                        }
+                    }
+                    if let Some(id) = user_agent
+                        && self.user_agents.insert(id)
+                    {
+                        insert_user_agent.execute([id])?;
                     }
                     let key = RollupKey {
                         hour: e.event_time.div_euclid(HOUR) * HOUR,
