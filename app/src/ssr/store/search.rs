@@ -108,8 +108,9 @@ fn conditions(conn: &Connection, filter: &EventFilter) -> Result<Option<Conditio
     if let Some(agent) = &filter.agent_contains {
         c.rollup_countable = false;
         // Match the few thousand user agents first (LIKE ignores ASCII case), then the events by their IDs.
+        // CROSS JOIN keeps user_agents the outer loop: SQLite would otherwise scan every string.
         c.sql.push_str(
-            " AND e.user_agent IN (SELECT s.id FROM user_agents u JOIN strings s ON s.id = u.id
+            " AND e.user_agent IN (SELECT s.id FROM user_agents u CROSS JOIN strings s ON s.id = u.id
               WHERE s.value LIKE ? ESCAPE '\\')",
         );
         c.params
