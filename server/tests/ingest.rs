@@ -59,6 +59,33 @@ fn stored_counts_equal_what_the_generator_wrote() {
     }
 }
 
+/// A first load builds the search indexes at the end; a store that lost them (a load killed half way) gets
+/// them back when it is next opened.
+#[test]
+fn a_first_load_leaves_every_search_index_and_a_reopened_store_repairs_them() {
+    let archive = tempfile::tempdir().expect("tmp");
+    let data = tempfile::tempdir().expect("tmp");
+    small_demo(archive.path());
+    let store = Store::open_in(data.path()).expect("store");
+    let summary = ingest(&store, archive.path());
+    assert!(summary.files >= 2_000, "enough files to defer the indexes");
+    let search_indexes = |store: &Store| {
+        count(
+            store,
+            "SELECT count(*) FROM sqlite_master WHERE type = 'index'
+             AND (name LIKE 'events_by_%' OR name = 'events_with_errors' OR name LIKE 'event_resources_by_%')",
+        )
+    };
+    // events_by_event_id and events_by_time come with the table; the nine search indexes after the load.
+    assert_eq!(search_indexes(&store), 2 + 9);
+    let conn = rusqlite::Connection::open(store.path()).expect("open");
+    conn.execute_batch("DROP INDEX events_by_name; DROP INDEX event_resources_by_arn;")
+        .expect("drop");
+    drop((conn, store));
+    let store = Store::open_in(data.path()).expect("reopened");
+    assert_eq!(search_indexes(&store), 2 + 9);
+}
+
 #[test]
 fn every_event_leads_back_to_its_raw_record() {
     let archive = tempfile::tempdir().expect("tmp");

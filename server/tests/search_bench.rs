@@ -44,8 +44,7 @@ fn search_latency() {
     );
     let resource = top_value(
         &conn,
-        "SELECT s.value FROM event_resources r JOIN strings s ON s.id = r.arn WHERE r.event % 97 = 0
-         GROUP BY r.arn ORDER BY count(*) DESC LIMIT 1",
+        "SELECT arn FROM event_resources WHERE event % 97 = 0 GROUP BY arn ORDER BY count(*) DESC LIMIT 1",
     );
     let q = |pairs: &[(&str, &str)]| {
         pairs.iter().fold(EventQuery::default(), |q, (k, v)| {

@@ -205,6 +205,25 @@ pub(crate) fn load(
     settle: &mut Settle<'_>,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<(), StoreError> {
+    let deferred = total >= DEFER_INDEXES_FILES && writer.defer_search_indexes()?;
+    let loaded = run_pipeline(writer, source, total, summary, settle, progress);
+    if deferred {
+        writer.restore_search_indexes()?;
+    }
+    loaded
+}
+
+/// A first load of at least this many files builds the search indexes at the end (one batch's worth).
+const DEFER_INDEXES_FILES: u64 = BATCH_FILES as u64;
+
+fn run_pipeline(
+    writer: &mut EventWriter,
+    source: &dyn Source,
+    total: u64,
+    summary: &mut IngestSummary,
+    settle: &mut Settle<'_>,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<(), StoreError> {
     // Parsing needs about as much CPU as writing: one parser per core beside the writer measured best.
     let threads = std::thread::available_parallelism()
         .map_or(2, |n| n.get())

@@ -147,26 +147,15 @@ CREATE TABLE sync_cursors (
 ) WITHOUT ROWID;
 "#,
     r#"
--- Event search (issue 3): one index per filter people narrow by, then event_time, so a page is read newest first
--- straight from the index, then read_only, so the default "read-only hidden" count never reads the table;
--- errors as a partial index (most events have none).
-CREATE INDEX events_by_name ON events (event_name, event_time, read_only);
-CREATE INDEX events_by_identity ON events (identity_name, event_time, read_only);
-CREATE INDEX events_by_identity_arn ON events (identity_arn, event_time, read_only);
-CREATE INDEX events_by_access_key ON events (access_key, event_time, read_only);
-CREATE INDEX events_by_source_ip ON events (source_ip, event_time, read_only);
-CREATE INDEX events_by_source ON events (event_source, event_time, read_only);
-CREATE INDEX events_with_errors ON events (event_time, read_only) WHERE error_code IS NOT NULL;
--- The record's resources[] (ARN and type, both strings.id), for the resource filters; with the event's time so
--- a resource's events are read newest first from the index.
+-- Event search (issue 3); its indexes are SEARCH_INDEXES below. The record's resources[], for the resource
+-- filters, with the event's time so a resource's events read newest first. The ARN is text, not a strings.id:
+-- most are unique (S3 objects), and coding them cost more at ingest than it saved.
 CREATE TABLE event_resources (
   event INTEGER NOT NULL,                 -- events.id
   event_time INTEGER NOT NULL,
-  type INTEGER,
-  arn INTEGER NOT NULL
+  type INTEGER,                           -- strings.id
+  arn TEXT NOT NULL
 );
-CREATE INDEX event_resources_by_arn ON event_resources (arn, event_time, event);
-CREATE INDEX event_resources_by_type ON event_resources (type, event_time, event);
 -- The strings that are user agents (a few thousand among all strings), for "user agent contains".
 CREATE TABLE user_agents (id INTEGER PRIMARY KEY);
 -- An opt-in Region the account has not enabled answers every call with an error: shown as "not enabled".
@@ -185,6 +174,66 @@ CREATE TABLE s3_cursors (
 "#,
 ];
 
+/// The search indexes (issue 3), apart from the migrations so that a first bulk load can build them once at the
+/// end (`EventWriter::defer_search_indexes`). One per filter people narrow by, then `event_time`, so a page is
+/// read newest first straight from the index, then `read_only`, so the default "read-only hidden" count never
+/// reads the table; errors as a partial index (most events have none).
+const SEARCH_INDEXES: [(&str, &str); 9] = [
+    (
+        "events_by_name",
+        "events (event_name, event_time, read_only)",
+    ),
+    (
+        "events_by_identity",
+        "events (identity_name, event_time, read_only)",
+    ),
+    (
+        "events_by_identity_arn",
+        "events (identity_arn, event_time, read_only)",
+    ),
+    (
+        "events_by_access_key",
+        "events (access_key, event_time, read_only)",
+    ),
+    (
+        "events_by_source_ip",
+        "events (source_ip, event_time, read_only)",
+    ),
+    (
+        "events_by_source",
+        "events (event_source, event_time, read_only)",
+    ),
+    (
+        "events_with_errors",
+        "events (event_time, read_only) WHERE error_code IS NOT NULL",
+    ),
+    (
+        "event_resources_by_arn",
+        "event_resources (arn, event_time, event)",
+    ),
+    (
+        "event_resources_by_type",
+        "event_resources (type, event_time, event)",
+    ),
+];
+
+/// Creates the search indexes that are missing (all of them after a deferred or interrupted bulk load).
+pub fn ensure_search_indexes(conn: &Connection) -> rusqlite::Result<()> {
+    for (name, definition) in SEARCH_INDEXES {
+        conn.execute_batch(&format!(
+            "CREATE INDEX IF NOT EXISTS {name} ON {definition}"
+        ))?;
+    }
+    Ok(())
+}
+
+pub fn drop_search_indexes(conn: &Connection) -> rusqlite::Result<()> {
+    for (name, _) in SEARCH_INDEXES {
+        conn.execute_batch(&format!("DROP INDEX IF EXISTS {name}"))?;
+    }
+    Ok(())
+}
+
 pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
     let known = MIGRATIONS.len() as i64;
     let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
@@ -201,5 +250,6 @@ pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
         tx.pragma_update(None, "user_version", version as i64 + 1)?;
         tx.commit()?;
     }
+    ensure_search_indexes(conn)?;
     Ok(())
 }

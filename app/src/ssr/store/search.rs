@@ -127,16 +127,12 @@ fn conditions(conn: &Connection, filter: &EventFilter) -> Result<Option<Conditio
     if let Some(resource) = &filter.resource {
         c.rollup_countable = false;
         if resource.starts_with("arn:") {
-            let Some(id) = lookup(conn, resource)? else {
-                return Ok(None);
-            };
             c.sql.push_str(" AND r.arn = ?");
-            c.params.push(Box::new(id));
+            c.params.push(Box::new(resource.clone()));
         } else {
             // A bare name matches the last part of an ARN (`…:function:name`, `…:::bucket/name`).
-            c.sql.push_str(
-                " AND r.arn IN (SELECT id FROM strings WHERE value LIKE ? ESCAPE '\\' OR value LIKE ? ESCAPE '\\')",
-            );
+            c.sql
+                .push_str(" AND (r.arn LIKE ? ESCAPE '\\' OR r.arn LIKE ? ESCAPE '\\')");
             let name = like_literal(resource);
             c.params.push(Box::new(format!("arn:%/{name}")));
             c.params.push(Box::new(format!("arn:%:{name}")));
