@@ -6,7 +6,7 @@ use crate::ssr::audit::{self, Action, Outcome};
 use crate::ssr::auth::{ClientAddress, Principal};
 use crate::ssr::clock::now_secs;
 use crate::ssr::state::AppState;
-use crate::ssr::store::records::{RecordReader, locate};
+use crate::ssr::store::records::RecordReader;
 use crate::ssr::store::search;
 
 pub mod export;
@@ -25,14 +25,9 @@ pub async fn detail(state: &AppState, event_id: String) -> Result<EventDetail, A
     let found = state
         .blocking(move |store| {
             store.read(|c| {
-                let Some(summary) = search::summary(c, &event_id)? else {
-                    return Ok(None);
-                };
-                let at = locate(c, &event_id)?;
-                let record = at
-                    .map(|at| RecordReader::new(store).read(c, at))
-                    .transpose()?;
-                Ok(Some((summary, record.unwrap_or_default())))
+                search::summary(c, &event_id)?
+                    .map(|(summary, at)| Ok((summary, RecordReader::new(store).read(c, at)?)))
+                    .transpose()
             })
         })
         .await?;
@@ -61,9 +56,7 @@ pub async fn compare(state: &AppState, ids: Vec<String>) -> Result<CompareTable,
                 let mut reader = RecordReader::new(store);
                 let mut found = Vec::new();
                 for id in &ids {
-                    let summary = search::summary(c, id)?;
-                    let at = locate(c, id)?;
-                    if let (Some(summary), Some(at)) = (summary, at) {
+                    if let Some((summary, at)) = search::summary(c, id)? {
                         found.push((summary, reader.read(c, at)?));
                     }
                 }

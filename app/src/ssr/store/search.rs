@@ -228,6 +228,16 @@ struct CodedRow {
     at: RecordAt,
 }
 
+impl CodedRow {
+    /// Where the page after this row starts.
+    fn cursor(&self) -> Cursor {
+        Cursor {
+            time: self.time,
+            row: self.row,
+        }
+    }
+}
+
 fn coded_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CodedRow> {
     Ok(CodedRow {
         row: r.get(0)?,
@@ -353,8 +363,12 @@ pub fn search(
     cursor: Option<Cursor>,
     now: i64,
 ) -> Result<EventPage, StoreError> {
-    let mut page = search_page(conn, filter, page_size, cursor, now)?;
-    page.total = count_matches(conn, filter, now)?;
+    let window = resolve_range(conn, filter.range, now)?;
+    let conds = conditions(conn, filter)?;
+    let mut page = page_of(conn, conds.as_ref(), window, page_size, cursor)?;
+    if let Some(conds) = &conds {
+        page.total = count(conn, conds, filter, window)?;
+    }
     Ok(page)
 }
 
@@ -366,34 +380,9 @@ pub fn search_page(
     cursor: Option<Cursor>,
     now: i64,
 ) -> Result<EventPage, StoreError> {
-    let (start, end) = resolve_range(conn, filter.range, now)?;
-    let mut page = EventPage {
-        events: Vec::new(),
-        total: 0,
-        next: None,
-        start,
-        end,
-    };
-    let Some(conds) = conditions(conn, filter)? else {
-        return Ok(page);
-    };
-    let mut rows = page_rows(conn, &conds, (start, end), cursor, page_size + 1)?;
-    if rows.len() > page_size as usize {
-        rows.truncate(page_size as usize);
-        page.next = rows.last().map(|r| {
-            Cursor {
-                time: r.time,
-                row: r.row,
-            }
-            .encode()
-        });
-    }
-    let mut decoder = Decoder::new(conn);
-    page.events = rows
-        .iter()
-        .map(|r| decoder.summary(r))
-        .collect::<Result<_, _>>()?;
-    Ok(page)
+    let window = resolve_range(conn, filter.range, now)?;
+    let conds = conditions(conn, filter)?;
+    page_of(conn, conds.as_ref(), window, page_size, cursor)
 }
 
 /// How many events match `filter` in its whole range.
@@ -403,6 +392,37 @@ pub fn count_matches(conn: &Connection, filter: &EventFilter, now: i64) -> Resul
         Some(conds) => count(conn, &conds, filter, window),
         None => Ok(0),
     }
+}
+
+/// The page below `cursor` in `window` (empty when `conds` is `None`: nothing can match), total left at 0.
+fn page_of(
+    conn: &Connection,
+    conds: Option<&Conditions>,
+    (start, end): (i64, i64),
+    page_size: u32,
+    cursor: Option<Cursor>,
+) -> Result<EventPage, StoreError> {
+    let mut page = EventPage {
+        events: Vec::new(),
+        total: 0,
+        next: None,
+        start,
+        end,
+    };
+    let Some(conds) = conds else {
+        return Ok(page);
+    };
+    let mut rows = page_rows(conn, conds, (start, end), cursor, page_size + 1)?;
+    if rows.len() > page_size as usize {
+        rows.truncate(page_size as usize);
+        page.next = rows.last().map(|r| r.cursor().encode());
+    }
+    let mut decoder = Decoder::new(conn);
+    page.events = rows
+        .iter()
+        .map(|r| decoder.summary(r))
+        .collect::<Result<_, _>>()?;
+    Ok(page)
 }
 
 /// Every event matching `filter` with where its record is, newest first, handed to `each` in chunks of `chunk`
@@ -425,10 +445,7 @@ pub fn for_each_chunk(
         let Some(last) = rows.last() else {
             return Ok(());
         };
-        cursor = Some(Cursor {
-            time: last.time,
-            row: last.row,
-        });
+        cursor = Some(last.cursor());
         let full = rows.len() == chunk as usize;
         let events = rows
             .iter()
@@ -444,8 +461,11 @@ pub fn for_each_chunk(
     }
 }
 
-/// The summary of one stored event.
-pub fn summary(conn: &Connection, event_id: &str) -> Result<Option<EventSummary>, StoreError> {
+/// The summary of one stored event and where its record is.
+pub fn summary(
+    conn: &Connection,
+    event_id: &str,
+) -> Result<Option<(EventSummary, RecordAt)>, StoreError> {
     let row = conn
         .prepare_cached(&format!(
             "SELECT {SUMMARY_COLUMNS} FROM events e WHERE e.event_id = ?1"
@@ -453,5 +473,5 @@ pub fn summary(conn: &Connection, event_id: &str) -> Result<Option<EventSummary>
         .query_row([EventIdKey::new(event_id.to_owned())], coded_row)
         .optional()?;
     let mut decoder = Decoder::new(conn);
-    row.map(|r| decoder.summary(&r)).transpose()
+    row.map(|r| Ok((decoder.summary(&r)?, r.at))).transpose()
 }
