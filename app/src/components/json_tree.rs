@@ -16,41 +16,36 @@ fn node(key: Option<String>, value: &Value, depth: usize, open_depth: usize) -> 
             .map(|(k, v)| view! { <li>{node(Some(k), v, depth + 1, open_depth)}</li> })
             .collect_view()
     };
-    match value {
-        Value::Object(map) if !map.is_empty() => {
-            let items = map.iter().map(|(k, v)| (k.clone(), v)).collect();
-            let size = format!("{{{}}}", map.len());
-            view! {
-                <details open=depth < open_depth>
-                    <summary>{key_view}<span class="json-size">{size}</span></summary>
-                    <ul>{children(items)}</ul>
-                </details>
-            }
-            .into_any()
-        }
-        Value::Array(list) if !list.is_empty() => {
-            let items = list
-                .iter()
+    let branch: Option<(Vec<(String, &Value)>, String)> = match value {
+        Value::Object(map) if !map.is_empty() => Some((
+            map.iter().map(|(k, v)| (k.clone(), v)).collect(),
+            format!("{{{}}}", map.len()),
+        )),
+        Value::Array(list) if !list.is_empty() => Some((
+            list.iter()
                 .enumerate()
                 .map(|(i, v)| (i.to_string(), v))
-                .collect();
-            let size = format!("[{}]", list.len());
-            view! {
-                <details open=depth < open_depth>
-                    <summary>{key_view}<span class="json-size">{size}</span></summary>
-                    <ul>{children(items)}</ul>
-                </details>
-            }
-            .into_any()
+                .collect(),
+            format!("[{}]", list.len()),
+        )),
+        _ => None,
+    };
+    match branch {
+        Some((items, size)) => view! {
+            <details open=depth < open_depth>
+                <summary>{key_view}<span class="json-size">{size}</span></summary>
+                <ul>{children(items)}</ul>
+            </details>
         }
-        leaf => {
-            let class = match leaf {
+        .into_any(),
+        None => {
+            let class = match value {
                 Value::String(_) => "json-string",
                 Value::Number(_) => "json-number",
                 Value::Bool(_) => "json-bool",
                 _ => "json-null",
             };
-            view! { <span class="json-leaf">{key_view}<span class=class>{leaf.to_string()}</span></span> }
+            view! { <span class="json-leaf">{key_view}<span class=class>{value.to_string()}</span></span> }
                 .into_any()
         }
     }
