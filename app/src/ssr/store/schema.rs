@@ -172,6 +172,21 @@ CREATE TABLE s3_cursors (
   PRIMARY KEY (bucket, prefix)
 ) WITHOUT ROWID;
 "#,
+    r#"
+-- IAM Identity Center users (issue 11). Since 2025 an `IdentityCenterUser` record names the person only by
+-- `userIdentity.onBehalfOf.userId`; events store that ID as their identity. Names are learned from records that
+-- carry one (`source` 'record') or resolved with the Identity Store API's DescribeUser (`source` 'identitystore',
+-- which wins). `identity_store_id` is the `d-…` ID from `onBehalfOf.identityStoreArn`, `account` that ARN's account.
+CREATE TABLE identity_center_users (
+  user_id TEXT PRIMARY KEY,
+  identity_store_id TEXT,
+  account TEXT,
+  user_name TEXT,
+  source TEXT CHECK (source IN ('record', 'identitystore')),
+  updated_at INTEGER NOT NULL,
+  last_error TEXT
+) WITHOUT ROWID;
+"#,
 ];
 
 /// The search indexes (issue 3), apart from the migrations so that a first bulk load can build them once at the
