@@ -4,6 +4,7 @@
 pub mod activity;
 pub mod dictionary;
 pub mod event_id;
+pub mod identity_center;
 pub mod records;
 pub mod schema;
 pub mod search;

@@ -45,6 +45,16 @@ fn build_fixture() -> Fixture {
         &serde_json::from_slice(&trails).expect("the snapshot parses"),
     )
     .expect("saved");
+    let (router, store) = serve_store(store);
+    Fixture {
+        router,
+        store,
+        _dirs: (archive, data),
+    }
+}
+
+/// The real router over `store`, with a `viewer` user (password [`super::PASSWORD`]) for [`get`] to log in as.
+pub fn serve_store(store: Store) -> (axum::Router, std::sync::Arc<Store>) {
     app::ssr::auth::users::add_user(
         &store,
         "viewer",
@@ -55,29 +65,36 @@ fn build_fixture() -> Fixture {
     let app = AppState::new(store);
     let store = app.store.clone();
     let leptos_options = LeptosOptions::builder().output_name("trailscope").build();
-    Fixture {
-        router: router(ServerState {
-            leptos_options,
-            app,
-            secure_cookies: false,
-        }),
-        store,
-        _dirs: (archive, data),
-    }
+    let router = router(ServerState {
+        leptos_options,
+        app,
+        secure_cookies: false,
+    });
+    (router, store)
 }
 
-/// A GET as the logged-in viewer (one login shared by the tests here).
+/// A GET as the logged-in viewer (one login shared by the tests here, over the shared [`fixture`]).
 pub async fn get(router: &axum::Router, uri: &str) -> (StatusCode, String) {
     static COOKIE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     let cookie = match COOKIE.get() {
         Some(cookie) => cookie.clone(),
         None => {
-            let cookie = super::log_in(router, "viewer", super::PASSWORD, None)
-                .await
-                .expect("logged in");
+            let cookie = viewer_cookie(router).await;
             COOKIE.get_or_init(|| cookie).clone()
         }
     };
+    get_as(router, &cookie, uri).await
+}
+
+/// The session cookie of the `viewer` user [`serve_store`] adds.
+pub async fn viewer_cookie(router: &axum::Router) -> String {
+    super::log_in(router, "viewer", super::PASSWORD, None)
+        .await
+        .expect("logged in")
+}
+
+/// A GET with the session `cookie`.
+pub async fn get_as(router: &axum::Router, cookie: &str, uri: &str) -> (StatusCode, String) {
     let request = Request::get(uri)
         .header("cookie", cookie)
         .body(Body::empty())
@@ -87,7 +104,11 @@ pub async fn get(router: &axum::Router, uri: &str) -> (StatusCode, String) {
 }
 
 pub async fn get_json(router: &axum::Router, uri: &str) -> Value {
-    let (status, body) = get(router, uri).await;
+    json_of(uri, get(router, uri).await)
+}
+
+/// The JSON body of a 200 answer to `uri`; anything else fails the test, naming `uri`.
+pub fn json_of(uri: &str, (status, body): (StatusCode, String)) -> Value {
     assert_eq!(status, StatusCode::OK, "{uri}: {body}");
     serde_json::from_str(&body).unwrap_or_else(|e| panic!("{uri}: {e}: {body}"))
 }

@@ -1,10 +1,14 @@
 //! Parses a decompressed log file (`{"Records":[…]}`) into the columns the store indexes.
 //! Parsing is tolerant as AWS asks: unknown fields are ignored, null and absent are the same. Only the fields
 //! the store needs are read; the record itself stays in the compressed file the store keeps.
+mod identity;
+mod lenient;
+
+pub use identity::IdentityCenterUser;
+
+use identity::RawIdentity;
+use lenient::{FailedStep, Flag, List, Obj, Text};
 use serde::Deserialize;
-use serde::de::{Deserializer, Visitor};
-use std::borrow::Cow;
-use std::fmt;
 
 use super::key::LogKey;
 use crate::model::time::parse_rfc3339;
@@ -30,16 +34,20 @@ pub struct EventRow {
     pub event_name: String,
     pub identity_type: Option<String>,
     pub identity_arn: Option<String>,
-    /// Readable principal: `alice`, `Role/session`, `root`, `ec2.amazonaws.com`.
+    /// Readable principal: `alice`, `Role/session`, `root`, `ec2.amazonaws.com`, an Identity Center user's ID
+    /// (see `RawIdentity::readable_name` for the order of fields).
     pub identity_name: Option<String>,
     pub access_key_id: Option<String>,
     pub source_ip: Option<String>,
     pub user_agent: Option<String>,
+    /// Set when the event failed, by the one definition of an error (`RawRecord::error_code`).
     pub error_code: Option<String>,
     pub read_only: Option<bool>,
     pub category: EventCategory,
     /// `resources[]`: (type, ARN) of each resource the record names.
     pub resources: Vec<(Option<String>, String)>,
+    /// The IAM Identity Center user the request was made for (`userIdentity.onBehalfOf`), if any.
+    pub identity_center: Option<IdentityCenterUser>,
 }
 
 /// A record the file holds that cannot be stored, with why.
@@ -64,70 +72,22 @@ pub enum LogFileError {
     NoRecords,
 }
 
-/// A JSON string that borrows from the input unless it holds escapes (serde only borrows a bare `Cow`).
-struct Str<'a>(Cow<'a, str>);
-
-impl<'de: 'a, 'a> Deserialize<'de> for Str<'a> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct StrVisitor;
-        impl<'de> Visitor<'de> for StrVisitor {
-            type Value = Cow<'de, str>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
-                Ok(Cow::Borrowed(v))
-            }
-            fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(Cow::Owned(v.to_owned()))
-            }
-        }
-        deserializer.deserialize_str(StrVisitor).map(Str)
-    }
-}
-
-impl std::ops::Deref for Str<'_> {
-    type Target = str;
-    fn deref(&self) -> &str {
-        &self.0
-    }
-}
-
-type Text<'a> = Option<Str<'a>>;
-
 #[derive(Deserialize)]
 struct RawLog<'a> {
     #[serde(rename = "Records", borrow)]
-    records: Option<Vec<RawRecord<'a>>>,
+    records: Option<Vec<Obj<RawRecord<'a>>>>,
 }
 
-/// `readOnly` is a boolean in log files and the string `"true"`/`"false"` in LookupEvents; anything else is unknown.
-struct Flag(Option<bool>);
-
-impl<'de> Deserialize<'de> for Flag {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct FlagVisitor;
-        impl Visitor<'_> for FlagVisitor {
-            type Value = Option<bool>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a boolean or \"true\"/\"false\"")
-            }
-            fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
-                Ok(Some(v))
-            }
-            fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(["false", "true"]
-                    .iter()
-                    .position(|t| v.eq_ignore_ascii_case(t))
-                    .map(|i| i == 1))
-            }
-        }
-        deserializer.deserialize_any(FlagVisitor).map(Flag)
-    }
-}
-
+/// The slow path's view of a file whose fast parse failed on a record: each record as a JSON value, so one
+/// record that cannot be read is rejected alone.
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+struct ValueLog {
+    #[serde(rename = "Records")]
+    records: Option<Vec<serde_json::Value>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
 struct RawRecord<'a> {
     #[serde(borrow)]
     event_time: Text<'a>,
@@ -147,21 +107,28 @@ struct RawRecord<'a> {
     user_agent: Text<'a>,
     #[serde(borrow)]
     error_code: Text<'a>,
-    read_only: Option<Flag>,
+    #[serde(borrow)]
+    error_message: Text<'a>,
+    #[serde(borrow)]
+    response_elements: FailedStep<'a>,
+    read_only: Flag,
     #[serde(borrow)]
     event_category: Text<'a>,
     #[serde(borrow)]
     event_type: Text<'a>,
-    management_event: Option<bool>,
+    management_event: Flag,
     #[serde(borrow)]
-    user_identity: Option<RawIdentity<'a>>,
+    user_identity: Obj<RawIdentity<'a>>,
     #[serde(borrow)]
-    insight_details: Option<RawInsight<'a>>,
+    additional_event_data: Obj<RawAdditional<'a>>,
     #[serde(borrow)]
-    resources: Option<Vec<RawResource<'a>>>,
+    insight_details: Obj<RawInsight<'a>>,
+    #[serde(borrow)]
+    resources: List<Obj<RawResource<'a>>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct RawResource<'a> {
     #[serde(rename = "ARN", borrow)]
     arn: Text<'a>,
@@ -169,162 +136,180 @@ struct RawResource<'a> {
     kind: Text<'a>,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct RawIdentity<'a> {
-    #[serde(rename = "type", borrow)]
-    kind: Text<'a>,
-    #[serde(borrow)]
-    principal_id: Text<'a>,
-    #[serde(borrow)]
-    arn: Text<'a>,
-    #[serde(borrow)]
-    account_id: Text<'a>,
-    #[serde(borrow)]
-    access_key_id: Text<'a>,
-    #[serde(borrow)]
-    user_name: Text<'a>,
-    #[serde(borrow)]
-    invoked_by: Text<'a>,
-    #[serde(borrow)]
-    session_context: Option<RawSessionContext<'a>>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct RawSessionContext<'a> {
-    #[serde(borrow)]
-    session_issuer: Option<RawIssuer<'a>>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct RawIssuer<'a> {
-    #[serde(borrow)]
-    user_name: Text<'a>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
 struct RawInsight<'a> {
     #[serde(borrow)]
     event_source: Text<'a>,
     #[serde(borrow)]
     event_name: Text<'a>,
+    /// The error code an error-rate Insight (`ApiErrorRateInsight`) watched.
+    #[serde(borrow)]
+    error_code: Text<'a>,
 }
 
-fn owned(text: &Text<'_>) -> Option<String> {
-    text.as_deref().filter(|t| !t.is_empty()).map(str::to_owned)
-}
-
-/// The part of an ARN after its last `prefix`, e.g. `role/session` from `…:assumed-role/role/session`.
-fn arn_resource<'a>(arn: Option<&'a str>, prefix: &str) -> Option<&'a str> {
-    arn.and_then(|a| a.split_once(prefix))
-        .map(|(_, rest)| rest)
-        .filter(|r| !r.is_empty())
-}
-
-impl RawIdentity<'_> {
-    /// The name a person would use for this principal (AWS-FACTS §3.2 identity types).
-    fn readable_name(&self) -> Option<String> {
-        let arn = self.arn.as_deref();
-        let name = match self.kind.as_deref().unwrap_or("") {
-            "Root" => Some("root"),
-            "AssumedRole" => arn_resource(arn, ":assumed-role/"),
-            "FederatedUser" => arn_resource(arn, ":federated-user/"),
-            "AWSService" => self.invoked_by.as_deref(),
-            "AWSAccount" => self.account_id.as_deref().or(self.principal_id.as_deref()),
-            "Role" => arn_resource(arn, ":role/"),
-            _ => None,
-        };
-        let issuer = self
-            .session_context
-            .as_ref()
-            .and_then(|c| c.session_issuer.as_ref());
-        name.or(self.user_name.as_deref())
-            .or_else(|| issuer.and_then(|i| i.user_name.as_deref()))
-            .or(self.principal_id.as_deref())
-            .or(self.invoked_by.as_deref())
-            .filter(|n| !n.is_empty())
-            .map(str::to_owned)
-    }
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawAdditional<'a> {
+    /// The name an IAM Identity Center user signed in with.
+    #[serde(rename = "UserName", borrow)]
+    user_name: Text<'a>,
 }
 
 impl RawRecord<'_> {
     fn category(&self) -> EventCategory {
-        match self.event_category.as_deref() {
+        match self.event_category.get() {
             Some("Data") => EventCategory::Data,
             Some("Insight") => EventCategory::Insight,
             Some("NetworkActivity") => EventCategory::NetworkActivity,
             Some(_) => EventCategory::Management,
-            None if self.event_type.as_deref() == Some("AwsCloudTrailInsight") => {
-                EventCategory::Insight
-            }
-            None if self.management_event == Some(false) => EventCategory::Data,
+            None if self.event_type.get() == Some("AwsCloudTrailInsight") => EventCategory::Insight,
+            None if self.management_event.0 == Some(false) => EventCategory::Data,
             None => EventCategory::Management,
         }
     }
 
+    fn insight(&self) -> Option<&RawInsight<'_>> {
+        self.insight_details.0.as_ref()
+    }
+
+    /// What makes an event an error, the one definition the store, search, Activity and the rollups use:
+    /// 1. `errorCode`, when the record has one (most services);
+    /// 2. a sign-in event whose `responseElements` answers its own name with `"Failure"` (`ConsoleLogin`,
+    ///    `CheckMfa`, `SwitchRole`, … write no `errorCode`): its `errorMessage` (`Failed authentication`,
+    ///    `No username found in supplied account`) stands as the code, or `Failure` without one
+    ///    (<https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-aws-console-sign-in-events.html>);
+    /// 3. an error-rate Insights event: the error code it watched, `insightDetails.errorCode`
+    ///    (<https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-insights-events-with-cloudtrail.html>).
+    fn error_code(&self) -> Option<String> {
+        let failed_sign_in = self
+            .response_elements
+            .0
+            .as_deref()
+            .is_some_and(|step| Some(step) == self.event_name.get());
+        self.error_code
+            .owned()
+            .or_else(|| {
+                failed_sign_in.then(|| {
+                    self.error_message
+                        .owned()
+                        .unwrap_or_else(|| "Failure".to_owned())
+                })
+            })
+            .or_else(|| self.insight().and_then(|i| i.error_code.owned()))
+    }
+
     fn into_row(self, ordinal: u32, key: &LogKey) -> Result<EventRow, String> {
-        let time_text = self.event_time.as_deref().ok_or("no eventTime")?;
+        let time_text = self.event_time.get().ok_or("no eventTime")?;
         let event_time = parse_rfc3339(time_text)
             .ok_or_else(|| format!("eventTime {time_text:?} is not a UTC timestamp"))?;
-        let event_id = owned(&self.event_id).ok_or("no eventID")?;
-        let insight = self.insight_details.as_ref();
-        let event_source = owned(&self.event_source)
-            .or_else(|| insight.and_then(|i| owned(&i.event_source)))
+        let event_id = self.event_id.owned().ok_or("no eventID")?;
+        let insight = self.insight();
+        let event_source = self
+            .event_source
+            .owned()
+            .or_else(|| insight.and_then(|i| i.event_source.owned()))
             .ok_or("no eventSource")?;
-        let event_name = owned(&self.event_name)
-            .or_else(|| insight.and_then(|i| owned(&i.event_name)))
+        let event_name = self
+            .event_name
+            .owned()
+            .or_else(|| insight.and_then(|i| i.event_name.owned()))
             .ok_or("no eventName")?;
-        let identity = self.user_identity.as_ref();
-        let account_id = owned(&self.recipient_account_id)
-            .or_else(|| identity.and_then(|i| owned(&i.account_id)))
+        let identity = self.user_identity.0.as_ref();
+        let sign_in_name = self
+            .additional_event_data
+            .0
+            .as_ref()
+            .and_then(|a| a.user_name.get());
+        // The account whose trail delivered the file: a record without `recipientAccountId` (before
+        // eventVersion 1.02) belongs to the key's account, never to the caller's.
+        let account_id = self
+            .recipient_account_id
+            .owned()
             .unwrap_or_else(|| key.account_id.clone());
-        let identity_arn = identity.and_then(|i| owned(&i.arn).or_else(|| owned(&i.invoked_by)));
         Ok(EventRow {
             ordinal,
             event_time,
             event_id,
+            identity_center: identity
+                .and_then(|i| i.identity_center_user(sign_in_name, &account_id)),
             account_id,
-            region: owned(&self.aws_region).unwrap_or_else(|| key.region.clone()),
+            region: self
+                .aws_region
+                .owned()
+                .unwrap_or_else(|| key.region.clone()),
             category: self.category(),
+            error_code: self.error_code(),
             event_source,
             event_name,
-            identity_type: identity.and_then(|i| owned(&i.kind)),
+            identity_type: identity.and_then(|i| i.kind.owned()),
             identity_name: identity.and_then(RawIdentity::readable_name),
-            identity_arn,
-            access_key_id: identity.and_then(|i| owned(&i.access_key_id)),
-            source_ip: owned(&self.source_ip_address),
-            user_agent: owned(&self.user_agent),
-            error_code: owned(&self.error_code),
-            read_only: self.read_only.and_then(|f| f.0),
+            identity_arn: identity.and_then(RawIdentity::arn),
+            access_key_id: identity.and_then(|i| i.access_key_id.owned()),
+            source_ip: self.source_ip_address.owned(),
+            user_agent: self.user_agent.owned(),
+            read_only: self.read_only.0,
             resources: self
                 .resources
+                .0
                 .iter()
-                .flatten()
-                .filter_map(|r| Some((owned(&r.kind), owned(&r.arn)?)))
+                .filter_map(|r| r.0.as_ref())
+                .filter_map(|r| Some((r.kind.owned(), r.arn.owned()?)))
                 .collect(),
         })
     }
 }
 
 /// Parses the decompressed text of one log file. Records that lack what every event has (time, ID, source,
-/// name) are returned in `rejected` with their position; the file fails only if it is not a log file at all.
+/// name), and entries of `Records` that are not objects, are returned in `rejected` with their position; the
+/// file fails only if it is not a log file at all (not JSON, or no `Records` array).
 pub fn parse_log(json: &str, key: &LogKey) -> Result<ParsedLog, LogFileError> {
-    let raw: RawLog<'_> = serde_json::from_str(json)?;
-    let records = raw.records.ok_or(LogFileError::NoRecords)?;
+    let records = match serde_json::from_str::<RawLog<'_>>(json) {
+        Ok(raw) => raw.records.ok_or(LogFileError::NoRecords)?,
+        // Every field reads any JSON type, so a data error here is a record that serde cannot take at all
+        // (e.g. a field written twice): read record by record instead, to reject that one alone.
+        Err(e) if e.classify() == serde_json::error::Category::Data => {
+            return parse_record_by_record(json, key);
+        }
+        Err(e) => return Err(e.into()),
+    };
     let mut parsed = ParsedLog {
         events: Vec::with_capacity(records.len()),
         rejected: Vec::new(),
     };
     for (ordinal, record) in (0u32..).zip(records) {
-        match record.into_row(ordinal, key) {
-            Ok(row) => parsed.events.push(row),
-            Err(reason) => parsed.rejected.push(RecordError { ordinal, reason }),
-        }
+        let row = record
+            .0
+            .ok_or_else(|| "not a JSON object".to_owned())
+            .and_then(|r| r.into_row(ordinal, key));
+        parsed.push(ordinal, row);
     }
     Ok(parsed)
+}
+
+/// The slow path of [`parse_log`]: each record parsed on its own from a JSON value.
+fn parse_record_by_record(json: &str, key: &LogKey) -> Result<ParsedLog, LogFileError> {
+    let records = serde_json::from_str::<ValueLog>(json)?
+        .records
+        .ok_or(LogFileError::NoRecords)?;
+    let mut parsed = ParsedLog::default();
+    for (ordinal, value) in (0u32..).zip(&records) {
+        let row = Obj::<RawRecord<'_>>::deserialize(value)
+            .map_err(|e| format!("cannot read the record: {e}"))
+            .and_then(|r| r.0.ok_or_else(|| "not a JSON object".to_owned()))
+            .and_then(|r| r.into_row(ordinal, key));
+        parsed.push(ordinal, row);
+    }
+    Ok(parsed)
+}
+
+impl ParsedLog {
+    fn push(&mut self, ordinal: u32, row: Result<EventRow, String>) {
+        match row {
+            Ok(row) => self.events.push(row),
+            Err(reason) => self.rejected.push(RecordError { ordinal, reason }),
+        }
+    }
 }
 
 #[cfg(test)]

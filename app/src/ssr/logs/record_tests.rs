@@ -70,8 +70,9 @@ fn root_console_sign_in_failure() {
     assert_eq!(row.identity_name.as_deref(), Some("root"));
     assert_eq!(row.identity_type.as_deref(), Some("Root"));
     assert_eq!(
-        row.error_code, None,
-        "a failed console login has errorMessage, not errorCode"
+        row.error_code.as_deref(),
+        Some("Failed authentication"),
+        "a failed console login has no errorCode: its errorMessage is the error"
     );
 }
 
@@ -223,4 +224,169 @@ fn files_that_are_not_log_files_fail_whole() {
             .events
             .is_empty()
     );
+}
+
+fn with_identity(identity: &str, extra: &str) -> EventRow {
+    parse_one(&format!(
+        r#"{{"userIdentity":{identity},"eventTime":"2026-11-27T09:00:01Z","eventSource":"signin.amazonaws.com","eventName":"CredentialChallenge","awsRegion":"us-east-1","eventID":"ic"{extra}}}"#
+    ))
+}
+
+#[test]
+fn identity_center_users_are_named_by_their_user_id_and_sign_ins_teach_their_name() {
+    let identity = r#"{"type":"IdentityCenterUser","accountId":"111122223333","onBehalfOf":{"userId":"90676a1b2c-4d5e-6f70-8192-a3b4c5d6e7f8","identityStoreArn":"arn:aws:identitystore::111122223333:identitystore/d-9067000000"},"credentialId":"EXAMPLEcredential"}"#;
+    let row = with_identity(identity, "");
+    assert_eq!(
+        row.identity_name.as_deref(),
+        Some("90676a1b2c-4d5e-6f70-8192-a3b4c5d6e7f8")
+    );
+    assert_eq!(row.identity_type.as_deref(), Some("IdentityCenterUser"));
+    let user = row.identity_center.expect("an Identity Center user");
+    assert_eq!(
+        (user.user_name, user.identity_store_arn.as_deref()),
+        (
+            None,
+            Some("arn:aws:identitystore::111122223333:identitystore/d-9067000000")
+        )
+    );
+    let signed_in = with_identity(
+        identity,
+        r#","additionalEventData":{"AuthWorkflowID":"w","CredentialType":"PASSWORD","UserName":"alice"}"#,
+    );
+    assert_eq!(
+        signed_in
+            .identity_center
+            .and_then(|u| u.user_name)
+            .as_deref(),
+        Some("alice")
+    );
+}
+
+#[test]
+fn readable_names_come_from_the_best_field_the_record_has() {
+    for (identity, name) in [
+        // An IAM user record without userName: the ARN names the user (path dropped).
+        (
+            r#"{"type":"IAMUser","principalId":"AIDAEXAMPLEFAKE","arn":"arn:aws:iam::111122223333:user/division/bob","accountId":"111122223333"}"#,
+            "bob",
+        ),
+        // An Unknown identity carrying an assumed-role ARN reads like the role session it is.
+        (
+            r#"{"type":"Unknown","principalId":"AROAEXAMPLEFAKE:dev-session","arn":"arn:aws:sts::111122223333:assumed-role/Deployer/dev-session","accountId":"111122223333"}"#,
+            "Deployer/dev-session",
+        ),
+        (
+            r#"{"type":"Unknown","principalId":"111122223333","accountId":"111122223333","userName":"alice"}"#,
+            "alice",
+        ),
+        (
+            r#"{"type":"AWSAccount","principalId":"","accountId":"ANONYMOUS_PRINCIPAL"}"#,
+            "ANONYMOUS_PRINCIPAL",
+        ),
+    ] {
+        assert_eq!(
+            with_identity(identity, "").identity_name.as_deref(),
+            Some(name),
+            "{identity}"
+        );
+    }
+}
+
+#[test]
+fn a_record_without_recipient_account_belongs_to_the_account_whose_trail_logged_it() {
+    let row = parse_one(
+        r#"{"eventVersion":"1.01","userIdentity":{"type":"AWSAccount","principalId":"AIDAEXAMPLEFAKECROSS","accountId":"444455556666"},"eventTime":"2026-11-27T18:00:00Z","eventSource":"sts.amazonaws.com","eventName":"AssumeRole","awsRegion":"us-east-1","eventID":"old"}"#,
+    );
+    assert_eq!(row.account_id, "999999999999", "the key's account");
+    assert_eq!(
+        row.identity_name.as_deref(),
+        Some("444455556666"),
+        "the caller is still shown as who it is"
+    );
+}
+
+#[test]
+fn errors_are_every_field_that_means_one() {
+    let signin = |response: &str, extra: &str| {
+        parse_one(&format!(
+            r#"{{"userIdentity":{{"type":"IAMUser","accountId":"111122223333","userName":"HIDDEN_DUE_TO_SECURITY_REASONS"}},"eventTime":"2026-11-27T10:00:17Z","eventSource":"signin.amazonaws.com","eventName":"ConsoleLogin","eventID":"s","eventType":"AwsConsoleSignIn","responseElements":{response}{extra}}}"#
+        ))
+        .error_code
+    };
+    assert_eq!(
+        signin(
+            r#"{"ConsoleLogin":"Failure"}"#,
+            r#","errorMessage":"No username found in supplied account""#
+        )
+        .as_deref(),
+        Some("No username found in supplied account")
+    );
+    assert_eq!(
+        signin(r#"{"ConsoleLogin":"Failure"}"#, "").as_deref(),
+        Some("Failure")
+    );
+    assert_eq!(signin(r#"{"ConsoleLogin":"Success"}"#, ""), None);
+    assert_eq!(signin("null", ""), None);
+    assert_eq!(
+        signin(r#"{"SwitchRole":"Failure"}"#, ""),
+        None,
+        "another step's answer is not this event's"
+    );
+    let insight = parse_one(
+        r#"{"eventVersion":"1.08","eventTime":"2023-01-03T00:00:00Z","awsRegion":"us-east-1","eventID":"ins","eventType":"AwsCloudTrailInsight","recipientAccountId":"123456789012","insightDetails":{"state":"Start","eventSource":"ec2.amazonaws.com","eventName":"RunInstances","insightType":"ApiErrorRateInsight","errorCode":"InsufficientInstanceCapacity","insightContext":{"statistics":{"baseline":{"average":0.01},"insight":{"average":0.8}}}},"eventCategory":"Insight"}"#,
+    );
+    assert_eq!(
+        insight.error_code.as_deref(),
+        Some("InsufficientInstanceCapacity")
+    );
+}
+
+#[test]
+fn fields_of_an_unexpected_json_type_do_not_cost_the_record_or_the_file() {
+    let row = parse_one(
+        r#"{"eventTime":"2024-01-01T00:00:00Z","eventID":"odd","eventSource":"ec2.amazonaws.com","eventName":"RunInstances","managementEvent":"True","readOnly":"FALSE","recipientAccountId":123456789012,"userAgent":["not","text"],"userIdentity":"nobody","resources":{"ARN":"arn:aws:s3:::b"},"responseElements":"Failure","insightDetails":7}"#,
+    );
+    assert_eq!(row.read_only, Some(false));
+    assert_eq!(row.category, EventCategory::Management);
+    assert_eq!(row.account_id, "123456789012");
+    assert_eq!(
+        (row.user_agent, row.identity_name, row.error_code),
+        (None, None, None)
+    );
+    assert!(row.resources.is_empty());
+    let data = parse_one(
+        r#"{"eventTime":"2024-01-01T00:00:00Z","eventID":"d","eventSource":"s3.amazonaws.com","eventName":"GetObject","managementEvent":"false"}"#,
+    );
+    assert_eq!(data.category, EventCategory::Data);
+}
+
+#[test]
+fn one_odd_record_never_costs_the_others() {
+    // An entry that is not an object is rejected alone; a field written twice (which serde's derive refuses)
+    // sends the file down the record-by-record path, where the last value wins as in most JSON readers.
+    let file = format!(
+        r#"{{"Records":[{IAM_USER},"just a string",{{"eventTime":"2024-01-01T00:00:00Z","eventID":"twice","eventID":"again","eventSource":"s","eventName":"n"}},{IAM_USER}]}}"#
+    );
+    let parsed = parse_log(&file, &key()).expect("a log file");
+    let rejected: Vec<(u32, &str)> = parsed
+        .rejected
+        .iter()
+        .map(|r| (r.ordinal, r.reason.as_str()))
+        .collect();
+    assert_eq!(rejected, vec![(1, "not a JSON object")]);
+    assert_eq!(
+        parsed
+            .events
+            .iter()
+            .map(|e| (e.ordinal, e.event_id.as_str()))
+            .collect::<Vec<_>>(),
+        vec![
+            (0, "ba0801a1-87ec-4d26-be87-EXAMPLE75bbb"),
+            (2, "again"),
+            (3, "ba0801a1-87ec-4d26-be87-EXAMPLE75bbb")
+        ]
+    );
+    let only_odd = r#"{"Records":[42,{"eventTime":"2024-01-01T00:00:00Z","eventID":"fine","eventSource":"s","eventName":"n"}]}"#;
+    let parsed = parse_log(only_odd, &key()).expect("a log file");
+    assert_eq!((parsed.events.len(), parsed.rejected.len()), (1, 1));
 }

@@ -5,7 +5,7 @@ use super::event_id::EventIdKey;
 use super::segments::SegmentWriter;
 use super::{Store, StoreError};
 use crate::model::time::HOUR;
-use crate::ssr::logs::record::{EventCategory, EventRow};
+use crate::ssr::logs::record::{EventCategory, EventRow, IdentityCenterUser};
 use rusqlite::{Connection, params};
 use std::collections::{HashMap, HashSet};
 
@@ -36,6 +36,8 @@ pub struct EncodedEvent {
     pub category: EventCategory,
     /// (type, ARN) of the record's resources.
     pub resources: Vec<(Option<Code>, String)>,
+    /// The IAM Identity Center user the request was made for (rare: kept as text).
+    pub identity_center: Option<IdentityCenterUser>,
 }
 
 impl EncodedEvent {
@@ -70,6 +72,7 @@ impl EncodedEvent {
                 .into_iter()
                 .map(|(kind, arn)| (encoder.code_opt(kind), arn))
                 .collect(),
+            identity_center: row.identity_center,
         }
     }
 }
@@ -107,6 +110,8 @@ pub struct EventWriter {
     segments: SegmentWriter,
     /// `user_agents` as stored, so each event does not look it up.
     user_agents: HashSet<i64>,
+    /// Identity Center user IDs this writer has recorded, so records without a new name skip the table.
+    identity_center_seen: HashSet<String>,
 }
 
 fn load_user_agents(conn: &Connection) -> rusqlite::Result<HashSet<i64>> {
@@ -133,6 +138,7 @@ impl EventWriter {
             dictionary,
             segments,
             user_agents,
+            identity_center_seen: HashSet::new(),
         })
     }
 
@@ -202,6 +208,7 @@ impl EventWriter {
             // The rolled-back transaction may have taken string IDs the cache now holds.
             self.dictionary.reload(&self.conn)?;
             self.user_agents = load_user_agents(&self.conn)?;
+            self.identity_center_seen.clear();
         }
         result
     }
@@ -277,6 +284,12 @@ impl EventWriter {
                         block_id,
                         e.ordinal,
                     ])?;
+                    if let Some(user) = &e.identity_center
+                        && (user.user_name.is_some()
+                            || self.identity_center_seen.insert(user.user_id.clone()))
+                    {
+                        super::identity_center::remember(&tx, user, now)?;
+                    }
                     if changed == 0 {
                         duplicates += 1;
                         continue;
