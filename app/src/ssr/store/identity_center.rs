@@ -14,7 +14,8 @@ fn store_parts(arn: Option<&str>) -> (Option<&str>, Option<&str>) {
 }
 
 /// Records that `user` acted. A name the record carries replaces one learned from an earlier record, never one
-/// the Identity Store API gave.
+/// the Identity Store API gave; `updated_at` and `last_error` (the resolver's retry clock) change only with the
+/// name.
 pub fn remember(
     tx: &Transaction<'_>,
     user: &IdentityCenterUser,
@@ -31,7 +32,8 @@ pub fn remember(
                        THEN user_name ELSE excluded.user_name END,
            source = CASE WHEN source IS 'identitystore' OR excluded.user_name IS NULL
                     THEN source ELSE 'record' END,
-           updated_at = excluded.updated_at",
+           updated_at = CASE WHEN source IS 'identitystore' OR excluded.user_name IS NULL
+                        OR excluded.user_name IS user_name THEN updated_at ELSE excluded.updated_at END",
     )?
     .execute(params![
         user.user_id,
