@@ -37,6 +37,9 @@ pub enum Command {
     Sync(TrailsArgs),
     /// Read trail configuration (trails, status, selectors) from AWS into the store and print the coverage.
     Trails(TrailsArgs),
+    /// Name the IAM Identity Center users seen in events, asking the Identity Store API (DescribeUser) with the
+    /// configured accounts; failures are kept per user and asked again a day later. `serve` does this itself.
+    ResolveNames(TrailsArgs),
     /// Manage API tokens for scripts (`Authorization: Bearer …` on the read-only /api endpoints).
     #[command(subcommand)]
     Token(TokenCommand),

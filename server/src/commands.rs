@@ -1,4 +1,5 @@
 //! The subcommands other than `serve`'s server itself.
+mod names;
 mod sync;
 mod tokens;
 mod trails;
@@ -37,6 +38,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Token(command) => tokens::run(&config, command),
         Command::Trails(args) => trails::run(&config, &args),
         Command::Sync(args) => sync::run(&config, &args),
+        Command::ResolveNames(args) => names::run(&config, &args),
     }
 }
 

@@ -35,9 +35,12 @@ pub struct Config {
     /// The role of proxy-signed-in users who are not Trailscope users (`viewer` or `admin`); unset refuses
     /// them. File key `proxy_default_role`, env `TRAILSCOPE_PROXY_DEFAULT_ROLE`.
     pub proxy_default_role: Option<Role>,
-    /// AWS accounts to read (`[[accounts]]` tables: `name`, `profile`, `role_arn`, `external_id`, `regions`).
-    /// Without any, env `TRAILSCOPE_REGIONS` (comma-separated) means the default-credential account in those
-    /// Regions. Credentials always come from the AWS SDK's default chain.
+    /// AWS accounts to read (`[[accounts]]` tables: `name`, `profile`, `role_arn`, `external_id`, `regions`,
+    /// `identity_center_region`). Without any, env `TRAILSCOPE_REGIONS` (comma-separated) means the
+    /// default-credential account in those Regions. Credentials always come from the AWS SDK's default chain.
+    /// `identity_center_region` is the Region of the IAM Identity Center instance, where Identity Center user
+    /// names are asked (`DescribeUser`); unset, it is sought among `regions` and remembered. Set it on a
+    /// delegated administrator account to let that account name the users too.
     pub accounts: Vec<AwsAccount>,
     /// Minutes between trail configuration refreshes while serving. File key `trails_refresh_minutes`, env
     /// `TRAILSCOPE_TRAILS_REFRESH_MINUTES`. Default 60; 0 turns the background refresh off.
@@ -105,6 +108,7 @@ struct FileAccount {
     role_arn: Option<String>,
     external_id: Option<String>,
     regions: Option<Vec<String>>,
+    identity_center_region: Option<String>,
 }
 
 impl From<FileAccount> for AwsAccount {
@@ -115,6 +119,7 @@ impl From<FileAccount> for AwsAccount {
             role_arn: a.role_arn,
             external_id: a.external_id.map(Redacted),
             regions: a.regions.unwrap_or_default(),
+            identity_center_region: a.identity_center_region,
         }
     }
 }
@@ -232,6 +237,9 @@ impl Config {
                 config.accounts = accounts.into_iter().map(AwsAccount::from).collect();
                 for account in &config.accounts {
                     parse_regions(&account.regions.join(","), &from("accounts.regions"))?;
+                    if let Some(region) = &account.identity_center_region {
+                        parse_regions(region, &from("accounts.identity_center_region"))?;
+                    }
                 }
             }
             if let Some(minutes) = parsed.trails_refresh_minutes {
@@ -425,7 +433,7 @@ mod tests {
         let file = dir.path().join("t.toml");
         std::fs::write(
             &file,
-            "[[accounts]]\nname = \"prod\"\nrole_arn = \"arn:aws:iam::111122223333:role/Reader\"\nexternal_id = \"x-123\"\nregions = [\"us-east-1\", \"eu-west-1\"]\n\n[[accounts]]\nprofile = \"dev\"\n",
+            "[[accounts]]\nname = \"prod\"\nrole_arn = \"arn:aws:iam::111122223333:role/Reader\"\nexternal_id = \"x-123\"\nregions = [\"us-east-1\", \"eu-west-1\"]\nidentity_center_region = \"eu-central-1\"\n\n[[accounts]]\nprofile = \"dev\"\n",
         )?;
         let config = Config::load(Some(&file), env(&[("TRAILSCOPE_REGIONS", "us-west-2")]))?;
         assert_eq!(
@@ -434,6 +442,11 @@ mod tests {
             "the file wins over TRAILSCOPE_REGIONS"
         );
         assert_eq!(config.accounts[0].regions(), ["us-east-1", "eu-west-1"]);
+        assert_eq!(
+            config.accounts[0].identity_center_region.as_deref(),
+            Some("eu-central-1")
+        );
+        assert_eq!(config.accounts[1].identity_center_region, None);
         assert!(
             config.accounts[1].regions().len() >= 17,
             "default: every commercial Region"
@@ -448,6 +461,15 @@ mod tests {
         let err = Config::load(None, env(&[("TRAILSCOPE_REGIONS", "useast1")]))
             .expect_err("not a Region");
         assert!(format!("{err:#}").contains("useast1"), "{err:#}");
+        std::fs::write(
+            &file,
+            "[[accounts]]\nidentity_center_region = \"Frankfurt\"\n",
+        )?;
+        let err = Config::load(Some(&file), env(&[])).expect_err("not a Region");
+        assert!(
+            format!("{err:#}").contains("identity_center_region"),
+            "{err:#}"
+        );
         Ok(())
     }
 

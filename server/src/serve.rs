@@ -214,7 +214,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     }
     if config.s3_ingest_minutes > 0 && !config.s3_archives.is_empty() {
         tokio::spawn(ingest_s3_every(
-            state.app.store.clone(),
+            state.app.clone(),
             config.s3_archives.clone(),
             std::time::Duration::from_secs(u64::from(config.s3_ingest_minutes) * 60),
         ));
@@ -271,12 +271,29 @@ async fn sync_every(state: AppState, every: std::time::Duration) {
             Ok(None) => tracing::info!("Event History sync skipped: one is already running"),
             Err(error) => tracing::warn!(%error, "Event History sync failed"),
         }
+        resolve_names(&state).await;
         tokio::time::sleep(every).await;
     }
 }
 
+/// Names the Identity Center users new events brought (when accounts are configured), after a sync or an
+/// ingest. Its failures are stored per user and logged; they never stop the job that called it.
+async fn resolve_names(state: &AppState) {
+    if state.accounts.is_empty() {
+        return;
+    }
+    match app::ssr::identity_center::resolve_names_now(state).await {
+        Ok(Some(summary)) if summary.asked > 0 => {
+            tracing::info!(summary = %summary.line(), "Identity Center user names resolved");
+        }
+        Ok(_) => {}
+        Err(error) => tracing::warn!(%error, "Identity Center user names could not be resolved"),
+    }
+}
+
 /// The background S3 archive ingest: each archive in turn at start, then `every` after each round ends.
-async fn ingest_s3_every(store: Arc<Store>, archives: Vec<S3Archive>, every: std::time::Duration) {
+async fn ingest_s3_every(state: AppState, archives: Vec<S3Archive>, every: std::time::Duration) {
+    let store: Arc<Store> = state.store.clone();
     loop {
         for archive in &archives {
             match ingest_s3(store.clone(), archive, Box::new(|_| {})).await {
@@ -289,6 +306,7 @@ async fn ingest_s3_every(store: Arc<Store>, archives: Vec<S3Archive>, every: std
                 Err(error) => tracing::warn!(%archive, %error, "S3 archive ingest failed"),
             }
         }
+        resolve_names(&state).await;
         tokio::time::sleep(every).await;
     }
 }

@@ -332,3 +332,53 @@ async fn concurrent_users_keep_their_own_sessions() {
         "a session was lost"
     );
 }
+
+/// Item 11 of issue 11: `/login?next=/\evil.example/x` sent the browser off-site after logging in.
+#[tokio::test]
+async fn login_goes_only_to_a_path_on_this_site() {
+    use app::model::filter::encode_component;
+    let f = fixture();
+    let form = |next: &str| {
+        format!(
+            "username=viewer&password={}&next={}",
+            PASSWORD.replace(' ', "+"),
+            encode_component(next)
+        )
+    };
+    for hostile in [
+        "/\\evil.example/x",
+        "//evil.example/x",
+        "/%2F/evil.example",
+        "/%5Cevil.example",
+        "/%252F%252Fevil.example",
+        "/\t/evil.example",
+        "/%09/evil.example",
+        "/%0a/evil.example",
+        "\\/evil.example",
+        "https://evil.example",
+        "javascript:alert(1)",
+        "/.//evil.example",
+    ] {
+        let (_, headers, _) =
+            exchange(&f.router, form_post(LOGIN_ENDPOINT, &form(hostile), None)).await;
+        assert!(session_cookie(&headers).is_some(), "logged in: {hostile:?}");
+        assert_eq!(headers["location"], "/", "next={hostile:?}");
+        // The login page does not carry it into its form either.
+        let page = format!("/login?next={}", encode_component(hostile));
+        let (status, _, body) = exchange(&f.router, get(&page, None)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(!body.contains("evil.example"), "{page}: {body}");
+    }
+    for good in [
+        "/events?user=alice&range=7d",
+        "/trails/trail?arn=arn%3Aaws%3Acloudtrail%3Aus-east-1%3A111122223333%3Atrail%2Fmain",
+    ] {
+        let (_, headers, _) =
+            exchange(&f.router, form_post(LOGIN_ENDPOINT, &form(good), None)).await;
+        assert_eq!(headers["location"], good);
+    }
+    // A request for `//evil.example/x` asked of this host is sent to log in without that target.
+    let (status, headers, _) = exchange(&f.router, get("/%2F/evil.example/x", None)).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(headers["location"], "/login");
+}

@@ -11,8 +11,8 @@ pub struct CurrentUser {
     pub role: String,
 }
 
-/// Logs in and goes to `next` (a local path; default `/`). The session ID is replaced at login. A wrong name
-/// or password is one error, so it does not tell which was wrong.
+/// Logs in and goes to `next` when it is a path on this site (`model::redirect::after_login`), else `/`. The
+/// session ID is replaced at login. A wrong name or password is one error, so it does not tell which was wrong.
 #[server(prefix = "/api", endpoint = "auth/login")]
 pub async fn login(
     username: String,
@@ -20,10 +20,7 @@ pub async fn login(
     next: Option<String>,
 ) -> Result<(), AppError> {
     crate::api::with_status(crate::ssr::auth::login(username, password).await.map(|()| {
-        let next = next
-            .filter(|n| n.starts_with('/') && !n.starts_with("//"))
-            .unwrap_or_else(|| "/".to_owned());
-        leptos_axum::redirect(&next);
+        leptos_axum::redirect(crate::model::redirect::after_login(next.as_deref()));
     }))
 }
 

@@ -7,10 +7,10 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let login = ServerAction::<Login>::new();
+    // The form carries only a target the login would follow; the server function checks it again.
     let next = move || {
         use_query_map()
-            .with(|q| q.get("next"))
-            .unwrap_or_else(|| "/".to_owned())
+            .with(|q| crate::model::redirect::after_login(q.get("next").as_deref()).to_owned())
     };
     let error = move || {
         login

@@ -73,6 +73,10 @@ pub struct AwsAccount {
     pub external_id: Option<Redacted>,
     /// Regions to read; empty means all of [`COMMERCIAL_REGIONS`].
     pub regions: Vec<String>,
+    /// The Region of the account's IAM Identity Center instance, where its Identity Store API answers
+    /// (`ssr::identity_center`). `None`: sought among [`Self::regions`]. Setting it also lets an account
+    /// that is not the instance's own (a delegated administrator) name its users.
+    pub identity_center_region: Option<String>,
 }
 
 impl AwsAccount {

@@ -20,6 +20,9 @@ pub struct AppState {
 pub struct SyncState {
     pub limiters: CallLimiters,
     pub running: tokio::sync::Mutex<()>,
+    /// Held while Identity Center user names are resolved (`identity_center::resolve_names_now`), one run at a
+    /// time.
+    pub names_running: tokio::sync::Mutex<()>,
     /// How far back a first sync reads (seconds; AWS keeps 90 days).
     pub first_window_secs: i64,
 }
@@ -29,6 +32,7 @@ impl SyncState {
         Self {
             limiters: CallLimiters::default(),
             running: tokio::sync::Mutex::new(()),
+            names_running: tokio::sync::Mutex::new(()),
             first_window_secs,
         }
     }

@@ -92,6 +92,21 @@ impl Moto {
         aws_sdk_cloudtrail::Client::from_conf(config)
     }
 
+    /// The real Identity Store client of `region`, pointed at this moto.
+    pub fn identitystore(&self, region: &str) -> aws_sdk_identitystore::Client {
+        let config = aws_sdk_identitystore::Config::builder()
+            .behavior_version(aws_sdk_identitystore::config::BehaviorVersion::latest())
+            .region(aws_sdk_identitystore::config::Region::new(
+                region.to_owned(),
+            ))
+            .endpoint_url(self.endpoint())
+            .credentials_provider(aws_sdk_identitystore::config::Credentials::new(
+                "testing", "testing", None, None, "tests",
+            ))
+            .build();
+        aws_sdk_identitystore::Client::from_conf(config)
+    }
+
     /// The environment that points the SDK in a `trailscope` process at this moto.
     pub fn sdk_env(&self) -> [(&'static str, String); 4] {
         [

@@ -184,9 +184,15 @@ pub async fn gate(
         }
         None if path.starts_with("/api/") => AppError::Unauthorized.into_response(),
         None => {
-            let wanted = request.uri().path_and_query().map_or("/", |p| p.as_str());
-            let next = crate::model::filter::encode_component(wanted);
-            Redirect::to(&format!("/login?next={next}")).into_response()
+            // A path the login would refuse to follow is not carried to it (`//evil` asked of this host).
+            let wanted = request.uri().path_and_query().map(|p| p.as_str());
+            match wanted.and_then(crate::model::redirect::same_origin_path) {
+                Some(next) => {
+                    let next = crate::model::filter::encode_component(next);
+                    Redirect::to(&format!("/login?next={next}")).into_response()
+                }
+                None => Redirect::to("/login").into_response(),
+            }
         }
     }
 }
