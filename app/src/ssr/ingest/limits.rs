@@ -88,7 +88,7 @@ impl Default for IngestLimits {
 /// `bytes` as people read sizes: whole GiB, MiB or KiB when it is one, else bytes.
 pub fn size_text(bytes: usize) -> String {
     for (unit, shift) in [("GiB", 30), ("MiB", 20), ("KiB", 10)] {
-        if bytes >= 1 << shift && bytes % (1 << shift) == 0 {
+        if bytes >= 1 << shift && bytes.is_multiple_of(1 << shift) {
             return format!("{} {unit}", bytes >> shift);
         }
     }

@@ -259,8 +259,7 @@ mod tests {
 
     /// The kinds a path of folder names walks through from `start`.
     fn walk(start: Folder, path: &str) -> Option<Folder> {
-        path.split('/')
-            .try_fold(start, |kind, name| child(kind, name))
+        path.split('/').try_fold(start, child)
     }
 
     #[test]
