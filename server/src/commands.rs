@@ -10,7 +10,7 @@ use crate::config::Config;
 use anyhow::Context;
 use app::ssr::demo::{DemoOptions, write_demo};
 use app::ssr::ingest::s3::{S3Archive, ingest_s3};
-use app::ssr::ingest::{IngestSummary, Progress, ingest_folder};
+use app::ssr::ingest::{IngestLimits, IngestSummary, Progress, ingest_folder};
 use app::ssr::store::Store;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
@@ -85,8 +85,13 @@ fn progress_line(terminal: bool) -> impl FnMut(Progress) + Send {
     }
 }
 
-/// Ingests the folder `source` into the store of `data_dir`, drawing a progress line on a terminal.
-pub fn ingest_into(data_dir: &Path, source: &Path) -> anyhow::Result<IngestSummary> {
+/// Ingests the folder `source` into the store of `data_dir` within `limits`, drawing a progress line on a
+/// terminal.
+pub fn ingest_into(
+    data_dir: &Path,
+    source: &Path,
+    limits: &IngestLimits,
+) -> anyhow::Result<IngestSummary> {
     // Refuse a wrong path before creating a store for it.
     if !source.is_dir() {
         anyhow::bail!(
@@ -96,19 +101,28 @@ pub fn ingest_into(data_dir: &Path, source: &Path) -> anyhow::Result<IngestSumma
     }
     let store = Store::open_in(data_dir)?;
     let terminal = std::io::stderr().is_terminal();
-    let summary = ingest_folder(&store, source, &mut progress_line(terminal))?;
+    let summary = ingest_folder(&store, source, limits, &mut progress_line(terminal))?;
     if terminal {
         eprintln!();
     }
     Ok(summary)
 }
 
-/// Ingests the S3 archive into the store of `data_dir`, drawing a progress line on a terminal.
-fn ingest_s3_into(data_dir: &Path, archive: &S3Archive) -> anyhow::Result<IngestSummary> {
+/// Ingests the S3 archive into the store of `data_dir` within `limits`, drawing a progress line on a terminal.
+fn ingest_s3_into(
+    data_dir: &Path,
+    archive: &S3Archive,
+    limits: &IngestLimits,
+) -> anyhow::Result<IngestSummary> {
     let store = std::sync::Arc::new(Store::open_in(data_dir)?);
     let terminal = std::io::stderr().is_terminal();
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
-    let summary = runtime.block_on(ingest_s3(store, archive, Box::new(progress_line(terminal))))?;
+    let summary = runtime.block_on(ingest_s3(
+        store,
+        archive,
+        limits,
+        Box::new(progress_line(terminal)),
+    ))?;
     if terminal {
         eprintln!();
     }
@@ -117,8 +131,12 @@ fn ingest_s3_into(data_dir: &Path, archive: &S3Archive) -> anyhow::Result<Ingest
 
 fn ingest(config: &Config, args: &IngestArgs) -> anyhow::Result<ExitCode> {
     let summary = match &args.source {
-        ArchiveSource::Folder(folder) => ingest_into(&config.data_dir, folder)?,
-        ArchiveSource::S3(archive) => ingest_s3_into(&config.data_dir, archive)?,
+        ArchiveSource::Folder(folder) => {
+            ingest_into(&config.data_dir, folder, &config.ingest_limits())?
+        }
+        ArchiveSource::S3(archive) => {
+            ingest_s3_into(&config.data_dir, archive, &config.ingest_limits())?
+        }
     };
     for problem in &summary.problems {
         eprintln!("problem: {}: {}", problem.key, problem.reason);

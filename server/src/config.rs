@@ -4,6 +4,7 @@ use anyhow::{Context, bail};
 use app::ssr::auth::Role;
 use app::ssr::auth::proxy::ProxySettings;
 use app::ssr::aws::{AwsAccount, Redacted};
+use app::ssr::ingest::IngestLimits;
 use app::ssr::ingest::s3::S3Archive;
 use axum::http::HeaderName;
 use ipnet::IpNet;
@@ -58,6 +59,15 @@ pub struct Config {
     /// Minutes between ingests of `s3_archives` while serving. File key `s3_ingest_minutes`, env
     /// `TRAILSCOPE_S3_INGEST_MINUTES`. Default 15; 0 turns the background ingest off.
     pub s3_ingest_minutes: u32,
+    /// Bytes one trail log file may decompress to (and be, compressed) when `ingest` or `serve` reads it; a
+    /// larger one is reported by key, not stored, and tried again next run. File key `ingest_max_file_bytes`,
+    /// env `TRAILSCOPE_INGEST_MAX_FILE_BYTES`. Default 256 MiB (268435456), five times the largest files
+    /// CloudTrail writes; each parser thread holds at most one such file (see `IngestLimits`).
+    pub ingest_max_file_bytes: usize,
+    /// Bytes of JSON one record may span in a log file; a longer record is reported by its ordinal and not
+    /// stored, the rest of its file is. File key `ingest_max_record_bytes`, env
+    /// `TRAILSCOPE_INGEST_MAX_RECORD_BYTES`. Default 4 MiB (4194304); CloudTrail's records stay below 1 MiB.
+    pub ingest_max_record_bytes: usize,
 }
 
 impl Default for Config {
@@ -76,6 +86,8 @@ impl Default for Config {
             sync_window_days: 90,
             s3_archives: Vec::new(),
             s3_ingest_minutes: 15,
+            ingest_max_file_bytes: IngestLimits::DEFAULT_MAX_FILE_BYTES,
+            ingest_max_record_bytes: IngestLimits::DEFAULT_MAX_RECORD_BYTES,
         }
     }
 }
@@ -97,6 +109,8 @@ struct FileConfig {
     sync_window_days: Option<u32>,
     s3_archives: Option<Vec<String>>,
     s3_ingest_minutes: Option<u32>,
+    ingest_max_file_bytes: Option<usize>,
+    ingest_max_record_bytes: Option<usize>,
 }
 
 /// One `[[accounts]]` table.
@@ -179,6 +193,14 @@ fn parse_role(value: &str, from: &str) -> anyhow::Result<Role> {
 }
 
 impl Config {
+    /// The bounds `ingest` and the background S3 ingest read archive files within.
+    pub fn ingest_limits(&self) -> IngestLimits {
+        IngestLimits {
+            max_file_bytes: self.ingest_max_file_bytes,
+            max_record_bytes: self.ingest_max_record_bytes,
+        }
+    }
+
     /// How far back a first Event History sync reads, in seconds.
     pub fn sync_window_secs(&self) -> i64 {
         i64::from(self.sync_window_days) * 86_400
@@ -260,6 +282,12 @@ impl Config {
             if let Some(minutes) = parsed.s3_ingest_minutes {
                 config.s3_ingest_minutes = minutes;
             }
+            if let Some(bytes) = parsed.ingest_max_file_bytes {
+                config.ingest_max_file_bytes = bytes;
+            }
+            if let Some(bytes) = parsed.ingest_max_record_bytes {
+                config.ingest_max_record_bytes = bytes;
+            }
         }
         if let Some(dir) = env("TRAILSCOPE_DATA_DIR") {
             config.data_dir = PathBuf::from(dir);
@@ -321,6 +349,30 @@ impl Config {
                 *field = value
                     .parse()
                     .with_context(|| format!("{name}: {value:?} is not a whole number"))?;
+            }
+        }
+        for (name, field) in [
+            (
+                "TRAILSCOPE_INGEST_MAX_FILE_BYTES",
+                &mut config.ingest_max_file_bytes,
+            ),
+            (
+                "TRAILSCOPE_INGEST_MAX_RECORD_BYTES",
+                &mut config.ingest_max_record_bytes,
+            ),
+        ] {
+            if let Some(value) = env(name) {
+                *field = value
+                    .parse()
+                    .with_context(|| format!("{name}: {value:?} is not a whole number of bytes"))?;
+            }
+        }
+        for (key, bytes) in [
+            ("ingest_max_file_bytes", config.ingest_max_file_bytes),
+            ("ingest_max_record_bytes", config.ingest_max_record_bytes),
+        ] {
+            if bytes < 1024 {
+                bail!("{key} must be at least 1024 bytes, not {bytes}");
             }
         }
         if !(1..=90).contains(&config.sync_window_days) {
@@ -500,6 +552,43 @@ mod tests {
             .expect_err("not a URL");
         assert!(
             format!("{err:#}").contains("TRAILSCOPE_S3_ARCHIVES"),
+            "{err:#}"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn ingest_bounds_come_from_the_file_or_the_environment() -> anyhow::Result<()> {
+        assert_eq!(Config::default().ingest_limits(), IngestLimits::default());
+        let dir = tempfile::tempdir()?;
+        let file = dir.path().join("t.toml");
+        std::fs::write(
+            &file,
+            "ingest_max_file_bytes = 1073741824\ningest_max_record_bytes = 65536\n",
+        )?;
+        let config = Config::load(Some(&file), env(&[]))?;
+        assert_eq!(
+            config.ingest_limits(),
+            IngestLimits {
+                max_file_bytes: 1 << 30,
+                max_record_bytes: 1 << 16
+            }
+        );
+        let config = Config::load(
+            Some(&file),
+            env(&[("TRAILSCOPE_INGEST_MAX_FILE_BYTES", "2048")]),
+        )?;
+        assert_eq!(config.ingest_limits().max_file_bytes, 2048);
+        let err = Config::load(None, env(&[("TRAILSCOPE_INGEST_MAX_RECORD_BYTES", "4MiB")]))
+            .expect_err("not a number");
+        assert!(
+            format!("{err:#}").contains("TRAILSCOPE_INGEST_MAX_RECORD_BYTES"),
+            "{err:#}"
+        );
+        let err = Config::load(None, env(&[("TRAILSCOPE_INGEST_MAX_FILE_BYTES", "0")]))
+            .expect_err("zero");
+        assert!(
+            format!("{err:#}").contains("ingest_max_file_bytes"),
             "{err:#}"
         );
         Ok(())

@@ -7,6 +7,7 @@ use app::ssr::auth::sessions::SqliteSessionStore;
 use app::ssr::auth::users::ensure_first_admin;
 use app::ssr::demo::{DemoOptions, write_demo};
 use app::ssr::ingest::s3::{S3Archive, ingest_s3};
+use app::ssr::ingest::{IngestError, IngestLimits};
 use app::ssr::state::AppState;
 use app::ssr::store::Store;
 use app::ssr::store::trail_snapshots::{self, SnapshotSource};
@@ -112,7 +113,8 @@ pub fn prepare_demo(store: &Store, config: &Config) -> anyhow::Result<()> {
     }
     store.set_meta(META_SOURCE, "demo")?;
     tracing::info!(archive = %archive.display(), "ingesting the demo archive");
-    let summary = crate::commands::ingest_into(&config.data_dir, &archive)?;
+    let summary =
+        crate::commands::ingest_into(&config.data_dir, &archive, &config.ingest_limits())?;
     tracing::info!(summary = %summary.line(), "demo archive ingested");
     if !summary.is_clean() {
         anyhow::bail!(
@@ -216,6 +218,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         tokio::spawn(ingest_s3_every(
             state.app.clone(),
             config.s3_archives.clone(),
+            config.ingest_limits(),
             std::time::Duration::from_secs(u64::from(config.s3_ingest_minutes) * 60),
         ));
     }
@@ -292,16 +295,24 @@ async fn resolve_names(state: &AppState) {
 }
 
 /// The background S3 archive ingest: each archive in turn at start, then `every` after each round ends.
-async fn ingest_s3_every(state: AppState, archives: Vec<S3Archive>, every: std::time::Duration) {
+async fn ingest_s3_every(
+    state: AppState,
+    archives: Vec<S3Archive>,
+    limits: IngestLimits,
+    every: std::time::Duration,
+) {
     let store: Arc<Store> = state.store.clone();
     loop {
         for archive in &archives {
-            match ingest_s3(store.clone(), archive, Box::new(|_| {})).await {
+            match ingest_s3(store.clone(), archive, &limits, Box::new(|_| {})).await {
                 Ok(summary) => {
                     for problem in &summary.problems {
                         tracing::warn!(%archive, key = %problem.key, reason = %problem.reason, "an archive file was not stored; it is retried next time");
                     }
                     tracing::info!(%archive, summary = %summary.line(), "S3 archive ingested");
+                }
+                Err(error @ IngestError::NoLogFiles { .. }) => {
+                    tracing::warn!(%archive, %error, "the S3 archive holds no CloudTrail log file; is its URL the trail's bucket and S3 key prefix?");
                 }
                 Err(error) => tracing::warn!(%archive, %error, "S3 archive ingest failed"),
             }

@@ -300,6 +300,93 @@ async fn s3_ingest_reads_what_a_folder_ingest_reads_and_then_only_new_files() {
     );
 }
 
+/// `trailscope ingest URL` into `data`: exit code, stdout, stderr.
+fn ingest_url(moto: &Moto, data: &Path, url: &str) -> (Option<i32>, String, String) {
+    let run = trailscope(
+        moto,
+        &["--data-dir", data.to_str().expect("utf-8"), "ingest", url],
+    );
+    (
+        run.status.code(),
+        String::from_utf8_lossy(&run.stdout).into_owned(),
+        String::from_utf8_lossy(&run.stderr).into_owned(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_trail_prefix_layout_is_found_in_a_bucket_and_a_bucket_without_one_is_an_error() {
+    let moto = Moto::start();
+    moto.create_bucket(BUCKET);
+    let client = s3(&moto);
+    let name = |account: &str, unique: &str| {
+        format!(
+            "{account}/CloudTrail/us-east-1/2026/11/01/{account}_CloudTrail_us-east-1_20261101T0100Z_{unique}.json.gz"
+        )
+    };
+    // A trail prefix that is itself AWSLogs, Control Tower's organization folder, a custom prefix.
+    for (key, id) in [
+        (
+            format!(
+                "AWSLogs/AWSLogs/{}",
+                name("111122223333", "AwsLogsTwice0001")
+            ),
+            "twice",
+        ),
+        (
+            format!(
+                "o-a1b2c3d4e5/AWSLogs/o-a1b2c3d4e5/{}",
+                name("444455556666", "ControlTower0001")
+            ),
+            "tower",
+        ),
+        (
+            format!(
+                "custom-prefix/AWSLogs/{}",
+                name("777788889999", "CustomPrefix0001")
+            ),
+            "custom",
+        ),
+    ] {
+        put(&client, BUCKET, &key, log_file(id)).await;
+    }
+    let data = tempfile::tempdir().expect("tmp");
+    let (code, stdout, stderr) = ingest_url(&moto, data.path(), &format!("s3://{BUCKET}"));
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    assert!(
+        stdout.contains("files 3, events 6, duplicates 0, skipped 0"),
+        "{stdout}"
+    );
+    for (prefix, files) in [
+        ("AWSLogs", 1),
+        ("o-a1b2c3d4e5", 1),
+        ("custom-prefix/AWSLogs", 1),
+    ] {
+        let data = tempfile::tempdir().expect("tmp");
+        let url = format!("s3://{BUCKET}/{prefix}");
+        let (code, stdout, stderr) = ingest_url(&moto, data.path(), &url);
+        assert_eq!(code, Some(0), "{url}: {stdout}{stderr}");
+        assert!(
+            stdout.contains(&format!("files {files}, events 2,")),
+            "{url}: {stdout}"
+        );
+    }
+
+    // A copy from below AWSLogs/: no log folder; the error names the layout and a misplaced file.
+    let below = format!("synced/{}", name("111122223333", "SyncedBelow00001"));
+    put(&client, BUCKET, &below, log_file("below")).await;
+    let url = format!("s3://{BUCKET}/synced");
+    let (code, stdout, stderr) = ingest_url(&moto, data.path(), &url);
+    assert_eq!(code, Some(1), "{stdout}{stderr}");
+    for says in [
+        format!("no CloudTrail log file found under {url}"),
+        "AWSLogs/[o-ORG/]ACCOUNT/CloudTrail/REGION/YYYY/MM/DD/".to_owned(),
+        below.clone(),
+        "point at the folder that contains AWSLogs/".to_owned(),
+    ] {
+        assert!(stderr.contains(&says), "{says:?} in {stderr}");
+    }
+}
+
 #[test]
 fn a_missing_bucket_or_a_malformed_url_is_an_error_on_stderr() {
     let moto = Moto::start();
@@ -312,7 +399,7 @@ fn a_missing_bucket_or_a_malformed_url_is_an_error_on_stderr() {
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert_eq!(run.status.code(), Some(1), "{stderr}");
     assert!(
-        stderr.contains("cannot list s3://no-such-bucket/p/AWSLogs/: NoSuchBucket"),
+        stderr.contains("cannot list s3://no-such-bucket/p/: NoSuchBucket"),
         "{stderr}"
     );
     let run = trailscope(&moto, &["--data-dir", data_dir, "ingest", "s3:///p"]);

@@ -2,16 +2,22 @@
 //! or an S3 bucket (`ingest/s3`). A source hands parser threads each log file's delivered bytes; the threads
 //! gunzip, parse and code strings against the shared dictionary; the calling thread is the single SQLite writer
 //! and commits one transaction per batch. Files already stored are skipped by key, events by ID. A file that
-//! cannot be fetched or read is reported with its key and reason and left for the next run; records that lack
-//! required fields are reported and the rest stored.
+//! cannot be fetched or read, or is over a bound of [`IngestLimits`], is reported with its key and reason and
+//! left for the next run; records that lack required fields or are over the record bound are reported and the
+//! rest stored. A source under which no key is a log file in CloudTrail's layout is an error, not an empty run.
 pub mod folder;
+mod layout;
+pub mod limits;
 pub mod s3;
 
 pub use folder::ingest_folder;
+pub use limits::IngestLimits;
 
-use crate::ssr::logs::gzip::gunzip;
+use crate::ssr::logs::gzip::{GzipError, gunzip};
 use crate::ssr::logs::key::LogKey;
+use crate::ssr::logs::record::RecordError;
 use crate::ssr::logs::record::parse_log;
+use crate::ssr::logs::record_size::blank_oversized_records;
 use crate::ssr::store::dictionary::Dictionary;
 use crate::ssr::store::writer::{EncodedEvent, ORIGIN_ARCHIVE};
 use crate::ssr::store::{BatchFile, EventWriter, StoreError};
@@ -36,6 +42,12 @@ pub enum IngestError {
     },
     #[error("cannot list {url}: {reason}")]
     S3List { url: String, reason: String },
+    /// Nothing under the source is a log file in CloudTrail's layout; `example` is a skipped `.json.gz` key.
+    #[error("{}", layout::no_log_file_text(.under, .example.as_deref()))]
+    NoLogFiles {
+        under: String,
+        example: Option<String>,
+    },
     #[error("ingest stopped: {0}")]
     Task(String),
     #[error(transparent)]
@@ -62,6 +74,9 @@ pub struct IngestSummary {
     pub skipped_digests: u64,
     /// Keys that are neither log nor digest files.
     pub skipped_other: u64,
+    /// One of them that is a `.json.gz` file (one named like a trail's log file if any), named in the summary
+    /// so that files in the wrong place are noticed.
+    pub other_example: Option<String>,
     /// Records inside stored files that could not be stored (see `problems`).
     pub rejected_records: u64,
     /// Files that could not be read at all (see `problems`); they are retried next run.
@@ -73,6 +88,14 @@ pub struct IngestSummary {
 }
 
 impl IngestSummary {
+    /// Counts `key` as skipped for not being in the layout (see [`Self::other_example`]).
+    pub fn skip_other(&mut self, key: &str) {
+        self.skipped_other += 1;
+        if layout::better_example(self.other_example.as_deref(), key) {
+            self.other_example = Some(key.to_owned());
+        }
+    }
+
     pub fn skipped(&self) -> u64 {
         self.skipped_known + self.skipped_digests + self.skipped_other
     }
@@ -97,8 +120,12 @@ impl IngestSummary {
         } else {
             String::new()
         };
+        let example = self
+            .other_example
+            .as_ref()
+            .map_or_else(String::new, |key| format!(", e.g. {key}"));
         format!(
-            "files {}, events {}, duplicates {}, skipped {} ({} already stored, {} digests, {} other), failed {} ({} files, {} records{listings}), {:.1} s, {:.0} events/s",
+            "files {}, events {}, duplicates {}, skipped {} ({} already stored, {} digests, {} other{example}), failed {} ({} files, {} records{listings}), {:.1} s, {:.0} events/s",
             self.files,
             self.events,
             self.duplicates,
@@ -142,8 +169,12 @@ pub(crate) trait Source: Sync {
 /// cursors) commit together with the files they describe.
 pub(crate) type Settle<'a> = dyn FnMut(&Transaction<'_>, &[String]) -> rusqlite::Result<()> + 'a;
 
-/// Decompresses, parses and encodes one fetched log file (on a parser thread).
-fn load_file(fetched: Fetched, dictionary: &Dictionary) -> Result<BatchFile, FileProblem> {
+/// Decompresses, parses and encodes one fetched log file (on a parser thread), within `limits`.
+fn load_file(
+    fetched: Fetched,
+    dictionary: &Dictionary,
+    limits: &IngestLimits,
+) -> Result<BatchFile, FileProblem> {
     let Fetched {
         key,
         log_key,
@@ -154,8 +185,11 @@ fn load_file(fetched: Fetched, dictionary: &Dictionary) -> Result<BatchFile, Fil
         reason,
     };
     let gz_bytes = gz_bytes.map_err(|reason| fail(&key, reason))?;
-    let json =
-        gunzip(&gz_bytes).map_err(|e| fail(&key, format!("not a readable gzip file: {e}")))?;
+    let mut json = gunzip(&gz_bytes, limits.max_file_bytes).map_err(|e| match e {
+        GzipError::TooLarge { .. } => fail(&key, limits.file_too_large()),
+        e => fail(&key, format!("not a readable gzip file: {e}")),
+    })?;
+    let oversized = blank_oversized_records(&mut json, limits.max_record_bytes);
     // One UTF-8 check of the whole file is far cheaper than serde_json checking string by string.
     let json = std::str::from_utf8(&json).map_err(|e| {
         fail(
@@ -163,7 +197,19 @@ fn load_file(fetched: Fetched, dictionary: &Dictionary) -> Result<BatchFile, Fil
             format!("not a CloudTrail log file: not UTF-8 text ({e})"),
         )
     })?;
-    let parsed = parse_log(json, &log_key).map_err(|e| fail(&key, e.to_string()))?;
+    let mut parsed = parse_log(json, &log_key).map_err(|e| fail(&key, e.to_string()))?;
+    if !oversized.is_empty() {
+        // The parser saw `{}` in their place; they are rejected for their size, whatever it made of that.
+        parsed.events.retain(|e| !oversized.contains(&e.ordinal));
+        parsed.rejected.retain(|r| !oversized.contains(&r.ordinal));
+        parsed
+            .rejected
+            .extend(oversized.iter().map(|&ordinal| RecordError {
+                ordinal,
+                reason: limits.record_too_large(),
+            }));
+        parsed.rejected.sort_by_key(|r| r.ordinal);
+    }
     let problem = (!parsed.rejected.is_empty()).then(|| {
         let shown: Vec<String> = parsed
             .rejected
@@ -195,18 +241,20 @@ fn load_file(fetched: Fetched, dictionary: &Dictionary) -> Result<BatchFile, Fil
     })
 }
 
-/// Parses the `total` files of `source` on worker threads and stores them through `writer`, adding the
-/// outcome to `summary`, calling `settle` in each batch's transaction and `progress` after each commit.
+/// Parses the `total` files of `source` on worker threads within `limits` and stores them through `writer`,
+/// adding the outcome to `summary`, calling `settle` in each batch's transaction and `progress` after each
+/// commit.
 pub(crate) fn load(
     writer: &mut EventWriter,
     source: &dyn Source,
+    limits: &IngestLimits,
     total: u64,
     summary: &mut IngestSummary,
     settle: &mut Settle<'_>,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<(), StoreError> {
     let deferred = total >= DEFER_INDEXES_FILES && writer.defer_search_indexes()?;
-    let loaded = run_pipeline(writer, source, total, summary, settle, progress);
+    let loaded = run_pipeline(writer, source, limits, total, summary, settle, progress);
     if deferred {
         writer.restore_search_indexes()?;
     }
@@ -219,6 +267,7 @@ const DEFER_INDEXES_FILES: u64 = BATCH_FILES as u64;
 fn run_pipeline(
     writer: &mut EventWriter,
     source: &dyn Source,
+    limits: &IngestLimits,
     total: u64,
     summary: &mut IngestSummary,
     settle: &mut Settle<'_>,
@@ -235,7 +284,10 @@ fn run_pipeline(
             let dictionary = writer.dictionary().clone();
             scope.spawn(move || {
                 while let Some(fetched) = source.next_file() {
-                    if sender.send(load_file(fetched, &dictionary)).is_err() {
+                    if sender
+                        .send(load_file(fetched, &dictionary, limits))
+                        .is_err()
+                    {
                         return; // the writer stopped on a store error
                     }
                 }

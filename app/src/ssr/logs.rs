@@ -2,3 +2,4 @@
 pub mod gzip;
 pub mod key;
 pub mod record;
+pub mod record_size;

@@ -4,7 +4,7 @@
 pub mod served;
 
 use app::ssr::demo::{DemoOptions, DemoSummary, write_demo};
-use app::ssr::ingest::{IngestSummary, ingest_folder};
+use app::ssr::ingest::{IngestLimits, IngestSummary, ingest_folder};
 use app::ssr::store::Store;
 use std::path::Path;
 
@@ -22,7 +22,7 @@ pub fn small_demo(out: &Path) -> DemoSummary {
 }
 
 pub fn ingest(store: &Store, dir: &Path) -> IngestSummary {
-    ingest_folder(store, dir, &mut |_| {}).expect("ingest runs")
+    ingest_folder(store, dir, &IngestLimits::default(), &mut |_| {}).expect("ingest runs")
 }
 
 /// One number from SQL on the store file (the test's own connection, not the app's queries).

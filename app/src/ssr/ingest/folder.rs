@@ -1,6 +1,7 @@
 //! The folder source: an archive copied to disk in CloudTrail's S3 key layout, keys relative to the folder.
-//! Parser threads read the files themselves, so reading scales with them.
-use super::{Fetched, IngestError, IngestSummary, Progress, Source, load};
+//! Parser threads read the files themselves, so reading scales with them. Every key is classified, so a folder
+//! holding the archive under any prefix (several trails' prefixes, Control Tower's `o-ORG/AWSLogs/…`) is read.
+use super::{Fetched, IngestError, IngestLimits, IngestSummary, Progress, Source, load};
 use crate::ssr::logs::key::{KeyKind, LogKey, classify};
 use crate::ssr::store::{EventWriter, Store};
 use std::path::{Path, PathBuf};
@@ -43,6 +44,7 @@ fn list_keys(root: &Path) -> Result<Vec<(String, PathBuf)>, IngestError> {
 struct FolderFiles {
     work: Vec<(String, PathBuf, LogKey)>,
     next: AtomicUsize,
+    limits: IngestLimits,
 }
 
 impl Source for FolderFiles {
@@ -51,15 +53,18 @@ impl Source for FolderFiles {
         Some(Fetched {
             key: key.clone(),
             log_key: log_key.clone(),
-            gz_bytes: std::fs::read(path).map_err(|e| format!("cannot read: {e}")),
+            gz_bytes: self.limits.read_file(path),
         })
     }
 }
 
-/// Ingests the archive folder `root` into `store`, calling `progress` after each committed batch.
+/// Ingests the archive folder `root` into `store` within `limits`, calling `progress` after each committed
+/// batch. A folder with no log file in CloudTrail's layout (e.g. one copied from below `AWSLogs/`) is
+/// [`IngestError::NoLogFiles`].
 pub fn ingest_folder(
     store: &Store,
     root: &Path,
+    limits: &IngestLimits,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<IngestSummary, IngestError> {
     let started = Instant::now();
@@ -72,17 +77,25 @@ pub fn ingest_folder(
             KeyKind::Log(_) if known.contains(&key) => summary.skipped_known += 1,
             KeyKind::Log(log_key) => work.push((key, path, log_key)),
             KeyKind::Digest => summary.skipped_digests += 1,
-            KeyKind::Other => summary.skipped_other += 1,
+            KeyKind::Other => summary.skip_other(&key),
         }
+    }
+    if work.is_empty() && summary.skipped_known == 0 {
+        return Err(IngestError::NoLogFiles {
+            under: root.display().to_string(),
+            example: summary.other_example,
+        });
     }
     let total = work.len() as u64;
     let files = FolderFiles {
         work,
         next: AtomicUsize::new(0),
+        limits: *limits,
     };
     load(
         &mut writer,
         &files,
+        limits,
         total,
         &mut summary,
         &mut |_, _| Ok(()),

@@ -7,13 +7,17 @@
 //! and of a folder ingest (stored relative to its folder), never collide, and a problem names the object so it
 //! can be fetched as it is. The same archive ingested from a folder and from S3 is therefore read twice; its
 //! events are stored once (by event ID).
+//!
+//! An object larger than [`IngestLimits::max_file_bytes`] is refused from its `Content-Length`, before its body
+//! is read, and a body is read chunk by chunk, never past the bound. An archive with no log folder, or whose
+//! listed keys hold no log file, is [`IngestError::NoLogFiles`].
 mod cursor;
 mod list;
 mod url;
 
 pub use url::S3Archive;
 
-use super::{Fetched, IngestError, IngestSummary, Progress, Source, load};
+use super::{Fetched, IngestError, IngestLimits, IngestSummary, Progress, Source, load};
 use crate::ssr::aws::{AwsAccount, default_region, describe, sdk_config};
 use crate::ssr::logs::key::{KeyKind, LogKey, classify};
 use crate::ssr::store::writer::ORIGIN_ARCHIVE;
@@ -82,7 +86,13 @@ async fn client_for(bucket: &str) -> Client {
     }
 }
 
-async fn get(client: &Client, bucket: &str, key: &str) -> Result<Vec<u8>, String> {
+/// Downloads one object, refusing one larger than `limits` allows (by its length, then as it arrives).
+async fn get(
+    client: &Client,
+    bucket: &str,
+    key: &str,
+    limits: &IngestLimits,
+) -> Result<Vec<u8>, String> {
     let object = client
         .get_object()
         .bucket(bucket)
@@ -90,18 +100,34 @@ async fn get(client: &Client, bucket: &str, key: &str) -> Result<Vec<u8>, String
         .send()
         .await
         .map_err(|e| format!("cannot download: {}", describe(&e)))?;
-    let body = object
-        .body
-        .collect()
+    let limit = limits.max_file_bytes;
+    let length = object
+        .content_length()
+        .and_then(|n| usize::try_from(n).ok())
+        .unwrap_or(0);
+    if length > limit {
+        return Err(limits.compressed_too_large(length as u64));
+    }
+    let mut body = object.body;
+    let mut bytes = Vec::with_capacity(length);
+    while let Some(chunk) = body
+        .try_next()
         .await
-        .map_err(|e| format!("cannot download: {e}"))?;
-    Ok(body.to_vec())
+        .map_err(|e| format!("cannot download: {e}"))?
+    {
+        if bytes.len() + chunk.len() > limit {
+            return Err(limits.compressed_too_large((bytes.len() + chunk.len()) as u64));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(bytes)
 }
 
 /// Downloads `work`, [`GETS_IN_FLIGHT`] at a time, into `sender`; stops early when the parsers have stopped.
 async fn download_all(
     client: Client,
     bucket: String,
+    limits: IngestLimits,
     work: Vec<Download>,
     sender: mpsc::Sender<Fetched>,
 ) {
@@ -115,7 +141,7 @@ async fn download_all(
         }
         let (client, bucket, sender) = (client.clone(), bucket.clone(), sender.clone());
         tokio::spawn(async move {
-            let gz_bytes = get(&client, &bucket, &file.object_key).await;
+            let gz_bytes = get(&client, &bucket, &file.object_key, &limits).await;
             let fetched = Fetched {
                 key: file.url,
                 log_key: file.log_key,
@@ -129,14 +155,16 @@ async fn download_all(
 
 /// What a listing leaves to do: the files to download, the cursors of the listed keys, and the summary so far
 /// (keys stored by earlier runs or not log files, folders that could not be listed). Keys are looked up one by
-/// one: after the cursors a listing is short, and the store may hold millions of keys.
+/// one: after the cursors a listing is short, and the store may hold millions of keys. A listing that found
+/// no log file, with no folder that failed and no Region prefix read before (a cursor), is
+/// [`IngestError::NoLogFiles`].
 fn plan(
     writer: &EventWriter,
     archive: &S3Archive,
     listing: list::Listing,
     saved: &HashMap<String, String>,
     now: i64,
-) -> Result<(Vec<Download>, Cursors, IngestSummary), StoreError> {
+) -> Result<(Vec<Download>, Cursors, IngestSummary), IngestError> {
     let mut summary = IngestSummary {
         failed_listings: listing.problems.len() as u64,
         problems: listing.problems,
@@ -144,6 +172,10 @@ fn plan(
     };
     let mut cursors = Cursors::default();
     let mut work = Vec::new();
+    let read_before = listing
+        .regions
+        .iter()
+        .any(|r| saved.contains_key(&r.prefix));
     for region in listing.regions {
         let mut listed = Vec::with_capacity(region.keys.len());
         for key in region.keys {
@@ -167,7 +199,7 @@ fn plan(
                     true
                 }
                 KeyKind::Other => {
-                    summary.skipped_other += 1;
+                    summary.skip_other(&key);
                     true
                 }
             };
@@ -176,14 +208,22 @@ fn plan(
         let saved = saved.get(&region.prefix).cloned();
         cursors.add_prefix(region.prefix, saved, listed, now);
     }
+    if work.is_empty() && summary.skipped_known == 0 && summary.problems.is_empty() && !read_before
+    {
+        return Err(IngestError::NoLogFiles {
+            under: archive.to_string(),
+            example: summary.other_example,
+        });
+    }
     Ok((work, cursors, summary))
 }
 
-/// Ingests the new log files of `archive` into `store`, calling `progress` after each committed batch. Each
-/// Region prefix's cursor commits with the batch that lets it move.
+/// Ingests the new log files of `archive` into `store` within `limits`, calling `progress` after each committed
+/// batch. Each Region prefix's cursor commits with the batch that lets it move.
 pub async fn ingest_s3(
     store: Arc<Store>,
     archive: &S3Archive,
+    limits: &IngestLimits,
     mut progress: Box<dyn FnMut(Progress) + Send>,
 ) -> Result<IngestSummary, IngestError> {
     let started = Instant::now();
@@ -198,20 +238,34 @@ pub async fn ingest_s3(
     .map_err(|e| IngestError::Task(e.to_string()))??;
     let listing = list::list_archive(&client, archive, &saved).await?;
     if listing.regions.is_empty() && listing.problems.is_empty() {
-        tracing::warn!(%archive, root = %archive.logs_root(), "no CloudTrail log folder in the archive; is the prefix the trail's S3 key prefix?");
+        let mut summary = IngestSummary::default();
+        for key in list::some_keys(&client, archive).await {
+            summary.skip_other(&key);
+        }
+        return Err(IngestError::NoLogFiles {
+            under: archive.to_string(),
+            example: summary.other_example,
+        });
     }
     let now = crate::ssr::clock::now_secs();
     let planned = archive.clone();
     let (mut writer, work, mut cursors, mut summary) = tokio::task::spawn_blocking(move || {
         let (work, cursors, summary) = plan(&writer, &planned, listing, &saved, now)?;
-        Ok::<_, StoreError>((writer, work, cursors, summary))
+        Ok::<_, IngestError>((writer, work, cursors, summary))
     })
     .await
     .map_err(|e| IngestError::Task(e.to_string()))??;
 
     let total = work.len() as u64;
     let (sender, receiver) = mpsc::channel(DOWNLOADED_FILES);
-    let downloads = tokio::spawn(download_all(client, archive.bucket.clone(), work, sender));
+    let downloads = tokio::spawn(download_all(
+        client,
+        archive.bucket.clone(),
+        *limits,
+        work,
+        sender,
+    ));
+    let limits = *limits;
     let bucket = archive.bucket.clone();
     let loaded = tokio::task::spawn_blocking(move || {
         let source = Downloaded(Mutex::new(receiver));
@@ -222,6 +276,7 @@ pub async fn ingest_s3(
         load(
             &mut writer,
             &source,
+            &limits,
             total,
             &mut summary,
             &mut settle,

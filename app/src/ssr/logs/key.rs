@@ -1,5 +1,11 @@
-//! Classifies archive keys by CloudTrail's layout (AWS-FACTS §3.1):
-//! `[prefix/]AWSLogs/[o-ORG/]ACCOUNT/CloudTrail[-Digest|-Insight]/REGION/YYYY/MM/DD/NAME.json.gz`.
+//! Classifies archive keys by CloudTrail's layout (AWS-FACTS §3.1; AWS CloudTrail User Guide, "Finding your
+//! CloudTrail log files"): `[prefix/]AWSLogs/[o-ORG/]ACCOUNT/CloudTrail[-Digest|-Insight]/REGION/YYYY/MM/DD/NAME.json.gz`.
+//! The layout is read from the end of the key, so the trail's own S3 key prefix may be anything, including
+//! folders named `AWSLogs` (`AWSLogs/AWSLogs/…`) or an organization folder (Control Tower's
+//! `o-ORG/AWSLogs/o-ORG/ACCOUNT/…`).
+
+/// The layout log files are read from, as the "no log file found" message shows it.
+pub const LAYOUT: &str = "…/AWSLogs/[o-ORG/]ACCOUNT/CloudTrail/REGION/YYYY/MM/DD/NAME.json.gz";
 
 /// What a key in a trail archive holds.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -28,26 +34,40 @@ fn is_number(s: &str, len: usize) -> bool {
     s.len() == len && s.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// Classifies `key` (`/`-separated, relative to the bucket or to an archive folder). A key is a log or digest
+/// file when the folders before its name are `AWSLogs/[o-ORG/]ACCOUNT/KIND/REGION/YYYY/MM/DD`, whatever comes
+/// before that `AWSLogs`; everything else is [`KeyKind::Other`].
 pub fn classify(key: &str) -> KeyKind {
-    let Some(start) = key
-        .find("AWSLogs/")
-        .filter(|&i| i == 0 || key.as_bytes()[i - 1] == b'/')
+    // Name, day, month, year, Region, kind, account, then `AWSLogs` or an organization and `AWSLogs`.
+    let mut parts = key.rsplit('/');
+    let (
+        Some(name),
+        Some(d),
+        Some(m),
+        Some(y),
+        Some(region),
+        Some(kind),
+        Some(account),
+        Some(next),
+    ) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    )
     else {
         return KeyKind::Other;
     };
-    let mut parts = key[start + "AWSLogs/".len()..].split('/').peekable();
-    let org_id = parts.next_if(|p| p.starts_with("o-")).map(str::to_owned);
-    let (Some(account), Some(kind), Some(region), Some(y), Some(m), Some(d), Some(name), None) = (
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-    ) else {
-        return KeyKind::Other;
+    let org_id = match next {
+        "AWSLogs" => None,
+        org if org.len() > 2 && org.starts_with("o-") && parts.next() == Some("AWSLogs") => {
+            Some(org.to_owned())
+        }
+        _ => return KeyKind::Other,
     };
     let dated = is_number(y, 4) && is_number(m, 2) && is_number(d, 2);
     if !is_account_id(account) || !dated || !name.ends_with(".json.gz") || region.is_empty() {
@@ -65,6 +85,17 @@ pub fn classify(key: &str) -> KeyKind {
         region: region.to_owned(),
         insight,
     })
+}
+
+/// Whether `key` names a file CloudTrail wrote (`ACCOUNT_CloudTrail…_….json.gz`, the delivered file name)
+/// whatever folder it is in: how a log file copied out of its layout (e.g. from below `AWSLogs/`) is told from
+/// other `.json.gz` files when nothing under a source is in the layout.
+pub fn looks_like_trail_file(key: &str) -> bool {
+    let name = key.rsplit('/').next().unwrap_or_default();
+    name.ends_with(".json.gz")
+        && name
+            .split_once('_')
+            .is_some_and(|(account, rest)| is_account_id(account) && rest.starts_with("CloudTrail"))
 }
 
 #[cfg(test)]
@@ -109,8 +140,80 @@ mod tests {
             "AWSLogs/111122223333/Config/us-east-1/2015/08/01/x.json.gz",
             "AWSLogs/111122223333/CloudTrail/us-east-1/2015/8/01/x.json.gz",
             "xAWSLogs/111122223333/CloudTrail/us-east-1/2015/08/01/x.json.gz",
+            "111122223333/CloudTrail/us-east-1/2026/11/27/x.json.gz",
+            "AWSLogs/AWSLogs/CloudTrail/us-east-1/2026/11/27/x.json.gz",
+            "AWSLogs/o-/111122223333/CloudTrail/us-east-1/2026/11/27/x.json.gz",
+            "AWSLogs/111122223333/CloudTrail/us-east-1/2026/11/27/extra/x.json.gz",
+            "AWSLogs/o-a1b2c3d4e5/AWSLogs/111122223333/x/CloudTrail/us-east-1/2026/11/27/x.json.gz",
+            "o-a1b2c3d4e5/111122223333/CloudTrail/us-east-1/2026/11/27/x.json.gz",
         ] {
             assert_eq!(classify(key), KeyKind::Other, "{key}");
+        }
+    }
+
+    #[test]
+    fn any_prefix_before_awslogs_is_the_trails_own() {
+        let log = |org: Option<&str>, account: &str| {
+            KeyKind::Log(LogKey {
+                org_id: org.map(str::to_owned),
+                account_id: account.into(),
+                region: "eu-west-1".into(),
+                insight: false,
+            })
+        };
+        let day = "CloudTrail/eu-west-1/2026/11/27";
+        for (key, expected) in [
+            // A trail whose S3 key prefix is itself `AWSLogs`.
+            (
+                format!(
+                    "AWSLogs/AWSLogs/111122223333/{day}/111122223333_CloudTrail_eu-west-1_20261127T1505Z_a.json.gz"
+                ),
+                log(None, "111122223333"),
+            ),
+            // Control Tower: the organization's folder, then an organization trail's layout.
+            (
+                format!("o-a1b2c3d4e5/AWSLogs/o-a1b2c3d4e5/444455556666/{day}/b.json.gz"),
+                log(Some("o-a1b2c3d4e5"), "444455556666"),
+            ),
+            (
+                format!("custom-prefix/AWSLogs/777788889999/{day}/c.json.gz"),
+                log(None, "777788889999"),
+            ),
+            // `AWSLogs` inside another folder name, then the real one.
+            (
+                format!("myAWSLogs/AWSLogs/111122223333/{day}/d.json.gz"),
+                log(None, "111122223333"),
+            ),
+            (
+                format!("a/AWSLogs/b/AWSLogs/o-a1b2c3d4e5/111122223333/{day}/e.json.gz"),
+                log(Some("o-a1b2c3d4e5"), "111122223333"),
+            ),
+        ] {
+            assert_eq!(classify(&key), expected, "{key}");
+        }
+        assert_eq!(
+            classify(
+                "AWSLogs/AWSLogs/111122223333/CloudTrail-Digest/eu-west-1/2026/11/27/d.json.gz"
+            ),
+            KeyKind::Digest
+        );
+    }
+
+    #[test]
+    fn trail_file_names_are_recognised_anywhere() {
+        assert!(looks_like_trail_file(
+            "111122223333/CloudTrail/us-east-1/2026/11/27/111122223333_CloudTrail_us-east-1_20261127T2105Z_SyNcEdBeLoW00001.json.gz"
+        ));
+        assert!(looks_like_trail_file(
+            "flat/111122223333_CloudTrail-Insight_us-east-1_20261127T2105Z_x.json.gz"
+        ));
+        for key in [
+            "111122223333/CloudTrail/us-east-1/2026/11/27/export.json.gz",
+            "111122223333_CloudTrail_us-east-1_20261127T2105Z_x.json",
+            "1111_CloudTrail_us-east-1_x.json.gz",
+            "config/111122223333_Config_us-east-1_x.json.gz",
+        ] {
+            assert!(!looks_like_trail_file(key), "{key}");
         }
     }
 }

@@ -1,9 +1,11 @@
-//! Listing an S3 archive in CloudTrail's layout (AWS-FACTS §3.1) with `ListObjectsV2`: the folders of
-//! `PREFIX/AWSLogs/` with delimiter `/` (accounts, and `o-…/` organizations whose folders are accounts), each
-//! account's `CloudTrail/` and `CloudTrail-Insight/` (not `CloudTrail-Digest/`: digests are for integrity
-//! validation), their Region folders; then each Region prefix's keys after its cursor, page by page. Days are
-//! walked in key order by that one paginated listing, which is what listing them one by one would give, in
-//! fewer calls. Listings run at once, a bounded number at a time.
+//! Listing an S3 archive in CloudTrail's layout (AWS-FACTS §3.1) with `ListObjectsV2`, folder by folder with
+//! delimiter `/`: below the archive's prefix, the `AWSLogs/` folders (the prefix's own, and any up to
+//! [`SEARCH_DEPTH`] folders further down: a trail whose key prefix contains `AWSLogs`, Control Tower's
+//! `o-ORG/AWSLogs/`, several trails' prefixes in one bucket); in each, the accounts and `o-…/` organizations
+//! whose folders are accounts; each account's `CloudTrail/` and `CloudTrail-Insight/` (not `CloudTrail-Digest/`:
+//! digests are for integrity validation), their Region folders; then each Region prefix's keys after its
+//! cursor, page by page. Days are walked in key order by that one paginated listing, which is what listing them
+//! one by one would give, in fewer calls. Listings run at once, a bounded number at a time.
 use super::S3Archive;
 use crate::ssr::aws::describe;
 use crate::ssr::ingest::{FileProblem, IngestError};
@@ -16,6 +18,46 @@ use std::sync::Arc;
 const LISTS_AT_ONCE: usize = 16;
 /// The folders under an account that hold log files.
 const LOG_FOLDERS: [&str; 2] = ["CloudTrail", "CloudTrail-Insight"];
+/// How many folders below the archive's prefix (or below an `AWSLogs/` folder) `AWSLogs/` folders are looked
+/// for: trails' own key prefixes are rarely deeper.
+const SEARCH_DEPTH: u8 = 3;
+/// How many folders the search for `AWSLogs/` lists at most, so that a bucket full of other data is not
+/// walked whole; the archive's prefix narrows the search.
+const SEARCHED_FOLDERS: usize = 1000;
+
+/// What a folder is in the layout, and so which of its children are listed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Folder {
+    /// Above any `AWSLogs/`, this many folders below where the search started.
+    Search(u8),
+    /// An `AWSLogs/` folder, this many `AWSLogs/` folders deep.
+    Root(u8),
+    Organization,
+    Account,
+    /// `CloudTrail/` or `CloudTrail-Insight/`: its children are Region prefixes.
+    Logs,
+    Region,
+}
+
+fn is_account_id(s: &str) -> bool {
+    s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// What the child folder `name` of a `parent` folder is; `None` when it cannot hold log files.
+fn child(parent: Folder, name: &str) -> Option<Folder> {
+    match parent {
+        Folder::Search(_) if name == "AWSLogs" => Some(Folder::Root(1)),
+        Folder::Search(depth) => (depth < SEARCH_DEPTH).then_some(Folder::Search(depth + 1)),
+        Folder::Root(depth) if name == "AWSLogs" => {
+            (depth < SEARCH_DEPTH).then_some(Folder::Root(depth + 1))
+        }
+        Folder::Root(_) if name.len() > 2 && name.starts_with("o-") => Some(Folder::Organization),
+        Folder::Root(_) | Folder::Organization => is_account_id(name).then_some(Folder::Account),
+        Folder::Account => LOG_FOLDERS.contains(&name).then_some(Folder::Logs),
+        Folder::Logs => Some(Folder::Region),
+        Folder::Region => None,
+    }
+}
 
 /// One Region prefix and its keys after the cursor, in key order.
 pub struct RegionKeys {
@@ -116,43 +158,62 @@ where
     results
 }
 
-/// The archive's Region prefixes and their new keys. Only an archive whose `AWSLogs/` folder cannot be listed at
-/// all is an error; a folder below it that cannot be listed is a problem, and the rest is listed.
+/// The archive's Region prefixes and their new keys. Only an archive whose own folder cannot be listed at all
+/// is an error; a folder below it that cannot be listed is a problem, and the rest is listed.
 pub async fn list_archive(
     client: &Client,
     archive: &S3Archive,
     cursors: &HashMap<String, String>,
 ) -> Result<Listing, IngestError> {
     let bucket = &archive.bucket;
-    let root = archive.logs_root();
-    let top = folders(client.clone(), bucket.clone(), root.clone())
-        .await
-        .map_err(|reason| IngestError::S3List {
-            url: archive.object_url(&root),
-            reason,
-        })?;
+    let start = archive.folder();
+    let start_kind = if folder_name(&start) == "AWSLogs" {
+        Folder::Root(1)
+    } else {
+        Folder::Search(0)
+    };
     let mut problems = Vec::new();
-    let mut children_of = async |prefixes: Vec<String>| {
-        let mut children = Vec::new();
+    let mut region_prefixes = Vec::new();
+    let mut level = vec![(start.clone(), start_kind)];
+    let mut searched = 0;
+    while !level.is_empty() {
+        let (prefixes, kinds): (Vec<String>, Vec<Folder>) = level.into_iter().unzip();
         let listed = list_each(prefixes, |p| folders(client.clone(), bucket.clone(), p)).await;
-        for (prefix, result) in listed {
-            match result {
-                Ok(found) => children.extend(found),
-                Err(reason) => problems.push(FileProblem {
-                    key: archive.object_url(&prefix),
-                    reason: format!("cannot list: {reason}"),
-                }),
+        level = Vec::new();
+        for ((prefix, result), kind) in listed.into_iter().zip(kinds) {
+            let children = match result {
+                Ok(children) => children,
+                Err(reason) if prefix == start => {
+                    return Err(IngestError::S3List {
+                        url: archive.object_url(&prefix),
+                        reason,
+                    });
+                }
+                Err(reason) => {
+                    problems.push(FileProblem {
+                        key: archive.object_url(&prefix),
+                        reason: format!("cannot list: {reason}"),
+                    });
+                    continue;
+                }
+            };
+            for found in children {
+                match child(kind, folder_name(&found)) {
+                    Some(Folder::Region) => region_prefixes.push(found),
+                    Some(Folder::Search(_)) if searched >= SEARCHED_FOLDERS => {}
+                    Some(kind) => {
+                        searched += usize::from(matches!(kind, Folder::Search(_)));
+                        level.push((found, kind));
+                    }
+                    None => {}
+                }
             }
         }
-        children
-    };
-    let (organizations, mut accounts): (Vec<String>, Vec<String>) = top
-        .into_iter()
-        .partition(|p| folder_name(p).starts_with("o-"));
-    accounts.extend(children_of(organizations).await);
-    let mut log_folders = children_of(accounts).await;
-    log_folders.retain(|p| LOG_FOLDERS.contains(&folder_name(p)));
-    let region_prefixes = children_of(log_folders).await;
+    }
+    if searched >= SEARCHED_FOLDERS {
+        tracing::warn!(%archive, searched, "stopped looking for AWSLogs/ folders; name the trail's S3 key prefix in the archive's URL");
+    }
+    region_prefixes.sort();
     let listed = list_each(region_prefixes, |p| {
         let start_after = cursors.get(&p).cloned();
         keys_after(client.clone(), bucket.clone(), p, start_after)
@@ -169,4 +230,63 @@ pub async fn list_archive(
         }
     }
     Ok(Listing { regions, problems })
+}
+
+/// Up to a thousand keys under the archive's prefix (one listing page): where to find an example of a file
+/// out of the layout when the archive has no log folder.
+pub async fn some_keys(client: &Client, archive: &S3Archive) -> Vec<String> {
+    let listed = client
+        .list_objects_v2()
+        .bucket(&archive.bucket)
+        .prefix(archive.folder())
+        .send()
+        .await;
+    listed.map_or_else(
+        |_| Vec::new(),
+        |page| {
+            page.contents()
+                .iter()
+                .filter_map(|o| o.key())
+                .map(str::to_owned)
+                .collect()
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The kinds a path of folder names walks through from `start`.
+    fn walk(start: Folder, path: &str) -> Option<Folder> {
+        path.split('/').try_fold(start, child)
+    }
+
+    #[test]
+    fn log_folders_are_found_below_any_prefix() {
+        let s = Folder::Search(0);
+        for path in [
+            "AWSLogs/111122223333/CloudTrail/eu-west-1",
+            "AWSLogs/AWSLogs/111122223333/CloudTrail/eu-west-1",
+            "o-a1b2c3d4e5/AWSLogs/o-a1b2c3d4e5/444455556666/CloudTrail/eu-west-1",
+            "custom-prefix/AWSLogs/777788889999/CloudTrail-Insight/eu-west-1",
+            "a/b/c/AWSLogs/777788889999/CloudTrail/eu-west-1",
+        ] {
+            assert_eq!(walk(s, path), Some(Folder::Region), "{path}");
+        }
+        assert_eq!(
+            walk(Folder::Root(1), "AWSLogs/111122223333/CloudTrail/us-east-1"),
+            Some(Folder::Region),
+            "s3://bucket/AWSLogs when the trail's prefix is AWSLogs"
+        );
+        for path in [
+            "a/b/c/d/AWSLogs/111122223333/CloudTrail/eu-west-1",
+            "AWSLogs/111122223333/CloudTrail-Digest/eu-west-1",
+            "AWSLogs/1111/CloudTrail/eu-west-1",
+            "111122223333/CloudTrail/us-east-1/2026",
+            "AWSLogs/o-a1b2c3d4e5/o-x/CloudTrail/us-east-1",
+        ] {
+            assert_eq!(walk(s, path), None, "{path}");
+        }
+    }
 }

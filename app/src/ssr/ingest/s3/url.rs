@@ -52,15 +52,12 @@ impl S3Archive {
         })
     }
 
-    /// The folder of accounts and organizations, `PREFIX/AWSLogs/` (the prefix itself when it already ends
-    /// in `AWSLogs`).
-    pub fn logs_root(&self) -> String {
+    /// The folder the archive is looked for in: `PREFIX/`, or the whole bucket (`""`) without a prefix.
+    pub fn folder(&self) -> String {
         if self.prefix.is_empty() {
-            "AWSLogs/".to_owned()
-        } else if self.prefix == "AWSLogs" || self.prefix.ends_with("/AWSLogs") {
-            format!("{}/", self.prefix)
+            String::new()
         } else {
-            format!("{}/AWSLogs/", self.prefix)
+            format!("{}/", self.prefix)
         }
     }
 
@@ -93,20 +90,20 @@ mod tests {
 
     #[test]
     fn bucket_and_prefix_are_read_as_cloudtrail_uses_them() {
-        for (text, bucket, prefix, root) in [
-            ("s3://trail-logs", "trail-logs", "", "AWSLogs/"),
-            ("s3://trail-logs/", "trail-logs", "", "AWSLogs/"),
+        for (text, bucket, prefix, folder) in [
+            ("s3://trail-logs", "trail-logs", "", ""),
+            ("s3://trail-logs/", "trail-logs", "", ""),
             (
                 "S3://trail-logs/org/prod",
                 "trail-logs",
                 "org/prod",
-                "org/prod/AWSLogs/",
+                "org/prod/",
             ),
             (
                 "s3://trail-logs/org/prod/",
                 "trail-logs",
                 "org/prod",
-                "org/prod/AWSLogs/",
+                "org/prod/",
             ),
             ("s3://my.logs-1/AWSLogs", "my.logs-1", "AWSLogs", "AWSLogs/"),
             (
@@ -118,7 +115,7 @@ mod tests {
         ] {
             let parsed = S3Archive::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
             assert_eq!(parsed, archive(bucket, prefix), "{text}");
-            assert_eq!(parsed.logs_root(), root, "{text}");
+            assert_eq!(parsed.folder(), folder, "{text}");
         }
         assert_eq!(archive("b-1", "").to_string(), "s3://b-1");
         assert_eq!(archive("b-1", "x/y").to_string(), "s3://b-1/x/y");
