@@ -38,8 +38,10 @@ test("three filters find the leaked key's refused probes; an event pivots, compa
   await expect(page.getByTestId("event-title")).toContainText(name);
   const who = page.getByRole("region", { name: "Identity chain" });
   await expect(who).toContainText("arn:aws:iam::210987654321:user/svc-backup");
-  await page.getByRole("link", { name: "Same identity (svc-backup)" }).click();
-  await expect(page).toHaveURL(/user=svc-backup/);
+  // The pivot names the principal exactly (its ARN) in the event's account, over all the store holds.
+  await page.getByRole("link", { name: "Same identity (svc-backup), all time" }).click();
+  await expect(page).toHaveURL(/user=arn%3Aaws%3Aiam%3A%3A210987654321%3Auser%2Fsvc-backup/);
+  await expect(page).toHaveURL(/account=210987654321/);
   await expect(page).not.toHaveURL(/errors=1/);
   const all = Number((await events.total.innerText()).replace(/,/g, ""));
   expect(all).toBeGreaterThan(80); // the probes and the StopLogging that followed them

@@ -7,13 +7,22 @@ use leptos::prelude::*;
 use leptos_router::components::Form;
 
 /// Text filters: (URL key, label, placeholder). The first five are always shown.
-const TEXT_FILTERS: [(&str, &str, &str); 12] = [
+const TEXT_FILTERS: [(&str, &str, &str); 13] = [
     ("name", "Event name", "ConsoleLogin"),
-    ("user", "Identity", "role/session, user or ARN"),
+    (
+        "user",
+        "Identity",
+        "user, role/session, session name or ARN",
+    ),
     ("source", "Event source", "iam.amazonaws.com"),
     ("ip", "Source IP", "203.0.113.10"),
-    ("account", "Account", "12 digits"),
+    ("account", "Account", "123456789012"),
     ("region", "Region", "us-east-1"),
+    (
+        "role",
+        "Role (all its sessions)",
+        "role name or arn:aws:iam::…:role/NAME",
+    ),
     ("key", "Access key", "AKIA… / ASIA…"),
     ("error", "Error code", "AccessDenied"),
     ("agent", "User agent contains", "aws-cli"),
@@ -24,9 +33,9 @@ const TEXT_FILTERS: [(&str, &str, &str); 12] = [
 const ALWAYS_SHOWN: usize = 6;
 
 /// Keys the chips show (the range has its own control).
-const CHIP_KEYS: [&str; 16] = [
-    "account", "region", "name", "source", "user", "key", "id", "rtype", "resource", "ip", "error",
-    "errors", "agent", "itype", "category", "rw",
+const CHIP_KEYS: [&str; 17] = [
+    "account", "region", "name", "source", "user", "role", "key", "id", "rtype", "resource", "ip",
+    "error", "errors", "agent", "itype", "category", "rw",
 ];
 
 fn label_of(key: &str) -> &str {
@@ -64,9 +73,9 @@ pub fn EventFilters(query: Memo<EventQuery>) -> impl IntoView {
                 .collect_view()
         }
     };
-    const FILTER_FORM_KEYS: [&str; 15] = [
-        "name", "user", "source", "ip", "account", "region", "key", "error", "agent", "itype",
-        "rtype", "resource", "id", "category", "errors",
+    const FILTER_FORM_KEYS: [&str; 16] = [
+        "name", "user", "source", "ip", "account", "region", "role", "key", "error", "agent",
+        "itype", "rtype", "resource", "id", "category", "errors",
     ];
     let text_input = move |(key, label, placeholder): (
         &'static str,

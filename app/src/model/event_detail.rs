@@ -1,6 +1,9 @@
 //! One event in full (its record, resources, who acted through whom) and several side by side: pure functions
 //! of CloudTrail records, shared by the detail and compare pages.
-use crate::model::events::EventSummary;
+use crate::model::events::pivot::{
+    Pivot, Window, access_key_pivot, access_key_window, identity_pivot, pivot, role_pivot,
+};
+use crate::model::events::{EventQuery, EventSummary};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -17,8 +20,8 @@ pub struct ResourceRef {
 pub struct ChainLink {
     pub label: String,
     pub value: String,
-    /// The explorer filter (`user`, `key`, `account`) that finds other events of this link.
-    pub pivot: Option<(String, String)>,
+    /// The search that finds other events of this link; its label is the window (`±7 days`).
+    pub pivot: Option<Pivot>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -51,22 +54,28 @@ fn text<'a>(value: &'a Value, path: &[&str]) -> Option<&'a str> {
         .filter(|s| !s.is_empty())
 }
 
-fn link(label: &str, value: &str, pivot: Option<(&str, &str)>) -> ChainLink {
+fn link(label: &str, value: &str, pivot: Option<(Window, EventQuery)>) -> ChainLink {
     ChainLink {
         label: label.to_owned(),
         value: value.to_owned(),
-        pivot: pivot.map(|(k, v)| (k.to_owned(), v.to_owned())),
+        pivot: pivot.map(|(window, query)| Pivot {
+            label: window.label(),
+            query,
+        }),
     }
 }
 
-/// Who acted, from `userIdentity`: session → role (or user) → account, with the credentials used.
-pub fn identity_chain(record: &Value, readable: Option<&str>) -> Vec<ChainLink> {
+/// Who acted, from `userIdentity` of the event `summary` describes: session → role (or user) → account, with
+/// the credentials used. Each link's pivot searches around the event, in the event's account where a name
+/// could repeat across accounts.
+pub fn identity_chain(record: &Value, summary: &EventSummary) -> Vec<ChainLink> {
     let Some(identity) = record.get("userIdentity") else {
         return Vec::new();
     };
     let kind = text(identity, &["type"]).unwrap_or("Unknown");
     let mut chain = Vec::new();
-    let user_pivot = readable.map(|r| ("user", r));
+    let user_pivot = || identity_pivot(summary, Window::WEEK).map(|q| (Window::WEEK, q));
+    let time = summary.time;
     match kind {
         "AssumedRole" | "FederatedUser" => {
             if let Some(arn) = text(identity, &["arn"]) {
@@ -75,23 +84,34 @@ pub fn identity_chain(record: &Value, readable: Option<&str>) -> Vec<ChainLink> 
                 } else {
                     "Federated session"
                 };
-                chain.push(link(label, arn, user_pivot));
+                chain.push(link(label, arn, user_pivot()));
             }
             let issuer = &["sessionContext", "sessionIssuer"];
             let issuer_arn = text(identity, &[issuer[0], issuer[1], "arn"]);
             let issuer_kind = text(identity, &[issuer[0], issuer[1], "type"]).unwrap_or("Issuer");
             if let Some(arn) = issuer_arn {
-                chain.push(link(issuer_kind, arn, Some(("user", arn))));
+                // Events name the session, never the role: a role's link finds all its sessions. Another
+                // issuer (the IAM user behind a federated session) is an identity of its own.
+                let query = if issuer_kind == "Role" {
+                    role_pivot(arn, time, Window::WEEK)
+                } else {
+                    pivot(
+                        &[("account", summary.account.as_str()), ("user", arn)],
+                        time,
+                        Window::WEEK,
+                    )
+                };
+                chain.push(link(issuer_kind, arn, Some((Window::WEEK, query))));
             }
         }
         "Root" => chain.push(link(
             "Root user",
             text(identity, &["arn"]).unwrap_or("root"),
-            user_pivot,
+            user_pivot(),
         )),
         "AWSService" => {
             if let Some(service) = text(identity, &["invokedBy"]) {
-                chain.push(link("AWS service", service, user_pivot));
+                chain.push(link("AWS service", service, user_pivot()));
             }
         }
         "WebIdentityUser" | "SAMLUser" => {
@@ -99,12 +119,12 @@ pub fn identity_chain(record: &Value, readable: Option<&str>) -> Vec<ChainLink> 
                 chain.push(link("Identity provider", provider, None));
             }
             if let Some(name) = text(identity, &["userName"]) {
-                chain.push(link("Federated user", name, user_pivot));
+                chain.push(link("Federated user", name, user_pivot()));
             }
         }
         _ => {
             if let Some(arn) = text(identity, &["arn"]) {
-                chain.push(link(kind, arn, user_pivot));
+                chain.push(link(kind, arn, user_pivot()));
             }
         }
     }
@@ -121,7 +141,9 @@ pub fn identity_chain(record: &Value, readable: Option<&str>) -> Vec<ChainLink> 
         } else {
             "Access key"
         };
-        chain.push(link(label, key, Some(("key", key))));
+        let window = access_key_window(key);
+        let query = access_key_pivot(summary, key, window);
+        chain.push(link(label, key, Some((window, query))));
     }
     let mfa = text(
         identity,
@@ -131,7 +153,8 @@ pub fn identity_chain(record: &Value, readable: Option<&str>) -> Vec<ChainLink> 
         chain.push(link("MFA", if mfa == "true" { "yes" } else { "no" }, None));
     }
     if let Some(account) = text(identity, &["accountId"]) {
-        chain.push(link("Account", account, Some(("account", account))));
+        let query = pivot(&[("account", account)], time, Window::NEAR);
+        chain.push(link("Account", account, Some((Window::NEAR, query))));
     }
     chain
 }
@@ -217,7 +240,30 @@ pub fn compare(records: &[Value]) -> Vec<CompareRow> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::events::identity::RoleFilter;
     use serde_json::json;
+
+    /// The summary the store would hold for `record`'s event, in account 111122223333 on 2026-08-03.
+    fn summary_of(identity: &str, arn: Option<&str>, key: Option<&str>) -> EventSummary {
+        EventSummary {
+            event_id: "e".into(),
+            time: 1_785_749_400,
+            account: "111122223333".into(),
+            region: "us-east-1".into(),
+            event_source: "iam.amazonaws.com".into(),
+            event_name: "ListRoles".into(),
+            identity: Some(identity.into()),
+            identity_type: None,
+            identity_arn: arn.map(str::to_owned),
+            access_key: key.map(str::to_owned),
+            source_ip: None,
+            user_agent: None,
+            error_code: None,
+            read_only: Some(true),
+            category: 0,
+            from_event_history: false,
+        }
+    }
 
     #[test]
     fn an_assumed_role_session_leads_to_its_role_and_account() {
@@ -231,7 +277,9 @@ mod tests {
                 "attributes": {"mfaAuthenticated": "false"}
             }
         }});
-        let chain = identity_chain(&record, Some("Admin/alice"));
+        let session_arn = "arn:aws:sts::111122223333:assumed-role/Admin/alice";
+        let summary = summary_of("Admin/alice", Some(session_arn), Some("ASIAEXAMPLE"));
+        let chain = identity_chain(&record, &summary);
         let labels: Vec<(&str, &str)> = chain
             .iter()
             .map(|l| (l.label.as_str(), l.value.as_str()))
@@ -249,14 +297,33 @@ mod tests {
                 ("Account", "111122223333"),
             ]
         );
-        assert_eq!(chain[0].pivot, Some(("user".into(), "Admin/alice".into())));
-        assert_eq!(chain[2].pivot, Some(("key".into(), "ASIAEXAMPLE".into())));
+        let query = |i: usize| &chain[i].pivot.as_ref().expect("a pivot").query;
+        assert_eq!(query(0).user.as_deref(), Some(session_arn));
+        assert_eq!(query(0).account.as_deref(), Some("111122223333"));
+        assert_eq!(query(2).key.as_deref(), Some("ASIAEXAMPLE"));
+        assert_eq!(query(2).account.as_deref(), Some("111122223333"));
+        // The role's link asks for its sessions (events never hold the role's own ARN), around the event.
+        let role = query(1).validate().expect("valid");
+        assert_eq!(
+            role.role,
+            Some(RoleFilter::parse("arn:aws:iam::111122223333:role/Admin").expect("valid"))
+        );
+        assert!(role.matches(&summary));
+        for link in chain.iter().filter(|l| l.pivot.is_some()) {
+            let pivot = link.pivot.as_ref().expect("a pivot");
+            assert!(pivot.label.starts_with('±'), "{}", pivot.label);
+            assert!(
+                pivot.query.validate().expect("valid").matches(&summary),
+                "{link:?}"
+            );
+        }
     }
 
     #[test]
     fn a_service_is_named_by_its_principal() {
         let record = json!({"userIdentity": {"type": "AWSService", "invokedBy": "cloudtrail.amazonaws.com"}});
-        let chain = identity_chain(&record, Some("cloudtrail.amazonaws.com"));
+        let service = "cloudtrail.amazonaws.com";
+        let chain = identity_chain(&record, &summary_of(service, Some(service), None));
         assert_eq!(chain.len(), 1);
         assert_eq!(chain[0].value, "cloudtrail.amazonaws.com");
     }

@@ -5,8 +5,10 @@
 //! | key | filter |
 //! | --- | --- |
 //! | `range`, `from`, `to` | a preset (30m … 30d, `all`) or `custom` with `YYYY-MM-DD` / RFC 3339 UTC bounds |
-//! | `account`, `region` | account ID, Region code |
-//! | `name`, `source`, `user`, `key`, `id` | event name, event source, identity (readable name or ARN), access key, event ID |
+//! | `account`, `region` | account ID (12 digits, or a redacted one as stored), Region code |
+//! | `name`, `source`, `key`, `id` | event name, event source, access key, event ID |
+//! | `user` | identity: a readable name (`alice`, `root`, `Role/session`), a role session's name (`alice@example.com` finds her sessions under every role), or an identity ARN; with `account`, only that account's |
+//! | `role` | every session of a role: its IAM ARN (`arn:aws:iam::ACCOUNT:role/[PATH/]NAME`: that account's sessions) or its name (every account's) |
 //! | `rtype`, `resource` | resource type; resource ARN or its last name part |
 //! | `rw` | unset: read-only events hidden (as the console does); `read`; `all` |
 //! | `ip`, `error`, `errors`, `agent`, `itype`, `category` | source IP, error code, `1` = errors only, user agent contains, identity type, `management`/`data`/`insight`/`network` |
@@ -19,6 +21,11 @@ use crate::model::filter::{
 };
 use crate::model::time::{DAY, HOUR, MINUTE};
 use serde::{Deserialize, Serialize};
+
+pub mod identity;
+pub mod pivot;
+
+use identity::{RoleFilter, identity_matches, session_name};
 
 /// Time-range presets of the Events page: (URL value, label, seconds; 0 = everything).
 pub const EVENT_RANGES: [(&str, &str, i64); 8] = [
@@ -36,8 +43,6 @@ pub const PAGE_SIZES: [u32; 3] = [25, 50, 100];
 pub const DEFAULT_PAGE_SIZE: u32 = 50;
 /// How many events the compare view takes.
 pub const COMPARE_MAX: usize = 5;
-/// The window of the "±15 minutes" pivot.
-pub const AROUND_SECS: i64 = 15 * MINUTE;
 
 macro_rules! url_fields {
     ($($field:ident),* $(,)?) => {
@@ -70,8 +75,8 @@ macro_rules! url_fields {
 }
 
 url_fields!(
-    range, from, to, account, region, name, source, user, key, id, rtype, resource, rw, ip, error,
-    errors, agent, itype, category, size, cols, after, live,
+    range, from, to, account, region, name, source, user, role, key, id, rtype, resource, rw, ip,
+    error, errors, agent, itype, category, size, cols, after, live,
 );
 
 /// The keys that are not filters: changing them keeps the result set, so the cursor may stay.
@@ -90,7 +95,8 @@ pub enum ReadOnlyView {
 pub enum Exact {
     EventName,
     EventSource,
-    /// Readable identity name (`alice`, `role/session`, `root`).
+    /// Readable identity name (`alice`, `role/session`, `root`) or a role session's name
+    /// (`identity::identity_matches`).
     Identity,
     IdentityArn,
     AccessKey,
@@ -106,6 +112,8 @@ pub struct EventFilter {
     pub account: Option<String>,
     pub region: Option<String>,
     pub exact: Vec<(Exact, String)>,
+    /// Every session of one role (`role`).
+    pub role: Option<RoleFilter>,
     pub resource_type: Option<String>,
     pub resource: Option<String>,
     pub read_only: ReadOnlyView,
@@ -450,6 +458,7 @@ impl EventQuery {
             account: parse_account(self.field("account"))?,
             region: parse_region(self.field("region"))?,
             exact,
+            role: self.field("role").map(RoleFilter::parse).transpose()?,
             resource_type: self.field("rtype").map(|t| t.trim().to_owned()),
             resource: self.field("resource").map(|r| r.trim().to_owned()),
             // One event ID is one event: a read-only one must not vanish behind the default.
@@ -490,8 +499,7 @@ impl EventFilter {
                 .map(|(_, v)| v.clone())
         };
         // LookupEvents' Username is a role session's name, the part after `role/`.
-        let user =
-            exact(Exact::Identity).map(|u| u.rsplit('/').next().unwrap_or_default().to_owned());
+        let user = exact(Exact::Identity).map(|u| session_name(&u).unwrap_or(&u).to_owned());
         let candidates = [
             ("EventId", exact(Exact::EventId)),
             ("AccessKeyId", exact(Exact::AccessKey)),
@@ -530,7 +538,13 @@ impl EventFilter {
                 Exact::IdentityType => event.identity_type.as_ref(),
                 Exact::EventId => Some(&event.event_id),
             };
-            have == Some(value)
+            match (column, have) {
+                (Exact::Identity, Some(have)) => identity_matches(value, have),
+                (_, have) => have == Some(value),
+            }
+        });
+        let role_ok = self.role.as_ref().is_none_or(|role| {
+            role.matches(event.identity.as_deref(), event.identity_arn.as_deref())
         });
         let read_only_ok = match self.read_only {
             ReadOnlyView::Hidden => event.read_only != Some(true),
@@ -546,6 +560,7 @@ impl EventFilter {
         is(&self.account, &event.account)
             && is(&self.region, &event.region)
             && exact_ok
+            && role_ok
             && read_only_ok
             && (!self.errors_only || event.error_code.is_some())
             && agent_ok
@@ -553,187 +568,5 @@ impl EventFilter {
     }
 }
 
-/// A pivot from one event: all events sharing `key = value`, read-only ones shown, over the given range.
-pub fn pivot(key: &str, value: &str, around: Option<i64>) -> EventQuery {
-    let query = EventQuery::default().with("rw", Some("all".to_owned()));
-    let query = match around {
-        Some(time) => query
-            .with("range", Some(CUSTOM_RANGE.to_owned()))
-            .with(
-                "from",
-                Some(crate::model::time::format_rfc3339(time - AROUND_SECS)),
-            )
-            .with(
-                "to",
-                Some(crate::model::time::format_rfc3339(time + AROUND_SECS + 1)),
-            ),
-        None => query.with("range", Some("30d".to_owned())),
-    };
-    query.with(key, Some(value.to_owned()))
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn query(pairs: &[(&str, &str)]) -> EventQuery {
-        EventQuery::from_lookup(|key| {
-            pairs
-                .iter()
-                .find(|(k, _)| *k == key)
-                .map(|(_, v)| (*v).to_owned())
-        })
-    }
-
-    #[test]
-    fn by_default_the_last_day_without_read_only_events() {
-        let filter = EventQuery::default().validate().expect("valid");
-        assert_eq!(filter.range, RangeSpec::Last(DAY));
-        assert_eq!(filter.read_only, ReadOnlyView::Hidden);
-        assert!(filter.exact.is_empty());
-    }
-
-    #[test]
-    fn every_filter_round_trips_through_the_url() {
-        let q = query(&[
-            ("range", "3h"),
-            ("account", "123456789012"),
-            ("name", "StopLogging"),
-            ("user", "Admin/alice@example.com"),
-            ("rtype", "AWS::S3::Bucket"),
-            ("resource", "arn:aws:s3:::logs"),
-            ("agent", "aws-cli/2"),
-            ("category", "data"),
-            ("rw", "all"),
-            ("cols", "time,name"),
-        ]);
-        let url = q.to_query_string();
-        assert_eq!(
-            url,
-            "?range=3h&account=123456789012&name=StopLogging&user=Admin%2Falice%40example.com&rtype=AWS%3A%3AS3%3A%3ABucket&resource=arn%3Aaws%3As3%3A%3A%3Alogs&rw=all&agent=aws-cli%2F2&category=data&cols=time%2Cname"
-        );
-        let f = q.validate().expect("valid");
-        assert_eq!(f.range, RangeSpec::Last(3 * HOUR));
-        assert_eq!(f.read_only, ReadOnlyView::Shown);
-        assert_eq!(f.category, Some(1));
-        assert!(
-            f.exact
-                .contains(&(Exact::Identity, "Admin/alice@example.com".into()))
-        );
-        assert_eq!(q.columns(), vec![Column::Time, Column::EventName]);
-    }
-
-    #[test]
-    fn an_identity_arn_filters_on_the_arn() {
-        let f = query(&[("user", "arn:aws:iam::123456789012:user/bob")])
-            .validate()
-            .expect("valid");
-        assert_eq!(f.exact[0].0, Exact::IdentityArn);
-    }
-
-    #[test]
-    fn changing_a_filter_goes_back_to_page_one_but_view_keys_keep_the_page() {
-        let q = query(&[("name", "PutObject"), ("after", "1700000000_42")]);
-        assert_eq!(q.with("region", Some("eu-west-1".into())).after, None);
-        assert_eq!(
-            q.with("size", Some("100".into())).after.as_deref(),
-            Some("1700000000_42")
-        );
-        assert_eq!(
-            q.cursor().expect("valid"),
-            Some(Cursor {
-                time: 1_700_000_000,
-                row: 42
-            })
-        );
-    }
-
-    #[test]
-    fn rejects_bad_values_naming_the_field() {
-        for (pairs, field) in [
-            (vec![("range", "2w")], "range"),
-            (vec![("account", "1234")], "account"),
-            (vec![("rw", "write")], "rw"),
-            (vec![("category", "audit")], "category"),
-            (vec![("size", "1000")], "size"),
-            (vec![("after", "yesterday")], "after"),
-            (vec![("errors", "maybe")], "errors"),
-        ] {
-            match query(&pairs).validate() {
-                Err(AppError::Invalid { field: f, .. }) => assert_eq!(f, field, "{pairs:?}"),
-                other => panic!("{pairs:?} gave {other:?}"),
-            }
-        }
-    }
-
-    #[test]
-    fn an_event_id_finds_a_read_only_event_too() {
-        let f = query(&[("id", "e2f1")]).validate().expect("valid");
-        assert_eq!(f.read_only, ReadOnlyView::Shown);
-    }
-
-    #[test]
-    fn live_mode_sends_the_most_selective_filter_and_checks_the_rest_on_the_page() {
-        let f = query(&[
-            ("user", "Admin/alice"),
-            ("name", "StopLogging"),
-            ("errors", "1"),
-            ("live", "1"),
-        ])
-        .validate()
-        .expect("valid");
-        assert_eq!(f.live_attribute(), Some(("Username", "alice".to_owned())));
-        let defaults = EventQuery::default().validate().expect("valid");
-        assert_eq!(
-            defaults.live_attribute(),
-            Some(("ReadOnly", "false".to_owned()))
-        );
-        let mut event = EventSummary {
-            event_id: "e".into(),
-            time: 0,
-            account: "123456789012".into(),
-            region: "us-east-1".into(),
-            event_source: "cloudtrail.amazonaws.com".into(),
-            event_name: "StopLogging".into(),
-            identity: Some("Admin/alice".into()),
-            identity_type: None,
-            identity_arn: None,
-            access_key: None,
-            source_ip: None,
-            user_agent: None,
-            error_code: Some("AccessDenied".into()),
-            read_only: Some(false),
-            category: 0,
-            from_event_history: true,
-        };
-        assert!(f.matches(&event));
-        event.error_code = None;
-        assert!(!f.matches(&event), "errors only");
-        // A live page's cursor is Event History's token, not the store's.
-        assert!(
-            query(&[("live", "1"), ("after", "opaque+token/=")])
-                .validate()
-                .is_ok()
-        );
-    }
-
-    #[test]
-    fn columns_toggle_in_table_order() {
-        let q = EventQuery::default().toggle_column(Column::UserAgent);
-        assert!(q.columns().contains(&Column::UserAgent));
-        assert_eq!(q.columns().len(), Column::DEFAULT.len() + 1);
-        let q = q.toggle_column(Column::Time);
-        assert_eq!(q.columns()[0], Column::EventName);
-    }
-
-    #[test]
-    fn pivots_show_read_only_events_around_the_event() {
-        let q = pivot("ip", "203.0.113.9", Some(1_793_491_200));
-        assert_eq!(
-            q.to_query_string(),
-            "?range=custom&from=2026-10-31T23%3A45%3A00Z&to=2026-11-01T00%3A15%3A01Z&rw=all&ip=203.0.113.9"
-        );
-        let f = q.validate().expect("valid");
-        assert_eq!(f.range, RangeSpec::Between(1_793_490_300, 1_793_492_101));
-    }
-}
+mod tests;

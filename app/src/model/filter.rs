@@ -28,7 +28,7 @@ pub struct ActivityQuery {
     /// Custom range end (exclusive), same forms; a bare date means the end of that day.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
-    /// 12-digit AWS account ID.
+    /// AWS account ID: 12 digits, or a redacted one as the store holds it (see `is_account_id`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account: Option<String>,
     /// AWS Region code, e.g. `us-east-1`.
@@ -217,11 +217,26 @@ pub(crate) fn parse_range(
     }
 }
 
+/// The longest account value a filter takes: far above AWS's 12 digits, far below anything abusive.
+pub const ACCOUNT_ID_MAX_LEN: usize = 64;
+
+/// Whether `value` can name an account as the store holds it: 1 to [`ACCOUNT_ID_MAX_LEN`] of
+/// `[A-Za-z0-9_-]`. AWS writes 12 digits, but redacted and sample records carry `XXXXXXXXXXXX`,
+/// `ANONYMOUS_PRINCIPAL` and the like, and they are stored and offered as choices as written; a filter that
+/// refused them would break the links built from them. Anything else (spaces, punctuation) is a typo.
+pub(crate) fn is_account_id(value: &str) -> bool {
+    (1..=ACCOUNT_ID_MAX_LEN).contains(&value.len())
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
 pub(crate) fn parse_account(account: Option<&str>) -> Result<Option<String>, AppError> {
     match account {
-        Some(a) if a.len() != 12 || !a.bytes().all(|b| b.is_ascii_digit()) => Err(
-            AppError::invalid("account", "an AWS account ID has 12 digits"),
-        ),
+        Some(a) if !is_account_id(a) => Err(AppError::invalid(
+            "account",
+            "use an account ID: 12 digits (or the letters, digits, _ and - of a redacted one)",
+        )),
         other => Ok(other.map(str::to_owned)),
     }
 }
@@ -321,7 +336,7 @@ mod tests {
     fn rejects_bad_values_naming_the_field() {
         let cases = [
             (vec![("range", "2w")], "range"),
-            (vec![("account", "12345")], "account"),
+            (vec![("account", "1234 5678")], "account"),
             (vec![("region", "US East")], "region"),
             (vec![("rw", "both")], "rw"),
             (vec![("errors", "maybe")], "errors"),
@@ -340,6 +355,23 @@ mod tests {
                 Err(AppError::Invalid { field: f, .. }) => assert_eq!(f, field, "{pairs:?}"),
                 other => panic!("{pairs:?} gave {other:?}"),
             }
+        }
+    }
+
+    #[test]
+    fn redacted_account_ids_filter_but_malformed_ones_are_refused() {
+        for held in [
+            "123456789012",
+            "XXXXXXXXXXXX",
+            "ANONYMOUS_PRINCIPAL",
+            "o-exampleorg",
+        ] {
+            let filter = query(&[("account", held)]).validate().expect(held);
+            assert_eq!(filter.account.as_deref(), Some(held));
+        }
+        let absurd = "1".repeat(ACCOUNT_ID_MAX_LEN + 1);
+        for bad in ["1234'; --", "12 34", "a/b", absurd.as_str()] {
+            assert!(query(&[("account", bad)]).validate().is_err(), "{bad}");
         }
     }
 

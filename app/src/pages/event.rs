@@ -5,7 +5,8 @@ use crate::components::error_list::error_list;
 use crate::components::json_tree::JsonTree;
 use crate::error::AppError;
 use crate::model::event_detail::{CompareTable, EventDetail};
-use crate::model::events::{EventQuery, category_label, pivot};
+use crate::model::events::category_label;
+use crate::model::events::pivot::{Pivot, Window, event_pivots, pivot};
 use crate::model::time::{format_minute, format_rfc3339};
 use crate::pages::events::{event_href, events_href};
 use leptos::prelude::*;
@@ -66,10 +67,7 @@ fn Detail(detail: EventDetail) -> impl IntoView {
         .into_iter()
         .map(|link| {
             let value = match link.pivot {
-                Some((key, value)) => {
-                    view! { <a href=events_href(&pivot(&key, &value, None))>{link.value}</a> }
-                        .into_any()
-                }
+                Some(pivot) => value_link(link.value, pivot),
                 None => view! { <span>{link.value}</span> }.into_any(),
             };
             view! { <li><span class="chain-label">{link.label}</span>" "{value}</li> }
@@ -80,46 +78,22 @@ fn Detail(detail: EventDetail) -> impl IntoView {
         .resources
         .iter()
         .map(|r| {
-            let href = events_href(&pivot("resource", &r.arn, None));
+            let link = Pivot {
+                label: Window::WEEK.label(),
+                query: pivot(&[("resource", r.arn.as_str())], e.time, Window::WEEK),
+            };
             view! {
                 <tr>
                     <td>{r.kind.clone().unwrap_or_default()}</td>
-                    <td><a href=href>{r.arn.clone()}</a></td>
+                    <td>{value_link(r.arn.clone(), link)}</td>
                     <td>{r.account.clone().unwrap_or_default()}</td>
                 </tr>
             }
         })
         .collect_view();
-    let mut pivots: Vec<(String, EventQuery)> = Vec::new();
-    if let Some(identity) = &e.identity {
-        pivots.push((
-            format!("Same identity ({identity})"),
-            pivot("user", identity, None),
-        ));
-        pivots.push((
-            "Same identity, ±15 minutes".to_owned(),
-            pivot("user", identity, Some(e.time)),
-        ));
-    }
-    if let Some(key) = &e.access_key {
-        pivots.push((format!("Same access key ({key})"), pivot("key", key, None)));
-    }
-    if let Some(ip) = &e.source_ip {
-        pivots.push((format!("Same source IP ({ip})"), pivot("ip", ip, None)));
-    }
-    for r in &detail.resources {
-        pivots.push((
-            format!("Same resource ({})", r.arn),
-            pivot("resource", &r.arn, None),
-        ));
-    }
-    pivots.push((
-        "Everything in this account, ±15 minutes".to_owned(),
-        pivot("account", &e.account, Some(e.time)),
-    ));
-    let pivots = pivots
+    let pivots = event_pivots(&e, &detail.resources)
         .into_iter()
-        .map(|(label, q)| view! { <li><a href=events_href(&q)>{label}</a></li> })
+        .map(|p| view! { <li><a href=events_href(&p.query)>{p.label}</a></li> })
         .collect_view();
     let raw = serde_json::to_string_pretty(&detail.record).unwrap_or_default();
     view! {
@@ -159,6 +133,16 @@ fn Detail(detail: EventDetail) -> impl IntoView {
             </details>
         </section>
     }
+}
+
+/// `value` as a link to the events `pivot` finds, its window said after it (`… · ±7 days`).
+fn value_link(value: String, pivot: Pivot) -> AnyView {
+    view! {
+        <a href=events_href(&pivot.query)>
+            {value}<span class="pivot-window">{format!(" · {}", pivot.label)}</span>
+        </a>
+    }
+    .into_any()
 }
 
 #[component]

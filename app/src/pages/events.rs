@@ -4,9 +4,8 @@ use crate::api::events::{live_events, search_events};
 use crate::components::error_list::error_list;
 use crate::components::event_filters::EventFilters;
 use crate::error::AppError;
-use crate::model::events::{
-    Column, EventPage, EventQuery, EventSummary, LivePage, PAGE_SIZES, pivot,
-};
+use crate::model::events::pivot::{Window, identity_pivot, pivot};
+use crate::model::events::{Column, EventPage, EventQuery, EventSummary, LivePage, PAGE_SIZES};
 use crate::model::filter::encode_component;
 use crate::model::format::group_digits;
 use crate::model::time::format_minute;
@@ -175,18 +174,19 @@ fn EventRow(event: EventSummary, columns: Vec<Column>) -> impl IntoView {
             let text = event.cell(column);
             let link = match column {
                 Column::EventName => Some(event_href(&event.event_id)),
-                Column::Identity => event
-                    .identity
-                    .as_ref()
-                    .map(|i| events_href(&pivot("user", i, None))),
+                // The row's identity and IP, a week either side of the row (its window is in the title).
+                Column::Identity => identity_pivot(&event, Window::WEEK).map(|q| events_href(&q)),
                 Column::SourceIp => event
                     .source_ip
                     .as_ref()
-                    .map(|ip| events_href(&pivot("ip", ip, None))),
+                    .map(|ip| events_href(&pivot(&[("ip", ip.as_str())], event.time, Window::WEEK))),
                 _ => None,
             };
             match link {
-                Some(href) => view! { <td><a href=href>{text}</a></td> }.into_any(),
+                Some(href) => view! {
+                    <td><a href=href title=format!("Events {} around this one", Window::WEEK.label())>{text}</a></td>
+                }
+                .into_any(),
                 None => view! { <td>{text}</td> }.into_any(),
             }
         })

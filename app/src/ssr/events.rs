@@ -35,7 +35,7 @@ pub async fn detail(state: &AppState, event_id: String) -> Result<EventDetail, A
         what: "event".to_owned(),
     })?;
     Ok(EventDetail {
-        chain: event_detail::identity_chain(&record, summary.identity.as_deref()),
+        chain: event_detail::identity_chain(&record, &summary),
         resources: event_detail::resources(&record),
         summary,
         record,

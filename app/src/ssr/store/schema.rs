@@ -189,11 +189,29 @@ CREATE TABLE identity_center_users (
 "#,
 ];
 
+/// SQL over `strings.value`: the part after its last `/` (`alice@example.com` of
+/// `AWSReservedSSO_…/alice@example.com`), the rule of `model::events::identity::session_name`. Only meaningful
+/// where [`HAS_LAST_PART`] holds; `strings_by_last_part` indexes it there, so a query must use both, verbatim.
+macro_rules! last_part {
+    () => {
+        "substr(value, length(rtrim(value, replace(value, '/', ''))) + 1)"
+    };
+}
+macro_rules! has_last_part {
+    () => {
+        "instr(value, '/') > 0"
+    };
+}
+pub const LAST_PART: &str = last_part!();
+pub const HAS_LAST_PART: &str = has_last_part!();
+
 /// The search indexes (issue 3), apart from the migrations so that a first bulk load can build them once at the
 /// end (`EventWriter::defer_search_indexes`). One per filter people narrow by, then `event_time`, so a page is
 /// read newest first straight from the index, then `read_only`, so the default "read-only hidden" count never
-/// reads the table; errors as a partial index (most events have none).
-const SEARCH_INDEXES: [(&str, &str); 9] = [
+/// reads the table; errors as a partial index (most events have none). `strings_by_last_part` (issue 11) finds
+/// role sessions by their name (`user=alice@example.com`) without reading every string; only strings with a
+/// `/` (readable session names, ARNs, user agents) are in it.
+const SEARCH_INDEXES: [(&str, &str); 10] = [
     (
         "events_by_name",
         "events (event_name, event_time, read_only)",
@@ -229,6 +247,10 @@ const SEARCH_INDEXES: [(&str, &str); 9] = [
     (
         "event_resources_by_type",
         "event_resources (type, event_time, event)",
+    ),
+    (
+        "strings_by_last_part",
+        concat!("strings (", last_part!(), ") WHERE ", has_last_part!()),
     ),
 ];
 

@@ -5,6 +5,8 @@ use super::StoreError;
 use super::dictionary::lookup;
 use super::event_id::{EventIdKey, StoredEventId};
 use super::records::RecordAt;
+use super::schema::{HAS_LAST_PART, LAST_PART};
+use crate::model::events::identity::RoleFilter;
 use crate::model::events::{Cursor, EventFilter, EventPage, EventSummary, Exact, ReadOnlyView};
 use crate::model::filter::RangeSpec;
 use crate::model::time::HOUR;
@@ -52,6 +54,14 @@ fn like_literal(value: &str) -> String {
         .replace('_', "\\_")
 }
 
+/// The upper bound of the strings starting with `prefix` (which ends with `/`): the same with `0`, the next
+/// character, in its place, so `value >= prefix AND value < end` is a range of the strings' unique index.
+fn prefix_end(prefix: &str) -> String {
+    let mut end = prefix.strip_suffix('/').unwrap_or(prefix).to_owned();
+    end.push('0');
+    end
+}
+
 /// The filter's conditions; `None` when a value it names is not in the store at all (nothing can match).
 fn conditions(conn: &Connection, filter: &EventFilter) -> Result<Option<Conditions>, StoreError> {
     let by_resource = filter.resource.is_some() || filter.resource_type.is_some();
@@ -83,6 +93,17 @@ fn conditions(conn: &Connection, filter: &EventFilter) -> Result<Option<Conditio
     }
     for (exact, value) in &filter.exact {
         c.rollup_countable = false;
+        if *exact == Exact::Identity {
+            // The readable name, or role sessions of that name (`identity::identity_matches`): their string IDs
+            // come from the strings' indexes (by value, by `strings_by_last_part`), then the events by identity.
+            c.sql.push_str(&format!(
+                " AND e.identity_name IN (SELECT id FROM strings WHERE value = ?
+                  UNION ALL SELECT id FROM strings WHERE {HAS_LAST_PART} AND {LAST_PART} = ?)"
+            ));
+            c.params.push(Box::new(value.clone()));
+            c.params.push(Box::new(value.clone()));
+            continue;
+        }
         c.sql.push_str(&format!(" AND {} = ?", column(*exact)));
         if *exact == Exact::EventId {
             c.params.push(Box::new(EventIdKey::new(value.clone())));
@@ -92,6 +113,21 @@ fn conditions(conn: &Connection, filter: &EventFilter) -> Result<Option<Conditio
             };
             c.params.push(Box::new(id));
         }
+    }
+    if let Some(role) = &filter.role {
+        c.rollup_countable = false;
+        // A role's sessions share a prefix: of their ARNs (in one account) or of their readable names (in any).
+        let column = match role {
+            RoleFilter::InAccount { .. } => "e.identity_arn",
+            RoleFilter::Named(_) => "e.identity_name",
+        };
+        c.sql.push_str(&format!(
+            " AND {column} IN (SELECT id FROM strings WHERE value >= ? AND value < ?)"
+        ));
+        let prefix = role.session_prefix();
+        let end = prefix_end(&prefix);
+        c.params.push(Box::new(prefix));
+        c.params.push(Box::new(end));
     }
     match filter.read_only {
         ReadOnlyView::Hidden => c.sql.push_str(" AND e.read_only IS NOT 1"),
