@@ -295,3 +295,68 @@ async fn records_without_a_recipient_account_belong_to_the_account_whose_trail_l
         "callers shown as who they are"
     );
 }
+
+#[tokio::test]
+async fn a_sign_in_that_names_an_identity_center_user_names_all_its_events() {
+    let user = identity_center("");
+    let rec = |extra: &str| format!(r#","recipientAccountId":"{ACCOUNT}"{extra}"#);
+    let files = [(
+        key("IcUserNamed00001"),
+        log(&[
+            record(
+                111,
+                "09:00:05",
+                "sso.amazonaws.com",
+                "Federate",
+                &user,
+                &rec(""),
+            ),
+            // A successful sign-in writes the name the person used (`additionalEventData.UserName`).
+            record(
+                112,
+                "09:30:00",
+                "signin.amazonaws.com",
+                "CredentialChallenge",
+                &user,
+                &rec(
+                    r#","eventType":"AwsServiceEvent","additionalEventData":{"CredentialType":"PASSWORD","UserName":"dana"}"#,
+                ),
+            ),
+            record(
+                113,
+                "09:40:00",
+                "iam.amazonaws.com",
+                "CreateUser",
+                &format!(
+                    r#"{{"type":"IAMUser","principalId":"AIDAEXAMPLEFAKEERIN","arn":"arn:aws:iam::{ACCOUNT}:user/erin","accountId":"{ACCOUNT}","userName":"erin"}}"#
+                ),
+                &rec(""),
+            ),
+        ]),
+    )];
+    let served = served(&files).await;
+    let page = served.json("/api/events/search?range=all&rw=all").await;
+    let shown: Vec<&str> = events(&page)
+        .iter()
+        .map(|e| e["identity"].as_str().expect("identity"))
+        .collect();
+    assert_eq!(
+        shown,
+        vec!["erin", "dana", "dana"],
+        "the name the sign-in taught is shown on every event of the user"
+    );
+    for user in [IC_USER, "dana"] {
+        let found = served
+            .json(&format!("/api/events/search?range=all&rw=all&user={user}"))
+            .await;
+        assert_eq!(events(&found).len(), 2, "user={user}");
+    }
+    let lists = served.json("/api/activity/top?range=all").await;
+    assert_eq!(
+        top(&lists, "identities"),
+        vec![
+            (format!("dana ({ACCOUNT})"), 2),
+            (format!("erin ({ACCOUNT})"), 1)
+        ]
+    );
+}

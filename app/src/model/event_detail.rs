@@ -1,5 +1,6 @@
 //! One event in full (its record, resources, who acted through whom) and several side by side: pure functions
 //! of CloudTrail records, shared by the detail and compare pages.
+use crate::model::events::identity::IDENTITY_CENTER_USER;
 use crate::model::events::pivot::{
     Pivot, Window, access_key_pivot, access_key_window, identity_pivot, pivot, role_pivot,
 };
@@ -112,6 +113,24 @@ pub fn identity_chain(record: &Value, summary: &EventSummary) -> Vec<ChainLink> 
         "AWSService" => {
             if let Some(service) = text(identity, &["invokedBy"]) {
                 chain.push(link("AWS service", service, user_pivot()));
+            }
+        }
+        IDENTITY_CENTER_USER => {
+            // The page shows the name learned for the user; the link finds the user by its ID.
+            if let Some(user_id) = text(identity, &["onBehalfOf", "userId"]) {
+                let query = pivot(
+                    &[("account", summary.account.as_str()), ("user", user_id)],
+                    time,
+                    Window::WEEK,
+                );
+                chain.push(link(
+                    "Identity Center user",
+                    user_id,
+                    Some((Window::WEEK, query)),
+                ));
+            }
+            if let Some(store) = text(identity, &["onBehalfOf", "identityStoreArn"]) {
+                chain.push(link("Identity store", store, None));
             }
         }
         "WebIdentityUser" | "SAMLUser" => {

@@ -4,6 +4,11 @@
 use crate::error::AppError;
 use crate::model::filter::is_account_id;
 
+/// `userIdentity.type` of a request made on behalf of an IAM Identity Center user (since 2025): such records
+/// name the person only by `onBehalfOf.userId`, which the store keeps as the readable identity
+/// (<https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-user-identity.html>).
+pub const IDENTITY_CENTER_USER: &str = "IdentityCenterUser";
+
 /// The session name in a readable identity name `Role/session`: the part after its last `/`, or `None` when the
 /// name has no `/`. Event History's `Username` attribute holds this part for role sessions, and the console's
 /// "User name" filter matches it, so `alice@example.com` finds her sessions under every Identity Center

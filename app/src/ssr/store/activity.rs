@@ -238,8 +238,9 @@ pub fn top_lists(
         .top()
         .into_iter()
         .map(|((name, account), count)| {
+            let name = super::identity_center::shown_name(conn, string_of(conn, name)?)?;
             Ok(TopEntry {
-                value: format!("{} ({})", string_of(conn, name)?, string_of(conn, account)?),
+                value: format!("{name} ({})", string_of(conn, account)?),
                 count,
             })
         })

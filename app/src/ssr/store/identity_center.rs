@@ -53,3 +53,15 @@ pub fn name_of(conn: &Connection, user_id: &str) -> Result<Option<String>, Store
         .optional()?
         .flatten())
 }
+
+/// What a page shows for the identity `identity` (a readable name, or an Identity Center user ID): the name
+/// learned for that user when there is one, else `identity` itself.
+pub fn shown_name(conn: &Connection, identity: String) -> Result<String, StoreError> {
+    Ok(name_of(conn, &identity)?.unwrap_or(identity))
+}
+
+/// SQL for the `strings` IDs of the Identity Center user IDs whose learned name is the one parameter: how
+/// `user=NAME` finds the events of an Identity Center user by name.
+pub const USER_IDS_NAMED: &str =
+    "SELECT s.id FROM identity_center_users u JOIN strings s ON s.value = u.user_id
+  WHERE u.user_name = ?";

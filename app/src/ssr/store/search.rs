@@ -4,9 +4,10 @@
 use super::StoreError;
 use super::dictionary::lookup;
 use super::event_id::{EventIdKey, StoredEventId};
+use super::identity_center::{USER_IDS_NAMED, shown_name};
 use super::records::RecordAt;
 use super::schema::{HAS_LAST_PART, LAST_PART};
-use crate::model::events::identity::RoleFilter;
+use crate::model::events::identity::{IDENTITY_CENTER_USER, RoleFilter};
 use crate::model::events::{Cursor, EventFilter, EventPage, EventSummary, Exact, ReadOnlyView};
 use crate::model::filter::RangeSpec;
 use crate::model::time::HOUR;
@@ -98,10 +99,12 @@ fn conditions(conn: &Connection, filter: &EventFilter) -> Result<Option<Conditio
             // come from the strings' indexes (by value, by `strings_by_last_part`), then the events by identity.
             c.sql.push_str(&format!(
                 " AND e.identity_name IN (SELECT id FROM strings WHERE value = ?
-                  UNION ALL SELECT id FROM strings WHERE {HAS_LAST_PART} AND {LAST_PART} = ?)"
+                  UNION ALL SELECT id FROM strings WHERE {HAS_LAST_PART} AND {LAST_PART} = ?
+                  UNION ALL {USER_IDS_NAMED})"
             ));
-            c.params.push(Box::new(value.clone()));
-            c.params.push(Box::new(value.clone()));
+            for _ in 0..3 {
+                c.params.push(Box::new(value.clone()));
+            }
             continue;
         }
         c.sql.push_str(&format!(" AND {} = ?", column(*exact)));
@@ -231,6 +234,14 @@ impl<'c> Decoder<'c> {
     }
 
     fn summary(&mut self, row: &CodedRow) -> Result<EventSummary, StoreError> {
+        let identity_type = self.text(row.optional[1])?;
+        let mut identity = self.text(row.optional[0])?;
+        // An Identity Center user is stored by user ID; show the name learned for it.
+        if identity_type.as_deref() == Some(IDENTITY_CENTER_USER)
+            && let Some(id) = identity.take()
+        {
+            identity = Some(shown_name(self.conn, id)?);
+        }
         Ok(EventSummary {
             event_id: row.event_id.clone(),
             time: row.time,
@@ -238,8 +249,8 @@ impl<'c> Decoder<'c> {
             region: self.required(row.coded[1])?,
             event_source: self.required(row.coded[2])?,
             event_name: self.required(row.coded[3])?,
-            identity: self.text(row.optional[0])?,
-            identity_type: self.text(row.optional[1])?,
+            identity,
+            identity_type,
             identity_arn: self.text(row.optional[2])?,
             access_key: self.text(row.optional[3])?,
             source_ip: self.text(row.optional[4])?,

@@ -2,6 +2,7 @@
 //! (CloudTrail userIdentity element,
 //! <https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-user-identity.html>).
 use super::lenient::{Obj, Text};
+use crate::model::events::identity::IDENTITY_CENTER_USER;
 use serde::Deserialize;
 
 #[derive(Deserialize, Default)]
@@ -99,7 +100,7 @@ impl RawIdentity<'_> {
     pub fn readable_name(&self) -> Option<String> {
         let kind = self.kind.get().unwrap_or("");
         let by_type = || match kind {
-            "IdentityCenterUser" => self.identity_center_user_id(),
+            IDENTITY_CENTER_USER => self.identity_center_user_id(),
             "AWSService" => self.invoked_by.get(),
             "AWSAccount" => self.account_id.get(),
             _ => None,
