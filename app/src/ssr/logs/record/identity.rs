@@ -93,9 +93,15 @@ fn name_from_arn(arn: &str) -> Option<&str> {
 
 impl RawIdentity<'_> {
     /// The name a person would use for this principal, from the best field the record has, in this order:
-    /// 1. `Root` → `root`; 2. the ARN's own shape ([`name_from_arn`]); 3. by type: `IdentityCenterUser` →
-    /// `onBehalfOf.userId`, `AWSService` → `invokedBy`, `AWSAccount` → `accountId`; 4. `userName` (IAM, SAML,
-    /// web identity and `Unknown` users); 5. the session issuer's `userName`; 6. `principalId`; 7. `invokedBy`.
+    /// 1. `Root` → `root`;
+    /// 2. the ARN's own shape ([`name_from_arn`]);
+    /// 3. by type: `IdentityCenterUser` → `onBehalfOf.userId`, `AWSService` → `invokedBy`, `AWSAccount` →
+    ///    `accountId`;
+    /// 4. `userName` (IAM, SAML, web identity and `Unknown` users);
+    /// 5. the session issuer's `userName`;
+    /// 6. `principalId`;
+    /// 7. `invokedBy`.
+    ///
     /// `None` only when the record names nobody at all.
     pub fn readable_name(&self) -> Option<String> {
         let kind = self.kind.get().unwrap_or("");
