@@ -1,0 +1,174 @@
+//! A search filter as SQL conditions over `events e` (joined to `event_resources r` for resource filters), with
+//! the string IDs it names resolved once.
+use super::super::StoreError;
+use super::super::dictionary::lookup;
+use super::super::event_id::EventIdKey;
+use super::super::identity_center::USER_IDS_NAMED;
+use super::super::schema::{HAS_LAST_PART, LAST_PART};
+use crate::model::events::identity::RoleFilter;
+use crate::model::events::{EventFilter, Exact, ReadOnlyView};
+use rusqlite::{Connection, ToSql};
+
+/// A filter as `AND …` SQL over `events e` with its parameters.
+pub(super) struct Conditions {
+    /// The rows searched: `events e`, or a resource's rows joined to their events (then read in the order of
+    /// `event_resources_by_arn`/`_by_type`, newest first).
+    pub from: &'static str,
+    /// The (time, row) pair pages are ordered and cut by.
+    pub time: &'static str,
+    pub row: &'static str,
+    pub sql: String,
+    pub params: Vec<Box<dyn ToSql>>,
+    /// Whether the hourly rollups can count it (only account, Region, read-only, errors and category).
+    pub rollup_countable: bool,
+}
+
+fn column(exact: Exact) -> &'static str {
+    match exact {
+        Exact::EventName => "e.event_name",
+        Exact::EventSource => "e.event_source",
+        Exact::Identity => "e.identity_name",
+        Exact::IdentityArn => "e.identity_arn",
+        Exact::AccessKey => "e.access_key",
+        Exact::SourceIp => "e.source_ip",
+        Exact::ErrorCode => "e.error_code",
+        Exact::IdentityType => "e.identity_type",
+        Exact::EventId => "e.event_id",
+    }
+}
+
+/// `value` for a LIKE pattern, with its wildcards taken literally (`ESCAPE '\'`).
+fn like_literal(value: &str) -> String {
+    value
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+/// The upper bound of the strings starting with `prefix` (which ends with `/`): the same with `0`, the next
+/// character, in its place, so `value >= prefix AND value < end` is a range of the strings' unique index.
+fn prefix_end(prefix: &str) -> String {
+    let mut end = prefix.strip_suffix('/').unwrap_or(prefix).to_owned();
+    end.push('0');
+    end
+}
+
+/// The filter's conditions; `None` when a value it names is not in the store at all (nothing can match).
+pub(super) fn conditions(
+    conn: &Connection,
+    filter: &EventFilter,
+) -> Result<Option<Conditions>, StoreError> {
+    let by_resource = filter.resource.is_some() || filter.resource_type.is_some();
+    let mut c = Conditions {
+        from: if by_resource {
+            "event_resources r JOIN events e ON e.id = r.event"
+        } else {
+            "events e"
+        },
+        time: if by_resource {
+            "r.event_time"
+        } else {
+            "e.event_time"
+        },
+        row: if by_resource { "r.event" } else { "e.id" },
+        sql: String::new(),
+        params: Vec::new(),
+        rollup_countable: true,
+    };
+    let coded = [("e.account", &filter.account), ("e.region", &filter.region)];
+    for (column, value) in coded {
+        if let Some(value) = value {
+            let Some(id) = lookup(conn, value)? else {
+                return Ok(None);
+            };
+            c.sql.push_str(&format!(" AND {column} = ?"));
+            c.params.push(Box::new(id));
+        }
+    }
+    for (exact, value) in &filter.exact {
+        c.rollup_countable = false;
+        if *exact == Exact::Identity {
+            // The readable name, or role sessions of that name (`identity::identity_matches`): their string IDs
+            // come from the strings' indexes (by value, by `strings_by_last_part`), then the events by identity.
+            c.sql.push_str(&format!(
+                " AND e.identity_name IN (SELECT id FROM strings WHERE value = ?
+                  UNION ALL SELECT id FROM strings WHERE {HAS_LAST_PART} AND {LAST_PART} = ?
+                  UNION ALL {USER_IDS_NAMED})"
+            ));
+            for _ in 0..3 {
+                c.params.push(Box::new(value.clone()));
+            }
+            continue;
+        }
+        c.sql.push_str(&format!(" AND {} = ?", column(*exact)));
+        if *exact == Exact::EventId {
+            c.params.push(Box::new(EventIdKey::new(value.clone())));
+        } else {
+            let Some(id) = lookup(conn, value)? else {
+                return Ok(None);
+            };
+            c.params.push(Box::new(id));
+        }
+    }
+    if let Some(role) = &filter.role {
+        c.rollup_countable = false;
+        // A role's sessions share a prefix: of their ARNs (in one account) or of their readable names (in any).
+        let column = match role {
+            RoleFilter::InAccount { .. } => "e.identity_arn",
+            RoleFilter::Named(_) => "e.identity_name",
+        };
+        c.sql.push_str(&format!(
+            " AND {column} IN (SELECT id FROM strings WHERE value >= ? AND value < ?)"
+        ));
+        let prefix = role.session_prefix();
+        let end = prefix_end(&prefix);
+        c.params.push(Box::new(prefix));
+        c.params.push(Box::new(end));
+    }
+    match filter.read_only {
+        ReadOnlyView::Hidden => c.sql.push_str(" AND e.read_only IS NOT 1"),
+        ReadOnlyView::Only => c.sql.push_str(" AND e.read_only = 1"),
+        ReadOnlyView::Shown => {}
+    }
+    if filter.errors_only {
+        c.sql.push_str(" AND e.error_code IS NOT NULL");
+    }
+    if let Some(category) = filter.category {
+        c.sql.push_str(" AND e.category = ?");
+        c.params.push(Box::new(i64::from(category)));
+    }
+    if let Some(agent) = &filter.agent_contains {
+        c.rollup_countable = false;
+        // Match the few thousand user agents first (LIKE ignores ASCII case), then the events by their IDs.
+        // CROSS JOIN keeps user_agents the outer loop: SQLite would otherwise scan every string.
+        c.sql.push_str(
+            " AND e.user_agent IN (SELECT s.id FROM user_agents u CROSS JOIN strings s ON s.id = u.id
+              WHERE s.value LIKE ? ESCAPE '\\')",
+        );
+        c.params
+            .push(Box::new(format!("%{}%", like_literal(agent))));
+    }
+    if let Some(kind) = &filter.resource_type {
+        c.rollup_countable = false;
+        let Some(id) = lookup(conn, kind)? else {
+            return Ok(None);
+        };
+        c.sql.push_str(" AND r.type = ?");
+        c.params.push(Box::new(id));
+    }
+    if let Some(resource) = &filter.resource {
+        c.rollup_countable = false;
+        if resource.starts_with("arn:") {
+            c.sql.push_str(" AND r.arn = ?");
+            c.params.push(Box::new(resource.clone()));
+        } else {
+            // A bare name matches the last part of an ARN (`…:function:name`, `…:::bucket/name`).
+            c.sql
+                .push_str(" AND (r.arn LIKE ? ESCAPE '\\' OR r.arn LIKE ? ESCAPE '\\')");
+            let name = like_literal(resource);
+            c.params.push(Box::new(format!("arn:%/{name}")));
+            c.params.push(Box::new(format!("arn:%:{name}")));
+        }
+    }
+    Ok(Some(c))
+}

@@ -1,0 +1,236 @@
+//! Configuration layering (defaults → file → `TRAILSCOPE_*` environment) and its refusals.
+use super::*;
+use std::collections::HashMap;
+
+fn env(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+    let vars: HashMap<String, String> = vars
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    move |name| vars.get(name).cloned()
+}
+
+#[test]
+fn defaults_then_file_then_environment() -> anyhow::Result<()> {
+    assert_eq!(Config::load(None, env(&[]))?, Config::default());
+    let dir = tempfile::tempdir()?;
+    let file = dir.path().join("trailscope.toml");
+    std::fs::write(
+        &file,
+        "data_dir = \"/srv/trailscope\"\naddr = \"0.0.0.0:8080\"\ndemo = false\n",
+    )?;
+    let from_file = Config::load(Some(&file), env(&[]))?;
+    assert_eq!(
+        from_file,
+        Config {
+            data_dir: "/srv/trailscope".into(),
+            addr: "0.0.0.0:8080".parse()?,
+            demo: false,
+            ..Config::default()
+        }
+    );
+    assert!(
+        from_file.secure_cookies(),
+        "Secure cookies by default when not on loopback"
+    );
+    assert!(
+        !Config::default().secure_cookies(),
+        "plain HTTP on localhost keeps working"
+    );
+    let forced = Config::load(Some(&file), env(&[("TRAILSCOPE_SECURE_COOKIES", "false")]))?;
+    assert!(
+        !forced.secure_cookies(),
+        "a TLS-terminating proxy on another host may need it off"
+    );
+    let overridden = Config::load(
+        Some(&file),
+        env(&[
+            ("TRAILSCOPE_DATA_DIR", "/tmp/x"),
+            ("LEPTOS_SITE_ADDR", "127.0.0.1:3005"),
+        ]),
+    )?;
+    assert_eq!(
+        (overridden.data_dir, overridden.addr.port()),
+        (PathBuf::from("/tmp/x"), 3005)
+    );
+    let via_env = Config::load(
+        None,
+        env(&[
+            ("TRAILSCOPE_CONFIG", file.to_str().unwrap_or_default()),
+            ("TRAILSCOPE_ADDR", "127.0.0.1:4000"),
+        ]),
+    )?;
+    assert_eq!(via_env.addr.port(), 4000);
+    Ok(())
+}
+
+#[test]
+fn bad_values_are_named() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let file = dir.path().join("t.toml");
+    std::fs::write(&file, "data_dri = \"x\"\n")?;
+    let err = Config::load(Some(&file), env(&[])).expect_err("unknown key");
+    assert!(format!("{err:#}").contains("data_dri"), "{err:#}");
+    let err =
+        Config::load(None, env(&[("TRAILSCOPE_ADDR", "localhost")])).expect_err("bad address");
+    assert!(format!("{err:#}").contains("TRAILSCOPE_ADDR"), "{err:#}");
+    let err = Config::load(
+        None,
+        env(&[("TRAILSCOPE_PROXY_USER_HEADER", "X-Forwarded-User")]),
+    )
+    .expect_err("sign-on without a trusted proxy");
+    assert!(format!("{err:#}").contains("trusted_proxies"), "{err:#}");
+    let err = Config::load(None, env(&[("TRAILSCOPE_TRUSTED_PROXIES", "10.0.0.0/33")]))
+        .expect_err("bad range");
+    assert!(format!("{err:#}").contains("10.0.0.0/33"), "{err:#}");
+    Ok(())
+}
+
+#[test]
+fn accounts_come_from_the_file_or_from_trailscope_regions() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let file = dir.path().join("t.toml");
+    std::fs::write(
+        &file,
+        "[[accounts]]\nname = \"prod\"\nrole_arn = \"arn:aws:iam::111122223333:role/Reader\"\nexternal_id = \"x-123\"\nregions = [\"us-east-1\", \"eu-west-1\"]\nidentity_center_region = \"eu-central-1\"\n\n[[accounts]]\nprofile = \"dev\"\n",
+    )?;
+    let config = Config::load(Some(&file), env(&[("TRAILSCOPE_REGIONS", "us-west-2")]))?;
+    assert_eq!(
+        config.accounts.len(),
+        2,
+        "the file wins over TRAILSCOPE_REGIONS"
+    );
+    assert_eq!(config.accounts[0].regions(), ["us-east-1", "eu-west-1"]);
+    assert_eq!(
+        config.accounts[0].identity_center_region.as_deref(),
+        Some("eu-central-1")
+    );
+    assert_eq!(config.accounts[1].identity_center_region, None);
+    assert!(
+        config.accounts[1].regions().len() >= 17,
+        "default: every commercial Region"
+    );
+    assert!(
+        !format!("{:?}", config.accounts[0]).contains("x-123"),
+        "the external ID stays out of logs"
+    );
+    let config = Config::load(None, env(&[("TRAILSCOPE_REGIONS", "us-east-1, eu-west-1")]))?;
+    assert_eq!(config.accounts[0].regions(), ["us-east-1", "eu-west-1"]);
+    assert_eq!(config.accounts[0].label(), "default credentials");
+    let err =
+        Config::load(None, env(&[("TRAILSCOPE_REGIONS", "useast1")])).expect_err("not a Region");
+    assert!(format!("{err:#}").contains("useast1"), "{err:#}");
+    std::fs::write(
+        &file,
+        "[[accounts]]\nidentity_center_region = \"Frankfurt\"\n",
+    )?;
+    let err = Config::load(Some(&file), env(&[])).expect_err("not a Region");
+    assert!(
+        format!("{err:#}").contains("identity_center_region"),
+        "{err:#}"
+    );
+    Ok(())
+}
+
+#[test]
+fn s3_archives_come_from_the_file_or_the_environment() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let file = dir.path().join("t.toml");
+    std::fs::write(
+        &file,
+        "s3_archives = [\"s3://trail-logs/org\", \"s3://other-logs\"]\ns3_ingest_minutes = 5\n",
+    )?;
+    let config = Config::load(Some(&file), env(&[]))?;
+    let urls: Vec<String> = config.s3_archives.iter().map(ToString::to_string).collect();
+    assert_eq!(urls, ["s3://trail-logs/org", "s3://other-logs"]);
+    assert_eq!(config.s3_ingest_minutes, 5);
+    assert_eq!(Config::default().s3_ingest_minutes, 15);
+    let config = Config::load(
+        Some(&file),
+        env(&[
+            ("TRAILSCOPE_S3_ARCHIVES", "s3://a-logs/x, s3://b-logs"),
+            ("TRAILSCOPE_S3_INGEST_MINUTES", "0"),
+        ]),
+    )?;
+    assert_eq!(config.s3_archives.len(), 2);
+    assert_eq!(config.s3_archives[0].prefix, "x");
+    assert_eq!(config.s3_ingest_minutes, 0);
+    let err = Config::load(None, env(&[("TRAILSCOPE_S3_ARCHIVES", "trail-logs/x")]))
+        .expect_err("not a URL");
+    assert!(
+        format!("{err:#}").contains("TRAILSCOPE_S3_ARCHIVES"),
+        "{err:#}"
+    );
+    Ok(())
+}
+
+#[test]
+fn ingest_bounds_come_from_the_file_or_the_environment() -> anyhow::Result<()> {
+    assert_eq!(Config::default().ingest_limits(), IngestLimits::default());
+    let dir = tempfile::tempdir()?;
+    let file = dir.path().join("t.toml");
+    std::fs::write(
+        &file,
+        "ingest_max_file_bytes = 1073741824\ningest_max_record_bytes = 65536\n",
+    )?;
+    let config = Config::load(Some(&file), env(&[]))?;
+    assert_eq!(
+        config.ingest_limits(),
+        IngestLimits {
+            max_file_bytes: 1 << 30,
+            max_record_bytes: 1 << 16
+        }
+    );
+    let config = Config::load(
+        Some(&file),
+        env(&[("TRAILSCOPE_INGEST_MAX_FILE_BYTES", "2048")]),
+    )?;
+    assert_eq!(config.ingest_limits().max_file_bytes, 2048);
+    let err = Config::load(None, env(&[("TRAILSCOPE_INGEST_MAX_RECORD_BYTES", "4MiB")]))
+        .expect_err("not a number");
+    assert!(
+        format!("{err:#}").contains("TRAILSCOPE_INGEST_MAX_RECORD_BYTES"),
+        "{err:#}"
+    );
+    let err =
+        Config::load(None, env(&[("TRAILSCOPE_INGEST_MAX_FILE_BYTES", "0")])).expect_err("zero");
+    assert!(
+        format!("{err:#}").contains("ingest_max_file_bytes"),
+        "{err:#}"
+    );
+    Ok(())
+}
+
+#[test]
+fn proxy_sign_on_is_configured_by_file_or_environment() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let file = dir.path().join("t.toml");
+    std::fs::write(
+        &file,
+        "trusted_proxies = [\"10.0.0.0/8\", \"192.0.2.4\"]\nproxy_user_header = \"X-Forwarded-User\"\n",
+    )?;
+    let config = Config::load(Some(&file), env(&[]))?;
+    let settings = config.proxy_settings();
+    assert_eq!(settings.trusted.len(), 2);
+    assert!(settings.trusted[1].contains(&"192.0.2.4".parse::<IpAddr>()?));
+    assert_eq!(
+        settings.user_header.as_ref().map(HeaderName::as_str),
+        Some("x-forwarded-user")
+    );
+    assert_eq!(
+        settings.default_role, None,
+        "unknown users refused by default"
+    );
+    let config = Config::load(
+        None,
+        env(&[
+            ("TRAILSCOPE_TRUSTED_PROXIES", "127.0.0.1, ::1"),
+            ("TRAILSCOPE_PROXY_USER_HEADER", "Remote-User"),
+            ("TRAILSCOPE_PROXY_DEFAULT_ROLE", "viewer"),
+        ]),
+    )?;
+    assert_eq!(config.trusted_proxies.len(), 2);
+    assert_eq!(config.proxy_default_role, Some(Role::Viewer));
+    assert!(Config::default().proxy_settings().user_header.is_none());
+    Ok(())
+}
