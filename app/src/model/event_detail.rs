@@ -172,8 +172,16 @@ pub fn identity_chain(record: &Value, summary: &EventSummary) -> Vec<ChainLink> 
         chain.push(link("MFA", if mfa == "true" { "yes" } else { "no" }, None));
     }
     if let Some(account) = text(identity, &["accountId"]) {
-        let query = pivot(&[("account", account)], time, Window::NEAR);
-        chain.push(link("Account", account, Some((Window::NEAR, query))));
+        // The caller's account: a link only where it is the account this event was logged in, since the store
+        // files events by the logging account (another caller's account may hold none of them, and
+        // `ANONYMOUS_PRINCIPAL` is no account at all).
+        let query = (account == summary.account).then(|| {
+            (
+                Window::NEAR,
+                pivot(&[("account", account)], time, Window::NEAR),
+            )
+        });
+        chain.push(link("Account", account, query));
     }
     chain
 }
@@ -376,5 +384,26 @@ mod tests {
             ]
         );
         assert_eq!(rows[3].values, [None, Some("1".to_owned())]);
+    }
+
+    #[test]
+    fn a_callers_account_links_only_where_the_event_was_logged() {
+        let record = serde_json::json!({"userIdentity": {
+            "type": "AWSAccount", "principalId": "AIDAEXAMPLEFAKECROSS", "accountId": "444455556666"
+        }});
+        let mut summary = summary_of("444455556666", None, None);
+        summary.account = "111122223333".into();
+        let account = |chain: Vec<ChainLink>| {
+            chain
+                .into_iter()
+                .find(|l| l.label == "Account")
+                .expect("the account is shown")
+        };
+        assert!(
+            account(identity_chain(&record, &summary)).pivot.is_none(),
+            "another account's link would not find this event"
+        );
+        summary.account = "444455556666".into();
+        assert!(account(identity_chain(&record, &summary)).pivot.is_some());
     }
 }

@@ -111,6 +111,8 @@ struct RawRecord<'a> {
     error_message: Text<'a>,
     #[serde(borrow)]
     response_elements: FailedStep<'a>,
+    #[serde(borrow)]
+    service_event_details: FailedStep<'a>,
     read_only: Flag,
     #[serde(borrow)]
     event_category: Text<'a>,
@@ -175,18 +177,20 @@ impl RawRecord<'_> {
 
     /// What makes an event an error, the one definition the store, search, Activity and the rollups use:
     /// 1. `errorCode`, when the record has one (most services);
-    /// 2. a sign-in event whose `responseElements` answers its own name with `"Failure"` (`ConsoleLogin`,
-    ///    `CheckMfa`, `SwitchRole`, … write no `errorCode`): its `errorMessage` (`Failed authentication`,
-    ///    `No username found in supplied account`) stands as the code, or `Failure` without one
-    ///    (<https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-aws-console-sign-in-events.html>);
+    /// 2. a sign-in event whose `responseElements` or `serviceEventDetails` answers its own name with
+    ///    `"Failure"` (`ConsoleLogin`, `CheckMfa`, `SwitchRole`, and IAM Identity Center's
+    ///    `CredentialVerification`, `UserAuthentication`, … write no `errorCode`): its `errorMessage`
+    ///    (`Failed authentication`, `No username found in supplied account`) stands as the code, or `Failure`
+    ///    without one
+    ///    (<https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-aws-console-sign-in-events.html>,
+    ///    <https://docs.aws.amazon.com/singlesignon/latest/userguide/understanding-sign-in-events.html>);
     /// 3. an error-rate Insights event: the error code it watched, `insightDetails.errorCode`
     ///    (<https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-insights-events-with-cloudtrail.html>).
     fn error_code(&self) -> Option<String> {
-        let failed_sign_in = self
-            .response_elements
-            .0
-            .as_deref()
-            .is_some_and(|step| Some(step) == self.event_name.get());
+        let failed_sign_in = [&self.response_elements, &self.service_event_details]
+            .iter()
+            .filter_map(|answer| answer.0.as_deref())
+            .any(|step| Some(step) == self.event_name.get());
         self.error_code
             .owned()
             .or_else(|| {
@@ -197,6 +201,21 @@ impl RawRecord<'_> {
                 })
             })
             .or_else(|| self.insight().and_then(|i| i.error_code.owned()))
+    }
+
+    /// The name an IAM Identity Center user signed in with: `additionalEventData.UserName` of a successful
+    /// `CredentialChallenge` or `UserAuthentication`, the two sign-in events AWS writes it in once per successful
+    /// sign-in (<https://docs.aws.amazon.com/singlesignon/latest/userguide/username-sign-in-cloudtrail-events.html>).
+    /// A failed attempt's `UserName` is whatever was typed, so it never names anyone.
+    fn sign_in_name(&self, failed: bool) -> Option<&str> {
+        let in_scope = matches!(
+            self.event_name.get(),
+            Some("CredentialChallenge" | "UserAuthentication")
+        );
+        (in_scope && !failed)
+            .then(|| self.additional_event_data.0.as_ref())
+            .flatten()
+            .and_then(|a| a.user_name.get())
     }
 
     fn into_row(self, ordinal: u32, key: &LogKey) -> Result<EventRow, String> {
@@ -216,11 +235,8 @@ impl RawRecord<'_> {
             .or_else(|| insight.and_then(|i| i.event_name.owned()))
             .ok_or("no eventName")?;
         let identity = self.user_identity.0.as_ref();
-        let sign_in_name = self
-            .additional_event_data
-            .0
-            .as_ref()
-            .and_then(|a| a.user_name.get());
+        let error_code = self.error_code();
+        let sign_in_name = self.sign_in_name(error_code.is_some());
         // The account whose trail delivered the file: a record without `recipientAccountId` (before
         // eventVersion 1.02) belongs to the key's account, never to the caller's.
         let account_id = self
@@ -239,7 +255,7 @@ impl RawRecord<'_> {
                 .owned()
                 .unwrap_or_else(|| key.region.clone()),
             category: self.category(),
-            error_code: self.error_code(),
+            error_code,
             event_source,
             event_name,
             identity_type: identity.and_then(|i| i.kind.owned()),

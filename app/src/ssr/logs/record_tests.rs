@@ -260,6 +260,22 @@ fn identity_center_users_are_named_by_their_user_id_and_sign_ins_teach_their_nam
             .as_deref(),
         Some("alice")
     );
+    // A failed attempt carries whatever was typed: it is an error and names nobody.
+    let failed = parse_one(&format!(
+        r#"{{"userIdentity":{identity},"eventTime":"2026-11-27T08:59:00Z","eventSource":"signin.amazonaws.com","eventName":"CredentialVerification","eventID":"v","serviceEventDetails":{{"CredentialVerification":"Failure"}},"errorMessage":"Failed authentication","additionalEventData":{{"CredentialType":"PASSWORD","UserName":"typo-name"}}}}"#
+    ));
+    assert_eq!(failed.error_code.as_deref(), Some("Failed authentication"));
+    assert_eq!(failed.identity_center.and_then(|u| u.user_name), None);
+    let failed_authentication = parse_one(&format!(
+        r#"{{"userIdentity":{identity},"eventTime":"2026-11-27T08:59:30Z","eventSource":"signin.amazonaws.com","eventName":"UserAuthentication","eventID":"u","serviceEventDetails":{{"UserAuthentication":"Failure"}},"additionalEventData":{{"CredentialType":"EXTERNAL_IDP","UserName":"mallory"}}}}"#
+    ));
+    assert_eq!(failed_authentication.error_code.as_deref(), Some("Failure"));
+    assert_eq!(
+        failed_authentication
+            .identity_center
+            .and_then(|u| u.user_name),
+        None
+    );
 }
 
 #[test]
