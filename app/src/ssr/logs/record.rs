@@ -212,9 +212,10 @@ impl RawRecord<'_> {
             self.event_name.get(),
             Some("CredentialChallenge" | "UserAuthentication")
         );
-        (in_scope && !failed)
-            .then(|| self.additional_event_data.0.as_ref())
-            .flatten()
+        self.additional_event_data
+            .0
+            .as_ref()
+            .filter(|_| in_scope && !failed)
             .and_then(|a| a.user_name.get())
     }
 
