@@ -77,16 +77,20 @@ fn top(lists: &Value, list: &str) -> Vec<(String, u64)> {
         .collect()
 }
 
-fn identity_center(extra_identity: &str) -> String {
+fn identity_center() -> String {
     format!(
-        r#"{{"type":"IdentityCenterUser","accountId":"{ACCOUNT}","onBehalfOf":{{"userId":"{IC_USER}","identityStoreArn":"arn:aws:identitystore::{ACCOUNT}:identitystore/d-9067000000"}},"credentialId":"FAKEcredential"{extra_identity}}}"#
+        r#"{{"type":"IdentityCenterUser","accountId":"{ACCOUNT}","onBehalfOf":{{"userId":"{IC_USER}","identityStoreArn":"arn:aws:identitystore::{ACCOUNT}:identitystore/d-9067000000"}},"credentialId":"FAKEcredential"}}"#
     )
+}
+
+/// `recipientAccountId` of the trail's account, then `extra` fields (leading comma).
+fn recipient(extra: &str) -> String {
+    format!(r#","recipientAccountId":"{ACCOUNT}"{extra}"#)
 }
 
 #[tokio::test]
 async fn identity_center_users_have_an_identity_and_are_found_by_their_user_id() {
-    let user = identity_center("");
-    let rec = |extra: &str| format!(r#","recipientAccountId":"{ACCOUNT}"{extra}"#);
+    let user = identity_center();
     let files = [(
         key("IcUser0000000001"),
         log(&[
@@ -96,7 +100,7 @@ async fn identity_center_users_have_an_identity_and_are_found_by_their_user_id()
                 "signin.amazonaws.com",
                 "CredentialChallenge",
                 &user,
-                &rec(
+                &recipient(
                     r#","eventType":"AwsServiceEvent","additionalEventData":{"AuthWorkflowID":"w"}"#,
                 ),
             ),
@@ -106,7 +110,7 @@ async fn identity_center_users_have_an_identity_and_are_found_by_their_user_id()
                 "sso.amazonaws.com",
                 "Federate",
                 &user,
-                &rec(""),
+                &recipient(""),
             ),
             record(
                 103,
@@ -116,7 +120,7 @@ async fn identity_center_users_have_an_identity_and_are_found_by_their_user_id()
                 &format!(
                     r#"{{"type":"Unknown","principalId":"{ACCOUNT}","accountId":"{ACCOUNT}","userName":"alice"}}"#
                 ),
-                &rec(""),
+                &recipient(""),
             ),
         ]),
     )];
@@ -298,8 +302,7 @@ async fn records_without_a_recipient_account_belong_to_the_account_whose_trail_l
 
 #[tokio::test]
 async fn a_sign_in_that_names_an_identity_center_user_names_all_its_events() {
-    let user = identity_center("");
-    let rec = |extra: &str| format!(r#","recipientAccountId":"{ACCOUNT}"{extra}"#);
+    let user = identity_center();
     let files = [(
         key("IcUserNamed00001"),
         log(&[
@@ -309,7 +312,7 @@ async fn a_sign_in_that_names_an_identity_center_user_names_all_its_events() {
                 "sso.amazonaws.com",
                 "Federate",
                 &user,
-                &rec(""),
+                &recipient(""),
             ),
             // A successful sign-in writes the name the person used (`additionalEventData.UserName`).
             record(
@@ -318,7 +321,7 @@ async fn a_sign_in_that_names_an_identity_center_user_names_all_its_events() {
                 "signin.amazonaws.com",
                 "CredentialChallenge",
                 &user,
-                &rec(
+                &recipient(
                     r#","eventType":"AwsServiceEvent","additionalEventData":{"CredentialType":"PASSWORD","UserName":"dana"}"#,
                 ),
             ),
@@ -330,7 +333,7 @@ async fn a_sign_in_that_names_an_identity_center_user_names_all_its_events() {
                 &format!(
                     r#"{{"type":"IAMUser","principalId":"AIDAEXAMPLEFAKEERIN","arn":"arn:aws:iam::{ACCOUNT}:user/erin","accountId":"{ACCOUNT}","userName":"erin"}}"#
                 ),
-                &rec(""),
+                &recipient(""),
             ),
         ]),
     )];
