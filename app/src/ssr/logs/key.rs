@@ -26,8 +26,14 @@ pub struct LogKey {
     pub insight: bool,
 }
 
-fn is_account_id(s: &str) -> bool {
+/// A folder of the layout that names an account: twelve digits.
+pub(crate) fn is_account_id(s: &str) -> bool {
     s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// A folder of the layout that names an AWS Organizations organization (`o-…`), as organization trails write.
+pub(crate) fn is_organization_id(s: &str) -> bool {
+    s.len() > 2 && s.starts_with("o-")
 }
 
 fn is_number(s: &str, len: usize) -> bool {
@@ -64,9 +70,7 @@ pub fn classify(key: &str) -> KeyKind {
     };
     let org_id = match next {
         "AWSLogs" => None,
-        org if org.len() > 2 && org.starts_with("o-") && parts.next() == Some("AWSLogs") => {
-            Some(org.to_owned())
-        }
+        org if is_organization_id(org) && parts.next() == Some("AWSLogs") => Some(org.to_owned()),
         _ => return KeyKind::Other,
     };
     let dated = is_number(y, 4) && is_number(m, 2) && is_number(d, 2);

@@ -9,6 +9,7 @@
 use super::S3Archive;
 use crate::ssr::aws::describe;
 use crate::ssr::ingest::{FileProblem, IngestError};
+use crate::ssr::logs::key::{is_account_id, is_organization_id};
 use aws_sdk_s3::Client;
 use std::collections::HashMap;
 use std::future::Future;
@@ -39,10 +40,6 @@ enum Folder {
     Region,
 }
 
-fn is_account_id(s: &str) -> bool {
-    s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
-}
-
 /// What the child folder `name` of a `parent` folder is; `None` when it cannot hold log files.
 fn child(parent: Folder, name: &str) -> Option<Folder> {
     match parent {
@@ -51,7 +48,7 @@ fn child(parent: Folder, name: &str) -> Option<Folder> {
         Folder::Root(depth) if name == "AWSLogs" => {
             (depth < SEARCH_DEPTH).then_some(Folder::Root(depth + 1))
         }
-        Folder::Root(_) if name.len() > 2 && name.starts_with("o-") => Some(Folder::Organization),
+        Folder::Root(_) if is_organization_id(name) => Some(Folder::Organization),
         Folder::Root(_) | Folder::Organization => is_account_id(name).then_some(Folder::Account),
         Folder::Account => LOG_FOLDERS.contains(&name).then_some(Folder::Logs),
         Folder::Logs => Some(Folder::Region),
