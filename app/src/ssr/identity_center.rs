@@ -155,8 +155,7 @@ async fn blocking<T: Send + 'static>(
     store: &Arc<Store>,
     work: impl FnOnce(&Store) -> Result<T, StoreError> + Send + 'static,
 ) -> Result<T, IdentityCenterError> {
-    let store = store.clone();
-    tokio::task::spawn_blocking(move || work(&store))
+    crate::ssr::store::off_runtime(store, work)
         .await
         .map_err(|e| IdentityCenterError::Task(e.to_string()))?
         .map_err(IdentityCenterError::from)

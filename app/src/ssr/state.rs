@@ -77,8 +77,7 @@ impl AppState {
         T: Send + 'static,
         E: Into<AppError> + Send + 'static,
     {
-        let store = self.store.clone();
-        tokio::task::spawn_blocking(move || work(&store))
+        crate::ssr::store::off_runtime(&self.store, work)
             .await
             .map_err(|error| {
                 tracing::error!(%error, "store task failed");

@@ -14,7 +14,7 @@ pub mod writer;
 
 use rusqlite::{Connection, OpenFlags};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 pub use writer::{BatchFile, BatchOutcome, EventWriter};
 
@@ -47,6 +47,21 @@ pub enum StoreError {
         found: i64,
         known: i64,
     },
+}
+
+/// Runs `work` on tokio's blocking pool, as SQLite work called from async code must (its calls block a
+/// runtime thread). The outer `Err` is the task itself failing (a panic); each caller maps both errors into its
+/// own error type.
+pub async fn off_runtime<T, E>(
+    store: &Arc<Store>,
+    work: impl FnOnce(&Store) -> Result<T, E> + Send + 'static,
+) -> Result<Result<T, E>, tokio::task::JoinError>
+where
+    T: Send + 'static,
+    E: Send + 'static,
+{
+    let store = store.clone();
+    tokio::task::spawn_blocking(move || work(&store)).await
 }
 
 pub struct Store {

@@ -36,8 +36,7 @@ impl SqliteSessionStore {
         &self,
         work: impl FnOnce(&Store) -> Result<T, StoreError> + Send + 'static,
     ) -> session_store::Result<T> {
-        let store = self.store.clone();
-        tokio::task::spawn_blocking(move || work(&store))
+        crate::ssr::store::off_runtime(&self.store, work)
             .await
             .map_err(backend)?
             .map_err(backend)
