@@ -10,17 +10,15 @@
 //! Regions in turn until one answers; the Region that answers is remembered in the store's metadata.
 //!
 //! Failures (`AccessDeniedException`, an unknown user, no account that may ask) are recorded in the row's
-//! `last_error` and asked again a day later ([`users::RETRY_AFTER_SECS`]); they never fail the caller.
-pub mod users;
-
+//! `last_error` and asked again a day later ([`table::RETRY_AFTER_SECS`]); they never fail the caller.
 use crate::ssr::aws::{AwsAccount, account_id_of, describe, sdk_config};
+use crate::ssr::store::identity_center::{self as table, PendingUser, Resolution};
 use crate::ssr::store::{Store, StoreError};
 use aws_sdk_identitystore::Client;
 use aws_sdk_identitystore::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_identitystore::operation::describe_user::{DescribeUserError, DescribeUserOutput};
 use aws_sdk_identitystore::types::ResourceType;
 use std::sync::Arc;
-use users::{PendingUser, Resolution};
 
 /// Users asked about in one run at most; the rest wait for the next run.
 pub const MAX_USERS_PER_RUN: usize = 1_000;
@@ -175,7 +173,7 @@ async fn resolve_store(
     let store_id = first.identity_store_id.clone();
     let remembered = blocking(store, {
         let store_id = store_id.clone();
-        move |s| users::remembered_region(s, &store_id)
+        move |s| table::remembered_region(s, &store_id)
     })
     .await?;
     let owner = first.account.as_deref();
@@ -193,7 +191,7 @@ async fn resolve_store(
                     if remembered.as_deref() != Some(region.as_str()) {
                         let (store_id, region) = (store_id.clone(), region.clone());
                         blocking(store, move |s| {
-                            users::remember_region(s, &store_id, &region)
+                            table::remember_region(s, &store_id, &region)
                         })
                         .await?;
                     }
@@ -224,14 +222,14 @@ async fn resolve_store(
         .collect())
 }
 
-/// Names the Identity Center users that still need a name (see [`users::pending`]) through the configured
+/// Names the Identity Center users that still need a name (see [`table::pending`]) through the configured
 /// `accounts`, storing each answer. Only store failures are errors; AWS's answers are recorded per user.
 pub async fn resolve_names(
     store: &Arc<Store>,
     accounts: &[AwsAccount],
 ) -> Result<NamesSummary, IdentityCenterError> {
     let now = crate::ssr::clock::now_secs();
-    let pending = blocking(store, move |s| users::pending(s, now, MAX_USERS_PER_RUN)).await?;
+    let pending = blocking(store, move |s| table::pending(s, now, MAX_USERS_PER_RUN)).await?;
     let mut summary = NamesSummary::default();
     if pending.is_empty() || accounts.is_empty() {
         return Ok(summary);
@@ -250,7 +248,7 @@ pub async fn resolve_names(
             }
         }
         let now = crate::ssr::clock::now_secs();
-        blocking(store, move |s| users::record(s, &results, now)).await?;
+        blocking(store, move |s| table::record(s, &results, now)).await?;
     }
     Ok(summary)
 }

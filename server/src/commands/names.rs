@@ -15,7 +15,7 @@ pub fn run(config: &Config, args: &TrailsArgs) -> anyhow::Result<ExitCode> {
     let summary = runtime
         .block_on(app::ssr::identity_center::resolve_names(&store, &accounts))
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-    for (user_id, error) in app::ssr::identity_center::users::failures(&store)? {
+    for (user_id, error) in app::ssr::store::identity_center::failures(&store)? {
         eprintln!("problem: {user_id}: {error}");
     }
     println!("resolve-names: {}", summary.line());
