@@ -443,8 +443,10 @@ async fn serve_ingests_configured_s3_archives_in_the_background() {
         conn.query_row("SELECT count(*) FROM events", [], |r| r.get::<_, i64>(0))
             .ok()
     };
+    // The events commit before the run's summary is logged: wait for both.
+    let logged = || std::fs::read_to_string(&log).is_ok_and(|l| l.contains("S3 archive ingested"));
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    while events() != Some(4) && std::time::Instant::now() < deadline {
+    while (events() != Some(4) || !logged()) && std::time::Instant::now() < deadline {
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
     let _ = serve.kill();
