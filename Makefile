@@ -7,7 +7,7 @@ export TRAILSCOPE_DATA_DIR ?= $(CURDIR)/data
 # lets both share one build of the app crate.
 export LEPTOS_OUTPUT_NAME := trailscope
 
-.PHONY: run test setup build lint unit e2e bench
+.PHONY: run test setup build lint unit e2e container bench
 
 ## Build and serve the demo on http://127.0.0.1:3000
 run: setup
@@ -16,7 +16,7 @@ run: setup
 	cargo leptos serve --release
 
 ## Every test: formatting, lints, unit and integration tests, browser tests
-test: setup lint unit build e2e
+test: setup lint unit build e2e container
 
 setup:
 	@bash scripts/setup.sh
@@ -34,6 +34,11 @@ unit:
 
 e2e: build
 	bash end2end/run.sh
+
+## The container image, built from `build`'s artefacts and run with podman (Dockerfile, container/test)
+container: build
+	bash scripts/setup-container.sh
+	bash container/test
 
 bench: setup
 	bash bench/ingest

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what building, serving and testing Trailscope need, and skips what is already there:
 # the wasm32 target, wasm-bindgen-cli at the version in Cargo.lock, cargo-leptos, Debian's chromium, and the
-# npm packages of end2end/ (Playwright, and binaryen's wasm-opt for release builds). Safe to run again.
+# npm packages of end2end/ (Playwright, and binaryen's wasm-opt for release builds), moto for the integration
+# tests. `setup.sh build` installs only what compiling needs (the Dockerfile's build stage uses it). Safe to run
+# again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -26,21 +28,25 @@ if [ "$have" != "$want" ]; then
   "${installer[@]}" install wasm-bindgen-cli --version "$want" --force
 fi
 
-if missing cargo-leptos; then
-  say "installing cargo-leptos; this takes about 15 minutes on 2 cores"
-  "${installer[@]}" install cargo-leptos --locked
-fi
-
-if [ ! -x /usr/bin/chromium ]; then
-  say "installing Debian's chromium"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+# One pinned cargo-leptos for every machine and the image's build stage.
+cargo_leptos_version=0.3.11
+if [ "$(cargo leptos --version 2>/dev/null | awk '{ print $2 }')" != "$cargo_leptos_version" ]; then
+  say "installing cargo-leptos $cargo_leptos_version; this takes about 15 minutes on 2 cores"
+  "${installer[@]}" install cargo-leptos --version "$cargo_leptos_version" --locked --force
 fi
 
 # npm ci only when the lock file is newer than the installed tree.
 if [ ! -f end2end/node_modules/.package-lock.json ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
   say "installing end2end npm packages"
   (cd end2end && npm ci --no-audit --no-fund)
+fi
+
+if [ "${1:-}" = build ]; then exit 0; fi
+
+if [ ! -x /usr/bin/chromium ]; then
+  say "installing Debian's chromium"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
 
 # moto (PyPI) serves the AWS APIs the integration tests call with the real SDK; its own venv, since Debian's
