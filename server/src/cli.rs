@@ -43,6 +43,13 @@ pub enum Command {
     /// Manage API tokens for scripts (`Authorization: Bearer …` on the read-only /api endpoints).
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Copy the store into a new folder, consistently, while the server keeps serving and ingesting.
+    /// Restore: stop the server and put the folder's files in the data directory.
+    Backup {
+        /// A new or empty folder.
+        #[arg(value_name = "DIR")]
+        dest: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]

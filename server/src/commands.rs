@@ -39,7 +39,22 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Trails(args) => trails::run(&config, &args),
         Command::Sync(args) => sync::run(&config, &args),
         Command::ResolveNames(args) => names::run(&config, &args),
+        Command::Backup { dest } => backup(&config, &dest),
     }
+}
+
+fn backup(config: &Config, dest: &Path) -> anyhow::Result<ExitCode> {
+    let started = std::time::Instant::now();
+    let summary = app::ssr::store::backup::backup(&config.data_dir, dest)?;
+    println!(
+        "backup: {} database(s), {} segment file(s), {} MB in {:.1} s → {}",
+        summary.databases,
+        summary.segments,
+        summary.bytes / 1_000_000,
+        started.elapsed().as_secs_f64(),
+        dest.display()
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 fn demo(args: &DemoArgs) -> anyhow::Result<ExitCode> {

@@ -2,6 +2,7 @@
 //! as compressed blocks, hourly rollups, and what ingest has read. One writer at a time; readers come from a
 //! small pool so pages never wait on ingest.
 pub mod activity;
+pub mod backup;
 pub mod dictionary;
 pub mod event_id;
 pub mod identity_center;
