@@ -4,5 +4,6 @@ pub mod error_list;
 pub mod event_filters;
 pub mod json_tree;
 pub mod nav;
+pub mod time_range;
 pub mod timeline_chart;
 pub mod top_table;

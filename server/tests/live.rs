@@ -27,7 +27,8 @@ async fn live_pages_send_one_attribute_and_filter_the_rest() {
         let q = query(pairs)
             .with("live", Some("1".into()))
             .with("region", Some("us-east-1".into()));
-        (q.validate().expect("valid"), q.after.clone())
+        let request = q.parse().expect("valid");
+        (request.filter, request.page.live_token())
     };
     let sent = || history.last_attributes.lock().expect("attributes").clone();
 
@@ -106,8 +107,9 @@ async fn a_refused_live_call_says_what_aws_answered() {
     });
     let client = fake_history::client(&fake_history::serve(history).await);
     let filter = query(&[("live", "1"), ("region", "us-east-1")])
-        .validate()
-        .expect("valid");
+        .parse()
+        .expect("valid")
+        .filter;
     let error = lookup(
         &client,
         &call_limiter(),

@@ -96,7 +96,7 @@ fn search_latency() {
     store
         .read(|c| {
             for (label, query) in &queries {
-                let filter = query.validate().expect("valid");
+                let filter = query.parse().expect("valid").filter;
                 let mut page_ms = Vec::new();
                 for _ in 0..21 {
                     let started = Instant::now();

@@ -16,7 +16,7 @@ pub async fn get_activity_timeline(
     crate::api::with_status(
         async {
             auth::authorize(auth::Role::Viewer).await?;
-            activity::timeline(&expect_context::<AppState>(), query.validate()?).await
+            activity::timeline(&expect_context::<AppState>(), query.parse()?).await
         }
         .await,
     )
@@ -33,7 +33,7 @@ pub async fn get_activity_top(
     crate::api::with_status(
         async {
             auth::authorize(auth::Role::Viewer).await?;
-            activity::top_lists(&expect_context::<AppState>(), query.validate()?).await
+            activity::top_lists(&expect_context::<AppState>(), query.parse()?).await
         }
         .await,
     )

@@ -1,9 +1,10 @@
-//! The Activity filter bar: time-range presets (links), a custom range and the account / Region / read-write /
+//! The Activity filter bar: the time-range picker (`time_range`) and the account / Region / read-write /
 //! errors filters. Plain links and GET forms, so it works before the WASM loads; once hydrated a change
 //! navigates at once and the page updates without a reload.
+use crate::components::time_range::{Bounds, TimeRangePicker};
 use crate::error::AppError;
 use crate::model::activity::FilterChoices;
-use crate::model::filter::{ActivityQuery, CUSTOM_RANGE, RANGE_PRESETS};
+use crate::model::filter::{ACTIVITY_RANGES, ActivityQuery};
 use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::hooks::{use_location, use_navigate};
@@ -24,41 +25,40 @@ pub fn ActivityFilters(
     };
     let (go_account, go_region, go_rw, go_errors) = (go.clone(), go.clone(), go.clone(), go);
 
-    let presets = move || {
-        let q = query.get();
-        let current = q.range_or_default().to_owned();
-        RANGE_PRESETS
-            .iter()
-            .map(|(value, label, _)| {
-                let href = format!("{}{}", path(), q.with_range(value).to_query_string());
-                let aria_current = (current == *value).then_some("true");
-                view! { <a href=href aria-current=aria_current>{*label}</a> }
-            })
-            .collect_view()
+    let preset_href = move |preset: &str| {
+        format!(
+            "{}{}",
+            path(),
+            query.get().with_range(preset).to_query_string()
+        )
     };
-    let is_custom = move || query.get().range_or_default() == CUSTOM_RANGE;
+    // The custom range keeps the other filters (each one, set or not).
+    let keep = move || {
+        let q = query.get();
+        [
+            ("account", &q.account),
+            ("region", &q.region),
+            ("rw", &q.rw),
+            ("errors", &q.errors),
+        ]
+        .map(|(key, value)| (key, value.clone().unwrap_or_default()))
+        .to_vec()
+    };
     let value = move |f: fn(&ActivityQuery) -> &Option<String>| {
         move || f(&query.get()).clone().unwrap_or_default()
     };
 
     view! {
         <div class="filters">
-            <nav class="range-presets" aria-label="Time range">
-                {presets}
-                <details class="custom-range" open=is_custom>
-                    <summary aria-current=move || is_custom().then_some("true")>"Custom"</summary>
-                    <Form method="GET" action="">
-                        <input type="hidden" name="range" value=CUSTOM_RANGE />
-                        <input type="hidden" name="account" value=value(|q| &q.account) />
-                        <input type="hidden" name="region" value=value(|q| &q.region) />
-                        <input type="hidden" name="rw" value=value(|q| &q.rw) />
-                        <input type="hidden" name="errors" value=value(|q| &q.errors) />
-                        <label>"From (UTC) " <input type="date" name="from" required value=value(|q| &q.from) /></label>
-                        <label>"To (UTC, inclusive) " <input type="date" name="to" required value=value(|q| &q.to) /></label>
-                        <button type="submit">"Apply range"</button>
-                    </Form>
-                </details>
-            </nav>
+            <TimeRangePicker
+                presets=ACTIVITY_RANGES
+                current=Signal::derive(move || query.get().range_or_default().to_owned())
+                from=Signal::derive(value(|q| &q.from))
+                to=Signal::derive(value(|q| &q.to))
+                preset_href
+                keep
+                bounds=Bounds::Dates
+            />
             <Form method="GET" action="">
                 <input type="hidden" name="range" value=move || query.get().range.unwrap_or_default() />
                 <input type="hidden" name="from" value=value(|q| &q.from) />
@@ -78,7 +78,7 @@ pub fn ActivityFilters(
                         type="checkbox"
                         name="errors"
                         value="1"
-                        checked=move || query.get().validate().is_ok_and(|f| f.errors_only)
+                        checked=move || query.get().parse().is_ok_and(|f| f.errors_only)
                         on:change=move |ev| go_errors(query.get().with("errors", event_target_checked(&ev).then(|| "1".to_owned())))
                     />
                     " Errors only"

@@ -1,8 +1,8 @@
-//! The Events filter bar: range presets (links), a custom range, the common filters in view and the rest under
+//! The Events filter bar: the time-range picker (`time_range`), the common filters in view and the rest under
 //! "More filters", the read-only toggle and the active filters as removable chips. Plain links and GET forms,
 //! so it works before the WASM loads; hydrated, a change navigates without a reload and back/forward work.
-use crate::model::events::{CATEGORIES, EVENT_RANGES, EventQuery};
-use crate::model::filter::CUSTOM_RANGE;
+use crate::components::time_range::{Bounds, TimeRangePicker};
+use crate::model::events::{EVENT_RANGES, EventCategory, EventQuery};
 use leptos::prelude::*;
 use leptos_router::components::Form;
 
@@ -45,30 +45,25 @@ fn label_of(key: &str) -> &str {
         .map_or(key, |(_, label, _)| label)
 }
 
+/// The set keys of `query` but `shown` and the cursor, for a form to carry along.
+fn kept_except(query: &EventQuery, shown: &[&str]) -> Vec<(&'static str, String)> {
+    EventQuery::KEYS
+        .iter()
+        .filter(|k| !shown.contains(k) && **k != "after")
+        .filter_map(|k| query.field(k).map(|v| (*k, v.to_owned())))
+        .collect()
+}
+
 #[component]
 pub fn EventFilters(query: Memo<EventQuery>) -> impl IntoView {
     let href = |q: EventQuery| format!("/events{}", q.to_query_string());
-    let presets = move || {
-        let q = query.get();
-        let current = q.range_or_default().to_owned();
-        EVENT_RANGES
-            .iter()
-            .map(|(value, label, _)| {
-                let aria_current = (current == *value).then_some("true");
-                view! { <a href=href(q.with_range(value)) aria-current=aria_current>{*label}</a> }
-            })
-            .collect_view()
-    };
     let value =
         move |key: &'static str| move || query.get().field(key).unwrap_or_default().to_owned();
     // The other keys ride along as hidden inputs, so a form changes only what it shows.
     let hidden_except = move |shown: &'static [&'static str]| {
         move || {
-            let q = query.get();
-            EventQuery::KEYS
-                .iter()
-                .filter(|k| !shown.contains(k) && **k != "after")
-                .filter_map(|k| q.field(k).map(|v| (*k, v.to_owned())))
+            kept_except(&query.get(), shown)
+                .into_iter()
                 .map(|(k, v)| view! { <input type="hidden" name=k value=v /> })
                 .collect_view()
         }
@@ -118,23 +113,18 @@ pub fn EventFilters(query: Memo<EventQuery>) -> impl IntoView {
             view! { <a href=href(q.with("rw", Some("all".to_owned()))) data-testid="read-only-toggle">"Show read-only events"</a> }
         }
     };
-    let is_custom = move || query.get().is_custom_range();
 
     view! {
         <div class="filters event-filters">
-            <nav class="range-presets" aria-label="Time range">
-                {presets}
-                <details class="custom-range" open=is_custom>
-                    <summary aria-current=move || is_custom().then_some("true")>"Custom"</summary>
-                    <Form method="GET" action="">
-                        <input type="hidden" name="range" value=CUSTOM_RANGE />
-                        {hidden_except(&["range", "from", "to"])}
-                        <label>"From (UTC) " <input type="text" name="from" required placeholder="YYYY-MM-DD or …T12:00:00Z" value=value("from") /></label>
-                        <label>"To (UTC) " <input type="text" name="to" required placeholder="YYYY-MM-DD or …T13:00:00Z" value=value("to") /></label>
-                        <button type="submit">"Apply range"</button>
-                    </Form>
-                </details>
-            </nav>
+            <TimeRangePicker
+                presets=EVENT_RANGES
+                current=Signal::derive(move || query.get().range_or_default().to_owned())
+                from=Signal::derive(value("from"))
+                to=Signal::derive(value("to"))
+                preset_href=move |preset: &str| href(query.get().with_range(preset))
+                keep=move || kept_except(&query.get(), &["range", "from", "to"])
+                bounds=Bounds::Instants
+            />
             <Form method="GET" action="">
                 {hidden_except(&FILTER_FORM_KEYS)}
                 {TEXT_FILTERS[..ALWAYS_SHOWN].iter().copied().map(text_input).collect_view()}
@@ -146,8 +136,8 @@ pub fn EventFilters(query: Memo<EventQuery>) -> impl IntoView {
                         "Category "
                         <select name="category">
                             <option value="">"Any"</option>
-                            {CATEGORIES.iter().map(|(key, label)| view! {
-                                <option value=*key selected=move || query.get().field("category") == Some(*key)>{*label}</option>
+                            {EventCategory::ALL.map(|c| view! {
+                                <option value=c.url_key() selected=move || query.get().field("category") == Some(c.url_key())>{c.label()}</option>
                             }).collect_view()}
                         </select>
                     </label>

@@ -287,7 +287,7 @@ mod tests {
             user_agent: None,
             error_code: None,
             read_only: Some(true),
-            category: 0,
+            category: crate::model::events::EventCategory::Management,
             from_event_history: false,
         }
     }
@@ -330,7 +330,7 @@ mod tests {
         assert_eq!(query(2).key.as_deref(), Some("ASIAEXAMPLE"));
         assert_eq!(query(2).account.as_deref(), Some("111122223333"));
         // The role's link asks for its sessions (events never hold the role's own ARN), around the event.
-        let role = query(1).validate().expect("valid");
+        let role = query(1).parse().expect("valid").filter;
         assert_eq!(
             role.role,
             Some(RoleFilter::parse("arn:aws:iam::111122223333:role/Admin").expect("valid"))
@@ -340,7 +340,7 @@ mod tests {
             let pivot = link.pivot.as_ref().expect("a pivot");
             assert!(pivot.label.starts_with('±'), "{}", pivot.label);
             assert!(
-                pivot.query.validate().expect("valid").matches(&summary),
+                pivot.query.parse().expect("valid").filter.matches(&summary),
                 "{link:?}"
             );
         }

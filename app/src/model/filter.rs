@@ -1,25 +1,58 @@
-//! Activity filters: the URL/wire form (`ActivityQuery`, every field a string as it appears in a query string)
-//! and its validated form (`ActivityFilter`). The page's URL, the links it draws and the `/api/activity/*`
+//! The filters' URL forms and validation: the Activity page's (`ActivityQuery` → `ActivityFilter`), and what
+//! every page with a time range shares: its presets and custom bounds ([`RangePresets`] → [`RangeSpec`]), and
+//! the checks of account, Region and on/off values. The page's URL, the links it draws and the `/api/activity/*`
 //! endpoints all use the same keys, so a filtered view can be bookmarked or scripted.
 use crate::error::AppError;
 use crate::model::time::{DAY, HOUR, parse_rfc3339};
+use leptos::Params;
+use leptos_router::params::Params;
 use serde::{Deserialize, Serialize};
 
-/// The time-range presets, in the order the picker shows them: (URL value, label, seconds; 0 = everything).
-pub const RANGE_PRESETS: [(&str, &str, i64); 5] = [
-    ("1h", "1 hour", HOUR),
-    ("24h", "24 hours", DAY),
-    ("7d", "7 days", 7 * DAY),
-    ("30d", "30 days", 30 * DAY),
-    ("all", "All", 0),
-];
-pub const DEFAULT_RANGE: &str = "7d";
+/// The `range` value that asks for `from` and `to`.
 pub const CUSTOM_RANGE: &str = "custom";
 
-/// Filters as they travel in a URL. Unknown or empty values mean "no filter".
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// A page's time-range presets, in the order the picker shows them, and the one in effect when `range` is
+/// unset. Each preset is (URL value, label, seconds; 0 = everything the store holds).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RangePresets {
+    pub presets: &'static [(&'static str, &'static str, i64)],
+    pub default: &'static str,
+}
+
+/// The Activity page's presets (default the last 7 days).
+pub const ACTIVITY_RANGES: RangePresets = RangePresets {
+    presets: &[
+        ("1h", "1 hour", HOUR),
+        ("24h", "24 hours", DAY),
+        ("7d", "7 days", 7 * DAY),
+        ("30d", "30 days", 30 * DAY),
+        ("all", "All", 0),
+    ],
+    default: "7d",
+};
+
+impl RangePresets {
+    /// The `range` value in effect: `range` itself, or the default when unset.
+    pub fn current<'a>(&self, range: Option<&'a str>) -> &'a str {
+        range.unwrap_or(self.default)
+    }
+
+    /// A preset or `custom` with `from` and `to`, validated (`Invalid` naming `range`, `from` or `to`).
+    pub fn parse(
+        &self,
+        range: Option<&str>,
+        from: Option<&str>,
+        to: Option<&str>,
+    ) -> Result<RangeSpec, AppError> {
+        parse_range(self.presets, self.current(range), from, to)
+    }
+}
+
+/// Filters as they travel in a URL (read by the router as typed query parameters). Unknown or empty values
+/// mean "no filter".
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, Params)]
 pub struct ActivityQuery {
-    /// A preset from [`RANGE_PRESETS`] or `custom` (then `from` and `to` apply). Default `7d`.
+    /// A preset from [`ACTIVITY_RANGES`] or `custom` (then `from` and `to` apply). Default `7d`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub range: Option<String>,
     /// Custom range start, `YYYY-MM-DD` or RFC 3339 UTC.
@@ -95,6 +128,20 @@ impl ActivityQuery {
         }
     }
 
+    /// The same query with blank values unset, as [`ActivityQuery::from_lookup`] reads them.
+    pub fn without_blanks(self) -> Self {
+        let keep = |v: Option<String>| v.filter(|v| !v.trim().is_empty());
+        Self {
+            range: keep(self.range),
+            from: keep(self.from),
+            to: keep(self.to),
+            account: keep(self.account),
+            region: keep(self.region),
+            rw: keep(self.rw),
+            errors: keep(self.errors),
+        }
+    }
+
     /// The field a URL key sets, for views that edit one filter.
     pub fn field_mut(&mut self, key: &str) -> Option<&mut Option<String>> {
         Some(match key {
@@ -156,14 +203,14 @@ impl ActivityQuery {
 
     /// The range value in effect (the default when unset).
     pub fn range_or_default(&self) -> &str {
-        non_empty(&self.range).unwrap_or(DEFAULT_RANGE)
+        ACTIVITY_RANGES.current(non_empty(&self.range))
     }
 
-    pub fn validate(&self) -> Result<ActivityFilter, AppError> {
+    /// Parses and validates every key once (`Invalid` naming the key at fault).
+    pub fn parse(&self) -> Result<ActivityFilter, AppError> {
         Ok(ActivityFilter {
-            range: parse_range(
-                &RANGE_PRESETS,
-                self.range_or_default(),
+            range: ACTIVITY_RANGES.parse(
+                non_empty(&self.range),
                 non_empty(&self.from),
                 non_empty(&self.to),
             )?,
@@ -180,8 +227,8 @@ impl ActivityQuery {
     }
 }
 
-/// A preset (from `presets`) or `custom` with `from` and `to`, validated. Shared by every page with a range.
-pub(crate) fn parse_range(
+/// A preset (from `presets`) or `custom` with `from` and `to`, validated.
+fn parse_range(
     presets: &[(&str, &str, i64)],
     range: &str,
     from: Option<&str>,
@@ -274,128 +321,4 @@ pub fn encode_component(value: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn query(pairs: &[(&str, &str)]) -> ActivityQuery {
-        ActivityQuery::from_lookup(|key| {
-            pairs
-                .iter()
-                .find(|(k, _)| *k == key)
-                .map(|(_, v)| (*v).to_owned())
-        })
-    }
-
-    #[test]
-    fn defaults_to_the_last_seven_days() {
-        let filter = ActivityQuery::default().validate().expect("valid");
-        assert_eq!(filter.range, RangeSpec::Last(7 * DAY));
-        assert_eq!(filter.read_write, None);
-        assert!(!filter.errors_only);
-    }
-
-    #[test]
-    fn round_trips_through_the_query_string() {
-        let q = query(&[
-            ("range", "custom"),
-            ("from", "2026-11-01"),
-            ("to", "2026-11-02T10:00:00Z"),
-            ("account", "123456789012"),
-            ("rw", "write"),
-            ("errors", "1"),
-            ("other", "x"),
-        ]);
-        assert_eq!(
-            q.to_query_string(),
-            "?range=custom&from=2026-11-01&to=2026-11-02T10%3A00%3A00Z&account=123456789012&rw=write&errors=1"
-        );
-        let filter = q.validate().expect("valid");
-        assert_eq!(
-            filter.range,
-            RangeSpec::Between(1_793_491_200, 1_793_613_600)
-        );
-        assert_eq!(filter.read_write, Some(ReadWrite::Write));
-        assert!(filter.errors_only);
-    }
-
-    #[test]
-    fn a_bare_end_date_includes_that_whole_day() {
-        let filter = query(&[
-            ("range", "custom"),
-            ("from", "2026-11-01"),
-            ("to", "2026-11-01"),
-        ])
-        .validate();
-        assert_eq!(
-            filter.expect("valid").range,
-            RangeSpec::Between(1_793_491_200, 1_793_577_600)
-        );
-    }
-
-    #[test]
-    fn rejects_bad_values_naming_the_field() {
-        let cases = [
-            (vec![("range", "2w")], "range"),
-            (vec![("account", "1234 5678")], "account"),
-            (vec![("region", "US East")], "region"),
-            (vec![("rw", "both")], "rw"),
-            (vec![("errors", "maybe")], "errors"),
-            (vec![("range", "custom"), ("from", "2026-11-02")], "to"),
-            (
-                vec![
-                    ("range", "custom"),
-                    ("from", "2026-11-02"),
-                    ("to", "2026-11-01T00:00:00Z"),
-                ],
-                "to",
-            ),
-        ];
-        for (pairs, field) in cases {
-            match query(&pairs).validate() {
-                Err(AppError::Invalid { field: f, .. }) => assert_eq!(f, field, "{pairs:?}"),
-                other => panic!("{pairs:?} gave {other:?}"),
-            }
-        }
-    }
-
-    #[test]
-    fn redacted_account_ids_filter_but_malformed_ones_are_refused() {
-        for held in [
-            "123456789012",
-            "XXXXXXXXXXXX",
-            "ANONYMOUS_PRINCIPAL",
-            "o-exampleorg",
-        ] {
-            let filter = query(&[("account", held)]).validate().expect(held);
-            assert_eq!(filter.account.as_deref(), Some(held));
-        }
-        let absurd = "1".repeat(ACCOUNT_ID_MAX_LEN + 1);
-        for bad in ["1234'; --", "12 34", "a/b", absurd.as_str()] {
-            assert!(query(&[("account", bad)]).validate().is_err(), "{bad}");
-        }
-    }
-
-    #[test]
-    fn one_filter_changes_and_the_others_stay() {
-        let q = query(&[("range", "24h"), ("account", "123456789012")]);
-        let changed = q
-            .with("region", Some("eu-west-1".into()))
-            .with("account", Some(String::new()));
-        assert_eq!(changed.to_query_string(), "?range=24h&region=eu-west-1");
-        assert_eq!(q.with("nonsense", Some("x".into())), q);
-    }
-
-    #[test]
-    fn preset_links_keep_the_other_filters() {
-        let q = query(&[
-            ("range", "custom"),
-            ("from", "2026-11-01"),
-            ("to", "2026-11-02"),
-            ("region", "eu-west-1"),
-        ]);
-        assert_eq!(
-            q.with_range("24h").to_query_string(),
-            "?range=24h&region=eu-west-1"
-        );
-    }
-}
+mod tests;

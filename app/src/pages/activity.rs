@@ -11,12 +11,12 @@ use crate::model::format::{group_digits, percent};
 use crate::model::time::{format_minute, format_span};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
+use leptos_router::hooks::use_query;
 
 #[component]
 pub fn ActivityPage() -> impl IntoView {
-    let params = use_query_map();
-    let query = Memo::new(move |_| params.with(|p| ActivityQuery::from_lookup(|key| p.get(key))));
+    let params = use_query::<ActivityQuery>();
+    let query = Memo::new(move |_| params.get().unwrap_or_default().without_blanks());
     let timeline = Resource::new(move || query.get(), get_activity_timeline);
     let top = Resource::new(move || query.get(), get_activity_top);
     let choices = Resource::new(|| (), |_| get_filter_choices());

@@ -5,7 +5,6 @@ use crate::components::error_list::error_list;
 use crate::components::json_tree::JsonTree;
 use crate::error::AppError;
 use crate::model::event_detail::{CompareTable, EventDetail};
-use crate::model::events::category_label;
 use crate::model::events::pivot::{Pivot, Window, event_pivots, pivot};
 use crate::model::time::{format_minute, format_rfc3339};
 use crate::pages::events::{event_href, events_href};
@@ -55,7 +54,7 @@ fn Detail(detail: EventDetail) -> impl IntoView {
         ("User agent", opt(&e.user_agent)),
         ("Error", opt(&e.error_code)),
         ("Read-only", read_only.to_owned()),
-        ("Category", category_label(e.category).to_owned()),
+        ("Category", e.category.label().to_owned()),
         ("Event ID", e.event_id.clone()),
         ("Stored from", origin.to_owned()),
     ]

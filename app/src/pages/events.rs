@@ -5,13 +5,13 @@ use crate::components::error_list::error_list;
 use crate::components::event_filters::EventFilters;
 use crate::error::AppError;
 use crate::model::events::pivot::{Window, identity_pivot, pivot};
-use crate::model::events::{Column, EventPage, EventQuery, EventSummary, LivePage, PAGE_SIZES};
+use crate::model::events::{EventField, EventPage, EventQuery, EventSummary, LivePage, PAGE_SIZES};
 use crate::model::filter::encode_component;
 use crate::model::format::group_digits;
 use crate::model::time::format_minute;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
+use leptos_router::hooks::use_query;
 use serde::{Deserialize, Serialize};
 
 /// The page's answer: from the store, or live from Event History (`live=1`).
@@ -31,12 +31,12 @@ pub fn events_href(query: &EventQuery) -> String {
 
 #[component]
 pub fn EventsPage() -> impl IntoView {
-    let params = use_query_map();
-    let query = Memo::new(move |_| params.with(|p| EventQuery::from_lookup(|key| p.get(key))));
+    let params = use_query::<EventQuery>();
+    let query = Memo::new(move |_| params.get().unwrap_or_default().without_blanks());
     let page = Resource::new(
         move || query.get(),
         |q| async move {
-            if q.field("live") == Some("1") {
+            if q.is_live() {
                 live_events(q).await.map(Answer::Live)
             } else {
                 search_events(q).await.map(Answer::Stored)
@@ -71,10 +71,11 @@ fn Results(page: EventPage, query: EventQuery) -> impl IntoView {
     );
     let total = page.total;
     let exports = query.filters_only().to_query_string();
+    let page_size = query.parse().ok().map(|request| request.page.size);
     let sizes = PAGE_SIZES
         .iter()
         .map(|size| {
-            let current = query.page_size().ok() == Some(*size);
+            let current = page_size == Some(*size);
             let href = events_href(
                 &query
                     .with("size", Some(size.to_string()))
@@ -83,7 +84,7 @@ fn Results(page: EventPage, query: EventQuery) -> impl IntoView {
             view! { <a href=href aria-current=current.then_some("true")>{size.to_string()}</a> }
         })
         .collect_view();
-    let chooser = Column::ALL
+    let chooser = EventField::COLUMNS
         .into_iter()
         .map(|column| {
             let shown = columns.contains(&column);
@@ -162,7 +163,7 @@ fn Results(page: EventPage, query: EventQuery) -> impl IntoView {
 }
 
 #[component]
-fn EventRow(event: EventSummary, columns: Vec<Column>) -> impl IntoView {
+fn EventRow(event: EventSummary, columns: Vec<EventField>) -> impl IntoView {
     let class = if event.error_code.is_some() {
         "has-error"
     } else {
@@ -173,10 +174,10 @@ fn EventRow(event: EventSummary, columns: Vec<Column>) -> impl IntoView {
         .map(|column| {
             let text = event.cell(column);
             let link = match column {
-                Column::EventName => Some(event_href(&event.event_id)),
+                EventField::EventName => Some(event_href(&event.event_id)),
                 // The row's identity and IP, a week either side of the row (its window is in the title).
-                Column::Identity => identity_pivot(&event, Window::WEEK).map(|q| events_href(&q)),
-                Column::SourceIp => event
+                EventField::Identity => identity_pivot(&event, Window::WEEK).map(|q| events_href(&q)),
+                EventField::SourceIp => event
                     .source_ip
                     .as_ref()
                     .map(|ip| events_href(&pivot(&[("ip", ip.as_str())], event.time, Window::WEEK))),

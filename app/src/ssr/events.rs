@@ -1,7 +1,7 @@
 //! The Events service: search, one event in full, compare, and the streamed CSV / JSON-lines exports.
 use crate::error::AppError;
 use crate::model::event_detail::{self, CompareTable, EventDetail};
-use crate::model::events::{COMPARE_MAX, EventPage, EventQuery, EventSummary};
+use crate::model::events::{COMPARE_MAX, EventPage, EventQuery, EventRequest, EventSummary};
 use crate::ssr::audit::{self, Action, Outcome};
 use crate::ssr::auth::{ClientAddress, Principal};
 use crate::ssr::clock::now_secs;
@@ -12,9 +12,10 @@ use crate::ssr::store::search;
 pub mod export;
 pub mod live;
 
+/// One page of stored events for `query`, parsed once into its filter and page (`Invalid` naming a bad key).
 pub async fn search(state: &AppState, query: EventQuery) -> Result<EventPage, AppError> {
-    let filter = query.validate()?;
-    let (size, cursor) = (query.page_size()?, query.cursor()?);
+    let EventRequest { filter, page } = query.parse()?;
+    let (size, cursor) = (page.size, page.cursor()?);
     state
         .blocking(move |store| store.read(|c| search::search(c, &filter, size, cursor, now_secs())))
         .await

@@ -195,7 +195,7 @@ mod tests {
             user_agent: None,
             error_code: None,
             read_only: Some(false),
-            category: 0,
+            category: crate::model::events::EventCategory::Management,
             from_event_history: false,
         }
     }
@@ -207,7 +207,7 @@ mod tests {
             q.to_query_string(),
             "?range=custom&from=2026-10-31T23%3A45%3A00Z&to=2026-11-01T00%3A15%3A01Z&rw=all&ip=203.0.113.9"
         );
-        let f = q.validate().expect("valid");
+        let f = q.parse().expect("valid").filter;
         assert_eq!(f.range, RangeSpec::Between(1_793_490_300, 1_793_492_101));
     }
 
@@ -216,7 +216,7 @@ mod tests {
         let q = pivot(&[("ip", "203.0.113.9")], AUGUST, Window::WEEK);
         assert_eq!(q.from.as_deref(), Some("2026-07-27"));
         assert_eq!(q.to.as_deref(), Some("2026-08-10"));
-        let RangeSpec::Between(start, end) = q.validate().expect("valid").range else {
+        let RangeSpec::Between(start, end) = q.parse().expect("valid").filter.range else {
             panic!("a custom range");
         };
         assert!(
@@ -225,7 +225,7 @@ mod tests {
         );
         assert!(end - start <= 16 * DAY);
         let all = pivot(&[("ip", "203.0.113.9")], AUGUST, Window::AllTime);
-        assert_eq!(all.validate().expect("valid").range, RangeSpec::All);
+        assert_eq!(all.parse().expect("valid").filter.range, RangeSpec::All);
     }
 
     #[test]
@@ -282,7 +282,7 @@ mod tests {
                 "{}",
                 p.label
             );
-            let f = p.query.validate().expect("valid");
+            let f = p.query.parse().expect("valid").filter;
             match f.range {
                 RangeSpec::Between(start, end) => {
                     assert!(start <= e.time && e.time < end, "{}", p.label)

@@ -1,5 +1,8 @@
-//! The URL filters' round trips, validation and live mode's checks.
+//! The URL filters' round trips, validation (parsed once) and live mode's checks.
 use super::*;
+use crate::error::AppError;
+use crate::model::filter::RangeSpec;
+use crate::model::time::{DAY, HOUR};
 
 fn query(pairs: &[(&str, &str)]) -> EventQuery {
     EventQuery::from_lookup(|key| {
@@ -12,7 +15,7 @@ fn query(pairs: &[(&str, &str)]) -> EventQuery {
 
 #[test]
 fn by_default_the_last_day_without_read_only_events() {
-    let filter = EventQuery::default().validate().expect("valid");
+    let filter = EventQuery::default().parse().expect("valid").filter;
     assert_eq!(filter.range, RangeSpec::Last(DAY));
     assert_eq!(filter.read_only, ReadOnlyView::Hidden);
     assert!(filter.exact.is_empty());
@@ -37,23 +40,24 @@ fn every_filter_round_trips_through_the_url() {
         url,
         "?range=3h&account=123456789012&name=StopLogging&user=Admin%2Falice%40example.com&rtype=AWS%3A%3AS3%3A%3ABucket&resource=arn%3Aaws%3As3%3A%3A%3Alogs&rw=all&agent=aws-cli%2F2&category=data&cols=time%2Cname"
     );
-    let f = q.validate().expect("valid");
+    let f = q.parse().expect("valid").filter;
     assert_eq!(f.range, RangeSpec::Last(3 * HOUR));
     assert_eq!(f.read_only, ReadOnlyView::Shown);
-    assert_eq!(f.category, Some(1));
+    assert_eq!(f.category, Some(EventCategory::Data));
     assert!(
         f.exact
-            .contains(&(Exact::Identity, "Admin/alice@example.com".into()))
+            .contains(&(EventField::Identity, "Admin/alice@example.com".into()))
     );
-    assert_eq!(q.columns(), vec![Column::Time, Column::EventName]);
+    assert_eq!(q.columns(), vec![EventField::Time, EventField::EventName]);
 }
 
 #[test]
 fn an_identity_arn_filters_on_the_arn() {
     let f = query(&[("user", "arn:aws:iam::123456789012:user/bob")])
-        .validate()
-        .expect("valid");
-    assert_eq!(f.exact[0].0, Exact::IdentityArn);
+        .parse()
+        .expect("valid")
+        .filter;
+    assert_eq!(f.exact[0].0, EventField::IdentityArn);
 }
 
 #[test]
@@ -65,7 +69,11 @@ fn changing_a_filter_goes_back_to_page_one_but_view_keys_keep_the_page() {
         Some("1700000000_42")
     );
     assert_eq!(
-        q.cursor().expect("valid"),
+        q.parse()
+            .expect("valid")
+            .page
+            .cursor()
+            .expect("a stored cursor"),
         Some(Cursor {
             time: 1_700_000_000,
             row: 42
@@ -88,7 +96,7 @@ fn rejects_bad_values_naming_the_field() {
         (vec![("after", "yesterday")], "after"),
         (vec![("errors", "maybe")], "errors"),
     ] {
-        match query(&pairs).validate() {
+        match query(&pairs).parse() {
             Err(AppError::Invalid { field: f, .. }) => assert_eq!(f, field, "{pairs:?}"),
             other => panic!("{pairs:?} gave {other:?}"),
         }
@@ -97,7 +105,7 @@ fn rejects_bad_values_naming_the_field() {
 
 #[test]
 fn an_event_id_finds_a_read_only_event_too() {
-    let f = query(&[("id", "e2f1")]).validate().expect("valid");
+    let f = query(&[("id", "e2f1")]).parse().expect("valid").filter;
     assert_eq!(f.read_only, ReadOnlyView::Shown);
 }
 
@@ -109,10 +117,11 @@ fn live_mode_sends_the_most_selective_filter_and_checks_the_rest_on_the_page() {
         ("errors", "1"),
         ("live", "1"),
     ])
-    .validate()
-    .expect("valid");
+    .parse()
+    .expect("valid")
+    .filter;
     assert_eq!(f.live_attribute(), Some(("Username", "alice".to_owned())));
-    let defaults = EventQuery::default().validate().expect("valid");
+    let defaults = EventQuery::default().parse().expect("valid").filter;
     assert_eq!(
         defaults.live_attribute(),
         Some(("ReadOnly", "false".to_owned()))
@@ -132,7 +141,7 @@ fn live_mode_sends_the_most_selective_filter_and_checks_the_rest_on_the_page() {
         user_agent: None,
         error_code: Some("AccessDenied".into()),
         read_only: Some(false),
-        category: 0,
+        category: EventCategory::Management,
         from_event_history: true,
     };
     assert!(f.matches(&event));
@@ -141,7 +150,7 @@ fn live_mode_sends_the_most_selective_filter_and_checks_the_rest_on_the_page() {
     // A live page's cursor is Event History's token, not the store's.
     assert!(
         query(&[("live", "1"), ("after", "opaque+token/=")])
-            .validate()
+            .parse()
             .is_ok()
     );
 }
@@ -156,8 +165,9 @@ fn live_pages_match_session_names_and_roles_as_the_store_does() {
         ),
         ("rw", "all"),
     ])
-    .validate()
-    .expect("valid");
+    .parse()
+    .expect("valid")
+    .filter;
     assert_eq!(
         f.live_attribute(),
         Some(("Username", "alice@example.com".to_owned()))
@@ -179,7 +189,7 @@ fn live_pages_match_session_names_and_roles_as_the_store_does() {
         user_agent: None,
         error_code: None,
         read_only: Some(true),
-        category: 0,
+        category: EventCategory::Management,
         from_event_history: true,
     };
     assert!(f.matches(&session("AWSReservedSSO_PowerUser_1a2b", "111122223333")));
@@ -189,9 +199,81 @@ fn live_pages_match_session_names_and_roles_as_the_store_does() {
 
 #[test]
 fn columns_toggle_in_table_order() {
-    let q = EventQuery::default().toggle_column(Column::UserAgent);
-    assert!(q.columns().contains(&Column::UserAgent));
-    assert_eq!(q.columns().len(), Column::DEFAULT.len() + 1);
-    let q = q.toggle_column(Column::Time);
-    assert_eq!(q.columns()[0], Column::EventName);
+    let q = EventQuery::default().toggle_column(EventField::UserAgent);
+    assert!(q.columns().contains(&EventField::UserAgent));
+    assert_eq!(q.columns().len(), EventField::DEFAULT_COLUMNS.len() + 1);
+    let q = q.toggle_column(EventField::Time);
+    assert_eq!(q.columns()[0], EventField::EventName);
+}
+
+#[test]
+fn one_parse_gives_the_filter_and_the_page() {
+    let request = query(&[
+        ("name", "StopLogging"),
+        ("size", "100"),
+        ("after", "1700000000_42"),
+    ])
+    .parse()
+    .expect("valid");
+    assert_eq!(
+        request.filter.exact,
+        vec![(EventField::EventName, "StopLogging".to_owned())]
+    );
+    assert_eq!(
+        request.page,
+        PageRequest {
+            size: 100,
+            start: PageStart::Stored(Some(Cursor {
+                time: 1_700_000_000,
+                row: 42
+            })),
+        }
+    );
+    let first = EventQuery::default().parse().expect("valid").page;
+    assert_eq!(
+        (first.size, first.start),
+        (DEFAULT_PAGE_SIZE, PageStart::Stored(None))
+    );
+    // Live mode's `after` is Event History's token, passed on as it is; the store will not take it.
+    let live = query(&[("live", "1"), ("after", "opaque+token/=")])
+        .parse()
+        .expect("valid")
+        .page;
+    assert_eq!(live.live_token().as_deref(), Some("opaque+token/="));
+    assert!(matches!(
+        live.cursor(),
+        Err(AppError::Invalid { field, .. }) if field == "after"
+    ));
+}
+
+#[test]
+fn a_bad_page_size_or_cursor_is_refused_naming_it_even_with_good_filters() {
+    for (pairs, field) in [
+        (vec![("name", "StopLogging"), ("size", "51")], "size"),
+        (vec![("name", "StopLogging"), ("size", "fifty")], "size"),
+        (
+            vec![("name", "StopLogging"), ("after", "1700000000")],
+            "after",
+        ),
+        (vec![("name", "StopLogging"), ("after", "x_42")], "after"),
+    ] {
+        match query(&pairs).parse() {
+            Err(AppError::Invalid { field: f, .. }) => assert_eq!(f, field, "{pairs:?}"),
+            other => panic!("{pairs:?} gave {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn the_user_key_asks_for_the_arn_or_the_readable_name() {
+    let by_name = query(&[("user", "alice")]).parse().expect("valid").filter;
+    assert_eq!(
+        by_name.exact,
+        vec![(EventField::Identity, "alice".to_owned())]
+    );
+    let by_arn = query(&[("user", "arn:aws:iam::123456789012:user/bob")])
+        .parse()
+        .expect("valid")
+        .filter;
+    assert_eq!(by_arn.exact.len(), 1);
 }

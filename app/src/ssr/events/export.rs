@@ -3,12 +3,12 @@
 //! CSV has one row per event with the table's fields; JSON lines has each record as CloudTrail wrote it.
 use super::audit_export;
 use crate::error::AppError;
-use crate::model::events::{EventQuery, EventSummary, category_label};
+use crate::model::events::{EventQuery, EventSummary, FIELDS};
 use crate::model::time::format_rfc3339;
 use crate::ssr::auth::{ClientAddress, Principal};
 use crate::ssr::clock::now_secs;
 use crate::ssr::state::AppState;
-use crate::ssr::store::records::RecordReader;
+use crate::ssr::store::records::{RecordAt, RecordReader};
 use crate::ssr::store::search::for_each_chunk;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
@@ -53,8 +53,8 @@ async fn export(
         return AppError::Unauthorized.into_response();
     };
     let query = query.filters_only();
-    let filter = match query.validate() {
-        Ok(filter) => filter,
+    let filter = match query.parse() {
+        Ok(request) => request.filter,
         Err(error) => return error.into_response(),
     };
     let (extension, content_type) = match format {
@@ -69,32 +69,38 @@ async fn export(
     let store = state.store.clone();
     tokio::task::spawn_blocking(move || {
         let send = |bytes: Vec<u8>| sender.blocking_send(Ok(bytes)).is_ok();
-        let mut failure = None;
+        let mut failure: Option<String> = None;
         let result = store.read(|conn| {
             let mut reader = RecordReader::new(&store);
-            if format == Format::Csv && !send(csv_header().into_bytes()) {
-                return Ok(());
-            }
-            for_each_chunk(conn, &filter, now_secs(), CHUNK, |chunk| {
-                let mut out = Vec::with_capacity(chunk.len() * 400);
-                for (summary, at) in chunk {
-                    match format {
-                        Format::Csv => out.extend(csv_row(&summary).into_bytes()),
-                        Format::JsonLines => match reader.read(conn, at) {
-                            Ok(record) => {
-                                out.extend(record.to_string().into_bytes());
-                                out.push(b'\n');
-                            }
-                            Err(error) => {
-                                failure = Some(error);
-                                return false;
-                            }
-                        },
+            if format == Format::Csv {
+                match csv_header() {
+                    Ok(header) => {
+                        if !send(header) {
+                            return Ok(());
+                        }
+                    }
+                    Err(error) => {
+                        failure = Some(error.to_string());
+                        return Ok(());
                     }
                 }
-                send(out)
+            }
+            for_each_chunk(conn, &filter, now_secs(), CHUNK, |chunk| {
+                let out = match format {
+                    Format::Csv => csv_rows(chunk.iter().map(|(summary, _)| summary))
+                        .map_err(|error| error.to_string()),
+                    Format::JsonLines => json_lines_of(&mut reader, conn, chunk),
+                };
+                match out {
+                    Ok(out) => send(out),
+                    Err(error) => {
+                        failure = Some(error);
+                        false
+                    }
+                }
             })
         });
+        let result = result.map_err(|error| error.to_string());
         if let Some(error) = result.err().or(failure) {
             // The status is sent already: cutting the stream short tells the client the file is incomplete.
             tracing::error!("event export failed: {error}");
@@ -121,86 +127,76 @@ async fn export(
         .into_response()
 }
 
-const CSV_COLUMNS: [&str; 16] = [
-    "event_time",
-    "event_id",
-    "account",
-    "region",
-    "event_source",
-    "event_name",
-    "identity",
-    "identity_type",
-    "identity_arn",
-    "access_key",
-    "source_ip",
-    "user_agent",
-    "error_code",
-    "read_only",
-    "category",
-    "origin",
-];
-
-fn csv_header() -> String {
-    let mut line = CSV_COLUMNS.join(",");
-    line.push_str("\r\n");
-    line
+/// Each event's record as CloudTrail wrote it, one JSON line each.
+fn json_lines_of(
+    reader: &mut RecordReader,
+    conn: &rusqlite::Connection,
+    chunk: Vec<(EventSummary, RecordAt)>,
+) -> Result<Vec<u8>, String> {
+    let mut out = Vec::with_capacity(chunk.len() * 1_000);
+    for (_, at) in chunk {
+        let record = reader.read(conn, at).map_err(|error| error.to_string())?;
+        out.extend(record.to_string().into_bytes());
+        out.push(b'\n');
+    }
+    Ok(out)
 }
 
-/// One event as a CSV line (RFC 4180, CRLF).
-fn csv_row(e: &EventSummary) -> String {
-    let text = |v: &Option<String>| v.clone().unwrap_or_default();
-    let cells = [
-        format_rfc3339(e.time),
-        e.event_id.clone(),
-        e.account.clone(),
-        e.region.clone(),
-        e.event_source.clone(),
-        e.event_name.clone(),
-        text(&e.identity),
-        text(&e.identity_type),
-        text(&e.identity_arn),
-        text(&e.access_key),
-        text(&e.source_ip),
-        text(&e.user_agent),
-        text(&e.error_code),
-        e.read_only.map(|r| r.to_string()).unwrap_or_default(),
-        category_label(e.category).to_owned(),
-        if e.from_event_history {
-            "event-history"
-        } else {
-            "trail"
-        }
-        .to_owned(),
-    ];
-    let mut line = cells
-        .iter()
-        .map(|c| csv_cell(c))
-        .collect::<Vec<_>>()
-        .join(",");
-    line.push_str("\r\n");
-    line
+/// The CSV header line: every field's header, in [`FIELDS`] order.
+fn csv_header() -> Result<Vec<u8>, csv::Error> {
+    csv_lines([FIELDS.map(|f| Cow::Borrowed(f.csv_header))])
 }
 
-/// A CSV cell that a spreadsheet shows as text. A cell starting with `= + - @`, tab or CR would run as a
-/// formula (CSV injection: user agents and request values are chosen by whoever called AWS), so it gets a
-/// leading `'`; cells with separators, quotes or line breaks are quoted.
-fn csv_cell(value: &str) -> Cow<'_, str> {
-    let formula = value.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    let value: Cow<'_, str> = if formula {
+/// Events as CSV lines (RFC 4180 quoting, CRLF), one per event with every field of [`FIELDS`], formulas
+/// defused.
+fn csv_rows<'a>(events: impl IntoIterator<Item = &'a EventSummary>) -> Result<Vec<u8>, csv::Error> {
+    csv_lines(
+        events
+            .into_iter()
+            .map(|e| FIELDS.map(|f| Cow::Owned(defused(&e.export_cell(f.field)).into_owned()))),
+    )
+}
+
+fn csv_lines<'a>(
+    records: impl IntoIterator<Item = [Cow<'a, str>; FIELDS.len()]>,
+) -> Result<Vec<u8>, csv::Error> {
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    for record in records {
+        writer.write_record(record.iter().map(|c| c.as_bytes()))?;
+    }
+    writer.into_inner().map_err(|e| e.into_error().into())
+}
+
+/// A cell that a spreadsheet shows as text. A cell starting with `= + - @`, tab or CR would run as a formula
+/// (CSV injection, OWASP "CSV Injection": user agents and request values are chosen by whoever called AWS),
+/// so it gets a leading `'`. Quoting is the CSV writer's.
+fn defused(value: &str) -> Cow<'_, str> {
+    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         Cow::Owned(format!("'{value}"))
     } else {
         Cow::Borrowed(value)
-    };
-    if value.contains([',', '"', '\n', '\r']) {
-        Cow::Owned(format!("\"{}\"", value.replace('"', "\"\"")))
-    } else {
-        value
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One cell as the export writes it: defused, then quoted by the CSV writer when it must be.
+    fn csv_cell(value: &str) -> String {
+        let mut writer = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(Vec::new());
+        writer
+            .write_record([defused(value).as_ref(), "next"])
+            .expect("in memory");
+        let line = String::from_utf8(writer.into_inner().expect("flushed")).expect("UTF-8");
+        line.strip_suffix(",next\r\n")
+            .expect("two cells")
+            .to_owned()
+    }
 
     #[test]
     fn formulas_are_defused_and_separators_quoted() {
@@ -235,14 +231,18 @@ mod tests {
             user_agent: Some("=cmd|' /C calc'!A0".into()),
             error_code: None,
             read_only: Some(false),
-            category: 0,
+            category: crate::model::events::EventCategory::Management,
             from_event_history: true,
         };
-        let row = csv_row(&event);
+        let row = String::from_utf8(csv_rows([&event]).expect("written")).expect("UTF-8");
         assert_eq!(
             row,
             "2026-11-01T00:00:00Z,e1,111122223333,us-east-1,cloudtrail.amazonaws.com,StopLogging,Admin/mallory,AssumedRole,,ASIAEXAMPLE,203.0.113.9,'=cmd|' /C calc'!A0,,false,Management,event-history\r\n"
         );
-        assert_eq!(row.split(',').count(), csv_header().split(',').count());
+        let header = String::from_utf8(csv_header().expect("written")).expect("UTF-8");
+        assert_eq!(row.split(',').count(), header.split(',').count());
+        assert!(
+            header.starts_with("event_time,event_id,") && header.ends_with(",category,origin\r\n")
+        );
     }
 }

@@ -4,7 +4,7 @@
 //! back. Each call goes through the same per account-Region limiter as the sync, so live use never pushes the
 //! account over AWS's 2 calls/s.
 use crate::error::AppError;
-use crate::model::events::{EventFilter, EventQuery, EventSummary, LivePage};
+use crate::model::events::{EventFilter, EventQuery, EventRequest, EventSummary, LivePage};
 use crate::model::filter::RangeSpec;
 use crate::ssr::aws::{AwsAccount, account_id_of, sdk_config};
 use crate::ssr::clock::now_secs;
@@ -16,7 +16,7 @@ use aws_sdk_cloudtrail::Client;
 use aws_sdk_cloudtrail::types::{LookupAttribute, LookupAttributeKey};
 
 pub async fn live(state: &AppState, query: EventQuery) -> Result<LivePage, AppError> {
-    let filter = query.validate()?;
+    let EventRequest { filter, page } = query.parse()?;
     let region = filter.region.clone().ok_or_else(|| {
         AppError::invalid(
             "region",
@@ -26,15 +26,7 @@ pub async fn live(state: &AppState, query: EventQuery) -> Result<LivePage, AppEr
     let (account, id) = choose_account(state, filter.account.as_deref()).await?;
     let client = Client::new(&sdk_config(account, &region).await);
     let limiter = state.sync.limiters.get(&id, &region);
-    lookup(
-        &client,
-        &limiter,
-        &id,
-        &region,
-        &filter,
-        query.after.clone(),
-    )
-    .await
+    lookup(&client, &limiter, &id, &region, &filter, page.live_token()).await
 }
 
 /// The configured account with ID `wanted`, or the only one configured.
@@ -155,7 +147,7 @@ fn summary(row: EventRow) -> EventSummary {
         user_agent: row.user_agent,
         error_code: row.error_code,
         read_only: row.read_only,
-        category: row.category as u8,
+        category: row.category,
         from_event_history: true,
     }
 }

@@ -11,16 +11,8 @@ use lenient::{FailedStep, Flag, List, Obj, Text};
 use serde::Deserialize;
 
 use super::key::LogKey;
+use crate::model::events::EventCategory;
 use crate::model::time::parse_rfc3339;
-
-/// `eventCategory`, stored as a small integer.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum EventCategory {
-    Management = 0,
-    Data = 1,
-    Insight = 2,
-    NetworkActivity = 3,
-}
 
 /// One event, reduced to what the store indexes. `ordinal` is its index in the file's `Records`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -161,10 +153,9 @@ struct RawAdditional<'a> {
 impl RawRecord<'_> {
     fn category(&self) -> EventCategory {
         match self.event_category.get() {
-            Some("Data") => EventCategory::Data,
-            Some("Insight") => EventCategory::Insight,
-            Some("NetworkActivity") => EventCategory::NetworkActivity,
-            Some(_) => EventCategory::Management,
+            Some(value) => {
+                EventCategory::from_cloudtrail(value).unwrap_or(EventCategory::Management)
+            }
             None if self.event_type.get() == Some("AwsCloudTrailInsight") => EventCategory::Insight,
             None if self.management_event.0 == Some(false) => EventCategory::Data,
             None => EventCategory::Management,

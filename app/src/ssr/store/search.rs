@@ -2,24 +2,37 @@
 //! starts below the last (time, row) of the one before, so page 100 costs what page 1 does), and the count
 //! of all matches (from the hourly rollups when the filter is one they can answer).
 use super::StoreError;
-use super::dictionary::lookup;
 use super::event_id::{EventIdKey, StoredEventId};
 mod conditions;
 
 use super::identity_center::shown_name;
 use super::records::RecordAt;
+use super::writer::ORIGIN_EVENT_HISTORY;
+use crate::model::events::fields::{FieldSpec, Stored};
 use crate::model::events::identity::IDENTITY_CENTER_USER;
-use crate::model::events::{Cursor, EventFilter, EventPage, EventSummary, ReadOnlyView};
+use crate::model::events::{
+    Cursor, EventCategory, EventField, EventFilter, EventPage, EventSummary, FIELDS, ReadOnlyView,
+};
 use crate::model::filter::RangeSpec;
 use crate::model::time::HOUR;
 use conditions::{Conditions, conditions};
-use rusqlite::{Connection, OptionalExtension, ToSql, params_from_iter};
+use rusqlite::{Connection, OptionalExtension, Statement, ToSql, params_from_iter};
 use rustc_hash::FxHashMap;
+use std::sync::LazyLock;
 
-/// The columns a summary is read from, in `EventSummary` order after `e.id` (`strings.id` where coded).
-const SUMMARY_COLUMNS: &str = "e.id, e.event_time, e.event_id, e.account, e.region, e.event_source,
-  e.event_name, e.identity_name, e.identity_type, e.identity_arn, e.access_key, e.source_ip, e.user_agent,
-  e.error_code, e.read_only, e.category, e.origin, e.block, e.ordinal";
+/// The columns a summary is read from: `e.id`, every field of [`FIELDS`] by its store column, and where the
+/// record is. Rows are read back by these names ([`SummaryColumns`]).
+static SUMMARY_COLUMNS: LazyLock<String> = LazyLock::new(|| {
+    let fields = FIELDS.iter().map(|f| format!("e.{}", f.store_column));
+    std::iter::once(format!("e.{ROW}"))
+        .chain(fields)
+        .chain([format!("e.{BLOCK}"), format!("e.{ORDINAL}")])
+        .collect::<Vec<_>>()
+        .join(", ")
+});
+const ROW: &str = "id";
+const BLOCK: &str = "block";
+const ORDINAL: &str = "ordinal";
 
 /// `[start, end)` of a range: presets end now (inclusive), "all" spans the events the store holds.
 pub fn resolve_range(
@@ -70,13 +83,13 @@ impl<'c> Decoder<'c> {
         Ok(Some(text))
     }
 
-    fn required(&mut self, id: i64) -> Result<String, StoreError> {
-        Ok(self.text(Some(id))?.unwrap_or_default())
+    fn required(&mut self, id: Option<i64>) -> Result<String, StoreError> {
+        Ok(self.text(id)?.unwrap_or_default())
     }
 
     fn summary(&mut self, row: &CodedRow) -> Result<EventSummary, StoreError> {
-        let identity_type = self.text(row.optional[1])?;
-        let mut identity = self.text(row.optional[0])?;
+        let identity_type = self.text(row.string(EventField::IdentityType))?;
+        let mut identity = self.text(row.string(EventField::Identity))?;
         // An Identity Center user is stored by user ID; show the name learned for it.
         if identity_type.as_deref() == Some(IDENTITY_CENTER_USER)
             && let Some(id) = identity.take()
@@ -86,32 +99,33 @@ impl<'c> Decoder<'c> {
         Ok(EventSummary {
             event_id: row.event_id.clone(),
             time: row.time,
-            account: self.required(row.coded[0])?,
-            region: self.required(row.coded[1])?,
-            event_source: self.required(row.coded[2])?,
-            event_name: self.required(row.coded[3])?,
+            account: self.required(row.string(EventField::Account))?,
+            region: self.required(row.string(EventField::Region))?,
+            event_source: self.required(row.string(EventField::EventSource))?,
+            event_name: self.required(row.string(EventField::EventName))?,
             identity,
             identity_type,
-            identity_arn: self.text(row.optional[2])?,
-            access_key: self.text(row.optional[3])?,
-            source_ip: self.text(row.optional[4])?,
-            user_agent: self.text(row.optional[5])?,
-            error_code: self.text(row.optional[6])?,
+            identity_arn: self.text(row.string(EventField::IdentityArn))?,
+            access_key: self.text(row.string(EventField::AccessKey))?,
+            source_ip: self.text(row.string(EventField::SourceIp))?,
+            user_agent: self.text(row.string(EventField::UserAgent))?,
+            error_code: self.text(row.string(EventField::ErrorCode))?,
             read_only: row.read_only,
             category: row.category,
-            from_event_history: row.origin == 1,
+            from_event_history: row.origin == ORIGIN_EVENT_HISTORY,
         })
     }
 }
 
+/// One row as the store holds it: string fields as dictionary IDs, decoded by [`Decoder`].
 struct CodedRow {
     row: i64,
     time: i64,
     event_id: String,
-    coded: [i64; 4],
-    optional: [Option<i64>; 7],
+    /// The dictionary ID of each string field (`Stored::Text`), by field.
+    strings: Vec<(EventField, Option<i64>)>,
     read_only: Option<bool>,
-    category: u8,
+    category: EventCategory,
     origin: i64,
     at: RecordAt,
 }
@@ -124,31 +138,69 @@ impl CodedRow {
             row: self.row,
         }
     }
+
+    fn string(&self, field: EventField) -> Option<i64> {
+        self.strings
+            .iter()
+            .find(|(f, _)| *f == field)
+            .and_then(|(_, id)| *id)
+    }
 }
 
-fn coded_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CodedRow> {
-    Ok(CodedRow {
-        row: r.get(0)?,
-        time: r.get(1)?,
-        event_id: r.get::<_, StoredEventId>(2)?.0,
-        coded: [r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?],
-        optional: [
-            r.get(7)?,
-            r.get(8)?,
-            r.get(9)?,
-            r.get(10)?,
-            r.get(11)?,
-            r.get(12)?,
-            r.get(13)?,
-        ],
-        read_only: r.get(14)?,
-        category: r.get(15)?,
-        origin: r.get(16)?,
-        at: RecordAt {
-            block: r.get(17)?,
-            ordinal: r.get(18)?,
-        },
-    })
+/// Where each column of [`SUMMARY_COLUMNS`] is in a statement's rows, found by name once per statement.
+struct SummaryColumns {
+    row: usize,
+    fields: Vec<(&'static FieldSpec, usize)>,
+    block: usize,
+    ordinal: usize,
+}
+
+impl SummaryColumns {
+    fn of(stmt: &Statement<'_>) -> rusqlite::Result<Self> {
+        Ok(Self {
+            row: stmt.column_index(ROW)?,
+            fields: FIELDS
+                .iter()
+                .map(|f| Ok((f, stmt.column_index(f.store_column)?)))
+                .collect::<rusqlite::Result<_>>()?,
+            block: stmt.column_index(BLOCK)?,
+            ordinal: stmt.column_index(ORDINAL)?,
+        })
+    }
+
+    fn index(&self, field: EventField) -> usize {
+        self.fields
+            .iter()
+            .find(|(f, _)| f.field == field)
+            .map_or(0, |(_, i)| *i)
+    }
+
+    fn read(&self, r: &rusqlite::Row<'_>) -> rusqlite::Result<CodedRow> {
+        let category_at = self.index(EventField::Category);
+        let category: u8 = r.get(category_at)?;
+        Ok(CodedRow {
+            row: r.get(self.row)?,
+            time: r.get(self.index(EventField::Time))?,
+            event_id: r
+                .get::<_, StoredEventId>(self.index(EventField::EventId))?
+                .0,
+            strings: self
+                .fields
+                .iter()
+                .filter(|(f, _)| matches!(f.stored, Stored::Text { .. }))
+                .map(|(f, i)| Ok((f.field, r.get(*i)?)))
+                .collect::<rusqlite::Result<_>>()?,
+            read_only: r.get(self.index(EventField::ReadOnly))?,
+            category: EventCategory::from_code(category).ok_or(
+                rusqlite::Error::IntegralValueOutOfRange(category_at, i64::from(category)),
+            )?,
+            origin: r.get(self.index(EventField::Origin))?,
+            at: RecordAt {
+                block: r.get(self.block)?,
+                ordinal: r.get(self.ordinal)?,
+            },
+        })
+    }
 }
 
 /// Up to `limit` events matching `filter` in `[start, end)` below `cursor`, newest first.
@@ -160,8 +212,8 @@ fn page_rows(
     limit: u32,
 ) -> Result<Vec<CodedRow>, StoreError> {
     let mut sql = format!(
-        "SELECT {SUMMARY_COLUMNS} FROM {} WHERE {} >= ? AND {} < ?{}",
-        conds.from, conds.time, conds.time, conds.sql
+        "SELECT {} FROM {} WHERE {} >= ? AND {} < ?{}",
+        *SUMMARY_COLUMNS, conds.from, conds.time, conds.time, conds.sql
     );
     let mut params: Vec<&dyn ToSql> = vec![&start, &end];
     params.extend(conds.params.iter().map(|p| p.as_ref() as &dyn ToSql));
@@ -177,8 +229,9 @@ fn page_rows(
     ));
     params.push(&limit);
     let mut stmt = conn.prepare_cached(&sql)?;
+    let columns = SummaryColumns::of(&stmt)?;
     let rows = stmt
-        .query_map(params_from_iter(params), coded_row)?
+        .query_map(params_from_iter(params), |r| columns.read(r))?
         .collect::<Result<Vec<_>, _>>()?;
     Ok(rows)
 }
@@ -215,15 +268,10 @@ fn count(
         "SELECT coalesce(sum(events), 0) FROM rollup_hourly WHERE hour >= ? AND hour < ?",
     );
     let mut params: Vec<Box<dyn ToSql>> = vec![Box::new(first_hour), Box::new(last_hour)];
-    let coded = [("account", &filter.account), ("region", &filter.region)];
-    for (column, value) in coded {
-        if let Some(value) = value {
-            let Some(id) = lookup(conn, value)? else {
-                return Ok(0);
-            };
-            sql.push_str(&format!(" AND {column} = ?"));
-            params.push(Box::new(id));
-        }
+    // The account and Region as the conditions resolved them: string IDs are looked up once per request.
+    for (column, id) in &conds.coded {
+        sql.push_str(&format!(" AND {column} = ?"));
+        params.push(Box::new(*id));
     }
     sql.push_str(match filter.read_only {
         ReadOnlyView::Hidden => " AND read_only <> 1",
@@ -235,7 +283,7 @@ fn count(
     }
     if let Some(category) = filter.category {
         sql.push_str(" AND category = ?");
-        params.push(Box::new(i64::from(category)));
+        params.push(Box::new(i64::from(category.code())));
     }
     let whole: i64 = conn
         .prepare_cached(&sql)?
@@ -354,11 +402,13 @@ pub fn summary(
     conn: &Connection,
     event_id: &str,
 ) -> Result<Option<(EventSummary, RecordAt)>, StoreError> {
-    let row = conn
-        .prepare_cached(&format!(
-            "SELECT {SUMMARY_COLUMNS} FROM events e WHERE e.event_id = ?1"
-        ))?
-        .query_row([EventIdKey::new(event_id.to_owned())], coded_row)
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {} FROM events e WHERE e.event_id = ?1",
+        *SUMMARY_COLUMNS
+    ))?;
+    let columns = SummaryColumns::of(&stmt)?;
+    let row = stmt
+        .query_row([EventIdKey::new(event_id.to_owned())], |r| columns.read(r))
         .optional()?;
     let mut decoder = Decoder::new(conn);
     row.map(|r| Ok((decoder.summary(&r)?, r.at))).transpose()

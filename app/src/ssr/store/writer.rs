@@ -4,8 +4,9 @@ use super::dictionary::{Code, Dictionary, Encoder};
 use super::event_id::EventIdKey;
 use super::segments::SegmentWriter;
 use super::{Store, StoreError};
+use crate::model::events::EventCategory;
 use crate::model::time::HOUR;
-use crate::ssr::logs::record::{EventCategory, EventRow, IdentityCenterUser};
+use crate::ssr::logs::record::{EventRow, IdentityCenterUser};
 use rusqlite::{Connection, params};
 use std::collections::{HashMap, HashSet};
 
@@ -279,7 +280,7 @@ impl EventWriter {
                         user_agent,
                         d.resolve_opt(&tx, e.error_code)?,
                         read_only,
-                        e.category as i64,
+                        i64::from(e.category.code()),
                         origin,
                         block_id,
                         e.ordinal,
@@ -321,7 +322,7 @@ impl EventWriter {
                         region,
                         read_only: read_only.unwrap_or(2),
                         is_error: i64::from(is_error),
-                        category: e.category as i64,
+                        category: i64::from(e.category.code()),
                     };
                     *rollups.entry(key).or_default() += 1;
                 }

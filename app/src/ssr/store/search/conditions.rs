@@ -6,7 +6,7 @@ use super::super::event_id::EventIdKey;
 use super::super::identity_center::USER_IDS_NAMED;
 use super::super::schema::{HAS_LAST_PART, LAST_PART};
 use crate::model::events::identity::RoleFilter;
-use crate::model::events::{EventFilter, Exact, ReadOnlyView};
+use crate::model::events::{EventField, EventFilter, ReadOnlyView};
 use rusqlite::{Connection, ToSql};
 
 /// A filter as `AND …` SQL over `events e` with its parameters.
@@ -21,20 +21,8 @@ pub(super) struct Conditions {
     pub params: Vec<Box<dyn ToSql>>,
     /// Whether the hourly rollups can count it (only account, Region, read-only, errors and category).
     pub rollup_countable: bool,
-}
-
-fn column(exact: Exact) -> &'static str {
-    match exact {
-        Exact::EventName => "e.event_name",
-        Exact::EventSource => "e.event_source",
-        Exact::Identity => "e.identity_name",
-        Exact::IdentityArn => "e.identity_arn",
-        Exact::AccessKey => "e.access_key",
-        Exact::SourceIp => "e.source_ip",
-        Exact::ErrorCode => "e.error_code",
-        Exact::IdentityType => "e.identity_type",
-        Exact::EventId => "e.event_id",
-    }
+    /// The account and Region filters as (store column, string ID), resolved once for the page and the count.
+    pub coded: Vec<(&'static str, i64)>,
 }
 
 /// `value` for a LIKE pattern, with its wildcards taken literally (`ESCAPE '\'`).
@@ -74,20 +62,26 @@ pub(super) fn conditions(
         sql: String::new(),
         params: Vec::new(),
         rollup_countable: true,
+        coded: Vec::new(),
     };
-    let coded = [("e.account", &filter.account), ("e.region", &filter.region)];
-    for (column, value) in coded {
+    let coded = [
+        (EventField::Account, &filter.account),
+        (EventField::Region, &filter.region),
+    ];
+    for (field, value) in coded {
         if let Some(value) = value {
             let Some(id) = lookup(conn, value)? else {
                 return Ok(None);
             };
-            c.sql.push_str(&format!(" AND {column} = ?"));
+            let column = field.spec().store_column;
+            c.sql.push_str(&format!(" AND e.{column} = ?"));
             c.params.push(Box::new(id));
+            c.coded.push((column, id));
         }
     }
     for (exact, value) in &filter.exact {
         c.rollup_countable = false;
-        if *exact == Exact::Identity {
+        if *exact == EventField::Identity {
             // The readable name, or role sessions of that name (`identity::identity_matches`): their string IDs
             // come from the strings' indexes (by value, by `strings_by_last_part`), then the events by identity.
             c.sql.push_str(&format!(
@@ -100,8 +94,9 @@ pub(super) fn conditions(
             }
             continue;
         }
-        c.sql.push_str(&format!(" AND {} = ?", column(*exact)));
-        if *exact == Exact::EventId {
+        c.sql
+            .push_str(&format!(" AND e.{} = ?", exact.spec().store_column));
+        if *exact == EventField::EventId {
             c.params.push(Box::new(EventIdKey::new(value.clone())));
         } else {
             let Some(id) = lookup(conn, value)? else {
@@ -135,7 +130,7 @@ pub(super) fn conditions(
     }
     if let Some(category) = filter.category {
         c.sql.push_str(" AND e.category = ?");
-        c.params.push(Box::new(i64::from(category)));
+        c.params.push(Box::new(i64::from(category.code())));
     }
     if let Some(agent) = &filter.agent_contains {
         c.rollup_countable = false;
