@@ -1,5 +1,9 @@
 //! `trailscope serve`: opens the store (first preparing the demo archive when there is nothing else to
 //! show), then serves the app, its server functions, static files and `/healthz`.
+mod lifecycle;
+
+pub use lifecycle::{DEFAULT_SHUTDOWN_GRACE_SECS, Shutdown};
+
 use crate::config::Config;
 use anyhow::Context;
 use app::ssr::auth::AuthSettings;
@@ -12,11 +16,12 @@ use app::ssr::state::AppState;
 use app::ssr::store::Store;
 use app::ssr::store::trail_snapshots::{self, SnapshotSource};
 use app::{App, shell};
+use axum::Router;
 use axum::extract::FromRef;
 use axum::routing::get;
-use axum::{Json, Router};
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
+use std::future::IntoFuture;
 use std::path::Path;
 use std::sync::Arc;
 use tower_sessions::cookie::SameSite;
@@ -33,6 +38,8 @@ pub struct ServerState {
     pub app: AppState,
     /// Whether the session cookie is marked `Secure`.
     pub secure_cookies: bool,
+    /// Begun by SIGTERM/SIGINT; `/readyz` answers 503 from then on.
+    pub shutdown: Shutdown,
 }
 
 /// A session ends after this long without a request (the gate also ends it 12 h after login).
@@ -58,7 +65,8 @@ pub fn router(state: ServerState) -> Router {
     let context = move || provide_context(app_state.clone());
     let options = state.leptos_options.clone();
     Router::new()
-        .route("/healthz", get(healthz))
+        .route("/healthz", get(lifecycle::healthz))
+        .route("/readyz", get(lifecycle::readyz))
         .route(
             "/api/trails/{*arn}",
             get(app::ssr::trails::trail_json).with_state(state.app.clone()),
@@ -90,10 +98,6 @@ pub fn router(state: ServerState) -> Router {
             },
         ))
         .with_state(state)
-}
-
-async fn healthz() -> Json<serde_json::Value> {
-    Json(serde_json::json!({ "status": "ok" }))
 }
 
 /// With nothing configured (no account, no S3 archive) and an empty store, writes the demo archive into the data
@@ -194,6 +198,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         .with_accounts(config.accounts.clone())
         .with_sync_window(config.sync_window_secs()),
         secure_cookies: config.secure_cookies(),
+        shutdown: Shutdown::default(),
     };
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
@@ -202,31 +207,38 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     if let Some(header) = &config.proxy_user_header {
         tracing::info!(%header, proxies = ?config.trusted_proxies, "single sign-on through trusted proxies is on");
     }
+    let mut jobs = tokio::task::JoinSet::new();
     if config.trails_refresh_minutes > 0 && !config.accounts.is_empty() {
-        tokio::spawn(refresh_trails_every(
+        jobs.spawn(refresh_trails_every(
             state.app.clone(),
             std::time::Duration::from_secs(u64::from(config.trails_refresh_minutes) * 60),
         ));
     }
     if config.sync_minutes > 0 && !config.accounts.is_empty() {
-        tokio::spawn(sync_every(
+        jobs.spawn(sync_every(
             state.app.clone(),
             std::time::Duration::from_secs(u64::from(config.sync_minutes) * 60),
         ));
     }
     if config.s3_ingest_minutes > 0 && !config.s3_archives.is_empty() {
-        tokio::spawn(ingest_s3_every(
+        jobs.spawn(ingest_s3_every(
             state.app.clone(),
             config.s3_archives.clone(),
             config.ingest_limits(),
             std::time::Duration::from_secs(u64::from(config.s3_ingest_minutes) * 60),
         ));
     }
+    let shutdown = state.shutdown.clone();
+    tokio::spawn(lifecycle::begin_on_signal(shutdown.clone()));
     // The peer address feeds the failed-login throttle and the trusted-proxy check.
     let service = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, service)
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    let serving = axum::serve(listener, service).with_graceful_shutdown({
+        let shutdown = shutdown.clone();
+        async move { shutdown.begun().await }
+    });
+    let grace = std::time::Duration::from_secs(DEFAULT_SHUTDOWN_GRACE_SECS);
+    lifecycle::serve_until_stopped(serving.into_future(), &shutdown, jobs, grace).await?;
+    tracing::info!("stopped");
     Ok(())
 }
 
@@ -320,22 +332,4 @@ async fn ingest_s3_every(
         resolve_names(&state).await;
         tokio::time::sleep(every).await;
     }
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        if let Ok(mut signal) =
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
-            signal.recv().await;
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! { () = ctrl_c => {}, () = terminate => {} }
-    tracing::info!("shutting down");
 }

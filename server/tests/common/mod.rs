@@ -113,6 +113,7 @@ pub fn router_with(
         leptos_options,
         app,
         secure_cookies: true,
+        shutdown: Default::default(),
     });
     (router, store)
 }

@@ -69,6 +69,7 @@ pub fn serve_store(store: Store) -> (axum::Router, std::sync::Arc<Store>) {
         leptos_options,
         app,
         secure_cookies: false,
+        shutdown: Default::default(),
     });
     (router, store)
 }

@@ -24,7 +24,7 @@ pub const ADMIN_API: &str = "/api/admin/";
 fn is_public(path: &str) -> bool {
     matches!(
         path,
-        "/healthz" | "/login" | "/favicon.svg" | LOGIN_ENDPOINT
+        "/healthz" | "/readyz" | "/login" | "/favicon.svg" | LOGIN_ENDPOINT
     ) || path.starts_with("/pkg/")
 }
 

@@ -271,9 +271,19 @@ pub fn drop_search_indexes(conn: &Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
+/// The schema version this build migrates a store to (`PRAGMA user_version`): the number of migrations.
+pub fn known_version() -> i64 {
+    MIGRATIONS.len() as i64
+}
+
+/// The schema version of an open store (`PRAGMA user_version`).
+pub fn version(conn: &Connection) -> Result<i64, StoreError> {
+    Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+}
+
 pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
-    let known = MIGRATIONS.len() as i64;
-    let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let known = known_version();
+    let found = version(conn)?;
     if found > known {
         return Err(StoreError::TooNew {
             path: path.to_owned(),
