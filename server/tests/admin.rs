@@ -389,7 +389,7 @@ async fn no_secret_reaches_a_log_line_or_a_listing() {
         .await
         .expect("dave");
 
-    let conn = rusqlite::Connection::open(s.store.path()).expect("open");
+    let conn = rusqlite::Connection::open(s.store.auth().path()).expect("open");
     let mut secrets: Vec<String> = conn
         .prepare("SELECT password_hash FROM users")
         .and_then(|mut st| st.query_map([], |r| r.get(0))?.collect())

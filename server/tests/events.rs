@@ -259,7 +259,7 @@ async fn csv_export_has_every_match_and_defuses_formulas() {
         )
     );
     assert!(
-        count(
+        common::count_auth(
             &f.store,
             "SELECT count(*) FROM audit_log WHERE action = 'events.export' AND target LIKE 'csv %user=Ops%'"
         ) >= 1,

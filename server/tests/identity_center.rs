@@ -39,14 +39,14 @@ async fn create_user(moto: &Moto, region: &str, user_name: &str, display_name: &
 fn seen(store: &Store, user_id: &str, (identity_store, account): (&str, &str), name: Option<&str>) {
     let source = name.map(|_| "record");
     store
-        .writer()
-        .expect("writer")
-        .execute(
-            "INSERT INTO identity_center_users
-             (user_id, identity_store_id, account, user_name, source, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, 0)",
-            rusqlite::params![user_id, identity_store, account, name, source],
-        )
+        .write(|conn| {
+            conn.execute(
+                "INSERT INTO identity_center_users
+                 (user_id, identity_store_id, account, user_name, source, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, 0)",
+                rusqlite::params![user_id, identity_store, account, name, source],
+            )
+        })
         .expect("row");
 }
 

@@ -1,6 +1,6 @@
 //! The audit log: the dashboard's own sensitive actions (logins, user and token changes; later exports, syncs
-//! and validations), kept in the store for admins. It records who, what, to whom, from where and whether it
-//! worked, never a secret.
+//! and validations), kept in the store's auth file for admins. It records who, what, to whom, from where and
+//! whether it worked, never a secret.
 use crate::model::admin::AuditRecord;
 use crate::ssr::store::{Store, StoreError};
 use rusqlite::params;
@@ -75,18 +75,20 @@ pub struct Entry {
 pub const CLI_ACTOR: &str = "cli";
 
 pub fn record(store: &Store, entry: &Entry) -> Result<(), StoreError> {
-    store.writer()?.execute(
-        "INSERT INTO audit_log (at, actor, action, target, client_ip, outcome) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![
-            crate::ssr::clock::now_secs(),
-            entry.actor,
-            entry.action.as_str(),
-            entry.target,
-            entry.client_ip.map(|ip| ip.to_string()),
-            entry.outcome.as_str()
-        ],
-    )?;
-    Ok(())
+    store.auth().write(|conn| {
+        conn.execute(
+            "INSERT INTO audit_log (at, actor, action, target, client_ip, outcome) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                crate::ssr::clock::now_secs(),
+                entry.actor,
+                entry.action.as_str(),
+                entry.target,
+                entry.client_ip.map(|ip| ip.to_string()),
+                entry.outcome.as_str()
+            ],
+        )?;
+        Ok(())
+    })
 }
 
 /// The newest `limit` entries older than entry `before` (all when `None`), newest first.
@@ -95,7 +97,7 @@ pub fn recent(
     limit: u32,
     before: Option<i64>,
 ) -> Result<Vec<AuditRecord>, StoreError> {
-    store.read(|conn| {
+    store.auth().read(|conn| {
         let mut stmt = conn.prepare_cached(
             "SELECT id, at, actor, action, target, client_ip, outcome FROM audit_log
              WHERE id < ?1 ORDER BY id DESC LIMIT ?2",

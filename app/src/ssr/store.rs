@@ -1,8 +1,11 @@
-//! The embedded SQLite store (one file, WAL): events with dictionary-encoded columns, the delivered log files
-//! as compressed blocks, hourly rollups, and what ingest has read. One writer at a time; readers come from a
-//! small pool so pages never wait on ingest.
+//! The embedded SQLite store (WAL): the event file holds events with dictionary-encoded columns, the delivered
+//! log files as compressed blocks, hourly rollups, and what ingest has read; the auth file holds users,
+//! sessions, API tokens and the audit log. Each file has one long-lived writer; readers come from a small pool
+//! so pages never wait on ingest.
 pub mod activity;
+pub mod auth_schema;
 pub mod backup;
+pub mod database;
 pub mod dictionary;
 pub mod event_id;
 pub mod identity_center;
@@ -13,13 +16,15 @@ pub mod segments;
 pub mod trail_snapshots;
 pub mod writer;
 
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::Connection;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
+pub use database::Database;
 pub use writer::{BatchFile, BatchOutcome, EventWriter};
 
-/// The store's file name inside the data directory.
+/// The event file's name inside the data directory (the auth file's is derived from it:
+/// [`auth_schema::auth_path`]).
 pub const STORE_FILE: &str = "trailscope.db";
 
 #[derive(Debug, thiserror::Error)]
@@ -65,13 +70,22 @@ where
     tokio::task::spawn_blocking(move || work(&store)).await
 }
 
+/// The store in a data directory: the event file (`trailscope.db`, with its raw-record segments in
+/// `trailscope.blocks/`) and the auth file (`trailscope-auth.db`: users, sessions, API tokens, audit log). Each
+/// file has one long-lived writer connection; the auth file's own lock means a login never waits for ingest.
 pub struct Store {
-    path: PathBuf,
-    readers: Mutex<Vec<Connection>>,
+    events: Arc<Database>,
+    auth: Database,
 }
 
+/// Pages of WAL after which the event file's writer copies them into the database: large steps while loading,
+/// so each page is copied once.
+const EVENTS_WAL_AUTOCHECKPOINT_PAGES: i64 = 16_384;
+
 impl Store {
-    /// Opens (creating if needed) the store at `path` and brings its schema up to date.
+    /// Opens (creating if needed) the store whose event file is `path`, with its auth file beside it, and
+    /// brings both schemas up to date (a new auth file first takes the auth rows an older build kept in the
+    /// event file).
     pub fn open(path: &Path) -> Result<Self, StoreError> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(|source| StoreError::Folder {
@@ -79,11 +93,17 @@ impl Store {
                 source,
             })?;
         }
-        let mut conn = Self::connect(path, false)?;
-        schema::migrate(&mut conn, path)?;
+        let events = Database::open(path)?;
+        let auth = Database::open(&auth_schema::auth_path(path))?;
+        auth.write(|conn| auth_schema::migrate(conn, auth.path(), path))?;
+        events.write(|conn| {
+            schema::migrate(conn, path)?;
+            conn.pragma_update(None, "wal_autocheckpoint", EVENTS_WAL_AUTOCHECKPOINT_PAGES)?;
+            Ok::<_, StoreError>(())
+        })?;
         Ok(Self {
-            path: path.to_owned(),
-            readers: Mutex::new(Vec::new()),
+            events: Arc::new(events),
+            auth,
         })
     }
 
@@ -92,58 +112,34 @@ impl Store {
         Self::open(&data_dir.join(STORE_FILE))
     }
 
+    /// The event file.
     pub fn path(&self) -> &Path {
-        &self.path
+        self.events.path()
     }
 
-    /// The folder of the raw-record segment files, beside the database file.
+    /// The folder of the raw-record segment files, beside the event file.
     pub fn blocks_dir(&self) -> PathBuf {
-        self.path.with_extension("blocks")
+        self.path().with_extension("blocks")
     }
 
-    fn connect(path: &Path, read_only: bool) -> Result<Connection, StoreError> {
-        let flags = if read_only {
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX
-        } else {
-            OpenFlags::SQLITE_OPEN_READ_WRITE
-                | OpenFlags::SQLITE_OPEN_CREATE
-                | OpenFlags::SQLITE_OPEN_NO_MUTEX
-        };
-        let open_err = |source| StoreError::Open {
-            path: path.to_owned(),
-            source,
-        };
-        let conn = Connection::open_with_flags(path, flags).map_err(open_err)?;
-        // WAL lets pages read while ingest writes; NORMAL sync is durable across process crashes in WAL mode.
-        conn.execute_batch(
-            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000;
-             PRAGMA cache_size = -131072; PRAGMA temp_store = MEMORY;",
-        )
-        .map_err(open_err)?;
-        Ok(conn)
+    /// The auth file: users, sessions, API tokens and the audit log (`auth_schema`).
+    pub fn auth(&self) -> &Database {
+        &self.auth
     }
 
-    /// A connection for the single writer (ingest, sync). Another process writing waits up to the busy timeout.
-    pub fn writer(&self) -> Result<Connection, StoreError> {
-        Self::connect(&self.path, false)
-    }
-
-    /// Runs a read on a pooled read-only connection. Blocking: call it from `spawn_blocking` in async code.
+    /// Runs a read of the event file on a pooled read-only connection. Blocking: call it from `spawn_blocking`
+    /// in async code.
     pub fn read<T>(
         &self,
         f: impl FnOnce(&Connection) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        let pooled = self.readers.lock().unwrap_or_else(|e| e.into_inner()).pop();
-        let conn = match pooled {
-            Some(conn) => conn,
-            None => Self::connect(&self.path, true)?,
-        };
-        let result = f(&conn);
-        self.readers
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(conn);
-        result
+        self.events.read(f)
+    }
+
+    /// Runs `f` on the event file's one writer connection, after any other write of this process to it
+    /// (ingest and sync batches, index builds) has finished; see [`Database::write`].
+    pub fn write<T, E>(&self, f: impl FnOnce(&mut Connection) -> Result<T, E>) -> Result<T, E> {
+        self.events.write(f)
     }
 
     /// Whether the store holds no event (without counting them all).
@@ -169,10 +165,12 @@ impl Store {
     }
 
     pub fn set_meta(&self, key: &str, value: &str) -> Result<(), StoreError> {
-        self.writer()?.execute(
-            "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            [key, value],
-        )?;
-        Ok(())
+        self.write(|conn| {
+            conn.execute(
+                "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [key, value],
+            )?;
+            Ok(())
+        })
     }
 }

@@ -31,6 +31,12 @@ pub fn count(store: &Store, sql: &str) -> u64 {
     conn.query_row(sql, [], |r| r.get::<_, i64>(0)).expect(sql) as u64
 }
 
+/// One number from SQL on the store's auth file (users, sessions, API tokens, audit log).
+pub fn count_auth(store: &Store, sql: &str) -> u64 {
+    let conn = rusqlite::Connection::open(store.auth().path()).expect("open auth file");
+    conn.query_row(sql, [], |r| r.get::<_, i64>(0)).expect(sql) as u64
+}
+
 /// Writes `json` gzip-compressed at `key` below `root`.
 pub fn write_gz(root: &Path, key: &str, json: &[u8]) {
     use std::io::Write;

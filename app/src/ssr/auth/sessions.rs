@@ -1,5 +1,5 @@
-//! Login sessions in the store's `sessions` table, behind tower-sessions' `SessionStore`. Session IDs live only
-//! in the HttpOnly cookie and this table; they are never logged.
+//! Login sessions in the auth file's `sessions` table, behind tower-sessions' `SessionStore`. Session IDs live
+//! only in the HttpOnly cookie and this table; they are never logged.
 use crate::ssr::store::{Store, StoreError};
 use async_trait::async_trait;
 use rusqlite::{OptionalExtension, params};
@@ -66,11 +66,13 @@ impl SessionStore for SqliteSessionStore {
             let (id, data, expires_at, user_id) = encode(record)?;
             let inserted = self
                 .blocking(move |store| {
-                    Ok(store.writer()?.execute(
-                        "INSERT INTO sessions (id, data, expires_at, user_id) VALUES (?1, ?2, ?3, ?4)
-                         ON CONFLICT (id) DO NOTHING",
-                        params![id, data, expires_at, user_id],
-                    )?)
+                    store.auth().write(|conn| {
+                        Ok(conn.execute(
+                            "INSERT INTO sessions (id, data, expires_at, user_id) VALUES (?1, ?2, ?3, ?4)
+                             ON CONFLICT (id) DO NOTHING",
+                            params![id, data, expires_at, user_id],
+                        )?)
+                    })
                 })
                 .await?;
             if inserted == 1 {
@@ -83,13 +85,15 @@ impl SessionStore for SqliteSessionStore {
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         let (id, data, expires_at, user_id) = encode(record)?;
         self.blocking(move |store| {
-            store.writer()?.execute(
-                "INSERT INTO sessions (id, data, expires_at, user_id) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at,
-                 user_id = excluded.user_id",
-                params![id, data, expires_at, user_id],
-            )?;
-            Ok(())
+            store.auth().write(|conn| {
+                conn.execute(
+                    "INSERT INTO sessions (id, data, expires_at, user_id) VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at,
+                     user_id = excluded.user_id",
+                    params![id, data, expires_at, user_id],
+                )?;
+                Ok(())
+            })
         })
         .await
     }
@@ -98,7 +102,7 @@ impl SessionStore for SqliteSessionStore {
         let key = id.to_string();
         let found: Option<(String, i64)> = self
             .blocking(move |store| {
-                store.read(|conn| {
+                store.auth().read(|conn| {
                     Ok(conn
                         .prepare_cached("SELECT data, expires_at FROM sessions WHERE id = ?1 AND expires_at > unixepoch()")?
                         .query_row([key], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -120,10 +124,10 @@ impl SessionStore for SqliteSessionStore {
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
         let key = id.to_string();
         self.blocking(move |store| {
-            store
-                .writer()?
-                .execute("DELETE FROM sessions WHERE id = ?1", [key])?;
-            Ok(())
+            store.auth().write(|conn| {
+                conn.execute("DELETE FROM sessions WHERE id = ?1", [key])?;
+                Ok(())
+            })
         })
         .await
     }

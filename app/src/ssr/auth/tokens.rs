@@ -50,19 +50,21 @@ pub fn create_token(
 ) -> Result<String, UserError> {
     super::users::check_name(name)?;
     let secret = new_secret()?;
-    let added = store.writer()?.execute(
-        "INSERT INTO api_tokens (name, role, token_sha256, hint, created_by, created_at, expires_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (name) DO NOTHING",
-        params![
-            name,
-            role.as_str(),
-            digest(&secret),
-            &secret[..HINT_CHARS],
-            created_by,
-            crate::ssr::clock::now_secs(),
-            expires_at
-        ],
-    )?;
+    let added = store.auth().write(|conn| {
+        conn.execute(
+            "INSERT INTO api_tokens (name, role, token_sha256, hint, created_by, created_at, expires_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (name) DO NOTHING",
+            params![
+                name,
+                role.as_str(),
+                digest(&secret),
+                &secret[..HINT_CHARS],
+                created_by,
+                crate::ssr::clock::now_secs(),
+                expires_at
+            ],
+        )
+    })?;
     if added == 0 {
         return Err(UserError::Exists(format!("token {name}")));
     }
@@ -72,8 +74,8 @@ pub fn create_token(
 /// Deletes a token: it stops working at once.
 pub fn revoke_token(store: &Store, name: &str) -> Result<(), UserError> {
     if store
-        .writer()?
-        .execute("DELETE FROM api_tokens WHERE name = ?1", [name])?
+        .auth()
+        .write(|conn| conn.execute("DELETE FROM api_tokens WHERE name = ?1", [name]))?
         == 0
     {
         return Err(UserError::NotFound(format!("token {name}")));
@@ -82,7 +84,7 @@ pub fn revoke_token(store: &Store, name: &str) -> Result<(), UserError> {
 }
 
 pub fn list_tokens(store: &Store) -> Result<Vec<TokenInfo>, UserError> {
-    Ok(store.read(|conn| {
+    Ok(store.auth().read(|conn| {
         let mut stmt = conn.prepare(
             "SELECT name, role, hint, created_by, created_at, expires_at, last_used_at
              FROM api_tokens ORDER BY name",
@@ -110,7 +112,7 @@ pub fn authenticate_token(store: &Store, secret: &str) -> Result<Option<ApiToken
         return Ok(None);
     }
     let now = crate::ssr::clock::now_secs();
-    let found = store.read(|conn| {
+    let found = store.auth().read(|conn| {
         Ok(conn
             .prepare_cached(
                 "SELECT id, name, role, last_used_at FROM api_tokens
@@ -133,10 +135,12 @@ pub fn authenticate_token(store: &Store, secret: &str) -> Result<Option<ApiToken
         return Ok(None);
     };
     if last_used_at.is_none_or(|at| now - at >= LAST_USED_RESOLUTION_SECS) {
-        store.writer()?.execute(
-            "UPDATE api_tokens SET last_used_at = ?2 WHERE id = ?1",
-            params![token.id, now],
-        )?;
+        store.auth().write(|conn| {
+            conn.execute(
+                "UPDATE api_tokens SET last_used_at = ?2 WHERE id = ?1",
+                params![token.id, now],
+            )
+        })?;
     }
     Ok(Some(token))
 }
@@ -170,13 +174,18 @@ mod tests {
         assert_eq!(listed.len(), 1);
         assert_eq!(listed[0].hint, &secret[..8]);
         assert!(listed[0].last_used_at.is_some(), "use is noted");
-        let stored: Vec<u8> = rusqlite::Connection::open(store.path())?.query_row(
+        let stored: Vec<u8> = rusqlite::Connection::open(store.auth().path())?.query_row(
             "SELECT token_sha256 FROM api_tokens",
             [],
             |r| r.get(0),
         )?;
         assert_eq!(stored, digest(&secret));
-        for file in ["trailscope.db", "trailscope.db-wal"] {
+        for file in [
+            "trailscope.db",
+            "trailscope.db-wal",
+            "trailscope-auth.db",
+            "trailscope-auth.db-wal",
+        ] {
             let raw = std::fs::read(dir.path().join(file)).unwrap_or_default();
             assert!(
                 !raw.windows(secret.len()).any(|w| w == secret.as_bytes()),

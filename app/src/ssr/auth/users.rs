@@ -1,5 +1,5 @@
-//! Dashboard users: names, roles and argon2id password hashes in the store. Hashes never leave this module
-//! except into the `users` table; a `User` carries no secret.
+//! Dashboard users: names, roles and argon2id password hashes in the store's auth file. Hashes never leave this
+//! module except into the `users` table; a `User` carries no secret.
 use super::Role;
 use crate::ssr::store::{Store, StoreError};
 use argon2::Argon2;
@@ -96,62 +96,65 @@ fn user_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
 pub fn add_user(store: &Store, name: &str, role: Role, password: &str) -> Result<User, UserError> {
     check_name(name)?;
     let password_hash = hash(password)?;
-    let conn = store.writer()?;
     let at = crate::ssr::clock::now_secs();
-    let added = conn.execute(
-        "INSERT INTO users (name, role, password_hash, created_at, password_changed_at) VALUES (?1, ?2, ?3, ?4, ?4)
-         ON CONFLICT (name) DO NOTHING",
-        params![name, role.as_str(), password_hash, at],
-    )?;
-    if added == 0 {
-        return Err(UserError::Exists(name.to_owned()));
-    }
-    Ok(User {
-        id: conn.last_insert_rowid(),
-        name: name.to_owned(),
-        role,
-        created_at: at,
-        password_changed_at: at,
+    store.auth().write(|conn| {
+        let added = conn.execute(
+            "INSERT INTO users (name, role, password_hash, created_at, password_changed_at) VALUES (?1, ?2, ?3, ?4, ?4)
+             ON CONFLICT (name) DO NOTHING",
+            params![name, role.as_str(), password_hash, at],
+        )?;
+        if added == 0 {
+            return Err(UserError::Exists(name.to_owned()));
+        }
+        Ok(User {
+            id: conn.last_insert_rowid(),
+            name: name.to_owned(),
+            role,
+            created_at: at,
+            password_changed_at: at,
+        })
     })
 }
 
 /// Changes a password and ends the user's sessions, in one transaction.
 pub fn set_password(store: &Store, name: &str, password: &str) -> Result<(), UserError> {
     let password_hash = hash(password)?;
-    let mut conn = store.writer()?;
-    let tx = conn.transaction()?;
-    end_sessions(&tx, name)?;
-    let changed = tx.execute(
-        "UPDATE users SET password_hash = ?2, password_changed_at = ?3 WHERE name = ?1",
-        params![name, password_hash, crate::ssr::clock::now_secs()],
-    )?;
-    if changed == 0 {
-        return Err(UserError::NotFound(name.to_owned()));
-    }
-    tx.commit()?;
-    Ok(())
+    store.auth().write(|conn| {
+        let tx = conn.transaction()?;
+        end_sessions(&tx, name)?;
+        let changed = tx.execute(
+            "UPDATE users SET password_hash = ?2, password_changed_at = ?3 WHERE name = ?1",
+            params![name, password_hash, crate::ssr::clock::now_secs()],
+        )?;
+        if changed == 0 {
+            return Err(UserError::NotFound(name.to_owned()));
+        }
+        tx.commit()?;
+        Ok(())
+    })
 }
 
 /// Deletes a user and ends their sessions, in one transaction. The last admin stays: without one, nobody
 /// could manage users or tokens from the dashboard.
 pub fn delete_user(store: &Store, name: &str) -> Result<(), UserError> {
-    let mut conn = store.writer()?;
-    let tx = conn.transaction()?;
-    let (is_admin, admins): (bool, i64) = tx.query_row(
-        "SELECT EXISTS (SELECT 1 FROM users WHERE name = ?1 AND role = 'admin'),
-                (SELECT count(*) FROM users WHERE role = 'admin')",
-        [name],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
-    if is_admin && admins == 1 {
-        return Err(UserError::LastAdmin(name.to_owned()));
-    }
-    end_sessions(&tx, name)?;
-    if tx.execute("DELETE FROM users WHERE name = ?1", [name])? == 0 {
-        return Err(UserError::NotFound(name.to_owned()));
-    }
-    tx.commit()?;
-    Ok(())
+    store.auth().write(|conn| {
+        let tx = conn.transaction()?;
+        let (is_admin, admins): (bool, i64) = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM users WHERE name = ?1 AND role = 'admin'),
+                    (SELECT count(*) FROM users WHERE role = 'admin')",
+            [name],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        if is_admin && admins == 1 {
+            return Err(UserError::LastAdmin(name.to_owned()));
+        }
+        end_sessions(&tx, name)?;
+        if tx.execute("DELETE FROM users WHERE name = ?1", [name])? == 0 {
+            return Err(UserError::NotFound(name.to_owned()));
+        }
+        tx.commit()?;
+        Ok(())
+    })
 }
 
 fn end_sessions(conn: &rusqlite::Connection, name: &str) -> rusqlite::Result<usize> {
@@ -162,7 +165,7 @@ fn end_sessions(conn: &rusqlite::Connection, name: &str) -> rusqlite::Result<usi
 }
 
 pub fn find_user(store: &Store, id: i64) -> Result<Option<User>, UserError> {
-    Ok(store.read(|conn| {
+    Ok(store.auth().read(|conn| {
         Ok(conn
             .prepare_cached(
                 "SELECT id, name, role, created_at, password_changed_at FROM users WHERE id = ?1",
@@ -173,7 +176,7 @@ pub fn find_user(store: &Store, id: i64) -> Result<Option<User>, UserError> {
 }
 
 pub fn find_user_by_name(store: &Store, name: &str) -> Result<Option<User>, UserError> {
-    Ok(store.read(|conn| {
+    Ok(store.auth().read(|conn| {
         Ok(conn
             .prepare_cached(
                 "SELECT id, name, role, created_at, password_changed_at FROM users WHERE name = ?1",
@@ -201,7 +204,7 @@ pub fn ensure_first_admin(
 }
 
 pub fn list_users(store: &Store) -> Result<Vec<User>, UserError> {
-    Ok(store.read(|conn| {
+    Ok(store.auth().read(|conn| {
         let mut stmt = conn.prepare(
             "SELECT id, name, role, created_at, password_changed_at FROM users ORDER BY name",
         )?;
@@ -219,7 +222,7 @@ pub fn verify_password(
     name: &str,
     password: &str,
 ) -> Result<Option<User>, UserError> {
-    let found: Option<(User, String)> = store.read(|conn| {
+    let found: Option<(User, String)> = store.auth().read(|conn| {
         Ok(conn
             .prepare_cached(
                 "SELECT id, name, role, created_at, password_changed_at, password_hash FROM users WHERE name = ?1",
@@ -300,7 +303,7 @@ mod tests {
     fn only_argon2id_hashes_are_stored() -> Result<(), UserError> {
         let (_dir, store) = store();
         add_user(&store, "carol", Role::Viewer, "a long enough secret")?;
-        let stored: String = rusqlite::Connection::open(store.path())?.query_row(
+        let stored: String = rusqlite::Connection::open(store.auth().path())?.query_row(
             "SELECT password_hash FROM users",
             [],
             |r| r.get(0),

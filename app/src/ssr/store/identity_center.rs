@@ -132,26 +132,27 @@ pub fn pending(store: &Store, now: i64, limit: usize) -> Result<Vec<PendingUser>
 /// Stores what the Identity Store said, in one transaction: a name replaces any the records gave (source
 /// `identitystore`, error cleared); a failure keeps the name the row has and records why, at `now`.
 pub fn record(store: &Store, results: &[(String, Resolution)], now: i64) -> Result<(), StoreError> {
-    let mut conn = store.writer()?;
-    let tx = conn.transaction()?;
-    {
-        let mut named = tx.prepare_cached(
-            "UPDATE identity_center_users
-             SET user_name = ?2, source = 'identitystore', last_error = NULL, updated_at = ?3
-             WHERE user_id = ?1",
-        )?;
-        let mut failed = tx.prepare_cached(
-            "UPDATE identity_center_users SET last_error = ?2, updated_at = ?3 WHERE user_id = ?1",
-        )?;
-        for (user_id, resolution) in results {
-            match resolution {
-                Resolution::Named(name) => named.execute(params![user_id, name, now])?,
-                Resolution::Failed(error) => failed.execute(params![user_id, error, now])?,
-            };
+    store.write(|conn| {
+        let tx = conn.transaction()?;
+        {
+            let mut named = tx.prepare_cached(
+                "UPDATE identity_center_users
+                 SET user_name = ?2, source = 'identitystore', last_error = NULL, updated_at = ?3
+                 WHERE user_id = ?1",
+            )?;
+            let mut failed = tx.prepare_cached(
+                "UPDATE identity_center_users SET last_error = ?2, updated_at = ?3 WHERE user_id = ?1",
+            )?;
+            for (user_id, resolution) in results {
+                match resolution {
+                    Resolution::Named(name) => named.execute(params![user_id, name, now])?,
+                    Resolution::Failed(error) => failed.execute(params![user_id, error, now])?,
+                };
+            }
         }
-    }
-    tx.commit()?;
-    Ok(())
+        tx.commit()?;
+        Ok(())
+    })
 }
 
 /// Users whose last lookup failed, with why: `(user_id, last_error)`, by user ID.
@@ -194,14 +195,14 @@ mod tests {
 
     fn row(store: &Store, user_id: &str, name: Option<&str>, source: Option<&str>, at: i64) {
         store
-            .writer()
-            .expect("writer")
-            .execute(
-                "INSERT INTO identity_center_users
-                 (user_id, identity_store_id, account, user_name, source, updated_at)
-                 VALUES (?1, 'd-9067000000', '111122223333', ?2, ?3, ?4)",
-                params![user_id, name, source, at],
-            )
+            .write(|conn| {
+                conn.execute(
+                    "INSERT INTO identity_center_users
+                     (user_id, identity_store_id, account, user_name, source, updated_at)
+                     VALUES (?1, 'd-9067000000', '111122223333', ?2, ?3, ?4)",
+                    params![user_id, name, source, at],
+                )
+            })
             .expect("row");
     }
 

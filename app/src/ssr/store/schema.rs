@@ -1,9 +1,9 @@
-//! The store's tables, created and migrated by `PRAGMA user_version`.
+//! The event file's tables (`trailscope.db`), created and migrated by `PRAGMA user_version`.
 use super::StoreError;
 use rusqlite::Connection;
 use std::path::Path;
 
-/// One entry per schema version; entry `i` takes the store from version `i` to `i + 1`.
+/// One entry per schema version; entry `i` takes the event file from version `i` to `i + 1`.
 const MIGRATIONS: &[&str] = &[
     r#"
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -71,53 +71,11 @@ CREATE TABLE rollup_hourly (
   PRIMARY KEY (hour, account, region, read_only, is_error, category)
 ) WITHOUT ROWID;
 "#,
-    r#"
--- Dashboard users (issue 5). Names compare case-insensitively; the hash is an argon2id PHC string.
-CREATE TABLE users (
-  id INTEGER PRIMARY KEY,
-  name TEXT NOT NULL UNIQUE COLLATE NOCASE,
-  role TEXT NOT NULL CHECK (role IN ('viewer', 'admin')),
-  password_hash TEXT NOT NULL,
-  created_at INTEGER NOT NULL,
-  password_changed_at INTEGER NOT NULL
-);
-"#,
-    r#"
--- Login sessions (tower-sessions records). user_id is copied out of the data so that deleting a user or
--- changing a password can end that user's sessions server-side.
-CREATE TABLE sessions (
-  id TEXT PRIMARY KEY,
-  data TEXT NOT NULL,
-  expires_at INTEGER NOT NULL,
-  user_id INTEGER
-) WITHOUT ROWID;
-CREATE INDEX sessions_by_user ON sessions (user_id);
-"#,
-    r#"
--- API tokens for scripts (issue 5): only the SHA-256 of a token is kept; `hint` is its first characters, so
--- people can tell tokens apart without the store holding anything usable.
-CREATE TABLE api_tokens (
-  id INTEGER PRIMARY KEY,
-  name TEXT NOT NULL UNIQUE COLLATE NOCASE,
-  role TEXT NOT NULL CHECK (role IN ('viewer', 'admin')),
-  token_sha256 BLOB NOT NULL UNIQUE,
-  hint TEXT NOT NULL,
-  created_by TEXT NOT NULL,
-  created_at INTEGER NOT NULL,
-  expires_at INTEGER,
-  last_used_at INTEGER
-);
--- The dashboard's own sensitive actions: who did what, from where, and whether it worked.
-CREATE TABLE audit_log (
-  id INTEGER PRIMARY KEY,
-  at INTEGER NOT NULL,
-  actor TEXT NOT NULL,
-  action TEXT NOT NULL,
-  target TEXT,
-  client_ip TEXT,
-  outcome TEXT NOT NULL
-);
-"#,
+    // Migrations 2 to 4 created `users`, `sessions`, `api_tokens` and `audit_log` here; they live in the auth
+    // file now (`auth_schema`), and migration 10 drops them from a file that has them.
+    "-- users: see auth_schema",
+    "-- sessions: see auth_schema",
+    "-- api_tokens, audit_log: see auth_schema",
     r#"
 -- Trail configuration snapshots (issue 4): one row per collection run, the whole TrailsSnapshot as JSON (a few
 -- KB per account and Region), kept so that the UI can say what changed and when.
@@ -187,6 +145,8 @@ CREATE TABLE identity_center_users (
   last_error TEXT
 ) WITHOUT ROWID;
 "#,
+    // The auth tables moved to their own file (`auth_schema`), which copied their rows when it was created.
+    super::auth_schema::DROP_FROM_EVENT_FILE,
 ];
 
 /// SQL over `strings.value`: the part after its last `/` (`alice@example.com` of
@@ -254,14 +214,16 @@ const SEARCH_INDEXES: [(&str, &str); 10] = [
     ),
 ];
 
+/// The statements that create the search indexes that are missing, one index each.
+pub fn create_search_indexes() -> impl Iterator<Item = String> {
+    SEARCH_INDEXES
+        .iter()
+        .map(|(name, definition)| format!("CREATE INDEX IF NOT EXISTS {name} ON {definition}"))
+}
+
 /// Creates the search indexes that are missing (all of them after a deferred or interrupted bulk load).
 pub fn ensure_search_indexes(conn: &Connection) -> rusqlite::Result<()> {
-    for (name, definition) in SEARCH_INDEXES {
-        conn.execute_batch(&format!(
-            "CREATE INDEX IF NOT EXISTS {name} ON {definition}"
-        ))?;
-    }
-    Ok(())
+    create_search_indexes().try_for_each(|sql| conn.execute_batch(&sql))
 }
 
 pub fn drop_search_indexes(conn: &Connection) -> rusqlite::Result<()> {
@@ -271,32 +233,19 @@ pub fn drop_search_indexes(conn: &Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
-/// The schema version this build migrates a store to (`PRAGMA user_version`): the number of migrations.
+/// The schema version this build migrates the event file to (`PRAGMA user_version`): the number of migrations.
 pub fn known_version() -> i64 {
     MIGRATIONS.len() as i64
 }
 
-/// The schema version of an open store (`PRAGMA user_version`).
+/// The schema version of an open event file (`PRAGMA user_version`).
 pub fn version(conn: &Connection) -> Result<i64, StoreError> {
-    Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    Ok(super::database::version(conn)?)
 }
 
+/// Brings the event file at `path` (on its writer `conn`) up to date and re-creates any missing search index.
 pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
-    let known = known_version();
-    let found = version(conn)?;
-    if found > known {
-        return Err(StoreError::TooNew {
-            path: path.to_owned(),
-            found,
-            known,
-        });
-    }
-    for (version, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
-        let tx = conn.transaction()?;
-        tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", version as i64 + 1)?;
-        tx.commit()?;
-    }
+    super::database::migrate(conn, path, MIGRATIONS, |_| Ok(()))?;
     ensure_search_indexes(conn)?;
     Ok(())
 }

@@ -29,11 +29,13 @@ pub fn save(
     snapshot: &TrailsSnapshot,
 ) -> Result<(), StoreError> {
     let json = serde_json::to_string(snapshot).map_err(corrupt)?;
-    store.writer()?.execute(
-        "INSERT INTO trail_snapshots (taken_at, source, snapshot) VALUES (?1, ?2, ?3)",
-        params![snapshot.taken_at, source.as_str(), json],
-    )?;
-    Ok(())
+    store.write(|conn| {
+        conn.execute(
+            "INSERT INTO trail_snapshots (taken_at, source, snapshot) VALUES (?1, ?2, ?3)",
+            params![snapshot.taken_at, source.as_str(), json],
+        )?;
+        Ok(())
+    })
 }
 
 /// The newest snapshot, if any.

@@ -1,14 +1,16 @@
-//! The single writer: loads parsed log files in one transaction per batch, de-duplicating by event ID and
-//! keeping the hourly rollups in step with the events actually inserted.
+//! The event loader: stores parsed log files in one transaction per batch on the event file's one writer
+//! connection, de-duplicating by event ID and keeping the hourly rollups in step with the events actually
+//! inserted. It holds that connection only while it writes, so other writes take turns between batches.
 use super::dictionary::{Code, Dictionary, Encoder};
 use super::event_id::EventIdKey;
 use super::segments::SegmentWriter;
-use super::{Store, StoreError};
+use super::{Database, Store, StoreError};
 use crate::model::events::EventCategory;
 use crate::model::time::HOUR;
 use crate::ssr::logs::record::{EventRow, IdentityCenterUser};
 use rusqlite::{Connection, params};
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 /// Codec of a block holding a delivered `.json.gz` log file unchanged.
 pub const CODEC_GZIP_LOG: i64 = 1;
@@ -106,7 +108,8 @@ struct RollupKey {
 }
 
 pub struct EventWriter {
-    conn: Connection,
+    /// The event file, written through its one writer connection.
+    events: Arc<Database>,
     dictionary: Dictionary,
     segments: SegmentWriter,
     /// `user_agents` as stored, so each event does not look it up.
@@ -128,14 +131,13 @@ const INSERT_EVENT: &str = "INSERT OR IGNORE INTO events (event_time, event_id, 
 
 impl EventWriter {
     pub fn new(store: &Store) -> Result<Self, StoreError> {
-        let conn = store.writer()?;
-        // Checkpoint the WAL in large steps while loading: each page is then copied to the database once.
-        conn.pragma_update(None, "wal_autocheckpoint", 16_384)?;
-        let dictionary = Dictionary::load(&conn)?;
+        let events = store.events.clone();
+        let (dictionary, user_agents) = events.write(|conn| {
+            Ok::<_, StoreError>((Dictionary::load(conn)?, load_user_agents(conn)?))
+        })?;
         let segments = SegmentWriter::open(&store.blocks_dir())?;
-        let user_agents = load_user_agents(&conn)?;
         Ok(Self {
-            conn,
+            events,
             dictionary,
             segments,
             user_agents,
@@ -150,44 +152,52 @@ impl EventWriter {
 
     /// Keys of the archive files already stored.
     pub fn known_keys(&self) -> Result<HashSet<String>, StoreError> {
-        let mut stmt = self.conn.prepare("SELECT key FROM files")?;
-        let keys = stmt
-            .query_map([], |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
-        Ok(keys)
+        self.events.write(|conn| {
+            let mut stmt = conn.prepare("SELECT key FROM files")?;
+            let keys = stmt
+                .query_map([], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+            Ok(keys)
+        })
     }
 
     /// Whether the archive file `key` is stored.
     pub fn is_stored(&self, key: &str) -> Result<bool, StoreError> {
-        Ok(self
-            .conn
-            .prepare_cached("SELECT EXISTS (SELECT 1 FROM files WHERE key = ?1)")?
-            .query_row([key], |r| r.get(0))?)
+        self.events.write(|conn| {
+            Ok(conn
+                .prepare_cached("SELECT EXISTS (SELECT 1 FROM files WHERE key = ?1)")?
+                .query_row([key], |r| r.get(0))?)
+        })
     }
 
     /// Drops the search indexes when the store holds no event yet, to build them once by sorting at the end
     /// (`restore_search_indexes`) instead of row by row: a first load runs about twice as fast (BENCHMARKS.md).
     /// Returns whether it did. A load that dies before the end has them rebuilt when the store next opens.
     pub fn defer_search_indexes(&self) -> Result<bool, StoreError> {
-        let empty: bool =
-            self.conn
-                .query_row("SELECT NOT EXISTS (SELECT 1 FROM events)", [], |r| r.get(0))?;
-        if empty {
-            super::schema::drop_search_indexes(&self.conn)?;
-        }
-        Ok(empty)
+        self.events.write(|conn| {
+            let empty: bool =
+                conn.query_row("SELECT NOT EXISTS (SELECT 1 FROM events)", [], |r| r.get(0))?;
+            if empty {
+                super::schema::drop_search_indexes(conn)?;
+            }
+            Ok(empty)
+        })
     }
 
+    /// Builds the search indexes that are missing, one at a time, so other writes take turns between them.
     pub fn restore_search_indexes(&self) -> Result<(), StoreError> {
-        super::schema::ensure_search_indexes(&self.conn)?;
+        for sql in super::schema::create_search_indexes() {
+            self.events.write(|conn| conn.execute_batch(&sql))?;
+        }
         Ok(())
     }
 
     /// Copies the WAL into the database file; ingest calls it last so its timing includes that work.
     pub fn checkpoint(&self) -> Result<(), StoreError> {
-        self.conn
-            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
-        Ok(())
+        self.events.write(|conn| {
+            conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+            Ok(())
+        })
     }
 
     /// Stores `files` in one transaction. On error nothing of the batch is stored.
@@ -203,25 +213,29 @@ impl EventWriter {
         origin: i64,
         then: impl FnOnce(&rusqlite::Transaction<'_>) -> rusqlite::Result<()>,
     ) -> Result<BatchOutcome, StoreError> {
-        let result = self.write_transaction(files, origin, then);
-        if result.is_err() {
-            self.segments.discard();
-            // The rolled-back transaction may have taken string IDs the cache now holds.
-            self.dictionary.reload(&self.conn)?;
-            self.user_agents = load_user_agents(&self.conn)?;
-            self.identity_center_seen.clear();
-        }
-        result
+        let events = self.events.clone();
+        events.write(|conn| {
+            let result = self.write_transaction(conn, files, origin, then);
+            if result.is_err() {
+                self.segments.discard();
+                // The rolled-back transaction may have taken string IDs the cache now holds.
+                self.dictionary.reload(conn)?;
+                self.user_agents = load_user_agents(conn)?;
+                self.identity_center_seen.clear();
+            }
+            result
+        })
     }
 
     fn write_transaction(
         &mut self,
+        conn: &mut Connection,
         files: Vec<BatchFile>,
         origin: i64,
         then: impl FnOnce(&rusqlite::Transaction<'_>) -> rusqlite::Result<()>,
     ) -> Result<BatchOutcome, StoreError> {
         let now = crate::ssr::clock::now_secs();
-        let tx = self.conn.transaction()?;
+        let tx = conn.transaction()?;
         let mut outcome = BatchOutcome::default();
         let mut rollups: HashMap<RollupKey, i64> = HashMap::new();
         {

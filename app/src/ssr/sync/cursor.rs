@@ -22,30 +22,31 @@ pub fn begin_run(
     earliest: i64,
     now: i64,
 ) -> Result<RunWindow, StoreError> {
-    let conn = store.writer()?;
-    conn.execute(
-        "INSERT INTO sync_cursors (account, region, synced_until) VALUES (?1, ?2, ?3)
-         ON CONFLICT DO NOTHING",
-        params![account, region, earliest],
-    )?;
-    conn.execute(
-        "UPDATE sync_cursors SET run_until = ?3, run_oldest = NULL, run_pages = 0
-         WHERE account = ?1 AND region = ?2 AND run_until IS NULL",
-        params![account, region, now],
-    )?;
-    Ok(conn.query_row(
-        "SELECT synced_until, coalesce(run_oldest, run_until), run_until, run_pages FROM sync_cursors
-         WHERE account = ?1 AND region = ?2",
-        params![account, region],
-        |r| {
-            Ok(RunWindow {
-                from: r.get(0)?,
-                until: r.get(1)?,
-                run_until: r.get(2)?,
-                pages: r.get(3)?,
-            })
-        },
-    )?)
+    store.write(|conn| {
+        conn.execute(
+            "INSERT INTO sync_cursors (account, region, synced_until) VALUES (?1, ?2, ?3)
+             ON CONFLICT DO NOTHING",
+            params![account, region, earliest],
+        )?;
+        conn.execute(
+            "UPDATE sync_cursors SET run_until = ?3, run_oldest = NULL, run_pages = 0
+             WHERE account = ?1 AND region = ?2 AND run_until IS NULL",
+            params![account, region, now],
+        )?;
+        Ok(conn.query_row(
+            "SELECT synced_until, coalesce(run_oldest, run_until), run_until, run_pages FROM sync_cursors
+             WHERE account = ?1 AND region = ?2",
+            params![account, region],
+            |r| {
+                Ok(RunWindow {
+                    from: r.get(0)?,
+                    until: r.get(1)?,
+                    run_until: r.get(2)?,
+                    pages: r.get(3)?,
+                })
+            },
+        )?)
+    })
 }
 
 /// Inside a page's transaction: the run has stored everything down to `oldest`.
@@ -67,14 +68,16 @@ pub fn page_committed(
 
 /// The run reached `synced_until`: everything up to its end time is stored.
 pub fn finish_run(store: &Store, account: &str, region: &str, now: i64) -> Result<(), StoreError> {
-    store.writer()?.execute(
-        "UPDATE sync_cursors SET synced_until = run_until, run_until = NULL, run_oldest = NULL,
-                run_pages = 0, last_success_at = ?3, last_error = NULL, last_error_at = NULL,
-                region_not_enabled = 0
-         WHERE account = ?1 AND region = ?2",
-        params![account, region, now],
-    )?;
-    Ok(())
+    store.write(|conn| {
+        conn.execute(
+            "UPDATE sync_cursors SET synced_until = run_until, run_until = NULL, run_oldest = NULL,
+                    run_pages = 0, last_success_at = ?3, last_error = NULL, last_error_at = NULL,
+                    region_not_enabled = 0
+             WHERE account = ?1 AND region = ?2",
+            params![account, region, now],
+        )?;
+        Ok(())
+    })
 }
 
 /// Notes why the last run stopped; the run stays open and resumes next time.
@@ -85,21 +88,25 @@ pub fn record_error(
     error: &str,
     now: i64,
 ) -> Result<(), StoreError> {
-    store.writer()?.execute(
-        "UPDATE sync_cursors SET last_error = ?3, last_error_at = ?4 WHERE account = ?1 AND region = ?2",
-        params![account, region, error, now],
-    )?;
-    Ok(())
+    store.write(|conn| {
+        conn.execute(
+            "UPDATE sync_cursors SET last_error = ?3, last_error_at = ?4 WHERE account = ?1 AND region = ?2",
+            params![account, region, error, now],
+        )?;
+        Ok(())
+    })
 }
 
 /// The account has not enabled this opt-in Region: nothing to sync, and not an error.
 pub fn record_not_enabled(store: &Store, account: &str, region: &str) -> Result<(), StoreError> {
-    store.writer()?.execute(
-        "UPDATE sync_cursors SET region_not_enabled = 1, last_error = NULL, last_error_at = NULL
-         WHERE account = ?1 AND region = ?2",
-        params![account, region],
-    )?;
-    Ok(())
+    store.write(|conn| {
+        conn.execute(
+            "UPDATE sync_cursors SET region_not_enabled = 1, last_error = NULL, last_error_at = NULL
+             WHERE account = ?1 AND region = ?2",
+            params![account, region],
+        )?;
+        Ok(())
+    })
 }
 
 pub fn statuses(store: &Store) -> Result<Vec<SyncStatus>, StoreError> {

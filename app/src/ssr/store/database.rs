@@ -1,0 +1,147 @@
+//! One SQLite file of the store (WAL): a small pool of read-only connections, so pages never wait on a writer,
+//! and one long-lived writer connection that every write of this process to the file goes through, one at a
+//! time. Writes of this process queue on that connection's mutex; another process writing the same file (a
+//! CLI ingest beside `serve`) is waited for up to [`BUSY_TIMEOUT_MS`].
+use super::StoreError;
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
+
+/// How long a statement waits for another process's write lock on the same file before failing
+/// ("database is locked"), in milliseconds.
+pub const BUSY_TIMEOUT_MS: u32 = 10_000;
+
+pub struct Database {
+    path: PathBuf,
+    readers: Mutex<Vec<Connection>>,
+    writer: Mutex<Connection>,
+}
+
+impl std::fmt::Debug for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Database")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Opens a connection to `path` with the store's settings. WAL lets pages read while a writer writes; NORMAL
+/// sync is durable across process crashes in WAL mode.
+fn connect(path: &Path, read_only: bool) -> Result<Connection, StoreError> {
+    let flags = if read_only {
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX
+    } else {
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+    };
+    let open_err = |source| StoreError::Open {
+        path: path.to_owned(),
+        source,
+    };
+    let conn = Connection::open_with_flags(path, flags).map_err(open_err)?;
+    conn.execute_batch(&format!(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = {BUSY_TIMEOUT_MS};
+         PRAGMA cache_size = -131072; PRAGMA temp_store = MEMORY;"
+    ))
+    .map_err(open_err)?;
+    Ok(conn)
+}
+
+impl Database {
+    /// Opens (creating if needed) the file at `path` and its writer connection. Its folder must exist.
+    pub(super) fn open(path: &Path) -> Result<Self, StoreError> {
+        Ok(Self {
+            path: path.to_owned(),
+            readers: Mutex::new(Vec::new()),
+            writer: Mutex::new(connect(path, false)?),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Runs a read on a pooled read-only connection. Blocking: call it from `spawn_blocking` in async code.
+    pub fn read<T>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let pooled = self
+            .readers
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .pop();
+        let conn = match pooled {
+            Some(conn) => conn,
+            None => connect(&self.path, true)?,
+        };
+        let result = f(&conn);
+        self.readers
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(conn);
+        result
+    }
+
+    /// Runs `f` on the file's one writer connection, after any other write of this process has finished.
+    /// A transaction `f` opens must end inside it. Never call `write` on the same file from inside `f`: the
+    /// writer is not re-entrant. Blocking: call it from `spawn_blocking` in async code.
+    pub fn write<T, E>(&self, f: impl FnOnce(&mut Connection) -> Result<T, E>) -> Result<T, E> {
+        let mut conn = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
+        if !conn.is_autocommit() {
+            // Only a holder that panicked inside a hand-begun transaction leaves one open: undo it.
+            let _ = conn.execute_batch("ROLLBACK");
+        }
+        f(&mut conn)
+    }
+}
+
+/// The file's schema version (`PRAGMA user_version`).
+pub(super) fn version(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("PRAGMA user_version", [], |r| r.get(0))
+}
+
+/// Brings the file at `path` up to date: entry `i` of `migrations` takes it from version `i` to `i + 1`.
+/// `on_create` runs inside the first step's transaction, after its SQL (so only for a new file). Each step
+/// holds the write lock from its version check to its commit, so two processes opening a file at once do
+/// not both apply it.
+///
+/// Errors: [`StoreError::TooNew`] for a file a newer build wrote; any SQL error (nothing of that step stays).
+pub(super) fn migrate(
+    conn: &mut Connection,
+    path: &Path,
+    migrations: &[&str],
+    on_create: impl FnOnce(&Transaction<'_>) -> rusqlite::Result<()>,
+) -> Result<(), StoreError> {
+    let known = migrations.len() as i64;
+    let too_new = |found| StoreError::TooNew {
+        path: path.to_owned(),
+        found,
+        known,
+    };
+    let found = version(conn)?;
+    if found > known {
+        return Err(too_new(found));
+    }
+    let mut on_create = Some(on_create);
+    for (step, sql) in (0_i64..).zip(migrations).skip(found as usize) {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let found = version(&tx)?;
+        if found > known {
+            return Err(too_new(found));
+        }
+        if found > step {
+            continue; // another process applied it meanwhile
+        }
+        tx.execute_batch(sql)?;
+        if step == 0
+            && let Some(on_create) = on_create.take()
+        {
+            on_create(&tx)?;
+        }
+        tx.pragma_update(None, "user_version", step + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
