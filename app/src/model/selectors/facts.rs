@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 /// Everything a trail's event and Insights selectors say it logs.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DecodedSelectors {
+    /// The management events logged, from every selector together.
     pub management: Management,
     /// One rule per basic data resource value or per advanced data selector, in selector order.
     pub data: Vec<DataRule>,
@@ -42,7 +43,9 @@ pub struct Management {
 pub struct DataRule {
     /// `resources.type` or the basic `Type`.
     pub resource_type: ResourceType,
+    /// Read data events (e.g. `GetObject`) are logged.
     pub read: bool,
+    /// Write data events (e.g. `PutObject`) are logged.
     pub write: bool,
     /// Which resources of that type.
     pub scope: DataScope,
@@ -110,6 +113,7 @@ impl ResourceType {
 /// The resources of its type a data rule covers.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DataScope {
+    /// The resources selected before exceptions.
     pub selected: Selected,
     /// Resources left out, all of them (negations: NotStartsWith, NotEquals, NotEndsWith).
     pub except: Vec<ResourceMatch>,
@@ -152,13 +156,13 @@ pub enum ResourceMatch {
     BucketNamePrefix(String),
     /// One object, `bucket/key`.
     Object(String),
-    /// One Lambda function.
+    /// One Lambda function, from `arn:aws:lambda:REGION:ACCOUNT:function:NAME`.
     Function {
         name: String,
         region: String,
         account: String,
     },
-    /// One DynamoDB table.
+    /// One DynamoDB table, from `arn:aws:dynamodb:REGION:ACCOUNT:table/NAME`.
     Table {
         name: String,
         region: String,
@@ -186,12 +190,14 @@ pub struct Condition {
 pub struct NetworkRule {
     /// E.g. `kms.amazonaws.com`; empty if the selector has none.
     pub event_source: String,
+    /// Further conditions (e.g. `errorCode`, `vpcEndpointId`), all of which must hold.
     pub conditions: Vec<Condition>,
 }
 
 /// One Insights type and the event categories it analyzes.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct InsightRule {
+    /// What Insights looks for.
     pub insight_type: InsightType,
     /// Never empty: without `EventCategories`, Insights covers management events (API Reference,
     /// InsightSelector).
@@ -212,7 +218,9 @@ pub enum InsightType {
 /// An event category Insights analyzes.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum InsightCategory {
+    /// `Management`.
     Management,
+    /// `Data` (trails only).
     Data,
     /// Any other value, verbatim.
     Other(String),
@@ -232,7 +240,9 @@ pub enum SelectorRef {
 /// Something about a selector that cannot be decoded, is not valid on a trail or never matches.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Warning {
+    /// The selector at fault.
     pub selector: SelectorRef,
+    /// What is wrong with it.
     pub problem: Problem,
 }
 
