@@ -4,6 +4,7 @@ mod common;
 #[path = "common/moto.rs"]
 mod moto;
 
+use app::model::selectors::{ResourceMatch, Selected};
 use app::model::trails::analysis::{CoverageState, GapKind, matrix, trail_detail};
 use aws_sdk_cloudtrail::types::{
     AdvancedEventSelector, AdvancedFieldSelector, DataResource, EventSelector, InsightSelector,
@@ -232,8 +233,9 @@ async fn trails_read_from_aws_show_coverage_gaps_and_decoded_selectors() {
     assert!(!eu.decoded.management.read && eu.decoded.management.write);
     assert_eq!(eu.decoded.data.len(), 1);
     assert!(eu.decoded.data[0].write && !eu.decoded.data[0].read);
-    assert!(
-        eu.decoded.data[0].scope.contains("audit-bucket"),
+    assert_eq!(
+        eu.decoded.data[0].scope.selected,
+        Selected::Any(vec![ResourceMatch::Bucket("audit-bucket".to_owned())]),
         "{:?}",
         eu.decoded.data[0]
     );

@@ -1,6 +1,7 @@
 //! Configuration layering (defaults → file → `TRAILSCOPE_*` environment) and its refusals.
 use super::*;
 use std::collections::HashMap;
+use std::net::IpAddr;
 
 fn env(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
     let vars: HashMap<String, String> = vars
@@ -232,5 +233,85 @@ fn proxy_sign_on_is_configured_by_file_or_environment() -> anyhow::Result<()> {
     assert_eq!(config.trusted_proxies.len(), 2);
     assert_eq!(config.proxy_default_role, Some(Role::Viewer));
     assert!(Config::default().proxy_settings().user_header.is_none());
+    Ok(())
+}
+
+#[test]
+fn every_key_is_read_from_its_environment_variable() -> anyhow::Result<()> {
+    let keys = Config::keys();
+    assert_eq!(keys.len(), 15, "{keys:?}");
+    assert_eq!(Config::env_name("sync_minutes"), "TRAILSCOPE_SYNC_MINUTES");
+    let config = Config::load(
+        None,
+        env(&[
+            ("TRAILSCOPE_DEMO", "off"),
+            ("TRAILSCOPE_SYNC_MINUTES", "7"),
+            ("TRAILSCOPE_SYNC_WINDOW_DAYS", "30"),
+            ("TRAILSCOPE_TRAILS_REFRESH_MINUTES", "0"),
+            ("TRAILSCOPE_LOG", "debug"),
+            ("TRAILSCOPE_ADMIN_PASSWORD", "not a key"),
+        ]),
+    )?;
+    assert_eq!(
+        (config.demo, config.sync_minutes, config.sync_window_days),
+        (false, 7, 30)
+    );
+    assert_eq!(config.trails_refresh_minutes, 0);
+    let err =
+        Config::load(None, env(&[("TRAILSCOPE_SYNC_MINUTES", "often")])).expect_err("not a number");
+    assert!(
+        format!("{err:#}").contains("TRAILSCOPE_SYNC_MINUTES"),
+        "{err:#}"
+    );
+    Ok(())
+}
+
+/// The README's configuration table names every key, its environment variable and its default.
+#[test]
+fn the_readme_table_lists_every_key() -> anyhow::Result<()> {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md"))?;
+    let defaults = Config::default();
+    let shown: HashMap<&str, String> = HashMap::from([
+        ("data_dir", defaults.data_dir.display().to_string()),
+        ("addr", defaults.addr.to_string()),
+        ("demo", defaults.demo.to_string()),
+        ("sync_minutes", defaults.sync_minutes.to_string()),
+        ("sync_window_days", defaults.sync_window_days.to_string()),
+        ("s3_ingest_minutes", defaults.s3_ingest_minutes.to_string()),
+        (
+            "trails_refresh_minutes",
+            defaults.trails_refresh_minutes.to_string(),
+        ),
+        (
+            "ingest_max_file_bytes",
+            defaults.ingest_max_file_bytes.to_string(),
+        ),
+        (
+            "ingest_max_record_bytes",
+            defaults.ingest_max_record_bytes.to_string(),
+        ),
+    ]);
+    for key in Config::keys() {
+        let row = readme
+            .lines()
+            .find(|line| {
+                line.starts_with(&format!("| `{key}` |"))
+                    || line.starts_with(&format!("| `[[{key}]]` |"))
+            })
+            .unwrap_or_else(|| panic!("README's configuration table has no row for {key}"));
+        let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+        if *key != "accounts" {
+            assert!(
+                cells[2].contains(&format!("`{}`", Config::env_name(key))),
+                "{key}: {row}"
+            );
+        }
+        if let Some(default) = shown.get(key) {
+            assert!(
+                cells[3].contains(default.as_str()),
+                "{key} defaults to {default}: {row}"
+            );
+        }
+    }
     Ok(())
 }

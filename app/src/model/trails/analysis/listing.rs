@@ -251,7 +251,7 @@ impl<'a> View<'a> {
 
     /// The management events it records, lower-case, e.g. "write-only management events".
     pub(super) fn management_words(&self) -> String {
-        lower_first(&self.decoded.management.summary)
+        lower_first(&self.decoded.management.summary())
     }
 
     /// "org-trail (organization trail, multi-Region)", with the management events it records when
