@@ -28,11 +28,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             let runtime =
                 tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+            let grace = std::time::Duration::from_secs(config.shutdown_grace_secs);
             let served = runtime.block_on(crate::serve::serve(config));
             // A batch a background job handed to a blocking thread commits within the grace period.
-            runtime.shutdown_timeout(std::time::Duration::from_secs(
-                crate::serve::DEFAULT_SHUTDOWN_GRACE_SECS,
-            ));
+            runtime.shutdown_timeout(grace);
             served?;
             Ok(ExitCode::SUCCESS)
         }

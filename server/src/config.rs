@@ -89,6 +89,11 @@ pub struct Config {
     /// reported by its ordinal and not stored, the rest of its file is. The default is 4 MiB;
     /// CloudTrail's records stay below 1 MiB.
     pub ingest_max_record_bytes: usize,
+    /// Seconds a stop (SIGTERM, SIGINT) may take: requests in flight finish, background jobs stop
+    /// at their next step and a batch already being written commits; what still runs then is
+    /// dropped (SQLite rolls back an unfinished batch). Keep it below the container runtime's own
+    /// grace period (30 s by default in Docker, podman and Kubernetes).
+    pub shutdown_grace_secs: u64,
 }
 
 impl Default for Config {
@@ -109,6 +114,8 @@ impl Default for Config {
             s3_ingest_minutes: 15,
             ingest_max_file_bytes: IngestLimits::DEFAULT_MAX_FILE_BYTES,
             ingest_max_record_bytes: IngestLimits::DEFAULT_MAX_RECORD_BYTES,
+            // Comfortably inside the 30 s container runtimes wait between SIGTERM and SIGKILL.
+            shutdown_grace_secs: 20,
         }
     }
 }

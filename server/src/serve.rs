@@ -2,7 +2,7 @@
 //! show), then serves the app, its server functions, static files and `/healthz`.
 mod lifecycle;
 
-pub use lifecycle::{DEFAULT_SHUTDOWN_GRACE_SECS, Shutdown};
+pub use lifecycle::Shutdown;
 
 use crate::config::Config;
 use anyhow::Context;
@@ -236,7 +236,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         let shutdown = shutdown.clone();
         async move { shutdown.begun().await }
     });
-    let grace = std::time::Duration::from_secs(DEFAULT_SHUTDOWN_GRACE_SECS);
+    let grace = std::time::Duration::from_secs(config.shutdown_grace_secs);
     lifecycle::serve_until_stopped(serving.into_future(), &shutdown, jobs, grace).await?;
     tracing::info!("stopped");
     Ok(())

@@ -2,7 +2,8 @@
 //! the server is not shutting down), and the shutdown SIGTERM or SIGINT starts. On a signal the listener stops
 //! accepting, in-flight requests finish, background jobs stop at their next await (a batch already handed to a
 //! blocking thread commits; SQLite rolls back one that never reaches its commit), and the whole stop is bounded
-//! by the grace period (`commands` gives the runtime the same bound for blocking work).
+//! by the grace period (`Config::shutdown_grace_secs`; `commands` gives the runtime the same bound for
+//! blocking work).
 use super::ServerState;
 use app::ssr::store::schema;
 use axum::Json;
@@ -11,10 +12,6 @@ use axum::http::StatusCode;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
-
-/// How long a shutdown may take before what is left is dropped, unless configured: comfortably inside the
-/// 30 s that Docker, podman and Kubernetes wait between SIGTERM and SIGKILL by default.
-pub const DEFAULT_SHUTDOWN_GRACE_SECS: u64 = 20;
 
 /// Set once a shutdown begins; every clone sees it.
 #[derive(Clone)]
@@ -60,7 +57,7 @@ pub async fn readyz(State(state): State<ServerState>) -> (StatusCode, Json<serde
         return not_ready("shutting down".to_owned());
     }
     let store = state.app.store.clone();
-    let found = tokio::task::spawn_blocking(move || store.read(|c| schema::version(c))).await;
+    let found = tokio::task::spawn_blocking(move || store.read(schema::version)).await;
     match found {
         Ok(Ok(version)) if version == schema::known_version() => (
             StatusCode::OK,
