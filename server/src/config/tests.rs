@@ -239,7 +239,7 @@ fn proxy_sign_on_is_configured_by_file_or_environment() -> anyhow::Result<()> {
 #[test]
 fn every_key_is_read_from_its_environment_variable() -> anyhow::Result<()> {
     let keys = Config::keys();
-    assert_eq!(keys.len(), 15, "{keys:?}");
+    assert_eq!(keys.len(), 16, "{keys:?}");
     assert_eq!(Config::env_name("sync_minutes"), "TRAILSCOPE_SYNC_MINUTES");
     let config = Config::load(
         None,
@@ -248,6 +248,7 @@ fn every_key_is_read_from_its_environment_variable() -> anyhow::Result<()> {
             ("TRAILSCOPE_SYNC_MINUTES", "7"),
             ("TRAILSCOPE_SYNC_WINDOW_DAYS", "30"),
             ("TRAILSCOPE_TRAILS_REFRESH_MINUTES", "0"),
+            ("TRAILSCOPE_SHUTDOWN_GRACE_SECS", "5"),
             ("TRAILSCOPE_LOG", "debug"),
             ("TRAILSCOPE_ADMIN_PASSWORD", "not a key"),
         ]),
@@ -257,6 +258,7 @@ fn every_key_is_read_from_its_environment_variable() -> anyhow::Result<()> {
         (false, 7, 30)
     );
     assert_eq!(config.trails_refresh_minutes, 0);
+    assert_eq!(config.shutdown_grace_secs, 5);
     let err =
         Config::load(None, env(&[("TRAILSCOPE_SYNC_MINUTES", "often")])).expect_err("not a number");
     assert!(
@@ -278,6 +280,7 @@ fn the_readme_table_lists_every_key() -> anyhow::Result<()> {
         ("sync_minutes", defaults.sync_minutes.to_string()),
         ("sync_window_days", defaults.sync_window_days.to_string()),
         ("s3_ingest_minutes", defaults.s3_ingest_minutes.to_string()),
+        ("shutdown_grace_secs", defaults.shutdown_grace_secs.to_string()),
         (
             "trails_refresh_minutes",
             defaults.trails_refresh_minutes.to_string(),
