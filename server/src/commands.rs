@@ -7,12 +7,14 @@ mod users;
 
 use crate::cli::{ArchiveSource, Cli, Command, DemoArgs, IngestArgs, ServeArgs};
 use crate::config::Config;
+use crate::progress::ProgressLine;
 use anyhow::Context;
+use app::ssr::aws::clients::AwsClients;
 use app::ssr::demo::{DemoOptions, write_demo};
 use app::ssr::ingest::s3::{S3Archive, ingest_s3};
-use app::ssr::ingest::{IngestLimits, IngestSummary, Progress, ingest_folder};
+use app::ssr::ingest::{IngestLimits, IngestSummary, check_folder, ingest_into};
 use app::ssr::store::Store;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -88,70 +90,47 @@ fn demo(args: &DemoArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Draws a progress line when stderr is a terminal.
-fn progress_line(terminal: bool) -> impl FnMut(Progress) + Send {
-    move |p: Progress| {
-        if terminal {
-            let percent = (p.files_done * 100)
-                .checked_div(p.files_total)
-                .unwrap_or(100);
-            eprint!(
-                "\ringest: {percent:>3}%  {}/{} files  {} events",
-                p.files_done, p.files_total, p.events
-            );
-            let _ = std::io::stderr().flush();
-        }
-    }
-}
-
 /// Ingests the folder `source` into the store of `data_dir` within `limits`, drawing a progress line on a
-/// terminal.
-pub fn ingest_into(
+/// terminal. A wrong path is refused before a store is created for it.
+fn ingest_folder_into(
     data_dir: &Path,
     source: &Path,
     limits: &IngestLimits,
 ) -> anyhow::Result<IngestSummary> {
-    // Refuse a wrong path before creating a store for it.
-    if !source.is_dir() {
-        anyhow::bail!(
-            "cannot read archive folder {}: not a folder",
-            source.display()
-        );
-    }
+    check_folder(source)?;
     let store = Store::open_in(data_dir)?;
-    let terminal = std::io::stderr().is_terminal();
-    let summary = ingest_folder(&store, source, limits, &mut progress_line(terminal))?;
-    if terminal {
-        eprintln!();
-    }
+    let line = ProgressLine::on_stderr();
+    let summary = ingest_into(&store, source, limits, &mut line.draw())?;
+    line.end();
     Ok(summary)
 }
 
-/// Ingests the S3 archive into the store of `data_dir` within `limits`, drawing a progress line on a terminal.
+/// Ingests the S3 archive into the store of `data_dir` within `limits` (with the default credential chain),
+/// drawing a progress line on a terminal.
 fn ingest_s3_into(
     data_dir: &Path,
     archive: &S3Archive,
     limits: &IngestLimits,
 ) -> anyhow::Result<IngestSummary> {
     let store = std::sync::Arc::new(Store::open_in(data_dir)?);
-    let terminal = std::io::stderr().is_terminal();
+    let line = ProgressLine::on_stderr();
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    let aws = AwsClients::new(Vec::new());
     let summary = runtime.block_on(ingest_s3(
         store,
+        &aws,
         archive,
         limits,
-        Box::new(progress_line(terminal)),
+        Box::new(line.draw()),
     ))?;
-    if terminal {
-        eprintln!();
-    }
+    line.end();
     Ok(summary)
 }
 
 fn ingest(config: &Config, args: &IngestArgs) -> anyhow::Result<ExitCode> {
     let summary = match &args.source {
         ArchiveSource::Folder(folder) => {
-            ingest_into(&config.data_dir, folder, &config.ingest_limits())?
+            ingest_folder_into(&config.data_dir, folder, &config.ingest_limits())?
         }
         ArchiveSource::S3(archive) => {
             ingest_s3_into(&config.data_dir, archive, &config.ingest_limits())?

@@ -5,13 +5,14 @@ mod lifecycle;
 pub use lifecycle::Shutdown;
 
 use crate::config::Config;
+use crate::progress::ProgressLine;
 use anyhow::Context;
 use app::ssr::auth::AuthSettings;
 use app::ssr::auth::sessions::SqliteSessionStore;
 use app::ssr::auth::users::ensure_first_admin;
 use app::ssr::demo::{DemoOptions, write_demo};
 use app::ssr::ingest::s3::{S3Archive, ingest_s3};
-use app::ssr::ingest::{IngestError, IngestLimits};
+use app::ssr::ingest::{IngestError, IngestLimits, ingest_into};
 use app::ssr::state::AppState;
 use app::ssr::store::Store;
 use app::ssr::store::trail_snapshots::{self, SnapshotSource};
@@ -117,8 +118,9 @@ pub fn prepare_demo(store: &Store, config: &Config) -> anyhow::Result<()> {
     }
     store.set_meta(META_SOURCE, "demo")?;
     tracing::info!(archive = %archive.display(), "ingesting the demo archive");
-    let summary =
-        crate::commands::ingest_into(&config.data_dir, &archive, &config.ingest_limits())?;
+    let line = ProgressLine::on_stderr();
+    let summary = ingest_into(store, &archive, &config.ingest_limits(), &mut line.draw())?;
+    line.end();
     tracing::info!(summary = %summary.line(), "demo archive ingested");
     if !summary.is_clean() {
         anyhow::bail!(
@@ -294,7 +296,7 @@ async fn sync_every(state: AppState, every: std::time::Duration) {
 /// Names the Identity Center users new events brought (when accounts are configured), after a sync or an
 /// ingest. Its failures are stored per user and logged; they never stop the job that called it.
 async fn resolve_names(state: &AppState) {
-    if state.accounts.is_empty() {
+    if state.aws.is_empty() {
         return;
     }
     match app::ssr::identity_center::resolve_names_now(state).await {
@@ -316,7 +318,15 @@ async fn ingest_s3_every(
     let store: Arc<Store> = state.store.clone();
     loop {
         for archive in &archives {
-            match ingest_s3(store.clone(), archive, &limits, Box::new(|_| {})).await {
+            match ingest_s3(
+                store.clone(),
+                &state.aws,
+                archive,
+                &limits,
+                Box::new(|_| {}),
+            )
+            .await
+            {
                 Ok(summary) => {
                     for problem in &summary.problems {
                         tracing::warn!(%archive, key = %problem.key, reason = %problem.reason, "an archive file was not stored; it is retried next time");

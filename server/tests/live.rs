@@ -1,12 +1,21 @@
 //! Live mode: the Events filters asked of Event History through the real SDK against a local LookupEvents
-//! server; one attribute sent, the other filters applied to the page, AWS's paging token passed through.
+//! server; one attribute sent, the other filters applied to the page, AWS's paging token passed through. Through
+//! the real router: only configured Regions are asked, and live mode, the sync and trails refresh share the
+//! account's clients (one `AssumeRole`, one `GetCallerIdentity`).
+mod common;
 #[path = "common/fake_history.rs"]
 mod fake_history;
 
 use app::model::events::EventQuery;
+use app::ssr::auth::Role;
+use app::ssr::aws::AwsAccount;
+use app::ssr::aws::clients::AwsClients;
+use app::ssr::aws::limiter::call_limiter;
 use app::ssr::events::live::lookup;
-use app::ssr::sync::call_limiter;
-use fake_history::{ACCOUNT, History};
+use app::ssr::state::AppState;
+use app::ssr::store::Store;
+use axum::http::StatusCode;
+use fake_history::{ACCOUNT, History, ROLE_KEY};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
@@ -124,5 +133,137 @@ async fn a_refused_live_call_says_what_aws_answered() {
     assert!(
         error.to_string().contains("AccessDeniedException"),
         "{error}"
+    );
+}
+
+/// The clients of one account, read through a role, in `regions`; every service of the SDK is pointed at
+/// `endpoint` with fixed base credentials.
+fn role_account(endpoint: &str, regions: &[&str]) -> AwsClients {
+    let endpoint = endpoint.to_owned();
+    AwsClients::with_loader(
+        vec![AwsAccount {
+            name: Some("audit".into()),
+            role_arn: Some(format!("arn:aws:iam::{ACCOUNT}:role/Reader")),
+            regions: regions.iter().map(|r| (*r).to_owned()).collect(),
+            ..AwsAccount::default()
+        }],
+        Arc::new(move || {
+            aws_config::defaults(aws_config::BehaviorVersion::latest())
+                .endpoint_url(endpoint.clone())
+                .credentials_provider(aws_sdk_cloudtrail::config::Credentials::new(
+                    "testing", "testing", None, None, "tests",
+                ))
+        }),
+    )
+}
+
+struct Site {
+    router: axum::Router,
+    cookie: String,
+    state: AppState,
+    _data: tempfile::TempDir,
+}
+
+/// The real router over an empty store and `aws`, with a viewer logged in.
+async fn site(aws: AwsClients) -> Site {
+    let data = tempfile::tempdir().expect("tmp");
+    let store = Store::open_in(data.path()).expect("store");
+    app::ssr::auth::users::add_user(&store, "viewer", Role::Viewer, common::PASSWORD)
+        .expect("user");
+    let state = AppState::new(store).with_aws(aws);
+    let router = common::router_of(state.clone());
+    let cookie = common::log_in(&router, "viewer", common::PASSWORD, None)
+        .await
+        .expect("logged in");
+    Site {
+        router,
+        cookie,
+        state,
+        _data: data,
+    }
+}
+
+/// A live page of the last day in `region`, as the Events page asks it: (status, JSON body).
+async fn live_page(site: &Site, region: &str) -> (StatusCode, serde_json::Value) {
+    let uri = format!("/api/events/live?live=1&region={region}&range=24h&rw=all");
+    let (status, _, body) =
+        common::exchange(&site.router, common::get(&uri, Some(&site.cookie))).await;
+    let json = serde_json::from_str(&body).unwrap_or_else(|e| panic!("{uri}: {e}: {body}"));
+    (status, json)
+}
+
+#[tokio::test]
+async fn live_mode_asks_only_the_configured_regions() {
+    let now = app::ssr::clock::now_secs();
+    let history = Arc::new(History::default());
+    history.add((0..10).map(|i| now - 60 - i * 30));
+    let site = site(role_account(
+        &fake_history::serve(history.clone()).await,
+        &["us-east-1"],
+    ))
+    .await;
+
+    for region in ["eu-west-3", "ap-south-1"] {
+        let (status, error) = live_page(&site, region).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{error}");
+        assert_eq!(error["Invalid"]["field"], "region", "{error}");
+        let reason = error["Invalid"]["reason"].as_str().unwrap_or_default();
+        assert!(
+            reason.contains(region) && reason.contains("audit"),
+            "{reason}"
+        );
+    }
+    assert_eq!(
+        history.served.load(Ordering::Relaxed),
+        0,
+        "nothing was asked of Event History for a Region that is not configured"
+    );
+
+    let (status, page) = live_page(&site, "us-east-1").await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert_eq!(page["events"].as_array().map(Vec::len), Some(10));
+    assert_eq!(history.served.load(Ordering::Relaxed), 1);
+}
+
+#[tokio::test]
+async fn sync_trails_refresh_and_live_mode_share_the_accounts_credentials_and_id() {
+    let now = app::ssr::clock::now_secs();
+    let history = Arc::new(History::default());
+    history.add((0..10).map(|i| now - 60 - i * 30));
+    let site = site(role_account(
+        &fake_history::serve(history.clone()).await,
+        &["us-east-1", "eu-west-1"],
+    ))
+    .await;
+
+    let outcomes = app::ssr::sync::sync_now(&site.state)
+        .await
+        .expect("sync runs")
+        .expect("no other sync");
+    assert_eq!(outcomes.len(), 2);
+    assert!(outcomes.iter().all(|o| o.result.is_ok()), "{outcomes:?}");
+    // This server answers only LookupEvents, so each Region's DescribeTrails is refused, after the account's
+    // credentials signed it.
+    let snapshot = app::ssr::trails::refresh(&site.state)
+        .await
+        .expect("refreshed");
+    assert_eq!(snapshot.regions.len(), 2);
+    assert!(snapshot.regions.iter().all(|r| r.account == ACCOUNT));
+    for _ in 0..3 {
+        let (status, page) = live_page(&site, "us-east-1").await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+    }
+
+    assert_eq!(history.assume_role_calls.load(Ordering::Relaxed), 1);
+    assert_eq!(history.caller_identity_calls.load(Ordering::Relaxed), 1);
+    assert_eq!(
+        history
+            .signed_by
+            .lock()
+            .expect("signers")
+            .iter()
+            .collect::<Vec<_>>(),
+        [ROLE_KEY],
+        "every LookupEvents call was signed with the role's credentials"
     );
 }

@@ -4,9 +4,11 @@ mod common;
 #[path = "common/fake_history.rs"]
 mod fake_history;
 
+use app::ssr::aws::HISTORY_SECS;
+use app::ssr::aws::limiter::{CallLimiter, call_limiter};
 use app::ssr::store::Store;
 use app::ssr::store::writer::EventWriter;
-use app::ssr::sync::{HISTORY_SECS, SharedWriter, call_limiter, cursor, sync_region};
+use app::ssr::sync::{SharedWriter, cursor, sync_region};
 use fake_history::{ACCOUNT, History};
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
@@ -17,7 +19,7 @@ struct Setup {
     store: Arc<Store>,
     writer: SharedWriter,
     /// One limiter for the account-Region across runs, as the server keeps it.
-    limiter: app::ssr::sync::CallLimiter,
+    limiter: CallLimiter,
     _data: tempfile::TempDir,
 }
 

@@ -152,7 +152,7 @@ pub async fn refresh_trails(state: &AppState, by: &Principal) -> Result<(), AppE
 /// Starts an Event History sync of every configured account and Region in the background; `false` when one
 /// is already running.
 pub async fn start_sync(state: &AppState, by: &Principal) -> Result<bool, AppError> {
-    if state.accounts.is_empty() {
+    if state.aws.is_empty() {
         return Err(AppError::Unavailable {
             what: "Event History sync (no AWS account is configured)".to_owned(),
         });

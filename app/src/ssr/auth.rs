@@ -3,7 +3,9 @@
 //! request. Every server function then calls [`authorize`] first, which checks that principal's role.
 pub mod gate;
 pub mod proxy;
+pub mod roles;
 pub mod sessions;
+pub mod settings;
 pub mod throttle;
 pub mod tokens;
 pub mod users;
@@ -13,29 +15,8 @@ use crate::ssr::audit::{self, Action, Outcome};
 use crate::ssr::state::AppState;
 use std::net::IpAddr;
 
-/// What a request may do.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Role {
-    Viewer,
-    Admin,
-}
-
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Viewer => "viewer",
-            Role::Admin => "admin",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        match text {
-            "viewer" => Some(Role::Viewer),
-            "admin" => Some(Role::Admin),
-            _ => None,
-        }
-    }
-}
+pub use roles::Role;
+pub use settings::AuthSettings;
 
 /// How a request proved who it is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -67,13 +48,6 @@ impl Principal {
 /// The client's address as the gate worked it out (the peer, or a trusted proxy's `X-Forwarded-For`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ClientAddress(pub Option<IpAddr>);
-
-/// How logins are checked beyond passwords: the failed-login throttle and the proxy settings.
-#[derive(Default)]
-pub struct AuthSettings {
-    pub throttle: throttle::LoginThrottle,
-    pub proxy: proxy::ProxySettings,
-}
 
 /// Checks that the current request may act with `needed`. Call first in every server function.
 pub async fn authorize(needed: Role) -> Result<Principal, AppError> {

@@ -1,11 +1,16 @@
-//! AWS access: the configured accounts and Regions, SDK configuration per account and Region (credentials
-//! always from the standard chain, optionally a profile or an assumed role), and how SDK errors read. The SDK
-//! honours `AWS_ENDPOINT_URL` itself, which is how tests point it at a local emulator.
-use aws_config::BehaviorVersion;
+//! AWS access: the configured accounts and Regions, their clients (`aws/clients`: SDK configuration per account,
+//! credentials always from the standard chain, optionally a profile or an assumed role), `LookupEvents`' rate
+//! limit (`aws/limiter`), and how SDK errors read. The SDK honours `AWS_ENDPOINT_URL` itself, which is how
+//! tests point it at a local emulator.
+pub mod clients;
+pub mod limiter;
+
 use aws_config::meta::region::ProvideRegion;
-use aws_config::sts::AssumeRoleProvider;
 use aws_sdk_cloudtrail::error::{DisplayErrorContext, ProvideErrorMetadata};
 use std::fmt;
+
+/// How far back Event History reaches: 90 days, in every Region (CloudTrail API reference, `LookupEvents`).
+pub const HISTORY_SECS: i64 = 90 * 86_400;
 
 /// The standard commercial Regions, the default when an account names none. Opt-in Regions are marked: an
 /// account that has not enabled one cannot log there, which is not a coverage gap.
@@ -101,64 +106,12 @@ impl AwsAccount {
     }
 }
 
-/// SDK configuration for `account` in `region`.
-pub async fn sdk_config(account: &AwsAccount, region: &str) -> aws_config::SdkConfig {
-    let loader = || {
-        let loader = aws_config::defaults(BehaviorVersion::latest())
-            .region(aws_config::Region::new(region.to_owned()));
-        match &account.profile {
-            Some(profile) => loader.profile_name(profile),
-            None => loader,
-        }
-    };
-    let base = loader().load().await;
-    let Some(role_arn) = &account.role_arn else {
-        return base;
-    };
-    let mut role = AssumeRoleProvider::builder(role_arn)
-        .session_name("trailscope")
-        .configure(&base);
-    if let Some(Redacted(external_id)) = &account.external_id {
-        role = role.external_id(external_id);
-    }
-    loader()
-        .credentials_provider(role.build().await)
-        .load()
-        .await
-}
-
 /// The Region the default chain names (`AWS_REGION`, the profile's `region`), if any.
 pub async fn default_region() -> Option<String> {
     aws_config::default_provider::region::default_provider()
         .region()
         .await
         .map(|region| region.to_string())
-}
-
-/// The account ID these credentials belong to.
-pub async fn account_id(config: &aws_config::SdkConfig) -> Result<String, String> {
-    aws_sdk_sts::Client::new(config)
-        .get_caller_identity()
-        .send()
-        .await
-        .map_err(|e| describe(&e))?
-        .account
-        .ok_or_else(|| "STS returned no account ID".to_owned())
-}
-
-/// The ID of `account`, asked of STS in its first Region (STS answers in any enabled Region); the error says
-/// which account could not be read.
-pub async fn account_id_of(account: &AwsAccount) -> Result<String, String> {
-    let regions = account.regions();
-    let first = regions
-        .first()
-        .ok_or_else(|| format!("account {} names no Region", account.label()))?;
-    account_id(&sdk_config(account, first).await)
-        .await
-        .map_err(|error| {
-            tracing::warn!(account = %account.label(), %error, "cannot learn the account ID");
-            format!("cannot read account {}: {error}", account.label())
-        })
 }
 
 /// An SDK error as one line people can act on: the service's code and message when there is one, else the

@@ -11,7 +11,8 @@
 //!
 //! Failures (`AccessDeniedException`, an unknown user, no account that may ask) are recorded in the row's
 //! `last_error` and asked again a day later ([`table::RETRY_AFTER_SECS`]); they never fail the caller.
-use crate::ssr::aws::{AwsAccount, account_id_of, describe, sdk_config};
+use crate::ssr::aws::clients::{AccountClients, AwsClients};
+use crate::ssr::aws::{AwsAccount, describe};
 use crate::ssr::store::identity_center::{self as table, PendingUser, Resolution};
 use crate::ssr::store::{Store, StoreError};
 use aws_sdk_identitystore::Client;
@@ -135,18 +136,18 @@ pub fn regions_to_try(account: &AwsAccount, remembered: Option<&str>) -> Vec<Str
     regions
 }
 
-/// The accounts that may ask about a store of account `owner`: those whose ID (`ids`, parallel to
-/// `accounts`) is `owner`, then those that set `identity_center_region`.
-pub fn candidates<'a>(
-    accounts: &'a [AwsAccount],
+/// The accounts that may ask about a store of account `owner`, as indices into `accounts`: those whose ID
+/// (`ids`, parallel to `accounts`) is `owner`, then those that set `identity_center_region`.
+pub fn candidates(
+    accounts: &[&AwsAccount],
     ids: &[Option<String>],
     owner: Option<&str>,
-) -> Vec<&'a AwsAccount> {
+) -> Vec<usize> {
     let owns = |i: usize| owner.is_some() && ids.get(i).and_then(Option::as_deref) == owner;
     let owners = (0..accounts.len()).filter(|&i| owns(i));
     let delegated =
         (0..accounts.len()).filter(|&i| !owns(i) && accounts[i].identity_center_region.is_some());
-    owners.chain(delegated).map(|i| &accounts[i]).collect()
+    owners.chain(delegated).collect()
 }
 
 async fn blocking<T: Send + 'static>(
@@ -163,7 +164,7 @@ async fn blocking<T: Send + 'static>(
 /// with the first user until one answers, then asking about the rest there.
 async fn resolve_store(
     store: &Arc<Store>,
-    accounts: &[AwsAccount],
+    accounts: &[AccountClients],
     ids: &[Option<String>],
     group: &[PendingUser],
 ) -> Result<Vec<(String, Resolution)>, IdentityCenterError> {
@@ -182,9 +183,11 @@ async fn resolve_store(
         owner.unwrap_or("(unknown)")
     );
     let mut denied = false;
-    for account in candidates(accounts, ids, owner) {
+    let configured: Vec<&AwsAccount> = accounts.iter().map(AccountClients::account).collect();
+    for index in candidates(&configured, ids, owner) {
+        let (clients, account) = (&accounts[index], configured[index]);
         for region in regions_to_try(account, remembered.as_deref()) {
-            let client = Client::new(&sdk_config(account, &region).await);
+            let client = Client::new(&clients.sdk_config(&region).await);
             let answer = ask(&client, &store_id, &first.user_id).await;
             let reason = match answer {
                 Answer::Named(_) | Answer::UserProblem(_) => {
@@ -223,11 +226,12 @@ async fn resolve_store(
 }
 
 /// Names the Identity Center users that still need a name (see [`table::pending`]) through the configured
-/// `accounts`, storing each answer. Only store failures are errors; AWS's answers are recorded per user.
+/// accounts of `aws`, storing each answer. Only store failures are errors; AWS's answers are recorded per user.
 pub async fn resolve_names(
     store: &Arc<Store>,
-    accounts: &[AwsAccount],
+    aws: &AwsClients,
 ) -> Result<NamesSummary, IdentityCenterError> {
+    let accounts = aws.accounts();
     let now = crate::ssr::clock::now_secs();
     let pending = blocking(store, move |s| table::pending(s, now, MAX_USERS_PER_RUN)).await?;
     let mut summary = NamesSummary::default();
@@ -236,7 +240,7 @@ pub async fn resolve_names(
     }
     let mut ids = Vec::with_capacity(accounts.len());
     for account in accounts {
-        ids.push(account_id_of(account).await.ok());
+        ids.push(account.id().await.ok());
     }
     for group in pending.chunk_by(|a, b| a.identity_store_id == b.identity_store_id) {
         let results = resolve_store(store, accounts, &ids, group).await?;
@@ -260,7 +264,7 @@ pub async fn resolve_names_now(
     let Ok(_running) = state.sync.names_running.try_lock() else {
         return Ok(None);
     };
-    resolve_names(&state.store, &state.accounts).await.map(Some)
+    resolve_names(&state.store, &state.aws).await.map(Some)
 }
 
 #[cfg(test)]
@@ -300,10 +304,11 @@ mod tests {
             Some("777788889999".to_owned()),
             Some("111122223333".to_owned()),
         ];
+        let accounts: Vec<&AwsAccount> = accounts.iter().collect();
         let names = |owner| -> Vec<String> {
             candidates(&accounts, &ids, owner)
-                .iter()
-                .map(|a| a.label())
+                .into_iter()
+                .map(|i| accounts[i].label())
                 .collect()
         };
         assert_eq!(names(Some("111122223333")), ["management", "delegated"]);

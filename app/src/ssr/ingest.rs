@@ -10,7 +10,7 @@ mod layout;
 pub mod limits;
 pub mod s3;
 
-pub use folder::ingest_folder;
+pub use folder::{check_folder, ingest_folder, ingest_into};
 pub use limits::IngestLimits;
 
 use crate::ssr::logs::gzip::{GzipError, gunzip};

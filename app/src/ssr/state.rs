@@ -1,24 +1,24 @@
 //! `AppState`: what every request handler and server function shares, and the one way they run store work
 //! off the async runtime.
 use crate::error::AppError;
-use crate::ssr::auth::AuthSettings;
-use crate::ssr::aws::AwsAccount;
+use crate::ssr::auth::settings::AuthSettings;
+use crate::ssr::aws::clients::AwsClients;
+use crate::ssr::aws::{AwsAccount, HISTORY_SECS};
 use crate::ssr::store::{Store, StoreError};
-use crate::ssr::sync::{CallLimiters, HISTORY_SECS};
 use std::sync::Arc;
 
 #[derive(Clone)]
 pub struct AppState {
     pub store: Arc<Store>,
     pub auth: Arc<AuthSettings>,
-    /// The AWS accounts to read; empty when none is configured (the demo, or an archive only).
-    pub accounts: Arc<Vec<AwsAccount>>,
-    /// Event History sync: one `LookupEvents` limiter per account-Region, and one run at a time.
+    /// The clients of the AWS accounts to read, built once for the process; no account when none is
+    /// configured (the demo, or an archive only).
+    pub aws: Arc<AwsClients>,
+    /// Event History sync: one run at a time.
     pub sync: Arc<SyncState>,
 }
 
 pub struct SyncState {
-    pub limiters: CallLimiters,
     pub running: tokio::sync::Mutex<()>,
     /// Held while Identity Center user names are resolved (`identity_center::resolve_names_now`), one run at a
     /// time.
@@ -30,7 +30,6 @@ pub struct SyncState {
 impl SyncState {
     fn new(first_window_secs: i64) -> Self {
         Self {
-            limiters: CallLimiters::default(),
             running: tokio::sync::Mutex::new(()),
             names_running: tokio::sync::Mutex::new(()),
             first_window_secs,
@@ -48,7 +47,7 @@ impl AppState {
         Self {
             store: Arc::new(store),
             auth: Arc::new(auth),
-            accounts: Arc::new(Vec::new()),
+            aws: Arc::new(AwsClients::new(Vec::new())),
             sync: Arc::new(SyncState::new(HISTORY_SECS)),
         }
     }
@@ -61,9 +60,15 @@ impl AppState {
         }
     }
 
+    /// The AWS accounts to read, with clients configured from the SDK's defaults.
     pub fn with_accounts(self, accounts: Vec<AwsAccount>) -> Self {
+        self.with_aws(AwsClients::new(accounts))
+    }
+
+    /// The AWS clients to read with (tests point theirs at a local endpoint).
+    pub fn with_aws(self, aws: AwsClients) -> Self {
         Self {
-            accounts: Arc::new(accounts),
+            aws: Arc::new(aws),
             ..self
         }
     }

@@ -1,14 +1,17 @@
 //! Event History sync: per account and Region, `LookupEvents` pages newest first, from now back to where the
 //! last run ended (first run: the configured window, at most AWS's 90 days). AWS allows 2 calls a second per
-//! account and Region and does not raise it: each account-Region gets its own limiter, spaced so that no
-//! one-second window ever holds more than two calls, and the SDK's own retries are off for this call so that
-//! retries go through the limiter too. Throttling, 5xx and network errors are retried with exponential backoff
-//! and jitter. Each page commits with the cursor, so a killed run resumes without losing or repeating events
-//! (overlaps at the edges are removed by event ID).
+//! account and Region and does not raise it: each account-Region gets its own limiter (`aws::limiter`, kept
+//! with the account's clients in `aws::clients`), spaced so that no one-second window ever holds more than two
+//! calls, and the SDK's own retries are off for this call so that retries go through the limiter too.
+//! Throttling, 5xx and network errors are retried with exponential backoff and jitter. Each page commits with
+//! the cursor, so a killed run resumes without losing or repeating events (overlaps at the edges are removed
+//! by event ID).
 pub mod cursor;
 pub mod page;
 
-use crate::ssr::aws::{AwsAccount, account_id_of, describe, means_region_not_enabled, sdk_config};
+use crate::ssr::aws::clients::AwsClients;
+use crate::ssr::aws::limiter::CallLimiter;
+use crate::ssr::aws::{HISTORY_SECS, describe, means_region_not_enabled};
 use crate::ssr::store::Store;
 use crate::ssr::store::writer::{EventWriter, ORIGIN_EVENT_HISTORY};
 use aws_sdk_cloudtrail::Client;
@@ -17,48 +20,15 @@ use aws_sdk_cloudtrail::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_cloudtrail::operation::lookup_events::{LookupEventsError, LookupEventsOutput};
 use aws_sdk_cloudtrail::primitives::DateTime;
 use aws_sdk_cloudtrail::types::LookupAttribute;
-use governor::clock::DefaultClock;
-use governor::state::{InMemoryState, NotKeyed};
-use governor::{Quota, RateLimiter};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-/// Event History keeps 90 days.
-pub const HISTORY_SECS: i64 = 90 * 86_400;
 /// AWS's page size limit for `LookupEvents`.
 const PAGE_SIZE: i32 = 50;
-/// One call per 510 ms: two in any one-second window at most, with a margin for clock jitter.
-const CALL_SPACING: Duration = Duration::from_millis(510);
 /// Attempts per page before the run stops with the error (it resumes next time).
 const MAX_ATTEMPTS: u32 = 8;
 const BACKOFF_BASE: Duration = Duration::from_millis(500);
 const BACKOFF_CAP: Duration = Duration::from_secs(20);
-
-/// AWS's per account-Region limit for `LookupEvents`, as a limiter.
-pub type CallLimiter = RateLimiter<NotKeyed, InMemoryState, DefaultClock>;
-
-pub fn call_limiter() -> CallLimiter {
-    RateLimiter::direct(
-        Quota::with_period(CALL_SPACING)
-            .unwrap_or_else(|| Quota::per_second(std::num::NonZeroU32::MIN)),
-    )
-}
-
-/// One limiter per account and Region, kept for the life of the process so that back-to-back runs (the
-/// background job, then "refresh now") share it.
-#[derive(Default)]
-pub struct CallLimiters(Mutex<std::collections::HashMap<(String, String), Arc<CallLimiter>>>);
-
-impl CallLimiters {
-    pub fn get(&self, account: &str, region: &str) -> Arc<CallLimiter> {
-        self.0
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .entry((account.to_owned(), region.to_owned()))
-            .or_insert_with(|| Arc::new(call_limiter()))
-            .clone()
-    }
-}
 
 /// The one writer of the store, shared by the Regions syncing at once (SQLite has one writer at a time).
 pub type SharedWriter = Arc<Mutex<EventWriter>>;
@@ -273,11 +243,10 @@ pub struct RegionOutcome {
     pub result: Result<RegionSync, String>,
 }
 
-/// Syncs every Region of every account at once (each Region within its own limit).
+/// Syncs every configured Region of every account of `aws` at once (each Region within its own limit).
 pub async fn sync_accounts(
     store: &Arc<Store>,
-    limiters: &CallLimiters,
-    accounts: &[AwsAccount],
+    aws: &AwsClients,
     first_window_secs: i64,
 ) -> Result<Vec<RegionOutcome>, SyncError> {
     let writer = {
@@ -289,38 +258,44 @@ pub async fn sync_accounts(
     let writer: SharedWriter = Arc::new(Mutex::new(writer));
     let mut outcomes = Vec::new();
     let mut runs = tokio::task::JoinSet::new();
-    for account in accounts {
-        let regions = account.regions();
-        let id = match account_id_of(account).await {
-            Ok(id) => id,
-            Err(error) => {
-                outcomes.extend(regions.iter().map(|region| RegionOutcome {
-                    account: account.label(),
-                    region: region.clone(),
-                    result: Err(error.clone()),
-                }));
-                continue;
-            }
-        };
+    for account in aws.accounts() {
+        let regions = account.account().regions();
+        if let Err(error) = account.id().await {
+            outcomes.extend(regions.into_iter().map(|region| RegionOutcome {
+                account: account.account().label(),
+                region,
+                result: Err(error.to_string()),
+            }));
+            continue;
+        }
         for region in regions {
-            let client = Client::new(&sdk_config(account, &region).await);
-            let limiter = limiters.get(&id, &region);
-            let (store, writer, id) = (store.clone(), writer.clone(), id.clone());
+            let history = match aws.event_history(account, &region).await {
+                Ok(history) => history,
+                Err(error) => {
+                    outcomes.push(RegionOutcome {
+                        account: account.account().label(),
+                        region,
+                        result: Err(error.to_string()),
+                    });
+                    continue;
+                }
+            };
+            let (store, writer) = (store.clone(), writer.clone());
             runs.spawn(async move {
                 let result = sync_region(
                     &store,
                     &writer,
-                    &client,
-                    &limiter,
-                    &id,
-                    &region,
+                    &history.client,
+                    &history.limiter,
+                    &history.account_id,
+                    &history.region,
                     first_window_secs,
                 )
                 .await
                 .map_err(|e| e.to_string());
                 RegionOutcome {
-                    account: id,
-                    region,
+                    account: history.account_id,
+                    region: history.region,
                     result,
                 }
             });
@@ -344,7 +319,7 @@ pub async fn sync_now(
         return Ok(None);
     };
     let window = state.sync.first_window_secs;
-    sync_accounts(&state.store, &state.sync.limiters, &state.accounts, window)
+    sync_accounts(&state.store, &state.aws, window)
         .await
         .map(Some)
 }

@@ -41,12 +41,12 @@ pub async fn changes(state: &AppState) -> Result<Option<SnapshotChanges>, AppErr
 
 /// Reads every configured account and Region now and stores the snapshot.
 pub async fn refresh(state: &AppState) -> Result<TrailsSnapshot, AppError> {
-    if state.accounts.is_empty() {
+    if state.aws.is_empty() {
         return Err(AppError::Unavailable {
             what: "trail refresh (no AWS account is configured)".to_owned(),
         });
     }
-    let snapshot = collect::collect(&state.accounts, crate::ssr::clock::now_secs()).await;
+    let snapshot = collect::collect(&state.aws, crate::ssr::clock::now_secs()).await;
     let saved = snapshot.clone();
     state
         .blocking(move |store| trail_snapshots::save(store, SnapshotSource::Aws, &saved))

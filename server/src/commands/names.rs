@@ -13,7 +13,10 @@ pub fn run(config: &Config, args: &TrailsArgs) -> anyhow::Result<ExitCode> {
     let store = std::sync::Arc::new(Store::open_in(&config.data_dir)?);
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     let summary = runtime
-        .block_on(app::ssr::identity_center::resolve_names(&store, &accounts))
+        .block_on(app::ssr::identity_center::resolve_names(
+            &store,
+            &app::ssr::aws::clients::AwsClients::new(accounts),
+        ))
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     for (user_id, error) in app::ssr::store::identity_center::failures(&store)? {
         eprintln!("problem: {user_id}: {error}");

@@ -1,15 +1,20 @@
 //! A local HTTP server that speaks CloudTrail's JSON protocol for `LookupEvents` like AWS: newest first, 50 per
 //! page with `NextToken`, `StartTime`/`EndTime` inclusive, 2 calls a second per account and Region (above that:
 //! `ThrottlingException`), one lookup attribute honoured, and 5xx answers injected on every `fail_every`-th call.
+//! It also answers STS's `AssumeRole` and `GetCallerIdentity` (query protocol) for [`ACCOUNT`], counting them,
+//! so that a test can point every service of the SDK at it and see how often credentials are fetched.
 use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
+use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 pub const ACCOUNT: &str = "123456789012";
+/// The access key ID of the credentials `AssumeRole` hands out.
+pub const ROLE_KEY: &str = "ASIAROLEEXAMPLE00001";
 
 #[derive(Default)]
 pub struct History {
@@ -27,6 +32,12 @@ pub struct History {
     pub opted_out: bool,
     /// The `LookupAttributes` of the last call, as (key, value).
     pub last_attributes: Mutex<Vec<(String, String)>>,
+    /// STS `AssumeRole` calls answered.
+    pub assume_role_calls: AtomicU64,
+    /// STS `GetCallerIdentity` calls answered.
+    pub caller_identity_calls: AtomicU64,
+    /// The access key IDs that signed `LookupEvents` calls.
+    pub signed_by: Mutex<BTreeSet<String>>,
 }
 
 impl History {
@@ -93,6 +104,18 @@ async fn lookup_events(
         .unwrap_or_default();
     if !target.ends_with(".LookupEvents") {
         return aws_error(StatusCode::BAD_REQUEST, "UnknownOperationException", target);
+    }
+    let signer = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split("Credential=").nth(1))
+        .and_then(|v| v.split('/').next());
+    if let Some(key) = signer {
+        history
+            .signed_by
+            .lock()
+            .expect("signers")
+            .insert(key.to_owned());
     }
     let now = Instant::now();
     let number = {
@@ -181,6 +204,59 @@ async fn lookup_events(
         .into_response()
 }
 
+/// STS's answer to `AssumeRole` (credentials valid for an hour) or `GetCallerIdentity`, counted.
+fn sts(history: &History, body: &[u8]) -> Response {
+    let body = String::from_utf8_lossy(body);
+    let action = body
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("Action="))
+        .unwrap_or_default()
+        .to_owned();
+    let arn = format!("arn:aws:sts::{ACCOUNT}:assumed-role/Reader/trailscope");
+    let result = match action.as_str() {
+        "AssumeRole" => {
+            history.assume_role_calls.fetch_add(1, Ordering::Relaxed);
+            let expiration = app::model::time::format_rfc3339(app::ssr::clock::now_secs() + 3600);
+            format!(
+                "<Credentials><AccessKeyId>{ROLE_KEY}</AccessKeyId><SecretAccessKey>secret</SecretAccessKey>\
+                 <SessionToken>token</SessionToken><Expiration>{expiration}</Expiration></Credentials>\
+                 <AssumedRoleUser><AssumedRoleId>AROAEXAMPLE:trailscope</AssumedRoleId><Arn>{arn}</Arn>\
+                 </AssumedRoleUser>"
+            )
+        }
+        "GetCallerIdentity" => {
+            history
+                .caller_identity_calls
+                .fetch_add(1, Ordering::Relaxed);
+            format!(
+                "<Arn>{arn}</Arn><UserId>AROAEXAMPLE:trailscope</UserId><Account>{ACCOUNT}</Account>"
+            )
+        }
+        _ => return aws_error(StatusCode::BAD_REQUEST, "InvalidAction", &action),
+    };
+    let xml = format!(
+        "<{action}Response xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><{action}Result>{result}\
+         </{action}Result><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></{action}Response>"
+    );
+    (StatusCode::OK, [("content-type", "text/xml")], xml).into_response()
+}
+
+/// CloudTrail (JSON, by `X-Amz-Target`) or STS (a form body).
+async fn answer(
+    state: axum::extract::State<Arc<History>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let form = headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("application/x-www-form-urlencoded"));
+    if form {
+        return sts(&state.0, &body);
+    }
+    lookup_events(state, headers, body).await
+}
+
 /// Serves `history` on 127.0.0.1; the endpoint URL.
 pub async fn serve(history: Arc<History>) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -188,7 +264,7 @@ pub async fn serve(history: Arc<History>) -> String {
         .expect("bind");
     let addr = listener.local_addr().expect("addr");
     let app = axum::Router::new()
-        .route("/", axum::routing::post(lookup_events))
+        .route("/", axum::routing::post(answer))
         .with_state(history);
     tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;

@@ -112,16 +112,20 @@ pub fn router_with(
 ) -> (axum::Router, std::sync::Arc<app::ssr::store::Store>) {
     let app = app::ssr::state::AppState::with_auth(store, auth);
     let store = app.store.clone();
+    (router_of(app), store)
+}
+
+/// The real router over `app`.
+pub fn router_of(app: app::ssr::state::AppState) -> axum::Router {
     let leptos_options = leptos::prelude::LeptosOptions::builder()
         .output_name("trailscope")
         .build();
-    let router = trailscope::serve::router(trailscope::serve::ServerState {
+    trailscope::serve::router(trailscope::serve::ServerState {
         leptos_options,
         app,
         secure_cookies: true,
         shutdown: Default::default(),
-    });
-    (router, store)
+    })
 }
 
 /// A login throttle too generous to trip, for tests that log in often.

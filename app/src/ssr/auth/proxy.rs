@@ -1,7 +1,7 @@
 //! Running behind a reverse proxy: which peers are trusted proxies, the client's own address from their
 //! `X-Forwarded-For`, and optional single sign-on where a trusted proxy (e.g. oauth2-proxy) names the user in a
 //! header. Headers from any other peer are ignored: anyone can send them.
-use super::Role;
+use super::roles::Role;
 use axum::http::{HeaderMap, HeaderName};
 use ipnet::IpNet;
 use std::net::IpAddr;

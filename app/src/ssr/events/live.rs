@@ -6,15 +6,22 @@
 use crate::error::AppError;
 use crate::model::events::{EventFilter, EventQuery, EventRequest, EventSummary, LivePage};
 use crate::model::filter::RangeSpec;
-use crate::ssr::aws::{AwsAccount, account_id_of, sdk_config};
+use crate::ssr::aws::HISTORY_SECS;
+use crate::ssr::aws::clients::AccountClients;
+use crate::ssr::aws::limiter::CallLimiter;
 use crate::ssr::clock::now_secs;
 use crate::ssr::logs::key::LogKey;
 use crate::ssr::logs::record::{EventRow, parse_log};
 use crate::ssr::state::AppState;
-use crate::ssr::sync::{CallLimiter, HISTORY_SECS, RegionSync, lookup_page};
+use crate::ssr::sync::{RegionSync, lookup_page};
 use aws_sdk_cloudtrail::Client;
 use aws_sdk_cloudtrail::types::{LookupAttribute, LookupAttributeKey};
 
+/// One live page for `query`, asked in a configured account and Region.
+///
+/// Errors: `Invalid` naming `region` when none is chosen or it is not one of the account's configured
+/// Regions (nothing is made for such a Region, no client nor limiter), `Invalid` naming `account` or `live`
+/// when the account cannot be chosen, `Unavailable` when AWS cannot be asked.
 pub async fn live(state: &AppState, query: EventQuery) -> Result<LivePage, AppError> {
     let EventRequest { filter, page } = query.parse()?;
     let region = filter.region.clone().ok_or_else(|| {
@@ -23,35 +30,41 @@ pub async fn live(state: &AppState, query: EventQuery) -> Result<LivePage, AppEr
             "live mode asks Event History of one Region: choose it",
         )
     })?;
-    let (account, id) = choose_account(state, filter.account.as_deref()).await?;
-    let client = Client::new(&sdk_config(account, &region).await);
-    let limiter = state.sync.limiters.get(&id, &region);
-    lookup(&client, &limiter, &id, &region, &filter, page.live_token()).await
+    let account = choose_account(state, filter.account.as_deref()).await?;
+    let history = state.aws.event_history(account, &region).await?;
+    lookup(
+        &history.client,
+        &history.limiter,
+        &history.account_id,
+        &region,
+        &filter,
+        page.live_token(),
+    )
+    .await
 }
 
 /// The configured account with ID `wanted`, or the only one configured.
 async fn choose_account<'a>(
     state: &'a AppState,
     wanted: Option<&str>,
-) -> Result<(&'a AwsAccount, String), AppError> {
-    if state.accounts.is_empty() {
+) -> Result<&'a AccountClients, AppError> {
+    let accounts = state.aws.accounts();
+    if accounts.is_empty() {
         return Err(AppError::invalid(
             "live",
             "no AWS account is configured, so there is no Event History to ask (the demo has none)",
         ));
     }
-    for account in state.accounts.iter() {
-        let id = account_id_of(account)
-            .await
-            .map_err(|what| AppError::Unavailable { what })?;
+    for account in accounts {
+        let id = account.id().await?;
         if wanted.is_none_or(|w| w == id) {
-            if wanted.is_none() && state.accounts.len() > 1 {
+            if wanted.is_none() && accounts.len() > 1 {
                 return Err(AppError::invalid(
                     "account",
                     "several accounts are configured: choose one",
                 ));
             }
-            return Ok((account, id));
+            return Ok(account);
         }
     }
     Err(AppError::invalid(

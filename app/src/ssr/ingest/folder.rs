@@ -106,3 +106,27 @@ pub fn ingest_folder(
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
 }
+
+/// Refuses `source` unless it is a folder, with [`IngestError::Folder`]. The CLI checks first so that a wrong
+/// path creates no store.
+pub fn check_folder(source: &Path) -> Result<(), IngestError> {
+    if source.is_dir() {
+        return Ok(());
+    }
+    Err(IngestError::Folder {
+        path: source.to_path_buf(),
+        source: std::io::Error::new(std::io::ErrorKind::NotADirectory, "not a folder"),
+    })
+}
+
+/// Ingests the archive folder `source` that a person named (`trailscope ingest`, the demo archive at `serve`)
+/// into `store`, the process's one open store: [`check_folder`], then [`ingest_folder`].
+pub fn ingest_into(
+    store: &Store,
+    source: &Path,
+    limits: &IngestLimits,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<IngestSummary, IngestError> {
+    check_folder(source)?;
+    ingest_folder(store, source, limits, progress)
+}

@@ -18,7 +18,8 @@ mod url;
 pub use url::S3Archive;
 
 use super::{Fetched, IngestError, IngestLimits, IngestSummary, Progress, Source, load};
-use crate::ssr::aws::{AwsAccount, default_region, describe, sdk_config};
+use crate::ssr::aws::clients::AwsClients;
+use crate::ssr::aws::{default_region, describe};
 use crate::ssr::logs::key::{KeyKind, LogKey, classify};
 use crate::ssr::store::writer::ORIGIN_ARCHIVE;
 use crate::ssr::store::{EventWriter, Store, StoreError};
@@ -53,10 +54,11 @@ impl Source for Downloaded {
     }
 }
 
-/// An S3 client in `region`. Emulators on an IP address (moto in the tests) answer only path-style requests
-/// (the bucket in the path), so a configured endpoint turns path style on; AWS itself takes either.
-async fn client_in(region: &str) -> Client {
-    let config = sdk_config(&AwsAccount::default(), region).await;
+/// An S3 client in `region`, with the default credential chain of `aws`. Emulators on an IP address (moto in
+/// the tests) answer only path-style requests (the bucket in the path), so a configured endpoint turns path
+/// style on; AWS itself takes either.
+async fn client_in(aws: &AwsClients, region: &str) -> Client {
+    let config = aws.default_chain().sdk_config(region).await;
     let custom_endpoint =
         config.endpoint_url().is_some() || std::env::var_os("AWS_ENDPOINT_URL_S3").is_some();
     Client::from_conf(
@@ -68,11 +70,11 @@ async fn client_in(region: &str) -> Client {
 
 /// A client in the bucket's own Region: S3 answers requests sent to another Region with a redirect, which the
 /// SDK does not follow, and names the bucket's Region in `x-amz-bucket-region` even when it refuses.
-async fn client_for(bucket: &str) -> Client {
+async fn client_for(aws: &AwsClients, bucket: &str) -> Client {
     let region = default_region()
         .await
         .unwrap_or_else(|| "us-east-1".to_owned());
-    let client = client_in(&region).await;
+    let client = client_in(aws, &region).await;
     let home = match client.head_bucket().bucket(bucket).send().await {
         Ok(head) => head.bucket_region().map(str::to_owned),
         Err(error) => error
@@ -81,7 +83,7 @@ async fn client_for(bucket: &str) -> Client {
             .map(str::to_owned),
     };
     match home {
-        Some(home) if home != region => client_in(&home).await,
+        Some(home) if home != region => client_in(aws, &home).await,
         _ => client,
     }
 }
@@ -218,16 +220,18 @@ fn plan(
     Ok((work, cursors, summary))
 }
 
-/// Ingests the new log files of `archive` into `store` within `limits`, calling `progress` after each committed
-/// batch. Each Region prefix's cursor commits with the batch that lets it move.
+/// Ingests the new log files of `archive` into `store` (the process's one open store) within `limits`, read
+/// with the default credential chain of `aws`, calling `progress` after each committed batch. Each Region
+/// prefix's cursor commits with the batch that lets it move.
 pub async fn ingest_s3(
     store: Arc<Store>,
+    aws: &AwsClients,
     archive: &S3Archive,
     limits: &IngestLimits,
     mut progress: Box<dyn FnMut(Progress) + Send>,
 ) -> Result<IngestSummary, IngestError> {
     let started = Instant::now();
-    let client = client_for(&archive.bucket).await;
+    let client = client_for(aws, &archive.bucket).await;
     let bucket = archive.bucket.clone();
     let (writer, saved) = tokio::task::spawn_blocking(move || {
         let writer = EventWriter::new(&store)?;

@@ -10,15 +10,16 @@ use crate::model::selectors::{
 use crate::model::trails::{
     RegionOutcome, RegionTrails, Trail, TrailRecord, TrailStatus, TrailsSnapshot,
 };
-use crate::ssr::aws::{AwsAccount, account_id_of, describe, means_region_not_enabled, sdk_config};
+use crate::ssr::aws::clients::{AccountClients, AwsClients};
+use crate::ssr::aws::{describe, means_region_not_enabled};
 use aws_sdk_cloudtrail::Client;
 use aws_sdk_cloudtrail::primitives::DateTime;
 use std::collections::BTreeMap;
 
 /// Reads every configured account and Region.
-pub async fn collect(accounts: &[AwsAccount], now: i64) -> TrailsSnapshot {
+pub async fn collect(aws: &AwsClients, now: i64) -> TrailsSnapshot {
     let mut regions = Vec::new();
-    for account in accounts {
+    for account in aws.accounts() {
         regions.extend(collect_account(account).await);
     }
     TrailsSnapshot {
@@ -27,18 +28,18 @@ pub async fn collect(accounts: &[AwsAccount], now: i64) -> TrailsSnapshot {
     }
 }
 
-async fn collect_account(account: &AwsAccount) -> Vec<RegionTrails> {
-    let wanted = account.regions();
-    let id = match account_id_of(account).await {
+async fn collect_account(account: &AccountClients) -> Vec<RegionTrails> {
+    let wanted = account.account().regions();
+    let id = match account.id().await {
         Ok(id) => id,
         Err(error) => {
             return wanted
                 .iter()
                 .map(|region| RegionTrails {
-                    account: account.label(),
+                    account: account.account().label(),
                     region: region.clone(),
                     outcome: RegionOutcome::Failed {
-                        error: error.clone(),
+                        error: error.to_string(),
                     },
                     trails: Vec::new(),
                 })
@@ -47,10 +48,12 @@ async fn collect_account(account: &AwsAccount) -> Vec<RegionTrails> {
     };
     let mut clients = BTreeMap::new();
     for region in &wanted {
-        clients.insert(
-            region.clone(),
-            Client::new(&sdk_config(account, region).await),
-        );
+        match account.cloudtrail(region).await {
+            Ok(client) => {
+                clients.insert(region.clone(), client);
+            }
+            Err(error) => tracing::error!(%error, "a configured Region has no client"),
+        }
     }
     let mut listings = tokio::task::JoinSet::new();
     for (region, client) in &clients {
