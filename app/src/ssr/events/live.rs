@@ -15,6 +15,11 @@ use crate::ssr::sync::{CallLimiter, HISTORY_SECS, RegionSync, lookup_page};
 use aws_sdk_cloudtrail::Client;
 use aws_sdk_cloudtrail::types::{LookupAttribute, LookupAttributeKey};
 
+/// True when there is an Event History to ask: at least one AWS account is configured.
+pub fn available(state: &AppState) -> bool {
+    !state.accounts.is_empty()
+}
+
 pub async fn live(state: &AppState, query: EventQuery) -> Result<LivePage, AppError> {
     let filter = query.validate()?;
     let region = filter.region.clone().ok_or_else(|| {
@@ -42,7 +47,7 @@ async fn choose_account<'a>(
     state: &'a AppState,
     wanted: Option<&str>,
 ) -> Result<(&'a AwsAccount, String), AppError> {
-    if state.accounts.is_empty() {
+    if !available(state) {
         return Err(AppError::invalid(
             "live",
             "no AWS account is configured, so there is no Event History to ask (the demo has none)",
