@@ -223,7 +223,7 @@ fn UserTable(
             <tbody>
                 {users.into_iter().map(|user| {
                     let (reset_name, delete_name) = (user.name.clone(), user.name.clone());
-                    let reset_label = format!("Reset the password of {}", user.name);
+                    let reset_label = format!("Reset password of {}", user.name);
                     let delete_label = format!("Delete user {}", user.name);
                     view! {
                         <tr>
