@@ -1,6 +1,7 @@
 //! Pure types and logic shared by the server and the browser.
 pub mod activity;
 pub mod admin;
+pub mod auth;
 pub mod event_detail;
 pub mod events;
 pub mod filter;

@@ -2,6 +2,7 @@
 //! whole path, and each function checks it again). Changes are POSTs; new secrets come back once.
 use crate::error::AppError;
 use crate::model::admin::{AuditRecord, NewSecret, TokenInfo, UserInfo};
+use crate::model::auth::Role;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
@@ -10,7 +11,7 @@ async fn as_admin<T, F: Future<Output = Result<T, AppError>>>(
     work: impl FnOnce(crate::ssr::state::AppState, crate::ssr::auth::Principal) -> F,
 ) -> Result<T, AppError> {
     let result = async {
-        let principal = crate::ssr::auth::authorize(crate::ssr::auth::Role::Admin).await?;
+        let principal = crate::ssr::auth::authorize(Role::Admin).await?;
         work(expect_context::<crate::ssr::state::AppState>(), principal).await
     }
     .await;
@@ -24,8 +25,8 @@ pub async fn list_users() -> Result<Vec<UserInfo>, AppError> {
 
 /// Adds a user with a generated password, shown once.
 #[server(prefix = "/api", endpoint = "admin/users/add")]
-pub async fn add_user(name: String, role: String) -> Result<NewSecret, AppError> {
-    as_admin(|state, by| async move { crate::ssr::admin::add_user(&state, &by, name, &role).await })
+pub async fn add_user(name: String, role: Role) -> Result<NewSecret, AppError> {
+    as_admin(|state, by| async move { crate::ssr::admin::add_user(&state, &by, name, role).await })
         .await
 }
 
@@ -51,11 +52,11 @@ pub async fn list_tokens() -> Result<Vec<TokenInfo>, AppError> {
 #[server(prefix = "/api", endpoint = "admin/tokens/add")]
 pub async fn create_token(
     name: String,
-    role: String,
+    role: Role,
     expires_in_days: String,
 ) -> Result<NewSecret, AppError> {
     as_admin(|state, by| async move {
-        crate::ssr::admin::create_token(&state, &by, name, &role, &expires_in_days).await
+        crate::ssr::admin::create_token(&state, &by, name, role, &expires_in_days).await
     })
     .await
 }
@@ -70,12 +71,6 @@ pub async fn revoke_token(name: String) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "admin/audit", input = GetUrl)]
 pub async fn get_audit_log(before: Option<i64>) -> Result<Vec<AuditRecord>, AppError> {
     as_admin(|state, _| async move { crate::ssr::admin::audit_log(&state, before).await }).await
-}
-
-/// Reads trail configuration from AWS now and stores a new snapshot.
-#[server(prefix = "/api", endpoint = "admin/trails/refresh")]
-pub async fn refresh_trails() -> Result<(), AppError> {
-    as_admin(|state, by| async move { crate::ssr::admin::refresh_trails(&state, &by).await }).await
 }
 
 /// Starts an Event History sync now, in the background. `false`: one is already running.

@@ -1,14 +1,17 @@
 //! `/api/auth/*`: logging in and out, and who is logged in.
 use crate::error::AppError;
+use crate::model::auth::Role;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 use serde::{Deserialize, Serialize};
 
-/// The logged-in user as the browser may know them.
+/// The logged-in user as the browser may know them: `{"name": "alice", "role": "admin"}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CurrentUser {
+    /// The user's name, or `token NAME` for an API token.
     pub name: String,
-    pub role: String,
+    /// What they may do; pages offer only what it [allows](Role::allows).
+    pub role: Role,
 }
 
 /// Logs in and goes to `next` when it is a path on this site (`model::redirect::after_login`), else `/`. The
@@ -29,7 +32,7 @@ pub async fn login(
 pub async fn logout() -> Result<(), AppError> {
     crate::api::with_status(
         async {
-            let principal = crate::ssr::auth::authorize(crate::ssr::auth::Role::Viewer).await?;
+            let principal = crate::ssr::auth::authorize(Role::Viewer).await?;
             crate::ssr::auth::logout(&principal).await?;
             leptos_axum::redirect("/login");
             Ok(())
@@ -42,11 +45,11 @@ pub async fn logout() -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "auth/me", input = GetUrl)]
 pub async fn get_current_user() -> Result<CurrentUser, AppError> {
     crate::api::with_status(
-        crate::ssr::auth::authorize(crate::ssr::auth::Role::Viewer)
+        crate::ssr::auth::authorize(Role::Viewer)
             .await
             .map(|p| CurrentUser {
                 name: p.actor(),
-                role: p.role.as_str().to_owned(),
+                role: p.role,
             }),
     )
 }

@@ -55,6 +55,20 @@ pub async fn compare_events(ids: String) -> Result<CompareTable, AppError> {
     )
 }
 
+/// Whether live mode can answer here: `false` when no AWS account is configured (the demo, or an archive
+/// only), so the Events page does not offer it.
+#[server(prefix = "/api", endpoint = "events/live/available", input = GetUrl)]
+pub async fn live_mode_available() -> Result<bool, AppError> {
+    use crate::ssr::{auth, events, state::AppState};
+    crate::api::with_status(
+        async {
+            auth::authorize(auth::Role::Viewer).await?;
+            Ok(events::live::available(&expect_context::<AppState>()))
+        }
+        .await,
+    )
+}
+
 /// Live mode: the filters asked of Event History (LookupEvents) for one configured account and Region; one
 /// call per page, within the account-Region's 2 calls/s. Nothing is stored.
 #[server(prefix = "/api", endpoint = "events/live", input = GetUrl)]

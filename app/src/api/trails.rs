@@ -1,4 +1,5 @@
-//! `/api/trails/*`: which trails cover each account and Region, and one trail in full.
+//! `/api/trails/*`: which trails cover each account and Region, one trail in full, and (for admins) a refresh
+//! from AWS now.
 use crate::error::AppError;
 use crate::model::trails::analysis::{TrailDetail, TrailMatrix};
 use crate::model::trails::changes::SnapshotChanges;
@@ -26,6 +27,20 @@ pub async fn get_trail(arn: String) -> Result<TrailDetail, AppError> {
             crate::ssr::auth::authorize(crate::ssr::auth::Role::Viewer).await?;
             let state = expect_context::<crate::ssr::state::AppState>();
             crate::ssr::trails::detail(&state, &arn).await
+        }
+        .await,
+    )
+}
+
+/// Reads trail configuration from every configured account and Region now and stores a new snapshot. Admins
+/// only: it spends the accounts' API quota (`Forbidden` for viewers, `Unavailable` with no account configured).
+#[server(prefix = "/api", endpoint = "trails/refresh")]
+pub async fn refresh_trails() -> Result<(), AppError> {
+    crate::api::with_status(
+        async {
+            let by = crate::ssr::auth::authorize(crate::ssr::auth::Role::Admin).await?;
+            let state = expect_context::<crate::ssr::state::AppState>();
+            crate::ssr::trails::refresh_by(&state, &by).await
         }
         .await,
     )

@@ -1,5 +1,6 @@
 //! The app's navigation bar.
 use crate::api::auth::{Logout, get_current_user};
+use crate::model::auth::Role;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -40,14 +41,14 @@ fn CurrentUserBox() -> impl IntoView {
             {move || Suspend::new(async move {
                 user.await.ok().map(|u| view! {
                     <Show when={
-                        let is_admin = u.role == "admin";
+                        let is_admin = u.role.allows(Role::Admin);
                         move || is_admin
                     }>
                         <ul class="admin-links"><li><A href="/settings">"Settings"</A></li></ul>
                     </Show>
                     <div class="current-user">
                         <span class="name">{u.name}</span>
-                        " (" {u.role} ")"
+                        " (" {u.role.as_str()} ")"
                         <ActionForm action=logout>
                             <button type="submit">"Log out"</button>
                         </ActionForm>

@@ -1,12 +1,13 @@
 //! What admins see on the Settings page: users, API tokens and the audit log, as they cross the wire. None of
 //! these carry a secret; a new password or token travels once, in [`NewSecret`].
+use crate::model::auth::Role;
 use serde::{Deserialize, Serialize};
 
 /// A dashboard user.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserInfo {
     pub name: String,
-    pub role: String,
+    pub role: Role,
     pub created_at: i64,
     pub password_changed_at: i64,
 }
@@ -15,7 +16,7 @@ pub struct UserInfo {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TokenInfo {
     pub name: String,
-    pub role: String,
+    pub role: Role,
     /// The token's first characters (`tsk_1a2b`), enough to recognise it, far too few to use it.
     pub hint: String,
     pub created_by: String,

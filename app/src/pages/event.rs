@@ -17,6 +17,8 @@ pub fn EventDetailPage() -> impl IntoView {
     let id = Memo::new(move |_| use_query_map().with(|q| q.get("id").unwrap_or_default()));
     let detail = Resource::new(move || id.get(), get_event);
     view! {
+        // Until the event is known (or when it is not found), the page is still titled.
+        <Title text="Event" />
         <Transition fallback=|| view! { <p class="loading">"Loading event…"</p> }>
             <ErrorBoundary fallback=error_list>
                 {move || Suspend::new(async move {

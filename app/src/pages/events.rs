@@ -1,6 +1,6 @@
 //! Events: search every stored event with the filters in the URL, newest first, a page at a time (keyset
 //! cursor), with the total for the filter, a column chooser, page sizes, selection for compare and exports.
-use crate::api::events::{live_events, search_events};
+use crate::api::events::{live_events, live_mode_available, search_events};
 use crate::components::error_list::error_list;
 use crate::components::event_filters::EventFilters;
 use crate::error::AppError;
@@ -43,6 +43,7 @@ pub fn EventsPage() -> impl IntoView {
             }
         },
     );
+    let live_offered = Resource::new(|| (), |_| live_mode_available());
     view! {
         <Title text="Events" />
         <h1>"Events"</h1>
@@ -51,8 +52,10 @@ pub fn EventsPage() -> impl IntoView {
             <ErrorBoundary fallback=error_list>
                 {move || Suspend::new(async move {
                     let query = query.get_untracked();
-                    Ok::<_, AppError>(match page.await? {
-                        Answer::Stored(page) => view! { <Results page query /> }.into_any(),
+                    let answer = page.await?;
+                    let live = live_offered.await.unwrap_or(false);
+                    Ok::<_, AppError>(match answer {
+                        Answer::Stored(page) => view! { <Results page query live /> }.into_any(),
                         Answer::Live(page) => view! { <LiveResults page query /> }.into_any(),
                     })
                 })}
@@ -61,8 +64,9 @@ pub fn EventsPage() -> impl IntoView {
     }
 }
 
+/// `live`: whether to offer asking Event History live (only where an account is configured).
 #[component]
-fn Results(page: EventPage, query: EventQuery) -> impl IntoView {
+fn Results(page: EventPage, query: EventQuery, live: bool) -> impl IntoView {
     let columns = query.columns();
     let window = format!(
         "{} to {} UTC",
@@ -132,9 +136,11 @@ fn Results(page: EventPage, query: EventQuery) -> impl IntoView {
                     " · "
                     <a href=format!("/api/events/export.jsonl{exports}") rel="external" download>"JSON lines"</a>
                 </span>
-                <a href=events_href(&query.with("live", Some("1".to_owned()))) title="Ask AWS directly, for what is not synced yet">
-                    "Ask Event History live"
-                </a>
+                {live.then(|| view! {
+                    <a href=events_href(&query.with("live", Some("1".to_owned()))) title="Ask AWS directly, for what is not synced yet">
+                        "Ask Event History live"
+                    </a>
+                })}
             </div>
     }
     .into_any();

@@ -7,6 +7,7 @@ use crate::api::admin::{
 use crate::components::error_list::error_list;
 use crate::error::AppError;
 use crate::model::admin::{AuditRecord, NewSecret, TokenInfo, UserInfo};
+use crate::model::auth::Role;
 use crate::model::format::group_digits;
 use crate::model::sync::SyncStatus;
 use crate::model::time::format_minute;
@@ -167,8 +168,10 @@ fn SyncTable(rows: Vec<SyncStatus>) -> impl IntoView {
 fn RoleSelect() -> impl IntoView {
     view! {
         <select name="role">
-            <option value="viewer" selected>"viewer"</option>
-            <option value="admin">"admin"</option>
+            {Role::ALL
+                .into_iter()
+                .map(|role| view! { <option value=role.as_str() selected=role == Role::Viewer>{role.as_str()}</option> })
+                .collect_view()}
         </select>
     }
 }
@@ -220,12 +223,12 @@ fn UserTable(
             <tbody>
                 {users.into_iter().map(|user| {
                     let (reset_name, delete_name) = (user.name.clone(), user.name.clone());
-                    let reset_label = format!("Reset the password of {}", user.name);
+                    let reset_label = format!("Reset password of {}", user.name);
                     let delete_label = format!("Delete user {}", user.name);
                     view! {
                         <tr>
                             <td>{user.name}</td>
-                            <td>{user.role}</td>
+                            <td>{user.role.as_str()}</td>
                             <td>{format_minute(user.created_at)}</td>
                             <td>{format_minute(user.password_changed_at)}</td>
                             <td class="actions">
@@ -262,7 +265,7 @@ fn TokenTable(tokens: Vec<TokenInfo>, revoke_token: ServerAction<RevokeToken>) -
                     view! {
                         <tr>
                             <td>{token.name}</td>
-                            <td>{token.role}</td>
+                            <td>{token.role.as_str()}</td>
                             <td><code>{token.hint} "…"</code></td>
                             <td>{token.created_by}</td>
                             <td>{format_minute(token.created_at)}</td>

@@ -11,10 +11,6 @@ pub const AUDIT_PAGE: u32 = 100;
 /// Token lifetimes an admin may choose, in days (`None`: until revoked).
 const MAX_TOKEN_DAYS: u32 = 3_650;
 
-fn parse_role(role: &str) -> Result<Role, AppError> {
-    Role::parse(role).ok_or_else(|| AppError::invalid("role", "must be viewer or admin"))
-}
-
 async fn record(
     state: &AppState,
     by: &Principal,
@@ -34,7 +30,7 @@ pub async fn list_users(state: &AppState) -> Result<Vec<UserInfo>, AppError> {
         .into_iter()
         .map(|u| UserInfo {
             name: u.name,
-            role: u.role.as_str().to_owned(),
+            role: u.role,
             created_at: u.created_at,
             password_changed_at: u.password_changed_at,
         })
@@ -46,9 +42,8 @@ pub async fn add_user(
     state: &AppState,
     by: &Principal,
     name: String,
-    role: &str,
+    role: Role,
 ) -> Result<NewSecret, AppError> {
-    let role = parse_role(role)?;
     let (name, secret) = state
         .blocking(move |store| {
             let password = users::generate_password()?;
@@ -94,10 +89,9 @@ pub async fn create_token(
     state: &AppState,
     by: &Principal,
     name: String,
-    role: &str,
+    role: Role,
     expires_in_days: &str,
 ) -> Result<NewSecret, AppError> {
-    let role = parse_role(role)?;
     let days = match expires_in_days.trim() {
         "" | "never" => None,
         text => Some(
@@ -140,13 +134,6 @@ pub async fn audit_log(
     state
         .blocking(move |store| crate::ssr::audit::recent(store, AUDIT_PAGE, before))
         .await
-}
-
-/// Reads trail configuration from AWS now (admins only: it spends the accounts' API quota).
-pub async fn refresh_trails(state: &AppState, by: &Principal) -> Result<(), AppError> {
-    let snapshot = crate::ssr::trails::refresh(state).await?;
-    let regions = snapshot.regions.len().to_string();
-    record(state, by, Action::TrailsRefreshed, &regions).await
 }
 
 /// Starts an Event History sync of every configured account and Region in the background; `false` when one

@@ -6,6 +6,8 @@ use crate::error::AppError;
 use crate::model::trails::TrailsSnapshot;
 use crate::model::trails::analysis::{self, TrailDetail, TrailMatrix};
 use crate::model::trails::changes::SnapshotChanges;
+use crate::ssr::audit::{Action, Outcome};
+use crate::ssr::auth::{Principal, audit, audit_entry};
 use crate::ssr::state::AppState;
 use crate::ssr::store::trail_snapshots::{self, SnapshotSource};
 
@@ -52,6 +54,21 @@ pub async fn refresh(state: &AppState) -> Result<TrailsSnapshot, AppError> {
         .blocking(move |store| trail_snapshots::save(store, SnapshotSource::Aws, &saved))
         .await?;
     Ok(snapshot)
+}
+
+/// [`refresh`] at an admin's request (it spends the accounts' API quota), recorded in the audit log with the
+/// number of Regions read.
+pub async fn refresh_by(state: &AppState, by: &Principal) -> Result<(), AppError> {
+    let snapshot = refresh(state).await?;
+    let regions = snapshot.regions.len().to_string();
+    let entry = audit_entry(
+        &by.actor(),
+        Action::TrailsRefreshed,
+        Some(&regions),
+        Outcome::Succeeded,
+    )
+    .await;
+    audit(state, entry).await
 }
 
 /// `GET /api/trails/{arn}`: one trail as JSON, the same as `/api/trails/trail?arn=…` (an ARN reads more

@@ -41,7 +41,7 @@ pub fn run(config: &Config, command: TokenCommand) -> anyhow::Result<ExitCode> {
                 println!(
                     "{:<24} {:<7} {:<9} {:<21} {:<21} {}",
                     token.name,
-                    token.role,
+                    token.role.as_str(),
                     token.hint,
                     format_minute(token.created_at),
                     when(token.expires_at, "never"),

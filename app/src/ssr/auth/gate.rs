@@ -175,7 +175,7 @@ pub async fn gate(
     }
     let offered = offered(&state, &request, peer);
     match credentials(&state, &session, offered).await {
-        Some(principal) if path.starts_with(ADMIN_API) && principal.role < Role::Admin => {
+        Some(principal) if path.starts_with(ADMIN_API) && !principal.role.allows(Role::Admin) => {
             AppError::Forbidden.into_response()
         }
         Some(principal) => {

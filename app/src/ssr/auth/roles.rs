@@ -1,26 +1,30 @@
-//! The roles a request may act with, lowest first.
-/// What a request may do.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Role {
-    Viewer,
-    Admin,
+//! Who is making a request: the [`Principal`] the gate puts on it, with its [`Role`] and the [`Credential`]
+//! it proved itself with.
+pub use crate::model::auth::Role;
+
+/// How a request proved who it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Credential {
+    Session,
+    Token,
+    Proxy,
 }
 
-impl Role {
-    /// The role's name as stored and shown: `viewer` or `admin`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Viewer => "viewer",
-            Role::Admin => "admin",
-        }
-    }
+/// Who is making a request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Principal {
+    /// The user's name, or the token's.
+    pub name: String,
+    pub role: Role,
+    pub credential: Credential,
+}
 
-    /// The role [`Self::as_str`] names `text`, if any.
-    pub fn parse(text: &str) -> Option<Self> {
-        match text {
-            "viewer" => Some(Role::Viewer),
-            "admin" => Some(Role::Admin),
-            _ => None,
+impl Principal {
+    /// The name the audit log and the nav show: tokens are marked as such.
+    pub fn actor(&self) -> String {
+        match self.credential {
+            Credential::Token => format!("token {}", self.name),
+            Credential::Session | Credential::Proxy => self.name.clone(),
         }
     }
 }

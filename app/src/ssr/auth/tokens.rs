@@ -93,7 +93,7 @@ pub fn list_tokens(store: &Store) -> Result<Vec<TokenInfo>, UserError> {
             .query_map([], |r| {
                 Ok(TokenInfo {
                     name: r.get(0)?,
-                    role: r.get(1)?,
+                    role: Role::parse(&r.get::<_, String>(1)?).unwrap_or(Role::Viewer),
                     hint: r.get(2)?,
                     created_by: r.get(3)?,
                     created_at: r.get(4)?,

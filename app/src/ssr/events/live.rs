@@ -17,6 +17,11 @@ use crate::ssr::sync::{RegionSync, lookup_page};
 use aws_sdk_cloudtrail::Client;
 use aws_sdk_cloudtrail::types::{LookupAttribute, LookupAttributeKey};
 
+/// True when there is an Event History to ask: at least one AWS account is configured.
+pub fn available(state: &AppState) -> bool {
+    !state.aws.is_empty()
+}
+
 /// One live page for `query`, asked in a configured account and Region.
 ///
 /// Errors: `Invalid` naming `region` when none is chosen or it is not one of the account's configured
@@ -49,7 +54,7 @@ async fn choose_account<'a>(
     wanted: Option<&str>,
 ) -> Result<&'a AccountClients, AppError> {
     let accounts = state.aws.accounts();
-    if accounts.is_empty() {
+    if !available(state) {
         return Err(AppError::invalid(
             "live",
             "no AWS account is configured, so there is no Event History to ask (the demo has none)",
