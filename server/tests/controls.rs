@@ -32,6 +32,7 @@ async fn site(accounts: Vec<AwsAccount>) -> Site {
         leptos_options,
         app,
         secure_cookies: false,
+        shutdown: Default::default(),
     });
     let log_in_as = |name| log_in(&router, name, PASSWORD, None);
     let admin = log_in_as("admin").await.expect("admin logged in");
