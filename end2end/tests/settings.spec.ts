@@ -49,3 +49,10 @@ test("a user an admin adds logs in with the shown password and sees no Settings"
   await page.reload();
   await expect(settings.audit).toContainText("e2e-viewer");
 });
+
+test("Settings shows the store's files with their schema versions", async ({ page }) => {
+  await page.goto("/settings");
+  const store = page.getByRole("table", { name: "Store" });
+  await expect(store.getByRole("row", { name: /trailscope\.db/ })).toContainText(/\d+ MB/);
+  await expect(store.getByRole("row", { name: /trailscope-auth\.db/ })).toBeVisible();
+});

@@ -101,3 +101,28 @@ async fn live_mode_is_offered_only_where_an_aws_account_is_configured() {
     let html = page(&configured, "/events?range=all", &configured.viewer).await;
     assert!(html.contains(ask_live), "{html}");
 }
+
+#[tokio::test]
+async fn admins_see_the_stores_schema_versions_and_viewers_do_not() {
+    let s = site(Vec::new()).await;
+    let (status, _, body) = exchange(&s.router, get("/api/admin/store", Some(&s.admin))).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let info: app::model::admin::StoreInfo = serde_json::from_str(&body).expect("store info");
+    let names: Vec<&str> = info.files.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, ["trailscope.db", "trailscope-auth.db"]);
+    for file in &info.files {
+        assert!(file.schema_version > 0, "{file:?}");
+        assert_eq!(
+            file.schema_version, file.known_schema_version,
+            "a fresh store is migrated: {file:?}"
+        );
+        assert!(file.bytes > 0, "{file:?}");
+    }
+    let settings = page(&s, "/settings", &s.admin).await;
+    assert!(
+        settings.contains("Schema version"),
+        "Settings shows the store"
+    );
+    let (status, _, _) = exchange(&s.router, get("/api/admin/store", Some(&s.viewer))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}

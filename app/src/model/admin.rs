@@ -1,4 +1,4 @@
-//! What admins see on the Settings page: users, API tokens and the audit log, as they cross the wire. None of
+//! What admins see on the Settings page: users, API tokens, the audit log and the store, as they cross the wire. None of
 //! these carry a secret; a new password or token travels once, in [`NewSecret`].
 use crate::model::auth::Role;
 use serde::{Deserialize, Serialize};
@@ -47,4 +47,22 @@ pub struct AuditRecord {
     pub client_ip: Option<String>,
     /// `succeeded`, `failed` (wrong credentials), `throttled` or `refused` (not allowed).
     pub outcome: String,
+}
+
+/// One SQLite file of the store as Settings shows it: its schema version (`PRAGMA user_version`) beside the
+/// version this build migrates it to, and its size in bytes (the database file, without its WAL).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoreFile {
+    /// The file's name in the data directory (`trailscope.db`, `trailscope-auth.db`).
+    pub name: String,
+    pub schema_version: i64,
+    pub known_schema_version: i64,
+    pub bytes: u64,
+}
+
+/// The store: its database files and the raw-record segments beside them (`trailscope.blocks/`, bytes).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoreInfo {
+    pub files: Vec<StoreFile>,
+    pub segment_bytes: u64,
 }

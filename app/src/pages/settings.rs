@@ -2,11 +2,11 @@
 //! `/api/admin/` server function; a new password or token is shown once, right after it is made.
 use crate::api::admin::{
     AddUser, CreateToken, DeleteUser, ResetPassword, RevokeToken, StartSync, get_audit_log,
-    get_sync_status, list_tokens, list_users,
+    get_store_info, get_sync_status, list_tokens, list_users,
 };
 use crate::components::error_list::error_list;
 use crate::error::AppError;
-use crate::model::admin::{AuditRecord, NewSecret, TokenInfo, UserInfo};
+use crate::model::admin::{AuditRecord, NewSecret, StoreInfo, TokenInfo, UserInfo};
 use crate::model::auth::Role;
 use crate::model::format::group_digits;
 use crate::model::sync::SyncStatus;
@@ -87,6 +87,7 @@ pub fn SettingsPage() -> impl IntoView {
             </ActionForm>
         </section>
         <SyncSection />
+        <StoreSection />
         <section class="settings-section" aria-labelledby="audit-heading">
             <h2 id="audit-heading">"Audit log"</h2>
             <Transition fallback=|| view! { <p class="loading">"Loading the audit log…"</p> }>
@@ -98,6 +99,46 @@ pub fn SettingsPage() -> impl IntoView {
                 </ErrorBoundary>
             </Transition>
         </section>
+    }
+}
+
+/// The store's files: schema versions (found, and what this build migrates to) and sizes.
+#[component]
+fn StoreSection() -> impl IntoView {
+    let info = Resource::new(|| (), |()| get_store_info());
+    view! {
+        <section class="settings-section" aria-labelledby="store-heading">
+            <h2 id="store-heading">"Store"</h2>
+            <Transition fallback=|| view! { <p class="loading">"Loading the store…"</p> }>
+                <ErrorBoundary fallback=error_list>
+                    {move || Suspend::new(async move {
+                        let info = info.await?;
+                        Ok::<_, AppError>(view! { <StoreTable info /> })
+                    })}
+                </ErrorBoundary>
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn StoreTable(info: StoreInfo) -> impl IntoView {
+    let megabytes = |bytes: u64| format!("{:.1} MB", bytes as f64 / 1e6);
+    view! {
+        <table aria-labelledby="store-heading">
+            <thead><tr><th scope="col">"File"</th><th scope="col">"Schema version"</th><th scope="col">"Size"</th></tr></thead>
+            <tbody>
+                {info.files.into_iter().map(|file| {
+                    let version = if file.schema_version == file.known_schema_version {
+                        file.schema_version.to_string()
+                    } else {
+                        format!("{} (this build: {})", file.schema_version, file.known_schema_version)
+                    };
+                    view! { <tr><td><code>{file.name}</code></td><td>{version}</td><td>{megabytes(file.bytes)}</td></tr> }
+                }).collect_view()}
+                <tr><td><code>"trailscope.blocks/"</code>" (raw records)"</td><td></td><td>{megabytes(info.segment_bytes)}</td></tr>
+            </tbody>
+        </table>
     }
 }
 

@@ -166,3 +166,8 @@ pub async fn sync_status(
 ) -> Result<Vec<crate::model::sync::SyncStatus>, AppError> {
     state.blocking(crate::ssr::sync::cursor::statuses).await
 }
+
+/// The store's files with their schema versions and sizes (Settings, "Store").
+pub async fn store_info(state: &AppState) -> Result<crate::model::admin::StoreInfo, AppError> {
+    state.blocking(crate::ssr::store::info::info).await
+}

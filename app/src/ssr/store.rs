@@ -9,6 +9,7 @@ pub mod database;
 pub mod dictionary;
 pub mod event_id;
 pub mod identity_center;
+pub mod info;
 pub mod records;
 pub mod schema;
 pub mod search;

@@ -78,6 +78,11 @@ DROP TABLE IF EXISTS api_tokens;
 DROP TABLE IF EXISTS audit_log;
 ";
 
+/// The schema version this build migrates the auth file to: the number of its migrations.
+pub fn known_version() -> i64 {
+    MIGRATIONS.len() as i64
+}
+
 /// The auth file of the event file at `events`: `trailscope-auth.db` for `trailscope.db`.
 pub fn auth_path(events: &Path) -> std::path::PathBuf {
     let stem = events.file_stem().unwrap_or_default().to_string_lossy();
