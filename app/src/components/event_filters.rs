@@ -3,6 +3,7 @@
 //! so it works before the WASM loads; hydrated, a change navigates without a reload and back/forward work.
 use crate::components::time_range::{Bounds, TimeRangePicker};
 use crate::model::events::{EVENT_RANGES, EventCategory, EventQuery};
+use crate::model::filter::ReadWrite;
 use leptos::prelude::*;
 use leptos_router::components::Form;
 
@@ -91,8 +92,11 @@ pub fn EventFilters(query: Memo<EventQuery>) -> impl IntoView {
             .filter_map(|key| {
                 let v = q.field(key)?.to_owned();
                 let text = match *key {
-                    "rw" if v == "all" => "Read-only events shown".to_owned(),
-                    "rw" => "Read-only events only".to_owned(),
+                    "rw" => match ReadWrite::parse(Some(&v), ReadWrite::Write) {
+                        Ok(ReadWrite::All) => "Read-only events shown".to_owned(),
+                        Ok(ReadWrite::Read) => "Read-only events only".to_owned(),
+                        _ => "Read-only events hidden".to_owned(),
+                    },
                     "errors" => "Errors only".to_owned(),
                     "id" => format!("Event ID: {v}"),
                     "category" => format!("Category: {v}"),

@@ -12,7 +12,7 @@
 //! | `user` | identity: a readable name (`alice`, `root`, `Role/session`), a role session's name (`alice@example.com` finds her sessions under every role), or an identity ARN; with `account`, only that account's |
 //! | `role` | every session of a role: its IAM ARN (`arn:aws:iam::ACCOUNT:role/[PATH/]NAME`: that account's sessions) or its name (every account's) |
 //! | `rtype`, `resource` | resource type; resource ARN or its last name part |
-//! | `rw` | unset: read-only events hidden (as the console does); `read`; `all` |
+//! | `rw` | `read`, `write` (not read-only), `all`, as on every page (`filter::ReadWrite`); unset: `write`, read-only events hidden as the console does |
 //! | `ip`, `error`, `errors`, `agent`, `itype`, `category` | source IP, error code, `1` = errors only, user agent contains, identity type, `management`/`data`/`insight`/`network` |
 //! | `size`, `after`, `cols` | page size (25/50/100), keyset cursor (live: Event History's token), shown columns |
 //! | `live` | `1`: ask Event History (LookupEvents) of one configured account and Region instead of the store |
@@ -28,7 +28,7 @@ pub use category::EventCategory;
 pub use fields::{EventField, FIELDS};
 pub use query::{EVENT_RANGES, EventQuery};
 pub use request::{
-    DEFAULT_PAGE_SIZE, EventFilter, EventRequest, PAGE_SIZES, PageRequest, PageStart, ReadOnlyView,
+    DEFAULT_PAGE_SIZE, EventFilter, EventRequest, PAGE_SIZES, PageRequest, PageStart,
 };
 pub use wire::{Cursor, EventPage, EventSummary, LivePage};
 

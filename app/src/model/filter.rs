@@ -3,7 +3,7 @@
 //! the checks of account, Region and on/off values. The page's URL, the links it draws and the `/api/activity/*`
 //! endpoints all use the same keys, so a filtered view can be bookmarked or scripted.
 use crate::error::AppError;
-use crate::model::time::{DAY, HOUR, parse_rfc3339};
+use crate::model::time::{DAY, HOUR, MINUTE, parse_rfc3339};
 use leptos::Params;
 use leptos_router::params::Params;
 use serde::{Deserialize, Serialize};
@@ -19,15 +19,22 @@ pub struct RangePresets {
     pub default: &'static str,
 }
 
+/// The time-range presets of every page, in the order the picker shows them: (URL value, label, seconds;
+/// 0 = everything the store holds).
+pub const TIME_RANGES: &[(&str, &str, i64)] = &[
+    ("30m", "30 min", 30 * MINUTE),
+    ("1h", "1 hour", HOUR),
+    ("3h", "3 hours", 3 * HOUR),
+    ("12h", "12 hours", 12 * HOUR),
+    ("24h", "24 hours", DAY),
+    ("7d", "7 days", 7 * DAY),
+    ("30d", "30 days", 30 * DAY),
+    ("all", "All", 0),
+];
+
 /// The Activity page's presets (default the last 7 days).
 pub const ACTIVITY_RANGES: RangePresets = RangePresets {
-    presets: &[
-        ("1h", "1 hour", HOUR),
-        ("24h", "24 hours", DAY),
-        ("7d", "7 days", 7 * DAY),
-        ("30d", "30 days", 30 * DAY),
-        ("all", "All", 0),
-    ],
+    presets: TIME_RANGES,
     default: "7d",
 };
 
@@ -86,10 +93,63 @@ pub enum RangeSpec {
     Between(i64, i64),
 }
 
+/// Which events a page shows by CloudTrail's `readOnly`, the `rw` URL key of every page (Activity, Events, the
+/// APIs and exports): `read` (read-only events), `write` (events that are not read-only: `readOnly` false, or
+/// absent, since an event without it may change something) or `all`. Each page has its own default: Activity
+/// shows all events, Events hides read-only ones as the CloudTrail console does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ReadWrite {
     Read,
     Write,
+    All,
+}
+
+impl ReadWrite {
+    /// Every value with its `rw` URL word.
+    pub const ALL: [(ReadWrite, &'static str); 3] = [
+        (ReadWrite::Read, "read"),
+        (ReadWrite::Write, "write"),
+        (ReadWrite::All, "all"),
+    ];
+
+    /// The `rw` URL word.
+    pub fn url_value(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(value, _)| *value == self)
+            .map_or("all", |(_, word)| word)
+    }
+
+    /// Parses the `rw` URL value; `default` when unset. Errors: `Invalid` naming `rw`.
+    pub fn parse(value: Option<&str>, default: ReadWrite) -> Result<ReadWrite, AppError> {
+        match value {
+            None => Ok(default),
+            Some(word) => Self::ALL
+                .iter()
+                .find(|(_, w)| *w == word)
+                .map(|(value, _)| *value)
+                .ok_or_else(|| AppError::invalid("rw", "use read, write or all")),
+        }
+    }
+
+    /// Whether an event whose `readOnly` is `read_only` (`None`: absent) is shown.
+    pub fn includes(self, read_only: Option<bool>) -> bool {
+        match self {
+            ReadWrite::Read => read_only == Some(true),
+            ReadWrite::Write => read_only != Some(true),
+            ReadWrite::All => true,
+        }
+    }
+
+    /// The SQL condition on a `read_only` column holding 1 for read-only events (0 or NULL/2 otherwise), with a
+    /// leading ` AND `; empty for `all`.
+    pub fn sql_condition(self, column: &str) -> String {
+        match self {
+            ReadWrite::Read => format!(" AND {column} = 1"),
+            ReadWrite::Write => format!(" AND {column} IS NOT 1"),
+            ReadWrite::All => String::new(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -97,7 +157,7 @@ pub struct ActivityFilter {
     pub range: RangeSpec,
     pub account: Option<String>,
     pub region: Option<String>,
-    pub read_write: Option<ReadWrite>,
+    pub read_write: ReadWrite,
     pub errors_only: bool,
 }
 
@@ -216,12 +276,7 @@ impl ActivityQuery {
             )?,
             account: parse_account(non_empty(&self.account))?,
             region: parse_region(non_empty(&self.region))?,
-            read_write: match non_empty(&self.rw) {
-                None => None,
-                Some("read") => Some(ReadWrite::Read),
-                Some("write") => Some(ReadWrite::Write),
-                Some(_) => return Err(AppError::invalid("rw", "use read or write")),
-            },
+            read_write: ReadWrite::parse(non_empty(&self.rw), ReadWrite::All)?,
             errors_only: parse_flag("errors", non_empty(&self.errors))?,
         })
     }

@@ -1,24 +1,14 @@
 //! The Events explorer's URL form ([`EventQuery`]): every key a string as in a query string, so a search can be
 //! bookmarked, shared or scripted; what the keys mean is in the parent module's documentation.
 use super::fields::EventField;
-use crate::model::filter::{CUSTOM_RANGE, RangePresets, encode_component, non_empty};
-use crate::model::time::{DAY, HOUR, MINUTE};
+use crate::model::filter::{CUSTOM_RANGE, RangePresets, TIME_RANGES, encode_component, non_empty};
 use leptos::Params;
 use leptos_router::params::Params;
 use serde::{Deserialize, Serialize};
 
 /// Time-range presets of the Events page (default the last 24 hours).
 pub const EVENT_RANGES: RangePresets = RangePresets {
-    presets: &[
-        ("30m", "30 min", 30 * MINUTE),
-        ("1h", "1 hour", HOUR),
-        ("3h", "3 hours", 3 * HOUR),
-        ("12h", "12 hours", 12 * HOUR),
-        ("24h", "24 hours", DAY),
-        ("7d", "7 days", 7 * DAY),
-        ("30d", "30 days", 30 * DAY),
-        ("all", "All", 0),
-    ],
+    presets: TIME_RANGES,
     default: "24h",
 };
 

@@ -6,23 +6,12 @@ use super::identity::{RoleFilter, identity_matches, session_name};
 use super::query::{EVENT_RANGES, EventQuery};
 use super::wire::{Cursor, EventSummary};
 use crate::error::AppError;
-use crate::model::filter::{RangeSpec, parse_account, parse_flag, parse_region};
+use crate::model::filter::{RangeSpec, ReadWrite, parse_account, parse_flag, parse_region};
 
 /// Page sizes offered (the `size` key).
 pub const PAGE_SIZES: [u32; 3] = [25, 50, 100];
 /// The page size when `size` is unset.
 pub const DEFAULT_PAGE_SIZE: u32 = 50;
-
-/// Read-only events: hidden unless asked for, as in the console.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ReadOnlyView {
-    /// `rw` unset: events whose `readOnly` is not true.
-    Hidden,
-    /// `rw=read`: only read-only events.
-    Only,
-    /// `rw=all`: every event.
-    Shown,
-}
 
 /// The filters of a search, validated.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -37,7 +26,7 @@ pub struct EventFilter {
     pub role: Option<RoleFilter>,
     pub resource_type: Option<String>,
     pub resource: Option<String>,
-    pub read_only: ReadOnlyView,
+    pub read_only: ReadWrite,
     pub errors_only: bool,
     pub agent_contains: Option<String>,
     pub category: Option<EventCategory>,
@@ -138,12 +127,14 @@ impl EventQuery {
                 _ => exact.push((spec.field, value.to_owned())),
             }
         }
-        let read_only = match self.field("rw") {
-            None => ReadOnlyView::Hidden,
-            Some("read") => ReadOnlyView::Only,
-            Some("all") => ReadOnlyView::Shown,
-            Some(_) => return Err(AppError::invalid("rw", "use read or all")),
+        // Read-only events are hidden unless asked for, as in the console; but one event ID is one event, and a
+        // read-only one must not vanish behind the default.
+        let default = if self.field("id").is_some() {
+            ReadWrite::All
+        } else {
+            ReadWrite::Write
         };
+        let read_only = ReadWrite::parse(self.field("rw"), default)?;
         let category = self
             .field("category")
             .map(|c| {
@@ -160,12 +151,7 @@ impl EventQuery {
             role: self.field("role").map(RoleFilter::parse).transpose()?,
             resource_type: self.field("rtype").map(str::to_owned),
             resource: self.field("resource").map(str::to_owned),
-            // One event ID is one event: a read-only one must not vanish behind the default.
-            read_only: if self.field("id").is_some() && read_only == ReadOnlyView::Hidden {
-                ReadOnlyView::Shown
-            } else {
-                read_only
-            },
+            read_only,
             errors_only: parse_flag("errors", self.field("errors"))?,
             agent_contains: self.field("agent").map(str::to_owned),
             category,
@@ -200,9 +186,9 @@ impl EventFilter {
             (
                 "ReadOnly",
                 match self.read_only {
-                    ReadOnlyView::Hidden => Some("false".to_owned()),
-                    ReadOnlyView::Only => Some("true".to_owned()),
-                    ReadOnlyView::Shown => None,
+                    ReadWrite::Write => Some("false".to_owned()),
+                    ReadWrite::Read => Some("true".to_owned()),
+                    ReadWrite::All => None,
                 },
             ),
         ];
@@ -225,11 +211,7 @@ impl EventFilter {
         let role_ok = self.role.as_ref().is_none_or(|role| {
             role.matches(event.identity.as_deref(), event.identity_arn.as_deref())
         });
-        let read_only_ok = match self.read_only {
-            ReadOnlyView::Hidden => event.read_only != Some(true),
-            ReadOnlyView::Only => event.read_only == Some(true),
-            ReadOnlyView::Shown => true,
-        };
+        let read_only_ok = self.read_only.includes(event.read_only);
         let agent_ok = self.agent_contains.as_ref().is_none_or(|a| {
             event
                 .user_agent

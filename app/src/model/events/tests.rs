@@ -17,7 +17,7 @@ fn query(pairs: &[(&str, &str)]) -> EventQuery {
 fn by_default_the_last_day_without_read_only_events() {
     let filter = EventQuery::default().parse().expect("valid").filter;
     assert_eq!(filter.range, RangeSpec::Last(DAY));
-    assert_eq!(filter.read_only, ReadOnlyView::Hidden);
+    assert_eq!(filter.read_only, ReadWrite::Write);
     assert!(filter.exact.is_empty());
 }
 
@@ -42,7 +42,7 @@ fn every_filter_round_trips_through_the_url() {
     );
     let f = q.parse().expect("valid").filter;
     assert_eq!(f.range, RangeSpec::Last(3 * HOUR));
-    assert_eq!(f.read_only, ReadOnlyView::Shown);
+    assert_eq!(f.read_only, ReadWrite::All);
     assert_eq!(f.category, Some(EventCategory::Data));
     assert!(
         f.exact
@@ -90,7 +90,7 @@ fn rejects_bad_values_naming_the_field() {
             vec![("role", "arn:aws:iam::111122223333:user/alice")],
             "role",
         ),
-        (vec![("rw", "write")], "rw"),
+        (vec![("rw", "modify")], "rw"),
         (vec![("category", "audit")], "category"),
         (vec![("size", "1000")], "size"),
         (vec![("after", "yesterday")], "after"),
@@ -106,7 +106,7 @@ fn rejects_bad_values_naming_the_field() {
 #[test]
 fn an_event_id_finds_a_read_only_event_too() {
     let f = query(&[("id", "e2f1")]).parse().expect("valid").filter;
-    assert_eq!(f.read_only, ReadOnlyView::Shown);
+    assert_eq!(f.read_only, ReadWrite::All);
 }
 
 #[test]

@@ -38,7 +38,7 @@ fn round_trips_through_the_query_string() {
         filter.range,
         RangeSpec::Between(1_793_491_200, 1_793_613_600)
     );
-    assert_eq!(filter.read_write, Some(ReadWrite::Write));
+    assert_eq!(filter.read_write, ReadWrite::Write);
     assert!(filter.errors_only);
 }
 
@@ -121,4 +121,47 @@ fn preset_links_keep_the_other_filters() {
         q.with_range("24h").to_query_string(),
         "?range=24h&region=eu-west-1"
     );
+}
+
+/// `rw` means the same on every page, and both pages offer the same time ranges; only the defaults differ
+/// (Activity: every event over 7 days; Events: read-only events hidden over 24 hours, as the console does).
+#[test]
+fn every_page_reads_rw_and_the_time_ranges_alike() {
+    use crate::model::events::{EVENT_RANGES, EventQuery};
+    for (value, word) in ReadWrite::ALL {
+        let activity = ActivityQuery {
+            rw: Some(word.to_owned()),
+            ..ActivityQuery::default()
+        };
+        let events = EventQuery {
+            rw: Some(word.to_owned()),
+            ..EventQuery::default()
+        };
+        assert_eq!(activity.parse().expect("valid").read_write, value, "{word}");
+        assert_eq!(
+            events.parse().expect("valid").filter.read_only,
+            value,
+            "{word}"
+        );
+        assert_eq!(value.url_value(), word);
+    }
+    assert_eq!(
+        ActivityQuery::default().parse().expect("valid").read_write,
+        ReadWrite::All
+    );
+    assert_eq!(
+        EventQuery::default()
+            .parse()
+            .expect("valid")
+            .filter
+            .read_only,
+        ReadWrite::Write
+    );
+    assert!(
+        ReadWrite::Write.includes(None),
+        "an event without readOnly may change something"
+    );
+    assert!(!ReadWrite::Write.includes(Some(true)));
+    assert_eq!(ACTIVITY_RANGES.presets, EVENT_RANGES.presets);
+    assert_ne!(ACTIVITY_RANGES.default, EVENT_RANGES.default);
 }

@@ -71,11 +71,7 @@ fn conditions(
             params.push(id);
         }
     }
-    match filter.read_write {
-        Some(ReadWrite::Read) => sql.push_str(" AND read_only = 1"),
-        Some(ReadWrite::Write) => sql.push_str(" AND read_only = 0"),
-        None => {}
-    }
+    sql.push_str(&filter.read_write.sql_condition("read_only"));
     if filter.errors_only {
         sql.push_str(if table == Table::Rollup {
             " AND is_error = 1"

@@ -11,7 +11,7 @@ use super::writer::ORIGIN_EVENT_HISTORY;
 use crate::model::events::fields::{FieldSpec, Stored};
 use crate::model::events::identity::IDENTITY_CENTER_USER;
 use crate::model::events::{
-    Cursor, EventCategory, EventField, EventFilter, EventPage, EventSummary, FIELDS, ReadOnlyView,
+    Cursor, EventCategory, EventField, EventFilter, EventPage, EventSummary, FIELDS,
 };
 use crate::model::filter::RangeSpec;
 use crate::model::time::HOUR;
@@ -273,11 +273,7 @@ fn count(
         sql.push_str(&format!(" AND {column} = ?"));
         params.push(Box::new(*id));
     }
-    sql.push_str(match filter.read_only {
-        ReadOnlyView::Hidden => " AND read_only <> 1",
-        ReadOnlyView::Only => " AND read_only = 1",
-        ReadOnlyView::Shown => "",
-    });
+    sql.push_str(&filter.read_only.sql_condition("read_only"));
     if filter.errors_only {
         sql.push_str(" AND is_error = 1");
     }

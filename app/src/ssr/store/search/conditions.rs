@@ -6,7 +6,7 @@ use super::super::event_id::EventIdKey;
 use super::super::identity_center::USER_IDS_NAMED;
 use super::super::schema::{HAS_LAST_PART, LAST_PART};
 use crate::model::events::identity::RoleFilter;
-use crate::model::events::{EventField, EventFilter, ReadOnlyView};
+use crate::model::events::{EventField, EventFilter};
 use rusqlite::{Connection, ToSql};
 
 /// A filter as `AND …` SQL over `events e` with its parameters.
@@ -120,11 +120,8 @@ pub(super) fn conditions(
         c.params.push(Box::new(prefix));
         c.params.push(Box::new(end));
     }
-    match filter.read_only {
-        ReadOnlyView::Hidden => c.sql.push_str(" AND e.read_only IS NOT 1"),
-        ReadOnlyView::Only => c.sql.push_str(" AND e.read_only = 1"),
-        ReadOnlyView::Shown => {}
-    }
+    c.sql
+        .push_str(&filter.read_only.sql_condition("e.read_only"));
     if filter.errors_only {
         c.sql.push_str(" AND e.error_code IS NOT NULL");
     }
