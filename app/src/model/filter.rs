@@ -15,7 +15,9 @@ pub const CUSTOM_RANGE: &str = "custom";
 /// unset. Each preset is (URL value, label, seconds; 0 = everything the store holds).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RangePresets {
+    /// (URL value, label, seconds; 0 = everything the store holds), in picker order.
     pub presets: &'static [(&'static str, &'static str, i64)],
+    /// The URL value of the preset in effect when `range` is unset.
     pub default: &'static str,
 }
 
@@ -87,17 +89,26 @@ pub enum RangeSpec {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Read or write events, by the record's `readOnly`.
 pub enum ReadWrite {
+    /// `readOnly: true`.
     Read,
+    /// `readOnly: false`.
     Write,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
+/// The filters of the Activity page, validated.
 pub struct ActivityFilter {
+    /// The time window, relative (a preset) or absolute.
     pub range: RangeSpec,
+    /// A 12-digit account ID. (URL key; kept as `account`.)
     pub account: Option<String>,
+    /// A Region code, e.g. `us-east-1`.
     pub region: Option<String>,
+    /// Only read or only write events; both when `None`.
     pub read_write: Option<ReadWrite>,
+    /// Only events with an `errorCode`.
     pub errors_only: bool,
 }
 

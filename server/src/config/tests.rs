@@ -280,7 +280,10 @@ fn the_readme_table_lists_every_key() -> anyhow::Result<()> {
         ("sync_minutes", defaults.sync_minutes.to_string()),
         ("sync_window_days", defaults.sync_window_days.to_string()),
         ("s3_ingest_minutes", defaults.s3_ingest_minutes.to_string()),
-        ("shutdown_grace_secs", defaults.shutdown_grace_secs.to_string()),
+        (
+            "shutdown_grace_secs",
+            defaults.shutdown_grace_secs.to_string(),
+        ),
         (
             "trails_refresh_minutes",
             defaults.trails_refresh_minutes.to_string(),
