@@ -104,7 +104,7 @@ pub struct IngestSummary {
     /// Files with a problem, and the problem (at most a few reasons per file).
     pub problems: Vec<FileProblem>,
     /// How long the run took, in seconds.
-    pub seconds: f64,
+    pub elapsed_secs: f64,
 }
 
 impl IngestSummary {
@@ -123,8 +123,8 @@ impl IngestSummary {
 
     /// Events stored per second of the run; 0 when it took no measurable time.
     pub fn events_per_second(&self) -> f64 {
-        if self.seconds > 0.0 {
-            self.events as f64 / self.seconds
+        if self.elapsed_secs > 0.0 {
+            self.events as f64 / self.elapsed_secs
         } else {
             0.0
         }
@@ -158,7 +158,7 @@ impl IngestSummary {
             self.problems.len(),
             self.failed_files,
             self.rejected_records,
-            self.seconds,
+            self.elapsed_secs,
             self.events_per_second()
         )
     }
