@@ -111,7 +111,7 @@ pub enum UserCommand {
 }
 
 #[derive(Debug, Default, Args)]
-/// Options of `trailscope trails`.
+/// Options of `trailscope sync`, `trails` and `resolve-names`: which Regions to read.
 pub struct TrailsArgs {
     /// A Region of the default-credential account (repeatable); replaces the configured accounts.
     #[arg(long = "region", value_name = "REGION")]
