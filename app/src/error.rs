@@ -4,25 +4,49 @@ use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
+/// The one error a server function answers with; each variant maps to one HTTP status
+/// ([`AppError::status_code`]) and reads on its own to a user.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {
+    /// No valid session or API token (HTTP 401).
     #[error("please log in")]
     Unauthorized,
+    /// Logged in, but the role does not allow it (HTTP 403).
     #[error("you are not allowed to do this")]
     Forbidden,
+    /// The thing asked for does not exist (HTTP 404).
     #[error("{what} not found")]
-    NotFound { what: String },
+    NotFound {
+        /// What was not found, e.g. `event`.
+        what: String,
+    },
+    /// An input is not valid (HTTP 400).
     #[error("invalid {field}: {reason}")]
-    Invalid { field: String, reason: String },
+    Invalid {
+        /// The input's name, e.g. `size`.
+        field: String,
+        /// Why it is not valid.
+        reason: String,
+    },
+    /// Too many login attempts from this client or for this user name (HTTP 429).
     #[error("too many attempts; try again in {retry_after_secs} seconds")]
-    TooManyAttempts { retry_after_secs: u64 },
+    TooManyAttempts {
+        /// Seconds until another attempt is allowed.
+        retry_after_secs: u64,
+    },
+    /// A dependency (the store, AWS) cannot answer now (HTTP 503).
     #[error("{what} is unavailable right now")]
-    Unavailable { what: String },
+    Unavailable {
+        /// What is unavailable, e.g. `the server`.
+        what: String,
+    },
+    /// Anything else (HTTP 500); the cause is in the server's log, never sent to the browser.
     #[error("something went wrong on the server; the details are in its log")]
     Internal,
 }
 
 impl AppError {
+    /// [`AppError::Invalid`] for input `field`, with a `reason` a user can act on.
     pub fn invalid(field: &str, reason: impl Into<String>) -> Self {
         Self::Invalid {
             field: field.to_owned(),

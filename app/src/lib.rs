@@ -44,6 +44,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// The application: routes, navigation and page shell, the same on the server and in the browser.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();

@@ -9,6 +9,7 @@ use std::path::PathBuf;
     version,
     about = "Self-hosted web dashboard for AWS CloudTrail"
 )]
+/// The command line: global options and one subcommand.
 pub struct Cli {
     /// Configuration file (TOML).
     #[arg(long, global = true, value_name = "FILE")]
@@ -17,10 +18,12 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
     #[command(subcommand)]
+    /// What to do; `serve` when absent.
     pub command: Option<Command>,
 }
 
 #[derive(Debug, Subcommand)]
+/// The subcommands.
 pub enum Command {
     /// Serve the dashboard (the default). With an empty store and nothing configured, serves a demo archive.
     Serve(ServeArgs),
@@ -53,6 +56,7 @@ pub enum Command {
 }
 
 #[derive(Debug, Subcommand)]
+/// `trailscope token …`: API tokens.
 pub enum TokenCommand {
     /// Create a token and print it once; only its hash is stored.
     Add {
@@ -67,15 +71,20 @@ pub enum TokenCommand {
         expires_days: Option<u32>,
     },
     /// Revoke a token: it stops working at once.
-    Del { name: String },
+    Del {
+        /// The token's name.
+        name: String,
+    },
     /// List tokens (names, roles, hints, last use; never the tokens).
     List,
 }
 
 #[derive(Debug, Subcommand)]
+/// `trailscope user …`: dashboard users.
 pub enum UserCommand {
     /// Add a user. Without --password-stdin a password is generated and printed once.
     Add {
+        /// The user's login name (1 to 64 letters, digits or . _ @ -).
         name: String,
         /// viewer (reads everything) or admin (also manages users, tokens, syncs and settings).
         #[arg(long, value_parser = ["viewer", "admin"])]
@@ -86,17 +95,23 @@ pub enum UserCommand {
     },
     /// Set a user's password. Without --password-stdin a password is generated and printed once.
     Passwd {
+        /// The user's login name.
         name: String,
         #[arg(long)]
+        /// Read the new password from standard input instead of generating one.
         password_stdin: bool,
     },
     /// Delete a user.
-    Del { name: String },
+    Del {
+        /// The user's login name.
+        name: String,
+    },
     /// List users with their roles.
     List,
 }
 
 #[derive(Debug, Default, Args)]
+/// Options of `trailscope sync`, `trails` and `resolve-names`: which Regions to read.
 pub struct TrailsArgs {
     /// A Region of the default-credential account (repeatable); replaces the configured accounts.
     #[arg(long = "region", value_name = "REGION")]
@@ -104,6 +119,7 @@ pub struct TrailsArgs {
 }
 
 #[derive(Debug, Default, Args)]
+/// Options of `trailscope serve`.
 pub struct ServeArgs {
     /// Address to listen on [env: TRAILSCOPE_ADDR; default: 127.0.0.1:3000].
     #[arg(long, value_name = "ADDR")]
@@ -111,6 +127,7 @@ pub struct ServeArgs {
 }
 
 #[derive(Debug, Args)]
+/// Options of `trailscope demo`.
 pub struct DemoArgs {
     /// Folder to write the archive into.
     #[arg(long, value_name = "DIR")]
@@ -130,6 +147,7 @@ pub struct DemoArgs {
 }
 
 #[derive(Debug, Args)]
+/// Options of `trailscope ingest`.
 pub struct IngestArgs {
     /// A folder holding the layout of a trail bucket (`AWSLogs/…`, or any folder above it), or the trail's
     /// bucket and key prefix as `s3://bucket[/prefix]` (read with the AWS SDK's default credentials).
@@ -140,7 +158,9 @@ pub struct IngestArgs {
 /// Where `ingest` reads an archive from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ArchiveSource {
+    /// A local folder holding a trail bucket's layout.
     Folder(PathBuf),
+    /// An S3 bucket and key prefix.
     S3(S3Archive),
 }
 

@@ -18,6 +18,10 @@ use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
+/// Runs the subcommand `cli` names (`serve` when none), with the configuration it points at.
+///
+/// Errors: the configuration cannot be loaded, or the subcommand fails (via `anyhow`); the exit code says
+/// how a finished command ended.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let mut config = Config::load(cli.config.as_deref(), |name| std::env::var(name).ok())?;
     if let Some(dir) = cli.data_dir {

@@ -34,8 +34,11 @@ const META_SOURCE: &str = "source";
 const META_DEMO_COMPLETE: &str = "demo_complete";
 
 #[derive(Clone)]
+/// What the axum handlers share: the Leptos options, the application state and the serving settings.
 pub struct ServerState {
+    /// Leptos' options (site root, output name, address).
     pub leptos_options: LeptosOptions,
+    /// The application's shared state.
     pub app: AppState,
     /// Whether the session cookie is marked `Secure`.
     pub secure_cookies: bool,
@@ -173,6 +176,10 @@ fn write_demo_archive(archive: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Serves the dashboard with `config` until SIGTERM or SIGINT, then drains.
+///
+/// Errors: the store cannot be opened, the address cannot be bound, or the server fails (startup errors, via
+/// `anyhow`).
 pub async fn serve(config: Config) -> anyhow::Result<()> {
     let store = Store::open_in(&config.data_dir)?;
     let store = {

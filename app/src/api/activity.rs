@@ -8,6 +8,7 @@ use leptos::server_fn::codec::GetUrl;
 /// Events per time bucket (read / write / other, errors) and totals for the filtered range.
 #[server(prefix = "/api", endpoint = "activity/timeline", input = GetUrl)]
 pub async fn get_activity_timeline(
+    /// The Activity page's URL parameters.
     #[server(flatten)]
     #[server(default)]
     query: ActivityQuery,
@@ -25,6 +26,7 @@ pub async fn get_activity_timeline(
 /// The ten most frequent event names, sources, identities, source IPs and error codes in the filtered range.
 #[server(prefix = "/api", endpoint = "activity/top", input = GetUrl)]
 pub async fn get_activity_top(
+    /// The Activity page's URL parameters.
     #[server(flatten)]
     #[server(default)]
     query: ActivityQuery,

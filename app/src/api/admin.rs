@@ -18,6 +18,7 @@ async fn as_admin<T, F: Future<Output = Result<T, AppError>>>(
     crate::api::with_status(result)
 }
 
+/// Every dashboard user, by name (never their password hashes).
 #[server(prefix = "/api", endpoint = "admin/users", input = GetUrl)]
 pub async fn list_users() -> Result<Vec<UserInfo>, AppError> {
     as_admin(|state, _| async move { crate::ssr::admin::list_users(&state).await }).await
@@ -25,24 +26,37 @@ pub async fn list_users() -> Result<Vec<UserInfo>, AppError> {
 
 /// Adds a user with a generated password, shown once.
 #[server(prefix = "/api", endpoint = "admin/users/add")]
-pub async fn add_user(name: String, role: Role) -> Result<NewSecret, AppError> {
+pub async fn add_user(
+    /// Login name: 1 to 64 letters, digits or `. _ @ -`.
+    name: String,
+    /// What the user may do.
+    role: Role,
+) -> Result<NewSecret, AppError> {
     as_admin(|state, by| async move { crate::ssr::admin::add_user(&state, &by, name, role).await })
         .await
 }
 
 /// Gives a user a new generated password, shown once, and logs them out everywhere.
 #[server(prefix = "/api", endpoint = "admin/users/password")]
-pub async fn reset_password(name: String) -> Result<NewSecret, AppError> {
+pub async fn reset_password(
+    /// The user's login name.
+    name: String,
+) -> Result<NewSecret, AppError> {
     as_admin(|state, by| async move { crate::ssr::admin::reset_password(&state, &by, name).await })
         .await
 }
 
+/// Deletes a user and ends their sessions; refused for the last admin.
 #[server(prefix = "/api", endpoint = "admin/users/delete")]
-pub async fn delete_user(name: String) -> Result<(), AppError> {
+pub async fn delete_user(
+    /// The user's login name.
+    name: String,
+) -> Result<(), AppError> {
     as_admin(|state, by| async move { crate::ssr::admin::delete_user(&state, &by, name).await })
         .await
 }
 
+/// Every API token: name, role, hint and dates (never the tokens).
 #[server(prefix = "/api", endpoint = "admin/tokens", input = GetUrl)]
 pub async fn list_tokens() -> Result<Vec<TokenInfo>, AppError> {
     as_admin(|state, _| async move { crate::ssr::admin::list_tokens(&state).await }).await
@@ -51,8 +65,11 @@ pub async fn list_tokens() -> Result<Vec<TokenInfo>, AppError> {
 /// Creates an API token, shown once. `expires_in_days`: a number of days, or empty for "until revoked".
 #[server(prefix = "/api", endpoint = "admin/tokens/add")]
 pub async fn create_token(
+    /// The token's name, unique.
     name: String,
+    /// What the token may do.
     role: Role,
+    /// Days until the token stops working, or empty for "until revoked".
     expires_in_days: String,
 ) -> Result<NewSecret, AppError> {
     as_admin(|state, by| async move {
@@ -61,15 +78,22 @@ pub async fn create_token(
     .await
 }
 
+/// Revokes a token: it stops working at once.
 #[server(prefix = "/api", endpoint = "admin/tokens/revoke")]
-pub async fn revoke_token(name: String) -> Result<(), AppError> {
+pub async fn revoke_token(
+    /// The token's name.
+    name: String,
+) -> Result<(), AppError> {
     as_admin(|state, by| async move { crate::ssr::admin::revoke_token(&state, &by, name).await })
         .await
 }
 
 /// The newest audit entries, older than entry `before` when given.
 #[server(prefix = "/api", endpoint = "admin/audit", input = GetUrl)]
-pub async fn get_audit_log(before: Option<i64>) -> Result<Vec<AuditRecord>, AppError> {
+pub async fn get_audit_log(
+    /// An audit entry's row ID: only older entries are returned.
+    before: Option<i64>,
+) -> Result<Vec<AuditRecord>, AppError> {
     as_admin(|state, _| async move { crate::ssr::admin::audit_log(&state, before).await }).await
 }
 

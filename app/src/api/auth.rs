@@ -18,8 +18,11 @@ pub struct CurrentUser {
 /// session ID is replaced at login. A wrong name or password is one error, so it does not tell which was wrong.
 #[server(prefix = "/api", endpoint = "auth/login")]
 pub async fn login(
+    /// The user's login name.
     username: String,
+    /// The user's password.
     password: String,
+    /// Where to go after logging in: a path on this site, else `/`.
     next: Option<String>,
 ) -> Result<(), AppError> {
     crate::api::with_status(crate::ssr::auth::login(username, password).await.map(|()| {

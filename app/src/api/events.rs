@@ -9,6 +9,7 @@ use leptos::server_fn::codec::GetUrl;
 /// One page of events matching the filters, newest first, with the total and the next page's cursor.
 #[server(prefix = "/api", endpoint = "events/search", input = GetUrl)]
 pub async fn search_events(
+    /// The Events page's URL parameters.
     #[server(flatten)]
     #[server(default)]
     query: EventQuery,
@@ -25,7 +26,10 @@ pub async fn search_events(
 
 /// One stored event: its summary, the record as CloudTrail wrote it, its resources and identity chain.
 #[server(prefix = "/api", endpoint = "events/event", input = GetUrl)]
-pub async fn get_event(id: String) -> Result<EventDetail, AppError> {
+pub async fn get_event(
+    /// The event's `eventID`.
+    id: String,
+) -> Result<EventDetail, AppError> {
     use crate::ssr::{auth, events, state::AppState};
     crate::api::with_status(
         async {
@@ -38,7 +42,10 @@ pub async fn get_event(id: String) -> Result<EventDetail, AppError> {
 
 /// Two to five events side by side (`ids` comma-separated), every field of their records aligned.
 #[server(prefix = "/api", endpoint = "events/compare", input = GetUrl)]
-pub async fn compare_events(ids: String) -> Result<CompareTable, AppError> {
+pub async fn compare_events(
+    /// Two to five `eventID`s, comma-separated.
+    ids: String,
+) -> Result<CompareTable, AppError> {
     use crate::ssr::{auth, events, state::AppState};
     crate::api::with_status(
         async {
@@ -73,6 +80,7 @@ pub async fn live_mode_available() -> Result<bool, AppError> {
 /// call per page, within the account-Region's 2 calls/s. Nothing is stored.
 #[server(prefix = "/api", endpoint = "events/live", input = GetUrl)]
 pub async fn live_events(
+    /// The Events page's URL parameters, with `account` and `region` naming a configured account-Region.
     #[server(flatten)]
     #[server(default)]
     query: EventQuery,

@@ -21,7 +21,10 @@ pub async fn get_trail_matrix() -> Result<TrailMatrix, AppError> {
 
 /// One trail by ARN: configuration, status, decoded selectors and the raw JSON.
 #[server(prefix = "/api", endpoint = "trails/trail", input = GetUrl)]
-pub async fn get_trail(arn: String) -> Result<TrailDetail, AppError> {
+pub async fn get_trail(
+    /// The trail's `TrailARN`.
+    arn: String,
+) -> Result<TrailDetail, AppError> {
     crate::api::with_status(
         async {
             crate::ssr::auth::authorize(crate::ssr::auth::Role::Viewer).await?;

@@ -9,9 +9,13 @@ use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::hooks::{use_location, use_navigate};
 
+/// The Activity page's filter bar: time range, account, Region, read/write and errors only; each change
+/// navigates to the filtered URL.
 #[component]
 pub fn ActivityFilters(
+    /// The page's query, from its URL.
     query: Memo<ActivityQuery>,
+    /// The accounts and Regions the store holds events for.
     choices: Resource<Result<FilterChoices, AppError>>,
 ) -> impl IntoView {
     let location = use_location();

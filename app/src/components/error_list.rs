@@ -1,6 +1,7 @@
 //! The fallback of an `ErrorBoundary`: the errors, said plainly.
 use leptos::prelude::*;
 
+/// The fallback of an `ErrorBoundary`: each error's text in an alert.
 pub fn error_list(errors: ArcRwSignal<Errors>) -> impl IntoView {
     view! {
         <div class="error" role="alert">

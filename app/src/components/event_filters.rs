@@ -55,8 +55,13 @@ fn kept_except(query: &EventQuery, shown: &[&str]) -> Vec<(&'static str, String)
         .collect()
 }
 
+/// The Events page's filter bar: time range, filters (the rarer ones under "More filters"), the read-only
+/// toggle and the active filters as removable chips; each change goes to the filtered URL.
 #[component]
-pub fn EventFilters(query: Memo<EventQuery>) -> impl IntoView {
+pub fn EventFilters(
+    /// The page's query, from its URL.
+    query: Memo<EventQuery>,
+) -> impl IntoView {
     let href = |q: EventQuery| format!("/events{}", q.to_query_string());
     let value =
         move |key: &'static str| move || query.get().field(key).unwrap_or_default().to_owned();

@@ -6,7 +6,12 @@ use leptos::prelude::*;
 /// Renders `children` only when the logged-in user's role [allows](Role::allows) `needed`; nothing while that
 /// is unknown, nothing when it is not.
 #[component]
-pub fn ForRole(needed: Role, children: ChildrenFn) -> impl IntoView {
+pub fn ForRole(
+    /// The role the children need.
+    needed: Role,
+    /// What to show to a user whose role allows it.
+    children: ChildrenFn,
+) -> impl IntoView {
     let user = Resource::new(|| (), |_| get_current_user());
     view! {
         <Transition>

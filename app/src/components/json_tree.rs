@@ -3,8 +3,15 @@
 use leptos::prelude::*;
 use serde_json::Value;
 
+/// A JSON value as a tree of collapsible objects and arrays.
 #[component]
-pub fn JsonTree(value: Value, #[prop(default = 2)] open_depth: usize) -> impl IntoView {
+pub fn JsonTree(
+    /// The value to show, e.g. a CloudTrail record.
+    value: Value,
+    /// Levels open at first; deeper ones start closed.
+    #[prop(default = 2)]
+    open_depth: usize,
+) -> impl IntoView {
     view! { <div class="json-tree">{node(None, &value, 0, open_depth)}</div> }
 }
 

@@ -13,6 +13,7 @@ const SECTIONS: [(&str, &str); 6] = [
     ("/findings", "Findings"),
 ];
 
+/// The main navigation: the sections, and who is logged in.
 #[component]
 pub fn AppNav() -> impl IntoView {
     view! {

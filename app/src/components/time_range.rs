@@ -40,16 +40,19 @@ impl Bounds {
 /// The presets of `presets` (the current one marked) and a custom range.
 #[component]
 pub fn TimeRangePicker<H, K>(
+    /// The page's presets and its default one.
     presets: RangePresets,
     /// The URL's `range` value in effect (the default when unset).
     current: Signal<String>,
     /// The URL's `from` and `to` values.
     from: Signal<String>,
+    /// The URL's `to` value.
     to: Signal<String>,
     /// The link of a preset, keeping the page's other filters.
     preset_href: H,
     /// The page's other keys and values, sent along with a custom range.
     keep: K,
+    /// How the custom range's bounds are typed.
     bounds: Bounds,
 ) -> impl IntoView
 where

@@ -8,9 +8,13 @@ use plotters::prelude::*;
 
 // Keep in step with the legend colours in style/main.css (`.legend i.read` …): the page's CSP allows no
 // inline styles.
+/// Read events' colour (`.legend i.read` in style/main.css).
 pub const READ_COLOR: RGBColor = RGBColor(76, 120, 168);
+/// Write events' colour (`.legend i.write` in style/main.css).
 pub const WRITE_COLOR: RGBColor = RGBColor(245, 133, 24);
+/// Colour of events without `readOnly` (`.legend i.other` in style/main.css).
 pub const OTHER_COLOR: RGBColor = RGBColor(160, 160, 160);
+/// Errors' colour (`.legend i.error-line` in style/main.css).
 pub const ERROR_COLOR: RGBColor = RGBColor(200, 30, 45);
 
 const WIDTH: u32 = 960;
@@ -118,8 +122,12 @@ fn draw(t: &Timeline, svg: &mut String) -> Result<(), String> {
     Ok(())
 }
 
+/// The timeline as a stacked SVG chart (read, write, other; errors as a line), described for screen readers.
 #[component]
-pub fn TimelineChart(timeline: Timeline) -> impl IntoView {
+pub fn TimelineChart(
+    /// The buckets to draw.
+    timeline: Timeline,
+) -> impl IntoView {
     let description = format!(
         "Events per {} from {} to {}: {} in total, {} with errors",
         format_span(timeline.bucket_secs),
@@ -145,7 +153,10 @@ pub fn TimelineChart(timeline: Timeline) -> impl IntoView {
 
 /// The timeline as a table: the text alternative to the chart.
 #[component]
-pub fn TimelineTable(timeline: Timeline) -> impl IntoView {
+pub fn TimelineTable(
+    /// The buckets to list.
+    timeline: Timeline,
+) -> impl IntoView {
     let rows = timeline
         .buckets
         .into_iter()

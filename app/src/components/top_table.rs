@@ -3,8 +3,16 @@ use crate::model::activity::TopEntry;
 use crate::model::format::{group_digits, percent};
 use leptos::prelude::*;
 
+/// One top list as a table: each value, its count and its share of `total`.
 #[component]
-pub fn TopTable(title: &'static str, entries: Vec<TopEntry>, total: u64) -> impl IntoView {
+pub fn TopTable(
+    /// The table's caption, e.g. `Top event names`.
+    title: &'static str,
+    /// The values, most frequent first.
+    entries: Vec<TopEntry>,
+    /// Events in the range: the base of each share.
+    total: u64,
+) -> impl IntoView {
     let empty = entries.is_empty();
     let rows = entries
         .into_iter()

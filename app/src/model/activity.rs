@@ -14,6 +14,7 @@ pub const BUCKET_SIZES: [i64; 9] = [
     12 * HOUR,
     DAY,
 ];
+/// The most buckets a timeline chart shows; longer ranges get larger buckets.
 pub const MAX_BUCKETS: i64 = 120;
 
 /// `a / b` rounded up, for positive `b` (`i64::div_ceil` is not stable).
@@ -36,35 +37,52 @@ pub fn bucket_secs_for(span_secs: i64) -> i64 {
 /// `other` counts records without it (e.g. Insights events).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TimelineBucket {
+    /// The bucket's first second: epoch seconds UTC, aligned to the timeline's `bucket_secs`.
     pub start: i64,
+    /// Read events (`readOnly: true`).
     pub read: u64,
+    /// Write events (`readOnly: false`).
     pub write: u64,
+    /// Events without `readOnly`, e.g. Insights events.
     pub other: u64,
+    /// Events with an `errorCode`, of any kind.
     pub errors: u64,
 }
 
 impl TimelineBucket {
+    /// Read, write and other events together (errors are among them, not added).
     pub fn total(&self) -> u64 {
         self.read + self.write + self.other
     }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// Event counts over a whole timeline.
 pub struct Totals {
+    /// All events: `read + write + other`.
     pub events: u64,
+    /// Read events (`readOnly: true`).
     pub read: u64,
+    /// Write events (`readOnly: false`).
     pub write: u64,
+    /// Events without `readOnly`, e.g. Insights events.
     pub other: u64,
+    /// Events with an `errorCode`, among the others.
     pub errors: u64,
 }
 
 /// A timeline over `[start, end)` (epoch seconds, aligned to `bucket_secs`), every bucket present, oldest first.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Timeline {
+    /// The first second of the range: epoch seconds UTC, inclusive.
     pub start: i64,
+    /// The end of the range: epoch seconds UTC, exclusive.
     pub end: i64,
+    /// The width of each bucket, in seconds (one of [`BUCKET_SIZES`], or whole days).
     pub bucket_secs: i64,
+    /// Every bucket of the range, oldest first, empty ones included.
     pub buckets: Vec<TimelineBucket>,
+    /// Sums over all buckets.
     pub totals: Totals,
 }
 
@@ -111,31 +129,44 @@ impl Timeline {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// One value of a top list (an event name, source, identity, IP or error code) and how often it occurs.
 pub struct TopEntry {
+    /// The value as recorded, e.g. `ConsoleLogin`.
     pub value: String,
+    /// The number of matching events with that value.
     pub count: u64,
 }
 
 /// The ten most frequent values of each dimension in the filtered range.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TopLists {
+    /// The first second of the range: epoch seconds UTC, inclusive.
     pub start: i64,
+    /// The end of the range: epoch seconds UTC, exclusive.
     pub end: i64,
     /// Events matching the filters in `[start, end)`: the base of each entry's share.
     pub events: u64,
+    /// Most frequent `eventName`s, at most [`TOP_N`], most frequent first.
     pub event_names: Vec<TopEntry>,
+    /// Most frequent `eventSource`s, e.g. `s3.amazonaws.com`, at most [`TOP_N`].
     pub event_sources: Vec<TopEntry>,
+    /// Most frequent identities (the user, role or principal that made the call), at most [`TOP_N`].
     pub identities: Vec<TopEntry>,
+    /// Most frequent `sourceIPAddress` values, at most [`TOP_N`].
     pub source_ips: Vec<TopEntry>,
+    /// Most frequent `errorCode`s, at most [`TOP_N`].
     pub error_codes: Vec<TopEntry>,
 }
 
+/// How many entries each top list holds at most.
 pub const TOP_N: usize = 10;
 
 /// What the filter bar can offer: the accounts and Regions the store holds events for.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FilterChoices {
+    /// 12-digit account IDs with stored events, sorted.
     pub accounts: Vec<String>,
+    /// Region codes with stored events, e.g. `us-east-1`, sorted.
     pub regions: Vec<String>,
 }
 

@@ -6,22 +6,32 @@ use serde::{Deserialize, Serialize};
 /// A dashboard user.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserInfo {
+    /// Login name.
     pub name: String,
+    /// What the user may do.
     pub role: Role,
+    /// When the user was added: epoch seconds UTC.
     pub created_at: i64,
+    /// When the password was last set: epoch seconds UTC.
     pub password_changed_at: i64,
 }
 
 /// An API token, identified by its name and the first characters of the secret.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TokenInfo {
+    /// The token's name, unique.
     pub name: String,
+    /// What the token may do.
     pub role: Role,
     /// The token's first characters (`tsk_1a2b`), enough to recognise it, far too few to use it.
     pub hint: String,
+    /// The admin (or `cli`) who created it.
     pub created_by: String,
+    /// When it was created: epoch seconds UTC.
     pub created_at: i64,
+    /// When it stops working: epoch seconds UTC; `None` until revoked.
     pub expires_at: Option<i64>,
+    /// When it was last used: epoch seconds UTC; `None` if never.
     pub last_used_at: Option<i64>,
 }
 
@@ -30,13 +40,16 @@ pub struct TokenInfo {
 pub struct NewSecret {
     /// Whose secret it is: the user or token name.
     pub name: String,
+    /// The password or token, in clear: shown once, never stored (only its hash is).
     pub secret: String,
 }
 
 /// One line of the audit log.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditRecord {
+    /// Row ID; the audit page pages with it (`before`).
     pub id: i64,
+    /// When it happened: epoch seconds UTC.
     pub at: i64,
     /// Who acted: a user name, `token NAME`, or `cli` for the command line on the server.
     pub actor: String,
@@ -44,6 +57,7 @@ pub struct AuditRecord {
     pub action: String,
     /// What it was done to (a user or token name), if anything.
     pub target: Option<String>,
+    /// The client's IP address, when the action came over HTTP.
     pub client_ip: Option<String>,
     /// `succeeded`, `failed` (wrong credentials), `throttled` or `refused` (not allowed).
     pub outcome: String,

@@ -11,40 +11,55 @@ use serde_json::Value;
 /// A resource the record names.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResourceRef {
+    /// `resources[].type`, e.g. `AWS::S3::Object`, when the record gives one.
     pub kind: Option<String>,
+    /// `resources[].ARN`.
     pub arn: String,
+    /// `resources[].accountId`: the 12-digit account ID that owns the resource, when given.
     pub account: Option<String>,
 }
 
 /// One step of "who acted": the session, the role or user behind it, the account (most specific first).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChainLink {
+    /// What the link is, e.g. `Session`, `Role`, `Account`.
     pub label: String,
+    /// Its value, e.g. a role ARN or a 12-digit account ID.
     pub value: String,
     /// The search that finds other events of this link; its label is the window (`±7 days`).
     pub pivot: Option<Pivot>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// One stored event, as the event page shows it.
 pub struct EventDetail {
+    /// The fields the results table shows.
     pub summary: EventSummary,
     /// The record as CloudTrail wrote it.
     pub record: Value,
+    /// `resources[]`: what the record names.
     pub resources: Vec<ResourceRef>,
+    /// "Who acted", most specific first.
     pub chain: Vec<ChainLink>,
 }
 
 /// The same path in every compared record; `differs` when not all hold the same value.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CompareRow {
+    /// A JSON path in the record, e.g. `requestParameters.bucketName`.
     pub path: String,
+    /// Its value in each compared record, in the order of `CompareTable::events`; `None` where absent.
     pub values: Vec<Option<String>>,
+    /// Whether the values are not all the same.
     pub differs: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// Two to five events side by side, every path of their records aligned.
 pub struct CompareTable {
+    /// The compared events, in the order asked.
     pub events: Vec<EventSummary>,
+    /// Every path that occurs in any of them, sorted.
     pub rows: Vec<CompareRow>,
 }
 

@@ -15,7 +15,9 @@ pub const CUSTOM_RANGE: &str = "custom";
 /// unset. Each preset is (URL value, label, seconds; 0 = everything the store holds).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RangePresets {
+    /// (URL value, label, seconds; 0 = everything the store holds), in picker order.
     pub presets: &'static [(&'static str, &'static str, i64)],
+    /// The URL value of the preset in effect when `range` is unset.
     pub default: &'static str,
 }
 
@@ -99,8 +101,11 @@ pub enum RangeSpec {
 /// shows all events, Events hides read-only ones as the CloudTrail console does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ReadWrite {
+    /// `readOnly: true`.
     Read,
+    /// `readOnly` false or absent.
     Write,
+    /// Every event.
     All,
 }
 
@@ -153,11 +158,17 @@ impl ReadWrite {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
+/// The filters of the Activity page, validated.
 pub struct ActivityFilter {
+    /// The time window, relative (a preset) or absolute.
     pub range: RangeSpec,
+    /// A 12-digit account ID. (URL key; kept as `account`.)
     pub account: Option<String>,
+    /// A Region code, e.g. `us-east-1`.
     pub region: Option<String>,
+    /// Read-only events, the others, or all (`rw`; all when unset).
     pub read_write: ReadWrite,
+    /// Only events with an `errorCode`.
     pub errors_only: bool,
 }
 

@@ -2,8 +2,11 @@
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// The Event History sync status of one account and Region.
 pub struct SyncStatus {
+    /// The 12-digit account ID. (Wire name; kept as `account`.)
     pub account: String,
+    /// The Region code, e.g. `us-east-1`.
     pub region: String,
     /// Every event up to this time (epoch seconds) is stored.
     pub synced_until: i64,
@@ -11,8 +14,11 @@ pub struct SyncStatus {
     pub lag_secs: i64,
     /// Whether a run is part way (it resumes where it stopped).
     pub in_progress: bool,
+    /// When a run last finished without error: epoch seconds UTC.
     pub last_success_at: Option<i64>,
+    /// The last run's error, if it failed.
     pub last_error: Option<String>,
+    /// When the last error happened: epoch seconds UTC.
     pub last_error_at: Option<i64>,
     /// Events this sync has stored (new ones, not duplicates).
     pub events_stored: i64,

@@ -1,8 +1,11 @@
 //! UTC calendar arithmetic on epoch seconds, without a date library: CloudTrail times are always UTC
 //! (`YYYY-MM-DDTHH:MM:SSZ`), and this code also runs in the browser.
 
+/// One minute, in seconds.
 pub const MINUTE: i64 = 60;
+/// One hour, in seconds.
 pub const HOUR: i64 = 3_600;
+/// One day, in seconds.
 pub const DAY: i64 = 86_400;
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's `days_from_civil`).
@@ -33,14 +36,21 @@ pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
 /// Broken-down UTC time of epoch seconds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct UtcParts {
+    /// The year, e.g. 2026.
     pub year: i64,
+    /// The month, 1 to 12.
     pub month: u32,
+    /// The day of the month, 1 to 31.
     pub day: u32,
+    /// The hour, 0 to 23.
     pub hour: u32,
+    /// The minute, 0 to 59.
     pub minute: u32,
+    /// The second, 0 to 59 (epoch seconds have no leap seconds).
     pub second: u32,
 }
 
+/// The UTC calendar date and time of `epoch_secs` (seconds since 1970-01-01T00:00:00Z).
 pub fn utc_parts(epoch_secs: i64) -> UtcParts {
     let (year, month, day) = civil_from_days(epoch_secs.div_euclid(DAY));
     let secs = epoch_secs.rem_euclid(DAY);

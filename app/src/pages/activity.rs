@@ -13,6 +13,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query;
 
+/// `/` and `/activity`: the activity timeline and top lists of the filtered range.
 #[component]
 pub fn ActivityPage() -> impl IntoView {
     let params = use_query::<ActivityQuery>();

@@ -12,6 +12,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+/// `/events/event?id=…`: one stored event in full: summary, identity chain, resources and the record.
 #[component]
 pub fn EventDetailPage() -> impl IntoView {
     let id = Memo::new(move |_| use_query_map().with(|q| q.get("id").unwrap_or_default()));
@@ -146,6 +147,7 @@ fn value_link(value: String, pivot: Pivot) -> AnyView {
     .into_any()
 }
 
+/// `/events/compare?id=…&id=…`: two to five events side by side.
 #[component]
 pub fn ComparePage() -> impl IntoView {
     let ids = Memo::new(move |_| {

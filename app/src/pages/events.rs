@@ -21,14 +21,17 @@ enum Answer {
     Live(LivePage),
 }
 
+/// The URL of one event's page, `/events/event?id=EVENT_ID`.
 pub fn event_href(event_id: &str) -> String {
     format!("/events/event?id={}", encode_component(event_id))
 }
 
+/// The URL of the Events page showing `query`.
 pub fn events_href(query: &EventQuery) -> String {
     format!("/events{}", query.to_query_string())
 }
 
+/// `/events`: search stored events (or ask Event History live), one page at a time.
 #[component]
 pub fn EventsPage() -> impl IntoView {
     let params = use_query::<EventQuery>();

@@ -2,8 +2,14 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+/// A section that is not built yet: its title and what it will show.
 #[component]
-pub fn Planned(title: &'static str, what: &'static str) -> impl IntoView {
+pub fn Planned(
+    /// The page title, e.g. `Billing`.
+    title: &'static str,
+    /// What the page will show, as a sentence.
+    what: &'static str,
+) -> impl IntoView {
     view! {
         <Title text=title />
         <h1>{title}</h1>
@@ -13,6 +19,7 @@ pub fn Planned(title: &'static str, what: &'static str) -> impl IntoView {
     }
 }
 
+/// The page of any unknown path; answers 404.
 #[component]
 pub fn NotFound() -> impl IntoView {
     #[cfg(feature = "ssr")]

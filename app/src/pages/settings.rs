@@ -15,6 +15,7 @@ use crate::model::time::format_span;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+/// `/settings`: users, API tokens, the audit log and the Event History sync status.
 #[component]
 pub fn SettingsPage() -> impl IntoView {
     let add_user = ServerAction::<AddUser>::new();

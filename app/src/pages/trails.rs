@@ -27,6 +27,7 @@ fn yes_no(value: Option<bool>) -> &'static str {
     }
 }
 
+/// `/trails`: CloudTrail coverage per account and Region, gaps, CIS checks and recent changes.
 #[component]
 pub fn TrailsPage() -> impl IntoView {
     let refresh = ServerAction::<RefreshTrails>::new();

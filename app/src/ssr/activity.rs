@@ -12,6 +12,7 @@ async fn read<T: Send + 'static>(
     state.blocking(move |store| store.read(query)).await
 }
 
+/// The Activity timeline for `filter`, now. Errors: [`AppError::Internal`] when the store cannot be read.
 pub async fn timeline(state: &AppState, filter: ActivityFilter) -> Result<Timeline, AppError> {
     read(state, move |c| {
         activity::timeline(c, &filter, crate::ssr::clock::now_secs())
@@ -19,6 +20,7 @@ pub async fn timeline(state: &AppState, filter: ActivityFilter) -> Result<Timeli
     .await
 }
 
+/// The top lists for `filter`, now. Errors: [`AppError::Internal`] when the store cannot be read.
 pub async fn top_lists(state: &AppState, filter: ActivityFilter) -> Result<TopLists, AppError> {
     read(state, move |c| {
         activity::top_lists(c, &filter, crate::ssr::clock::now_secs())
@@ -26,6 +28,8 @@ pub async fn top_lists(state: &AppState, filter: ActivityFilter) -> Result<TopLi
     .await
 }
 
+/// The accounts and Regions the store holds events for. Errors: [`AppError::Internal`] when the store cannot be
+/// read.
 pub async fn filter_choices(state: &AppState) -> Result<FilterChoices, AppError> {
     read(state, activity::filter_choices).await
 }

@@ -24,6 +24,7 @@ async fn record(
     .await
 }
 
+/// Every user, by name. Errors: [`AppError::Internal`] when the store cannot be read.
 pub async fn list_users(state: &AppState) -> Result<Vec<UserInfo>, AppError> {
     let users = state.blocking(users::list_users).await?;
     Ok(users
@@ -72,6 +73,8 @@ pub async fn reset_password(
     Ok(NewSecret { name, secret })
 }
 
+/// Deletes user `name` and ends their sessions, audited under `by`.
+/// Errors: [`AppError::NotFound`], or [`AppError::Invalid`] for the last admin.
 pub async fn delete_user(state: &AppState, by: &Principal, name: String) -> Result<(), AppError> {
     let target = name.clone();
     state
@@ -80,6 +83,7 @@ pub async fn delete_user(state: &AppState, by: &Principal, name: String) -> Resu
     record(state, by, Action::UserDeleted, &target).await
 }
 
+/// Every API token. Errors: [`AppError::Internal`] when the store cannot be read.
 pub async fn list_tokens(state: &AppState) -> Result<Vec<TokenInfo>, AppError> {
     state.blocking(tokens::list_tokens).await
 }
@@ -119,6 +123,7 @@ pub async fn create_token(
     Ok(NewSecret { name, secret })
 }
 
+/// Revokes token `name`, audited under `by`. Errors: [`AppError::NotFound`] when there is no such token.
 pub async fn revoke_token(state: &AppState, by: &Principal, name: String) -> Result<(), AppError> {
     let target = name.clone();
     state
@@ -127,6 +132,7 @@ pub async fn revoke_token(state: &AppState, by: &Principal, name: String) -> Res
     record(state, by, Action::TokenRevoked, &target).await
 }
 
+/// The newest [`AUDIT_PAGE`] audit entries older than row ID `before` (all when `None`), newest first.
 pub async fn audit_log(
     state: &AppState,
     before: Option<i64>,
@@ -161,6 +167,7 @@ pub async fn start_sync(state: &AppState, by: &Principal) -> Result<bool, AppErr
     Ok(true)
 }
 
+/// The Event History sync status of every account and Region synced so far.
 pub async fn sync_status(
     state: &AppState,
 ) -> Result<Vec<crate::model::sync::SyncStatus>, AppError> {

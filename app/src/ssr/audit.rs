@@ -9,19 +9,30 @@ use std::net::IpAddr;
 /// What was done.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Action {
+    /// A login, successful or not.
     Login,
+    /// A logout.
     Logout,
+    /// An admin added a user.
     UserAdded,
+    /// An admin deleted a user.
     UserDeleted,
+    /// A password was set (by its user or reset by an admin).
     PasswordChanged,
+    /// An API token was created.
     TokenCreated,
+    /// An API token was revoked.
     TokenRevoked,
+    /// An admin asked for the trails to be read again.
     TrailsRefreshed,
+    /// An Event History sync was started.
     SyncStarted,
+    /// Events were exported (CSV or JSON lines).
     EventsExported,
 }
 
 impl Action {
+    /// The stored name, e.g. `user.add` (kept in the `audit_log.action` column: do not change).
     pub fn as_str(self) -> &'static str {
         match self {
             Action::Login => "login",
@@ -41,6 +52,7 @@ impl Action {
 /// How it ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Outcome {
+    /// It was done.
     Succeeded,
     /// Wrong credentials.
     Failed,
@@ -51,6 +63,7 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// The stored name, e.g. `succeeded` (kept in the `audit_log.outcome` column: do not change).
     pub fn as_str(self) -> &'static str {
         match self {
             Outcome::Succeeded => "succeeded",
@@ -64,16 +77,24 @@ impl Outcome {
 /// One entry to record.
 #[derive(Clone, Debug)]
 pub struct Entry {
+    /// Who did it: a user name, or [`CLI_ACTOR`].
     pub actor: String,
+    /// What was done.
     pub action: Action,
+    /// What it was done to, e.g. the user name, when there is one.
     pub target: Option<String>,
+    /// The client's IP address, when the request came over HTTP.
     pub client_ip: Option<IpAddr>,
+    /// How it ended.
     pub outcome: Outcome,
 }
 
 /// The actor name of the command line on the server.
 pub const CLI_ACTOR: &str = "cli";
 
+/// Appends `entry` to the audit log, stamped with the current time (epoch seconds UTC).
+///
+/// Errors: [`StoreError`] when the auth database cannot be written.
 pub fn record(store: &Store, entry: &Entry) -> Result<(), StoreError> {
     store.auth().write(|conn| {
         conn.execute(

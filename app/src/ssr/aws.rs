@@ -75,6 +75,7 @@ pub struct AwsAccount {
     pub profile: Option<String>,
     /// A role to assume (with the profile's or the default credentials).
     pub role_arn: Option<String>,
+    /// The external ID the role's trust policy asks for (`sts:ExternalId`); kept out of logs.
     pub external_id: Option<Redacted>,
     /// Regions to read; empty means all of [`COMMERCIAL_REGIONS`].
     pub regions: Vec<String>,
@@ -85,6 +86,7 @@ pub struct AwsAccount {
 }
 
 impl AwsAccount {
+    /// The Regions to read: the configured ones, else every commercial Region.
     pub fn regions(&self) -> Vec<String> {
         if self.regions.is_empty() {
             COMMERCIAL_REGIONS

@@ -28,8 +28,11 @@ const DELIVERY_SECS: i64 = 5 * MINUTE;
 const ERROR_RATE: f64 = 0.045;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
+/// What the demo archive generator writes: seed, length and size of the synthetic archive.
 pub struct DemoOptions {
+    /// Seed of the random generator; one seed always gives the same archive.
     pub seed: u64,
+    /// Length of the archive, in days.
     pub days: u32,
     /// Background events (console sign-ins and planted incidents come on top).
     pub events: u64,
@@ -38,8 +41,11 @@ pub struct DemoOptions {
 }
 
 impl DemoOptions {
+    /// The seed the demo uses unless told otherwise.
     pub const DEFAULT_SEED: u64 = 7;
+    /// The archive length in days the demo uses unless told otherwise.
     pub const DEFAULT_DAYS: u32 = 21;
+    /// The number of background events the demo writes unless told otherwise.
     pub const DEFAULT_EVENTS: u64 = 300_000;
 
     /// The defaults, ending at `now` rounded down to a delivery interval.
@@ -56,32 +62,48 @@ impl DemoOptions {
 /// What was written for one (account, Region).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct StreamStats {
+    /// Log files written.
     pub files: u64,
+    /// Events written.
     pub events: u64,
+    /// Read events (`readOnly: true`).
     pub read: u64,
+    /// Write events (`readOnly: false`).
     pub write: u64,
+    /// Events with an `errorCode`.
     pub errors: u64,
+    /// Data events (`eventCategory: Data`).
     pub data: u64,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// What the demo archive generator wrote.
 pub struct DemoSummary {
+    /// First second the archive covers: epoch seconds UTC.
     pub start: i64,
+    /// End of the archive: epoch seconds UTC, exclusive.
     pub end: i64,
+    /// Log files written.
     pub files: u64,
+    /// Events written.
     pub events: u64,
     /// Per (account ID, Region).
     pub streams: BTreeMap<(String, String), StreamStats>,
 }
 
 #[derive(Debug, thiserror::Error)]
+/// Why the demo archive could not be written.
 pub enum DemoError {
     #[error("cannot write demo archive file {path}: {source}")]
+    /// A file of the archive could not be written.
     Write {
+        /// The file.
         path: PathBuf,
+        /// The file system's error.
         source: std::io::Error,
     },
     #[error("invalid demo options: {0}")]
+    /// The options are out of range; the text says which.
     Options(String),
 }
 

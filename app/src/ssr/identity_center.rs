@@ -25,18 +25,24 @@ use std::sync::Arc;
 pub const MAX_USERS_PER_RUN: usize = 1_000;
 
 #[derive(Debug, thiserror::Error)]
+/// Why a run resolving IAM Identity Center user names stopped.
 pub enum IdentityCenterError {
     #[error(transparent)]
+    /// The store could not be read or written.
     Store(#[from] StoreError),
     #[error("a store task failed: {0}")]
+    /// A store task failed (panicked or was cancelled); the text says why.
     Task(String),
 }
 
 /// What one run did: users asked about, named, and left with an error (asked again a day later).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct NamesSummary {
+    /// Users asked about (`identitystore:DescribeUser`).
     pub asked: u64,
+    /// Users given a name.
     pub named: u64,
+    /// Users left with an error; asked again a day later.
     pub failed: u64,
 }
 

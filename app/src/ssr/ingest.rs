@@ -34,37 +34,55 @@ const CHANNEL_FILES: usize = 256;
 const REASONS_SHOWN: usize = 3;
 
 #[derive(Debug, thiserror::Error)]
+/// Why an ingest run stopped (problems with single files are reported in [`IngestSummary::problems`] instead).
 pub enum IngestError {
     #[error("cannot read archive folder {path}: {source}")]
+    /// An archive folder could not be listed.
     Folder {
+        /// The folder.
         path: PathBuf,
+        /// The file system's error.
         source: std::io::Error,
     },
     #[error("cannot list {url}: {reason}")]
-    S3List { url: String, reason: String },
+    /// An S3 location could not be listed.
+    S3List {
+        /// The location, `s3://bucket[/prefix]`.
+        url: String,
+        /// The AWS SDK's error.
+        reason: String,
+    },
     /// Nothing under the source is a log file in CloudTrail's layout; `example` is a skipped `.json.gz` key.
     #[error("{}", layout::no_log_file_text(.under, .example.as_deref()))]
     NoLogFiles {
+        /// The folder or `s3://` URL read.
         under: String,
+        /// A `.json.gz` key that was skipped because it is not where CloudTrail puts log files.
         example: Option<String>,
     },
     #[error("ingest stopped: {0}")]
+    /// A blocking task of the run (listing, parsing or writing) panicked or was cancelled; the text says how.
     Task(String),
     #[error(transparent)]
+    /// The store could not be written.
     Store(#[from] StoreError),
 }
 
 /// A file that was not (fully) stored, and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FileProblem {
+    /// The log file's object key or path.
     pub key: String,
+    /// Why it was not (fully) stored, for display.
     pub reason: String,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
+/// What one ingest run did (the CLI prints it).
 pub struct IngestSummary {
     /// Log files read and stored in this run.
     pub files: u64,
+    /// Events stored (not counting duplicates).
     pub events: u64,
     /// Events not stored again because their event ID was already in the store.
     pub duplicates: u64,
@@ -83,8 +101,10 @@ pub struct IngestSummary {
     pub failed_files: u64,
     /// Archive folders that could not be listed (S3; see `problems`); they are listed again next run.
     pub failed_listings: u64,
+    /// Files with a problem, and the problem (at most a few reasons per file).
     pub problems: Vec<FileProblem>,
-    pub seconds: f64,
+    /// How long the run took, in seconds.
+    pub elapsed_secs: f64,
 }
 
 impl IngestSummary {
@@ -96,13 +116,15 @@ impl IngestSummary {
         }
     }
 
+    /// Log files skipped for any reason (already stored, digests, other keys).
     pub fn skipped(&self) -> u64 {
         self.skipped_known + self.skipped_digests + self.skipped_other
     }
 
+    /// Events stored per second of the run; 0 when it took no measurable time.
     pub fn events_per_second(&self) -> f64 {
-        if self.seconds > 0.0 {
-            self.events as f64 / self.seconds
+        if self.elapsed_secs > 0.0 {
+            self.events as f64 / self.elapsed_secs
         } else {
             0.0
         }
@@ -136,7 +158,7 @@ impl IngestSummary {
             self.problems.len(),
             self.failed_files,
             self.rejected_records,
-            self.seconds,
+            self.elapsed_secs,
             self.events_per_second()
         )
     }
@@ -145,8 +167,11 @@ impl IngestSummary {
 /// Progress as ingest goes: files handled of those to read, events stored so far.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Progress {
+    /// Log files handled (stored, skipped or failed).
     pub files_done: u64,
+    /// Log files found to read.
     pub files_total: u64,
+    /// Events stored so far.
     pub events: u64,
 }
 

@@ -8,8 +8,12 @@ use crate::ssr::store::{Store, StoreError};
 use std::sync::Arc;
 
 #[derive(Clone)]
+/// What every request handler and background task shares: the store, auth settings, AWS clients and the sync
+/// state.
 pub struct AppState {
+    /// The store (event and auth databases).
     pub store: Arc<Store>,
+    /// Login, session and proxy sign-on settings.
     pub auth: Arc<AuthSettings>,
     /// The clients of the AWS accounts to read, built once for the process; no account when none is
     /// configured (the demo, or an archive only).
@@ -18,7 +22,9 @@ pub struct AppState {
     pub sync: Arc<SyncState>,
 }
 
+/// Event History sync coordination: one run at a time, and how far back a first run reads.
 pub struct SyncState {
+    /// Held while an Event History sync runs, one run at a time.
     pub running: tokio::sync::Mutex<()>,
     /// Held while Identity Center user names are resolved (`identity_center::resolve_names_now`), one run at a
     /// time.
@@ -43,6 +49,7 @@ impl AppState {
         Self::with_auth(store, AuthSettings::default())
     }
 
+    /// The state with the given authentication settings and no AWS account.
     pub fn with_auth(store: Store, auth: AuthSettings) -> Self {
         Self {
             store: Arc::new(store),

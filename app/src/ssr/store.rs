@@ -29,29 +29,43 @@ pub use writer::{BatchFile, BatchOutcome, EventWriter};
 pub const STORE_FILE: &str = "trailscope.db";
 
 #[derive(Debug, thiserror::Error)]
+/// Why the store could not be opened, read or written.
 pub enum StoreError {
     #[error("store {path}: {source}")]
+    /// The SQLite file could not be opened.
     Open {
+        /// The file.
         path: PathBuf,
+        /// SQLite's error.
         source: rusqlite::Error,
     },
     #[error("store {path}: cannot create its folder: {source}")]
+    /// The data directory could not be created.
     Folder {
+        /// The folder.
         path: PathBuf,
+        /// The file system's error.
         source: std::io::Error,
     },
     #[error("store query failed: {0}")]
+    /// A statement failed.
     Sql(#[from] rusqlite::Error),
     #[error("store raw-record segments: {0}")]
+    /// The raw-record segment files could not be read or written.
     Segments(#[from] std::io::Error),
     #[error("store is damaged: {0}")]
+    /// The store holds something this build cannot read; the text says what.
     Corrupt(String),
     #[error(
         "store {path} was written by a newer Trailscope (schema {found}, this build knows {known})"
     )]
+    /// The file's schema version is newer than this build knows; downgrading is refused.
     TooNew {
+        /// The file.
         path: PathBuf,
+        /// The file's schema version (`PRAGMA user_version`).
         found: i64,
+        /// The newest schema version this build knows.
         known: i64,
     },
 }
@@ -154,6 +168,7 @@ impl Store {
         })
     }
 
+    /// The value stored under `key` in the `meta` table, if any. Errors: [`StoreError::Sql`].
     pub fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
         self.read(|c| {
             let mut stmt = c.prepare_cached("SELECT value FROM meta WHERE key = ?1")?;
@@ -165,6 +180,7 @@ impl Store {
         })
     }
 
+    /// Stores `value` under `key` in the `meta` table, replacing any. Errors: [`StoreError::Sql`].
     pub fn set_meta(&self, key: &str, value: &str) -> Result<(), StoreError> {
         self.write(|conn| {
             conn.execute(

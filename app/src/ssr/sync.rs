@@ -34,24 +34,35 @@ const BACKOFF_CAP: Duration = Duration::from_secs(20);
 pub type SharedWriter = Arc<Mutex<EventWriter>>;
 
 #[derive(Debug, thiserror::Error)]
+/// Why syncing an account-Region from Event History failed.
 pub enum SyncError {
     #[error("LookupEvents failed: {0}")]
+    /// A `LookupEvents` call failed after its retries; the SDK's error text. See
+    /// <https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_LookupEvents.html>.
     Aws(String),
     #[error(transparent)]
+    /// The store could not be read or written.
     Store(#[from] crate::ssr::store::StoreError),
     #[error("a page could not be stored: {0}")]
+    /// A page of events could not be stored (the writer task failed); the text says why.
     Page(String),
     #[error("the account has not enabled this opt-in Region")]
+    /// The Region is opt-in and not enabled for the account, so it has no Event History.
     RegionNotEnabled,
 }
 
 /// What one account-Region run did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct RegionSync {
+    /// `LookupEvents` calls made (each within the account-Region's 2 calls per second).
     pub calls: u64,
+    /// Calls repeated after throttling or a transient error.
     pub retries: u64,
+    /// Pages of results read.
     pub pages: u64,
+    /// Events stored (not counting duplicates).
     pub events: u64,
+    /// Events not stored again because their event ID was already stored.
     pub duplicates: u64,
 }
 
@@ -238,8 +249,11 @@ async fn run_pages(
 /// One account-Region's result in a sync of everything.
 #[derive(Debug)]
 pub struct RegionOutcome {
+    /// The 12-digit account ID. (Kept as `account` to match the sync status shown to users.)
     pub account: String,
+    /// The Region code, e.g. `us-east-1`.
     pub region: String,
+    /// What the run did, or why it failed (the error as text).
     pub result: Result<RegionSync, String>,
 }
 

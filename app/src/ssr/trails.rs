@@ -20,10 +20,16 @@ async fn latest(state: &AppState) -> Result<TrailsSnapshot, AppError> {
         })
 }
 
+/// The Trails page's coverage matrix, gaps and CIS checks, from the newest snapshot.
+///
+/// Errors: [`AppError::NotFound`] when there is no snapshot yet.
 pub async fn matrix(state: &AppState) -> Result<TrailMatrix, AppError> {
     Ok(analysis::matrix(&latest(state).await?))
 }
 
+/// One trail by ARN, from the newest snapshot.
+///
+/// Errors: [`AppError::NotFound`] when there is no snapshot or no such trail.
 pub async fn detail(state: &AppState, trail_arn: &str) -> Result<TrailDetail, AppError> {
     analysis::trail_detail(&latest(state).await?, trail_arn).ok_or_else(|| AppError::NotFound {
         what: format!("trail {trail_arn}"),

@@ -24,10 +24,12 @@ impl Default for Shutdown {
 }
 
 impl Shutdown {
+    /// Begins the shutdown: `/readyz` answers 503 and every clone's [`Shutdown::has_begun`] is true from now on.
     pub fn begin(&self) {
         self.0.send_replace(true);
     }
 
+    /// Whether the shutdown has begun.
     pub fn has_begun(&self) -> bool {
         *self.0.borrow()
     }

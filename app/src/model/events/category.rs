@@ -7,9 +7,13 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(into = "u8", try_from = "u8")]
 pub enum EventCategory {
+    /// `Management`: control-plane operations on resources, e.g. `CreateTrail`.
     Management,
+    /// `Data`: operations on or in a resource, e.g. S3 `GetObject`.
     Data,
+    /// `Insight`: unusual API call or error rates CloudTrail Insights detected.
     Insight,
+    /// `NetworkActivity`: calls made through a VPC endpoint.
     NetworkActivity,
 }
 

@@ -6,21 +6,35 @@ use serde::{Deserialize, Serialize};
 /// One field of an event summary ([`super::EventSummary`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum EventField {
+    /// `eventTime`: when the request was completed, epoch seconds UTC.
     Time,
+    /// `eventID`: the GUID CloudTrail gives each event.
     EventId,
+    /// `recipientAccountId`: the 12-digit account ID that received the event.
     Account,
+    /// `awsRegion`: the Region the request went to, e.g. `us-east-1`.
     Region,
+    /// `eventSource`: the service the request was made to, e.g. `s3.amazonaws.com`.
     EventSource,
+    /// `eventName`: the requested action, e.g. `PutObject`.
     EventName,
     /// Readable: `alice`, `role/session`, `root`, `ec2.amazonaws.com`.
     Identity,
+    /// `userIdentity.type`, e.g. `IAMUser`, `AssumedRole`, `AWSService`.
     IdentityType,
+    /// `userIdentity.arn`: the ARN of the principal that made the call.
     IdentityArn,
+    /// `userIdentity.accessKeyId`: the access key that signed the request.
     AccessKey,
+    /// `sourceIPAddress`: the caller's IP address, or the name of the AWS service that called.
     SourceIp,
+    /// `userAgent`: the agent through which the request was made.
     UserAgent,
+    /// `errorCode`: the AWS service error, when the request failed.
     ErrorCode,
+    /// `readOnly`: whether the operation is read-only.
     ReadOnly,
+    /// `eventCategory`: Management, Data, NetworkActivity or Insight.
     Category,
     /// Where the store got the event: a trail's archive or Event History.
     Origin,
@@ -33,8 +47,11 @@ pub enum Stored {
     Seconds,
     /// The event ID's own key (`ssr::store::event_id`).
     EventId,
-    /// A `strings.id` the dictionary resolves; `required` when the column is never NULL.
-    Text { required: bool },
+    /// A `strings.id` the dictionary resolves.
+    Text {
+        /// The column is never NULL.
+        required: bool,
+    },
     /// 0, 1 or NULL.
     Flag,
     /// A small integer code (`EventCategory::code`, the writer's `ORIGIN_*`).
@@ -44,18 +61,22 @@ pub enum Stored {
 /// A column of the Events results table: its `cols` URL name and its heading.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ColumnNames {
+    /// The `cols` URL name, e.g. `event_name`.
     pub key: &'static str,
+    /// The column heading, e.g. `Event name`.
     pub heading: &'static str,
 }
 
 /// Everything said about one field.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FieldSpec {
+    /// Which field.
     pub field: EventField,
     /// Where CloudTrail's record holds it (CloudTrail User Guide, "CloudTrail record contents").
     pub cloudtrail: &'static str,
     /// The `events` column.
     pub store_column: &'static str,
+    /// How the `events` column holds it.
     pub stored: Stored,
     /// Its column in the results table, if it has one.
     pub column: Option<ColumnNames>,

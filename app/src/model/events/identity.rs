@@ -46,8 +46,11 @@ pub enum RoleFilter {
     /// From the role's ARN `arn:PARTITION:iam::ACCOUNT:role/[PATH/]NAME` (the path is not part of a session's
     /// ARN): its sessions in that account, by identity ARN.
     InAccount {
+        /// The ARN partition, e.g. `aws`.
         partition: String,
+        /// The 12-digit account ID.
         account: String,
+        /// The role's name, without its path.
         name: String,
     },
 }

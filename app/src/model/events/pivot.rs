@@ -76,7 +76,9 @@ pub fn pivot(filters: &[(&str, &str)], time: i64, window: Window) -> EventQuery 
 /// One link from an event: its text (which says the window) and the search it opens.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Pivot {
+    /// The link's text, e.g. `±7 days`.
     pub label: String,
+    /// The Events search it opens.
     pub query: EventQuery,
 }
 

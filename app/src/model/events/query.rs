@@ -18,7 +18,10 @@ macro_rules! url_fields {
         /// documentation for the keys. Empty means unset.
         #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, Params)]
         pub struct EventQuery {
-            $(#[serde(default, skip_serializing_if = "Option::is_none")] pub $field: Option<String>,)*
+            $(
+                #[doc = concat!("The `", stringify!($field), "` URL key as given; `None` when absent.")]
+                #[serde(default, skip_serializing_if = "Option::is_none")] pub $field: Option<String>,
+            )*
         }
 
         impl EventQuery {
@@ -116,6 +119,7 @@ impl EventQuery {
         EVENT_RANGES.current(self.field("range"))
     }
 
+    /// Whether the range in effect is a custom one (`range=custom`, with `from` and `to`).
     pub fn is_custom_range(&self) -> bool {
         self.range_or_default() == CUSTOM_RANGE
     }

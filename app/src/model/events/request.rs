@@ -16,19 +16,28 @@ pub const DEFAULT_PAGE_SIZE: u32 = 50;
 /// The filters of a search, validated.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EventFilter {
+    /// The time window, relative (a preset) or absolute.
     pub range: RangeSpec,
+    /// `recipientAccountId`: a 12-digit account ID. (URL key; kept as `account`.)
     pub account: Option<String>,
+    /// `awsRegion`, e.g. `us-east-1`.
     pub region: Option<String>,
     /// Fields that must equal a value (all but the event ID are dictionary strings). The identity is a readable
     /// name (`alice`, `role/session`, `root`) or a role session's name (`identity::identity_matches`).
     pub exact: Vec<(EventField, String)>,
     /// Every session of one role (`role`).
     pub role: Option<RoleFilter>,
+    /// `resources[].type`, e.g. `AWS::S3::Bucket`.
     pub resource_type: Option<String>,
+    /// `resources[].ARN`, or the part of it given.
     pub resource: Option<String>,
+    /// Read-only events, the others, or all (`rw`).
     pub read_only: ReadWrite,
+    /// Only events with an `errorCode`.
     pub errors_only: bool,
+    /// Only events whose `userAgent` contains this text.
     pub agent_contains: Option<String>,
+    /// Only events of this `eventCategory`.
     pub category: Option<EventCategory>,
 }
 
@@ -37,13 +46,16 @@ pub struct EventFilter {
 pub struct PageRequest {
     /// Events per page: one of [`PAGE_SIZES`].
     pub size: u32,
+    /// Where the page starts.
     pub start: PageStart,
 }
 
 /// Where a page starts: in the store (below a keyset cursor) or in Event History (at its paging token).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PageStart {
+    /// In the store, below this cursor (`None`: the first page).
     Stored(Option<Cursor>),
+    /// In Event History, at this `NextToken` (`None`: the first page).
     Live(Option<String>),
 }
 
@@ -69,7 +81,9 @@ impl PageRequest {
 /// A query parsed once: what to match and which page of it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EventRequest {
+    /// What to match.
     pub filter: EventFilter,
+    /// Which page of it.
     pub page: PageRequest,
 }
 

@@ -32,22 +32,35 @@ impl Cursor {
 /// One event as the results table and the exports show it (its fields: [`super::fields::FIELDS`]).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EventSummary {
+    /// `eventID`: the GUID CloudTrail gives each event.
     pub event_id: String,
     /// Epoch seconds.
     pub time: i64,
+    /// `recipientAccountId`: the 12-digit account ID. (Wire name; kept as `account`.)
     pub account: String,
+    /// `awsRegion`, e.g. `us-east-1`.
     pub region: String,
+    /// `eventSource`, e.g. `s3.amazonaws.com`.
     pub event_source: String,
+    /// `eventName`, e.g. `PutObject`.
     pub event_name: String,
     /// Readable: `alice`, `role/session`, `root`, `ec2.amazonaws.com`.
     pub identity: Option<String>,
+    /// `userIdentity.type`, e.g. `IAMUser`, `AssumedRole`.
     pub identity_type: Option<String>,
+    /// `userIdentity.arn`.
     pub identity_arn: Option<String>,
+    /// `userIdentity.accessKeyId`. (Wire name; kept as `access_key`.)
     pub access_key: Option<String>,
+    /// `sourceIPAddress`: an IP address or an AWS service's name.
     pub source_ip: Option<String>,
+    /// `userAgent`.
     pub user_agent: Option<String>,
+    /// `errorCode`, when the request failed.
     pub error_code: Option<String>,
+    /// `readOnly`; `None` when the record has none (e.g. Insights events).
     pub read_only: Option<bool>,
+    /// `eventCategory`.
     pub category: EventCategory,
     /// Where the store got it: the trail archive or Event History.
     pub from_event_history: bool,
@@ -114,6 +127,7 @@ impl EventSummary {
 /// One page of results, newest first.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EventPage {
+    /// The events of this page, newest first.
     pub events: Vec<EventSummary>,
     /// Events matching the filter in the whole window, not only this page.
     pub total: u64,
@@ -121,18 +135,22 @@ pub struct EventPage {
     pub next: Option<String>,
     /// The resolved window `[start, end)`, epoch seconds.
     pub start: i64,
+    /// The end of the resolved window: epoch seconds UTC, exclusive.
     pub end: i64,
 }
 
 /// A page read live from Event History: not stored, so not searchable or openable until a sync stores it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LivePage {
+    /// The events of this page as Event History returned them, newest first, after the other filters.
     pub events: Vec<EventSummary>,
     /// Event History's token for the next page (the `after` key in live mode).
     pub next: Option<String>,
     /// What was sent to AWS, e.g. `EventName = ConsoleLogin` (AWS takes one attribute per call).
     pub sent: String,
+    /// The 12-digit account ID asked. (Wire name; kept as `account`.)
     pub account: String,
+    /// The Region asked, e.g. `us-east-1` (Event History is per Region).
     pub region: String,
     /// Events AWS returned before the other filters were applied to the page.
     pub returned: usize,

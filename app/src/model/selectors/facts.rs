@@ -158,14 +158,20 @@ pub enum ResourceMatch {
     Object(String),
     /// One Lambda function, from `arn:aws:lambda:REGION:ACCOUNT:function:NAME`.
     Function {
+        /// The function's name.
         name: String,
+        /// The function's Region code, e.g. `us-east-1`.
         region: String,
+        /// The 12-digit account ID that owns the function.
         account: String,
     },
     /// One DynamoDB table, from `arn:aws:dynamodb:REGION:ACCOUNT:table/NAME`.
     Table {
+        /// The table's name.
         name: String,
+        /// The table's Region code, e.g. `us-east-1`.
         region: String,
+        /// The 12-digit account ID that owns the table.
         account: String,
     },
     /// Resources whose ARN starts with this (any type but a recognised S3 path).
@@ -234,7 +240,12 @@ pub enum SelectorRef {
     /// A basic event selector, numbered from 1.
     Basic(usize),
     /// An advanced event selector, numbered from 1, with its name if it has one.
-    Advanced { number: usize, name: Option<String> },
+    Advanced {
+        /// Its position among the trail's advanced selectors, from 1.
+        number: usize,
+        /// Its `Name`, if it has one.
+        name: Option<String>,
+    },
 }
 
 /// Something about a selector that cannot be decoded, is not valid on a trail or never matches.
@@ -251,55 +262,86 @@ pub struct Warning {
 pub enum Problem {
     /// The trail reports basic and advanced selectors (AWS keeps one kind; moto may keep both).
     BothKinds,
+    /// A `ReadWriteType` other than `All`, `ReadOnly` or `WriteOnly` (API Reference, EventSelector).
     UnknownReadWriteType(String),
     /// A basic selector with neither management events nor data resources.
     LogsNothing,
+    /// A basic data resource type other than S3 objects, Lambda functions and DynamoDB tables (API Reference,
+    /// DataResource).
     NotBasicResourceType(String),
     /// A basic data resource without values.
     NoValues(String),
     /// An ARN of another service than its resource type's.
     WrongArnService {
+        /// The ARN value as written.
         value: String,
+        /// The resource type it was given for.
         resource_type: ResourceType,
     },
     /// An S3 prefix without the slash after the bucket name.
     NoBucketSlash {
+        /// The value as written, e.g. `arn:aws:s3:::bucket`.
         value: String,
+        /// The bucket name it matches as a prefix.
         bucket: String,
     },
+    /// An advanced selector without an `eventCategory` field, which AWS requires (API Reference,
+    /// AdvancedFieldSelector).
     NoEventCategory,
     /// An eventCategory only event data stores accept, e.g. `Insight`.
     LakeOnlyCategory(String),
+    /// An `eventCategory` value CloudTrail does not define.
     UnknownCategory(String),
+    /// The `eventCategory` conditions let no category a trail logs through, so the selector logs nothing.
     MatchesNoCategory,
+    /// The `eventCategory` conditions let several categories through; AWS allows one per selector.
     SeveralCategories,
     /// An eventSource condition on management events other than NotEquals.
     ManagementEventSource,
+    /// A field trails do not accept on management-event selectors (only `eventCategory`, `readOnly` and
+    /// `eventSource`).
     NotManagementField(String),
+    /// Several `resources.ARN` fields on one selector; every one must match.
     SeveralArnFields,
+    /// A field trails do not accept on data-event selectors.
     NotDataField(String),
+    /// A data-event selector without a `resources.type` Equals value, which AWS requires.
     NoResourceType,
+    /// A data-event selector naming several resource types; AWS allows one per selector.
     SeveralResourceTypes,
     /// A NotStartsWith that leaves out every resource of the type.
     ExcludesEverything,
+    /// A network activity `errorCode` value other than `VpceAccessDenied`, the only one AWS accepts.
     NotVpceAccessDenied(String),
+    /// A field trails do not accept on network activity selectors.
     NotNetworkField(String),
+    /// A network activity selector without an `eventSource` Equals value, which AWS requires.
     NoNetworkSource,
+    /// A network activity selector naming several event sources; AWS expects a selector for each.
     SeveralNetworkSources,
+    /// A `readOnly` value other than `true` or `false`.
     ReadOnlyValue(String),
+    /// The `readOnly` conditions match neither read nor write events.
     ReadOnlyMatchesNothing,
     /// An excluded management source other than AWS KMS and the RDS Data API.
     NotExcludable(String),
+    /// A field selector without a `Field`.
     FieldWithoutName,
+    /// A field selector without values, so it filters nothing.
     FieldWithoutValues(String),
     /// The conditions on a field exclude every value they include.
     Contradiction(String),
     /// A field that accepts only Equals, with another operator.
     OnlyEquals {
+        /// The field, e.g. `eventCategory`.
         field: String,
+        /// The operator used instead of Equals.
         operator: Operator,
     },
+    /// An Insights type other than `ApiCallRateInsight` and `ApiErrorRateInsight` (API Reference,
+    /// InsightSelector).
     UnknownInsightType(String),
+    /// An Insights event category other than `Management` and `Data`.
     UnknownInsightCategory(String),
     /// An Insights type on management events without the management events it analyzes.
     InsightWithoutEvents(InsightType),

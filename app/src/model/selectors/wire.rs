@@ -17,10 +17,14 @@ where
 #[serde(rename_all = "PascalCase", default)]
 pub struct EventSelectorsResponse {
     #[serde(rename = "TrailARN")]
+    /// The trail's ARN (`TrailARN`). See
+    /// <https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_GetEventSelectors.html>.
     pub trail_arn: Option<String>,
     #[serde(deserialize_with = "null_as_default")]
+    /// Basic selectors (`EventSelectors`), at most 5 on a trail.
     pub event_selectors: Vec<EventSelector>,
     #[serde(deserialize_with = "null_as_default")]
+    /// Advanced selectors (`AdvancedEventSelectors`); a trail has these or basic ones, not both.
     pub advanced_event_selectors: Vec<AdvancedEventSelector>,
 }
 
@@ -33,8 +37,10 @@ pub struct EventSelector {
     /// Absent means `true`.
     pub include_management_events: Option<bool>,
     #[serde(deserialize_with = "null_as_default")]
+    /// Data resources to log (`DataResources`); empty means no data events.
     pub data_resources: Vec<DataResource>,
     #[serde(deserialize_with = "null_as_default")]
+    /// Sources left out of management events (`ExcludeManagementEventSources`), e.g. `kms.amazonaws.com`.
     pub exclude_management_event_sources: Vec<String>,
 }
 
@@ -43,6 +49,7 @@ pub struct EventSelector {
 #[serde(rename_all = "PascalCase", default)]
 pub struct DataResource {
     #[serde(rename = "Type")]
+    /// The resource type (`Type`), e.g. `AWS::S3::Object`.
     pub resource_type: Option<String>,
     /// ARN prefixes (S3) or ARNs (Lambda, DynamoDB); `arn:aws:s3` etc. mean every resource.
     #[serde(deserialize_with = "null_as_default")]
@@ -53,8 +60,10 @@ pub struct DataResource {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
 pub struct AdvancedEventSelector {
+    /// The selector's `Name`, shown by the console; optional.
     pub name: Option<String>,
     #[serde(deserialize_with = "null_as_default")]
+    /// The conditions (`FieldSelectors`); an event is logged when all of them hold.
     pub field_selectors: Vec<FieldSelector>,
 }
 
@@ -63,18 +72,25 @@ pub struct AdvancedEventSelector {
 #[serde(rename_all = "PascalCase", default)]
 pub struct FieldSelector {
     #[serde(deserialize_with = "null_as_default")]
+    /// The event field (`Field`), e.g. `eventCategory`, `resources.type`, `resources.ARN`.
     pub field: String,
     #[serde(deserialize_with = "null_as_default")]
+    /// `Equals`: one of these values exactly.
     pub equals: Vec<String>,
     #[serde(deserialize_with = "null_as_default")]
+    /// `StartsWith`: a value starting with one of these.
     pub starts_with: Vec<String>,
     #[serde(deserialize_with = "null_as_default")]
+    /// `EndsWith`: a value ending with one of these.
     pub ends_with: Vec<String>,
     #[serde(deserialize_with = "null_as_default")]
+    /// `NotEquals`: none of these values.
     pub not_equals: Vec<String>,
     #[serde(deserialize_with = "null_as_default")]
+    /// `NotStartsWith`: a value starting with none of these.
     pub not_starts_with: Vec<String>,
     #[serde(deserialize_with = "null_as_default")]
+    /// `NotEndsWith`: a value ending with none of these.
     pub not_ends_with: Vec<String>,
 }
 
@@ -84,8 +100,11 @@ pub struct FieldSelector {
 #[serde(rename_all = "PascalCase", default)]
 pub struct InsightSelectorsResponse {
     #[serde(rename = "TrailARN")]
+    /// The trail's ARN (`TrailARN`). See
+    /// <https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_GetInsightSelectors.html>.
     pub trail_arn: Option<String>,
     #[serde(deserialize_with = "null_as_default")]
+    /// The Insights selectors (`InsightSelectors`); empty when Insights is off.
     pub insight_selectors: Vec<InsightSelector>,
 }
 
@@ -105,10 +124,15 @@ pub struct InsightSelector {
 pub enum Operator {
     /// One of these values exactly.
     Equals,
+    /// A value starting with one of these.
     StartsWith,
+    /// A value ending with one of these.
     EndsWith,
+    /// None of these values.
     NotEquals,
+    /// A value starting with none of these.
     NotStartsWith,
+    /// A value ending with none of these.
     NotEndsWith,
 }
 

@@ -35,6 +35,7 @@ const EXTRA_COPY_PRICE: &str = "$2.00 per 100,000 management events";
 /// Everything the Trails page shows, for one snapshot.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TrailMatrix {
+    /// When the snapshot was taken: epoch seconds UTC.
     pub taken_at: i64,
     /// Every account in the snapshot, sorted.
     pub accounts: Vec<String>,
@@ -52,8 +53,11 @@ pub struct TrailMatrix {
 /// One account and Region.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MatrixCell {
+    /// The 12-digit account ID. (Wire name; kept as `account`.)
     pub account: String,
+    /// The Region code, e.g. `us-east-1`.
     pub region: String,
+    /// How well CloudTrail covers this account and Region.
     pub state: CoverageState,
     /// Every trail `DescribeTrails` listed here, shadows included, in its order.
     pub trails: Vec<CellTrail>,
@@ -99,17 +103,23 @@ impl CoverageState {
 /// A trail as listed in one cell.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CellTrail {
+    /// The trail's `Name`.
     pub name: String,
+    /// The trail's `TrailARN` (it names the home Region).
     pub trail_arn: String,
+    /// The Region the trail was created in (`HomeRegion`).
     pub home_region: String,
     /// Listed here but created in another Region or (organization trails) another account.
     pub is_shadow: bool,
+    /// `IsMultiRegionTrail`: the trail logs every Region.
     pub is_multi_region: bool,
+    /// `IsOrganizationTrail`: the trail logs every account of the organization.
     pub is_organization: bool,
     /// `false` also when the status is unknown (see `problems`).
     pub is_logging: bool,
     /// Some read or write management events, possibly with exclusions (see `problems`).
     pub logs_management_events: bool,
+    /// Seconds since the last log file delivery (`LatestDeliveryTime`) at the snapshot time; `None` if never.
     pub last_delivery_age_secs: Option<i64>,
     /// Sentences; configuration problems (validation, encryption) appear on the home listing only.
     pub problems: Vec<String>,
@@ -123,19 +133,25 @@ pub struct CellTrail {
 /// Region.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Gap {
+    /// What kind of gap.
     pub kind: GapKind,
+    /// The 12-digit account ID. (Wire name; kept as `account`.)
     pub account: String,
+    /// The Region code, or `None` for an account-wide or several-Region gap.
     pub region: Option<String>,
     /// The trail at fault, when there is one.
     pub trail_arn: Option<String>,
+    /// A sentence saying what is wrong and where.
     pub message: String,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+/// A kind of gap in CloudTrail coverage, in the order the Trails page sorts them.
 pub enum GapKind {
     /// Regions (or a whole account) where no logging trail records management events.
     NoLoggingTrail,
+    /// A logging trail delivered no log file within [`STALE_DELIVERY_SECS`].
     StaleDelivery,
     /// A logging trail reports an S3, digest or CloudWatch Logs delivery error.
     DeliveryError,
@@ -143,6 +159,7 @@ pub enum GapKind {
     TrailLimitNear,
     /// Two or more logging trails record the same management events: paid extra copies.
     DuplicateManagementEvents,
+    /// Reading the Region's trails failed, so its coverage is unknown.
     RegionFailed,
     /// A trail is not logging (reported once, for its home Region).
     TrailStopped,
@@ -153,11 +170,14 @@ pub enum GapKind {
 /// One CIS control for one account.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CisCheck {
+    /// The 12-digit account ID. (Wire name; kept as `account`.)
     pub account: String,
     /// The control number in [`CIS_VERSION`], e.g. "3.1"; "3.4 (v1.5.0)" for the CloudWatch Logs
     /// one.
     pub control: String,
+    /// The control's title as CIS words it.
     pub title: String,
+    /// Whether the account passes the control.
     pub passed: bool,
     /// Which trails satisfy the control, or what is missing.
     pub reason: String,
@@ -172,6 +192,7 @@ pub struct TrailDetail {
     pub trail: Trail,
     /// That listing's status, or another listing's when its `GetTrailStatus` failed.
     pub status: Option<TrailStatus>,
+    /// The trail's event and Insights selectors decoded into typed facts.
     pub decoded: DecodedSelectors,
     /// (account, Region) of every listing, sorted.
     pub seen_in: Vec<(String, String)>,
@@ -179,6 +200,7 @@ pub struct TrailDetail {
     pub home_account: String,
     /// The chosen `TrailRecord` as pretty JSON.
     pub raw_json: String,
+    /// Sentences about what is wrong with the trail's configuration or delivery.
     pub problems: Vec<String>,
 }
 

@@ -10,7 +10,9 @@ use std::collections::BTreeMap;
 pub struct SnapshotChanges {
     /// When the earlier snapshot was taken (epoch seconds).
     pub since: i64,
+    /// When the later snapshot was taken: epoch seconds UTC.
     pub until: i64,
+    /// One sentence per change, e.g. that a trail stopped logging.
     pub changes: Vec<String>,
 }
 
@@ -35,6 +37,7 @@ fn on_off(value: Option<bool>) -> &'static str {
     if value == Some(true) { "on" } else { "off" }
 }
 
+/// What changed from `before` to `after`, trail by trail (by ARN).
 pub fn changes(before: &TrailsSnapshot, after: &TrailsSnapshot) -> SnapshotChanges {
     let (old, new) = (trails_by_arn(before), trails_by_arn(after));
     let mut changes = Vec::new();

@@ -154,6 +154,9 @@ async fn credentials(state: &AppState, session: &Session, offered: Offered) -> O
     }
 }
 
+/// The axum middleware in front of every route (see the module documentation): it records the client's
+/// address, refuses cross-origin writes (403), lets public paths pass, and asks every other request for
+/// credentials.
 pub async fn gate(
     State(state): State<AppState>,
     session: Session,

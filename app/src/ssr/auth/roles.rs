@@ -5,8 +5,11 @@ pub use crate::model::auth::Role;
 /// How a request proved who it is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Credential {
+    /// A login session's cookie.
     Session,
+    /// An API token (`Authorization: Bearer`).
     Token,
+    /// An identity-aware proxy's header (proxy sign-on).
     Proxy,
 }
 
@@ -15,7 +18,9 @@ pub enum Credential {
 pub struct Principal {
     /// The user's name, or the token's.
     pub name: String,
+    /// What it may do.
     pub role: Role,
+    /// How it proved who it is.
     pub credential: Credential,
 }
 

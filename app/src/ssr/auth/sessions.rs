@@ -13,6 +13,7 @@ pub const USER_ID_KEY: &str = "user_id";
 pub const LOGIN_AT_KEY: &str = "login_at";
 
 #[derive(Clone)]
+/// tower-sessions' `SessionStore` over the auth file's `sessions` table.
 pub struct SqliteSessionStore {
     store: Arc<Store>,
 }
@@ -28,6 +29,7 @@ fn backend(error: impl std::fmt::Display) -> session_store::Error {
 }
 
 impl SqliteSessionStore {
+    /// A session store on `store`'s auth file.
     pub fn new(store: Arc<Store>) -> Self {
         Self { store }
     }

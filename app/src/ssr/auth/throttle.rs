@@ -13,6 +13,7 @@ type Limiter<K> = RateLimiter<K, DefaultKeyedStateStore<K>, DefaultClock>;
 /// Keys beyond this many are pruned of the ones back at a full bucket, so random names cannot grow memory.
 const PRUNE_ABOVE_KEYS: usize = 10_000;
 
+/// The login throttle: one rate-limit bucket (GCRA) per client IP address and one per user name.
 pub struct LoginThrottle {
     per_ip: Limiter<IpAddr>,
     per_name: Limiter<String>,
@@ -50,6 +51,7 @@ impl Default for LoginThrottle {
 }
 
 impl LoginThrottle {
+    /// A throttle allowing `per_ip` attempts per client address and `per_name` per user name.
     pub fn new(per_ip: Quota, per_name: Quota) -> Self {
         Self {
             per_ip: RateLimiter::keyed(per_ip),

@@ -19,8 +19,11 @@ const LAST_USED_RESOLUTION_SECS: i64 = 60;
 /// A token's owner-facing facts; never the secret.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ApiToken {
+    /// Row ID.
     pub id: i64,
+    /// The token's name, unique.
     pub name: String,
+    /// What the token may do.
     pub role: Role,
 }
 
@@ -83,6 +86,7 @@ pub fn revoke_token(store: &Store, name: &str) -> Result<(), UserError> {
     Ok(())
 }
 
+/// Every API token, by name. Errors: a store error.
 pub fn list_tokens(store: &Store) -> Result<Vec<TokenInfo>, UserError> {
     Ok(store.auth().read(|conn| {
         let mut stmt = conn.prepare(

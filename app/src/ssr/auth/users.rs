@@ -14,22 +14,31 @@ const GENERATED_PASSWORD_CHARS: usize = 24;
 const DECOY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0Jd+H2+Xj8KmRWaPd4Cq1yS7cvvzVJwOcqfa6fYhL1c";
 
 #[derive(Debug, thiserror::Error)]
+/// Why a user could not be added, changed or found.
 pub enum UserError {
     #[error("user names are 1 to 64 letters, digits or . _ @ -")]
+    /// The name is not 1 to 64 letters, digits or `. _ @ -`.
     BadName,
     #[error("passwords need at least {MIN_PASSWORD_CHARS} characters")]
+    /// The password is shorter than [`MIN_PASSWORD_CHARS`] characters.
     WeakPassword,
     #[error("user {0} already exists")]
+    /// A user of that name exists.
     Exists(String),
     #[error("no user {0}")]
+    /// No user has that name.
     NotFound(String),
     #[error("{0} is the last admin; make another admin first")]
+    /// The change would leave no admin.
     LastAdmin(String),
     #[error("cannot hash the password: {0}")]
+    /// Hashing the password (Argon2id) failed.
     Hash(String),
     #[error("cannot generate a random password: {0}")]
+    /// The system random source failed.
     Random(String),
     #[error(transparent)]
+    /// The auth store could not be read or written.
     Store(#[from] StoreError),
 }
 
@@ -40,11 +49,17 @@ impl From<rusqlite::Error> for UserError {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
+/// A dashboard user, as stored in the auth database.
 pub struct User {
+    /// Row ID.
     pub id: i64,
+    /// Login name: 1 to 64 letters, digits or `. _ @ -`.
     pub name: String,
+    /// What the user may do.
     pub role: Role,
+    /// When the user was added: epoch seconds UTC.
     pub created_at: i64,
+    /// When the password was last set: epoch seconds UTC.
     pub password_changed_at: i64,
 }
 
@@ -93,6 +108,10 @@ fn user_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
     })
 }
 
+/// Adds a user with an Argon2id hash of `password`.
+///
+/// Errors: [`UserError::BadName`], [`UserError::WeakPassword`], [`UserError::Exists`], or a hashing or store
+/// error.
 pub fn add_user(store: &Store, name: &str, role: Role, password: &str) -> Result<User, UserError> {
     check_name(name)?;
     let password_hash = hash(password)?;
@@ -164,6 +183,7 @@ fn end_sessions(conn: &rusqlite::Connection, name: &str) -> rusqlite::Result<usi
     )
 }
 
+/// The user with row ID `id`, if any. Errors: a store error.
 pub fn find_user(store: &Store, id: i64) -> Result<Option<User>, UserError> {
     Ok(store.auth().read(|conn| {
         Ok(conn
@@ -175,6 +195,7 @@ pub fn find_user(store: &Store, id: i64) -> Result<Option<User>, UserError> {
     })?)
 }
 
+/// The user named `name`, if any. Errors: a store error.
 pub fn find_user_by_name(store: &Store, name: &str) -> Result<Option<User>, UserError> {
     Ok(store.auth().read(|conn| {
         Ok(conn
@@ -203,6 +224,7 @@ pub fn ensure_first_admin(
     Ok(Some(("admin".to_owned(), password)))
 }
 
+/// Every user, by name. Errors: a store error.
 pub fn list_users(store: &Store) -> Result<Vec<User>, UserError> {
     Ok(store.auth().read(|conn| {
         let mut stmt = conn.prepare(

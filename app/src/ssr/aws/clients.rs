@@ -23,10 +23,21 @@ pub type Loader = Arc<dyn Fn() -> ConfigLoader + Send + Sync>;
 pub enum AwsError {
     /// STS could not say whose the account's credentials are (no credentials, role not assumable, …).
     #[error("cannot read account {account}: {reason}")]
-    Account { account: String, reason: String },
+    Account {
+        /// The account as people know it ([`AwsAccount::label`]): its name, role, profile or "default
+        /// credentials".
+        account: String,
+        /// The AWS SDK's error.
+        reason: String,
+    },
     /// The Region is not one of the account's configured Regions.
     #[error("{region} is not one of the Regions configured for account {account}")]
-    RegionNotConfigured { account: String, region: String },
+    RegionNotConfigured {
+        /// The account as people know it ([`AwsAccount::label`]).
+        account: String,
+        /// The Region code asked for, e.g. `us-east-1`.
+        region: String,
+    },
 }
 
 impl From<AwsError> for AppError {
@@ -44,9 +55,15 @@ impl From<AwsError> for AppError {
 /// CloudTrail client and the account-Region's limiter (the same one for the sync and live mode).
 #[derive(Clone)]
 pub struct EventHistory {
+    /// The 12-digit account ID, as STS `GetCallerIdentity` reported it.
     pub account_id: String,
+    /// The Region code, e.g. `us-east-1`.
     pub region: String,
+    /// The CloudTrail client of that account and Region.
     pub client: aws_sdk_cloudtrail::Client,
+    /// The account-Region's `LookupEvents` limiter: 2 calls per second per account per Region (AWS, not
+    /// adjustable). See
+    /// <https://docs.aws.amazon.com/awscloudtrail/latest/userguide/WhatIsCloudTrail-Limits.html>.
     pub limiter: Arc<CallLimiter>,
 }
 

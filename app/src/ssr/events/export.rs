@@ -24,6 +24,7 @@ enum Format {
     JsonLines,
 }
 
+/// `GET /api/events/export.csv`: every event matching the query's filters, as CSV (one row per event).
 pub async fn csv(
     state: State<AppState>,
     principal: Option<Extension<Principal>>,
@@ -33,6 +34,7 @@ pub async fn csv(
     export(Format::Csv, state, principal, client, query).await
 }
 
+/// `GET /api/events/export.jsonl`: every matching event's record as CloudTrail wrote it, one JSON object per line.
 pub async fn json_lines(
     state: State<AppState>,
     principal: Option<Extension<Principal>>,

@@ -103,7 +103,7 @@ pub fn ingest_folder(
     )?;
     writer.checkpoint()?;
     summary.problems.sort_by(|a, b| a.key.cmp(&b.key));
-    summary.seconds = started.elapsed().as_secs_f64();
+    summary.elapsed_secs = started.elapsed().as_secs_f64();
     Ok(summary)
 }
 

@@ -297,6 +297,6 @@ pub async fn ingest_s3(
     downloads.abort();
     let mut summary = loaded.map_err(|e| IngestError::Task(e.to_string()))??;
     summary.problems.sort_by(|a, b| a.key.cmp(&b.key));
-    summary.seconds = started.elapsed().as_secs_f64();
+    summary.elapsed_secs = started.elapsed().as_secs_f64();
     Ok(summary)
 }

@@ -14,20 +14,29 @@ thread_local! {
 }
 
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
+/// Why bytes could not be decompressed as gzip (RFC 1952) — CloudTrail delivers log files as `.json.gz`.
 pub enum GzipError {
     #[error("not a gzip file")]
+    /// The bytes do not start with the gzip magic number.
     NotGzip,
     #[error("truncated gzip data")]
+    /// The data ends inside a member.
     Truncated,
     #[error("corrupt gzip data: {0}")]
+    /// The deflate stream is invalid; zlib's message.
     Corrupt(String),
     #[error("gzip checksum mismatch")]
+    /// A member's CRC-32 or length does not match its data.
     Checksum,
     #[error("unexpected data after end of compressed stream")]
+    /// Bytes follow the last gzip member that are not another member.
     TrailingData,
     /// The members together decompress to more than `limit_bytes`.
     #[error("decompresses to more than {limit_bytes} bytes")]
-    TooLarge { limit_bytes: usize },
+    TooLarge {
+        /// The most decompressed bytes allowed.
+        limit_bytes: usize,
+    },
 }
 
 const FHCRC: u8 = 0x02;

@@ -19,10 +19,15 @@ pub enum KeyKind {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
+/// Where a log file sits in CloudTrail's layout: `AWSLogs/[o-ORG/]ACCOUNT/CloudTrail[-Insight]/REGION/…`.
 pub struct LogKey {
+    /// The AWS Organizations ID (`o-…`) of an organization trail's folder.
     pub org_id: Option<String>,
+    /// The 12-digit account ID the file's events were recorded for.
     pub account_id: String,
+    /// The Region code, e.g. `us-east-1`.
     pub region: String,
+    /// Whether it is under `CloudTrail-Insight` (Insights events).
     pub insight: bool,
 }
 

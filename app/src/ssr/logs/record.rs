@@ -17,24 +17,38 @@ use crate::model::time::parse_rfc3339;
 /// One event, reduced to what the store indexes. `ordinal` is its index in the file's `Records`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EventRow {
+    /// The record's index in the file's `Records` array, from 0.
     pub ordinal: u32,
+    /// `eventTime`: epoch seconds UTC.
     pub event_time: i64,
+    /// `eventID`, a UUID CloudTrail assigns to each event.
     pub event_id: String,
+    /// `recipientAccountId`: the 12-digit account ID that received the event.
     pub account_id: String,
+    /// `awsRegion`, e.g. `us-east-1`.
     pub region: String,
+    /// `eventSource`, the service's endpoint, e.g. `s3.amazonaws.com`.
     pub event_source: String,
+    /// `eventName`, the API action, e.g. `PutObject`.
     pub event_name: String,
+    /// `userIdentity.type`, e.g. `IAMUser`, `AssumedRole`, `AWSService`.
     pub identity_type: Option<String>,
+    /// `userIdentity.arn`.
     pub identity_arn: Option<String>,
     /// Readable principal: `alice`, `Role/session`, `root`, `ec2.amazonaws.com`, an Identity Center user's ID
     /// (see `RawIdentity::readable_name` for the order of fields).
     pub identity_name: Option<String>,
+    /// `userIdentity.accessKeyId`.
     pub access_key_id: Option<String>,
+    /// `sourceIPAddress`: an IP address, or an AWS service's name for calls it made.
     pub source_ip: Option<String>,
+    /// `userAgent`.
     pub user_agent: Option<String>,
     /// Set when the event failed, by the one definition of an error (`RawRecord::error_code`).
     pub error_code: Option<String>,
+    /// `readOnly`; `None` when the record has none (e.g. Insights events).
     pub read_only: Option<bool>,
+    /// `eventCategory`: Management, Data, NetworkActivity or Insight.
     pub category: EventCategory,
     /// `resources[]`: (type, ARN) of each resource the record names.
     pub resources: Vec<(Option<String>, String)>,
@@ -45,13 +59,18 @@ pub struct EventRow {
 /// A record the file holds that cannot be stored, with why.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RecordError {
+    /// The record's index in the file's `Records` array, from 0.
     pub ordinal: u32,
+    /// Why it cannot be stored, for display.
     pub reason: String,
 }
 
 #[derive(Debug, Default)]
+/// What one log file holds: the events that can be stored and the records that cannot.
 pub struct ParsedLog {
+    /// The records that can be stored, in file order.
     pub events: Vec<EventRow>,
+    /// The records that cannot, with why.
     pub rejected: Vec<RecordError>,
 }
 
@@ -59,8 +78,11 @@ pub struct ParsedLog {
 #[derive(Debug, thiserror::Error)]
 pub enum LogFileError {
     #[error("not a CloudTrail log file: {0}")]
+    /// The file is not JSON, or not a JSON object.
     Json(#[from] serde_json::Error),
     #[error("not a CloudTrail log file: no \"Records\" array")]
+    /// The JSON has no `Records` array. See
+    /// <https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-log-file-examples.html>.
     NoRecords,
 }
 

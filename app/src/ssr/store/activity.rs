@@ -14,8 +14,11 @@ use rustc_hash::FxHashMap;
 /// The time window a request covers: `[start, end)`, aligned to whole buckets.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Window {
+    /// The first second: epoch seconds UTC, inclusive.
     pub start: i64,
+    /// The end: epoch seconds UTC, exclusive.
     pub end: i64,
+    /// The bucket width, in seconds.
     pub bucket_secs: i64,
 }
 
@@ -82,6 +85,10 @@ fn conditions(
     Ok(Some((sql, params)))
 }
 
+/// The Activity timeline for `filter` at time `now` (epoch seconds UTC), from the hourly rollups when buckets
+/// are whole hours, else from the events.
+///
+/// Errors: [`StoreError`] when the store cannot be read.
 pub fn timeline(
     conn: &Connection,
     filter: &ActivityFilter,
@@ -244,6 +251,7 @@ pub fn top_lists(
     Ok(lists)
 }
 
+/// The accounts and Regions the store holds events for. Errors: [`StoreError`] when the store cannot be read.
 pub fn filter_choices(conn: &Connection) -> Result<FilterChoices, StoreError> {
     let distinct = |column: &str| -> Result<Vec<String>, StoreError> {
         let sql = format!(

@@ -11,18 +11,32 @@ use std::path::{Path, PathBuf};
 /// Why a backup was not made; nothing in the data directory is changed either way.
 #[derive(Debug, thiserror::Error)]
 pub enum BackupError {
+    /// The destination folder is not empty.
     #[error("{path} already holds files; back up into a new or empty folder")]
-    NotEmpty { path: PathBuf },
-    #[error("{path} holds no Trailscope store (no .db file)")]
-    NoStore { path: PathBuf },
-    #[error("{path}: {source}")]
-    Io {
+    NotEmpty {
+        /// The destination folder.
         path: PathBuf,
+    },
+    /// The data directory holds no store to back up.
+    #[error("{path} holds no Trailscope store (no .db file)")]
+    NoStore {
+        /// The data directory.
+        path: PathBuf,
+    },
+    #[error("{path}: {source}")]
+    /// A file could not be read, copied or written.
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The file system's error.
         source: std::io::Error,
     },
     #[error("{path}: {source}")]
+    /// SQLite could not copy a database (`VACUUM INTO`).
     Sql {
+        /// The database file.
         path: PathBuf,
+        /// SQLite's error.
         source: rusqlite::Error,
     },
 }
@@ -30,8 +44,11 @@ pub enum BackupError {
 /// What a backup wrote: database files and raw-record segment files, and their bytes.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct BackupSummary {
+    /// Database files written.
     pub databases: usize,
+    /// Raw-record segment files written.
     pub segments: usize,
+    /// Bytes written in all.
     pub bytes: u64,
 }
 

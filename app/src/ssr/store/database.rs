@@ -11,6 +11,7 @@ use std::sync::{Mutex, PoisonError};
 /// ("database is locked"), in milliseconds.
 pub const BUSY_TIMEOUT_MS: u32 = 10_000;
 
+/// One SQLite file: its path, its one writer connection and a pool of readers.
 pub struct Database {
     path: PathBuf,
     readers: Mutex<Vec<Connection>>,
@@ -58,6 +59,7 @@ impl Database {
         })
     }
 
+    /// The SQLite file's path.
     pub fn path(&self) -> &Path {
         &self.path
     }

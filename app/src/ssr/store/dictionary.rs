@@ -8,6 +8,8 @@ use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard};
 type Ids = FxHashMap<Box<str>, i64>;
 
 #[derive(Clone, Default)]
+/// The `strings` table in memory: each distinct string column value (account IDs, event names, ARNs…) and its
+/// ID, so events store integers.
 pub struct Dictionary {
     ids: Arc<RwLock<Ids>>,
 }
@@ -15,7 +17,9 @@ pub struct Dictionary {
 /// A string column value on its way to the writer: already in the store, or to be added.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Code {
+    /// Already in `strings`, with this ID.
     Id(i64),
+    /// Not yet in `strings`; the writer adds it.
     New(String),
 }
 
@@ -25,6 +29,7 @@ pub struct Encoder<'a> {
 }
 
 impl Encoder<'_> {
+    /// `value`'s code: its ID when the dictionary knows it, else the string to add.
     pub fn code(&self, value: String) -> Code {
         match self.ids.get(value.as_str()) {
             Some(id) => Code::Id(*id),
@@ -32,6 +37,7 @@ impl Encoder<'_> {
         }
     }
 
+    /// [`Encoder::code`] of an optional value.
     pub fn code_opt(&self, value: Option<String>) -> Option<Code> {
         value.map(|v| self.code(v))
     }
@@ -46,6 +52,7 @@ fn read_all(conn: &Connection) -> rusqlite::Result<Ids> {
 }
 
 impl Dictionary {
+    /// Reads the whole `strings` table. Errors: SQLite's.
     pub fn load(conn: &Connection) -> rusqlite::Result<Self> {
         Ok(Self {
             ids: Arc::new(RwLock::new(read_all(conn)?)),
@@ -58,6 +65,7 @@ impl Dictionary {
         Ok(())
     }
 
+    /// Codes values against the dictionary as it is now (holds a read lock while it lives).
     pub fn encoder(&self) -> Encoder<'_> {
         Encoder {
             ids: self.ids.read().unwrap_or_else(PoisonError::into_inner),
@@ -96,6 +104,7 @@ impl Dictionary {
         Ok(id)
     }
 
+    /// [`Dictionary::resolve`] of an optional code. Errors: SQLite's.
     pub fn resolve_opt(
         &self,
         conn: &Connection,

@@ -6,8 +6,11 @@ use rusqlite::ToSql;
 use rusqlite::types::{FromSql, FromSqlResult, ToSqlOutput, ValueRef};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
+/// An event ID as the unique index keys it: a UUID as 16 bytes, anything else as text.
 pub enum EventIdKey {
+    /// A lower-case UUID, as its 16 bytes.
     Uuid([u8; 16]),
+    /// Any other ID, as written.
     Text(String),
 }
 
@@ -20,6 +23,7 @@ fn hex(b: u8) -> Option<u8> {
 }
 
 impl EventIdKey {
+    /// The key of `id`: [`EventIdKey::Uuid`] when it is a lower-case UUID, else [`EventIdKey::Text`].
     pub fn new(id: String) -> Self {
         match Self::parse_uuid(&id) {
             Some(bytes) => Self::Uuid(bytes),

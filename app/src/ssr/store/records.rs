@@ -12,7 +12,9 @@ use std::path::PathBuf;
 /// Where a stored event's record is: its block and its index in the block's `Records`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RecordAt {
+    /// The `blocks` row ID of the raw-record block holding the log file.
     pub block: i64,
+    /// The record's index in the file's `Records` array, from 0.
     pub ordinal: u32,
 }
 
@@ -27,6 +29,7 @@ pub struct RecordReader {
 const KEPT_BLOCKS: usize = 256;
 
 impl RecordReader {
+    /// A reader on `store`'s blocks, with nothing decoded yet.
     pub fn new(store: &Store) -> Self {
         Self {
             blocks_dir: store.blocks_dir(),
@@ -34,6 +37,9 @@ impl RecordReader {
         }
     }
 
+    /// The record at `at`, as CloudTrail wrote it.
+    ///
+    /// Errors: [`StoreError`] when the block cannot be read or decoded, or holds no such record.
     pub fn read(&mut self, conn: &Connection, at: RecordAt) -> Result<Value, StoreError> {
         let records = match self.decoded.iter().position(|(id, _)| *id == at.block) {
             Some(i) => &self.decoded[i].1,

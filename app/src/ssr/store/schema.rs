@@ -162,7 +162,9 @@ macro_rules! has_last_part {
         "instr(value, '/') > 0"
     };
 }
+/// SQL over `strings.value`: the part after its last `/` (see `last_part!`).
 pub const LAST_PART: &str = last_part!();
+/// SQL over `strings.value`: it has a `/`, so [`LAST_PART`] means something.
 pub const HAS_LAST_PART: &str = has_last_part!();
 
 /// The search indexes (issue 3), apart from the migrations so that a first bulk load can build them once at the
@@ -226,6 +228,7 @@ pub fn ensure_search_indexes(conn: &Connection) -> rusqlite::Result<()> {
     create_search_indexes().try_for_each(|sql| conn.execute_batch(&sql))
 }
 
+/// Drops the search indexes (before a bulk ingest; [`ensure_search_indexes`] rebuilds them). Errors: SQLite's.
 pub fn drop_search_indexes(conn: &Connection) -> rusqlite::Result<()> {
     for (name, _) in SEARCH_INDEXES {
         conn.execute_batch(&format!("DROP INDEX IF EXISTS {name}"))?;

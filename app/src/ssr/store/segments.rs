@@ -20,8 +20,11 @@ const SEGMENT_LIMIT_BYTES: u64 = 1 << 30;
 /// Where one block's bytes are.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct BlockRef {
+    /// The segment file's number (`segment-000001.bin` is 1).
     pub segment: u32,
+    /// Where the block starts in it, in bytes.
     pub offset: u64,
+    /// The block's length, in bytes.
     pub length: u64,
 }
 

@@ -6,7 +6,9 @@ use rusqlite::params;
 /// Where a snapshot came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SnapshotSource {
+    /// Read from AWS (`DescribeTrails`, `GetTrailStatus`, the selectors).
     Aws,
+    /// Made up by the demo.
     Demo,
 }
 
@@ -23,6 +25,7 @@ fn corrupt(error: serde_json::Error) -> StoreError {
     StoreError::Corrupt(format!("a stored trails snapshot does not parse: {error}"))
 }
 
+/// Appends `snapshot`, taken from `source`, as the newest. Errors: [`StoreError`] when it cannot be written.
 pub fn save(
     store: &Store,
     source: SnapshotSource,

@@ -21,21 +21,37 @@ pub const ORIGIN_EVENT_HISTORY: i64 = 1;
 
 /// An event as a parser thread hands it to the writer: string columns coded against the dictionary.
 pub struct EncodedEvent {
+    /// The record's position in its log file's `Records` array, from 0.
     pub ordinal: u32,
+    /// `eventTime`: epoch seconds UTC.
     pub event_time: i64,
+    /// `eventID`, packed for the unique index.
     pub event_id: EventIdKey,
+    /// `recipientAccountId` (12-digit account ID), coded.
     pub account: Code,
+    /// `awsRegion`, e.g. `us-east-1`, coded.
     pub region: Code,
+    /// `eventSource`, e.g. `s3.amazonaws.com`, coded.
     pub event_source: Code,
+    /// `eventName`, e.g. `PutObject`, coded.
     pub event_name: Code,
+    /// `userIdentity.type`, e.g. `AssumedRole`, coded.
     pub identity_type: Option<Code>,
+    /// `userIdentity.arn`, coded.
     pub identity_arn: Option<Code>,
+    /// The readable principal (`alice`, `Role/session`, `root`, `ec2.amazonaws.com`, …), coded.
     pub identity_name: Option<Code>,
+    /// `userIdentity.accessKeyId`, coded.
     pub access_key: Option<Code>,
+    /// `sourceIPAddress` (an IP address or an AWS service name), coded.
     pub source_ip: Option<Code>,
+    /// `userAgent`, coded.
     pub user_agent: Option<Code>,
+    /// `errorCode`, when the call failed, coded.
     pub error_code: Option<Code>,
+    /// `readOnly`; `None` when the record has none (e.g. Insights events).
     pub read_only: Option<bool>,
+    /// `eventCategory`, e.g. Management or Data.
     pub category: EventCategory,
     /// (type, ARN) of the record's resources.
     pub resources: Vec<(Option<Code>, String)>,
@@ -52,6 +68,7 @@ impl EncodedEvent {
             .collect()
     }
 
+    /// One parsed row coded against the dictionary.
     pub fn encode(row: EventRow, encoder: &Encoder<'_>) -> Self {
         Self {
             ordinal: row.ordinal,
@@ -82,18 +99,26 @@ impl EncodedEvent {
 
 /// One log file ready to store: its key, its compressed bytes (kept as the raw-record block) and its events.
 pub struct BatchFile {
+    /// The object key (or archive path) of the log file.
     pub key: String,
+    /// The file as delivered: gzip-compressed JSON bytes.
     pub gz_bytes: Vec<u8>,
+    /// The records of the file that could be stored.
     pub events: Vec<EncodedEvent>,
+    /// Records that could not be stored (their reasons are in `problem`).
     pub rejected_records: u32,
     /// Why some records were not stored, if any (kept with the file).
     pub problem: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// What storing one batch did.
 pub struct BatchOutcome {
+    /// Log files stored.
     pub files: u64,
+    /// Events inserted.
     pub events: u64,
+    /// Events not inserted because their event ID was already stored.
     pub duplicates: u64,
 }
 
@@ -107,6 +132,8 @@ struct RollupKey {
     category: i64,
 }
 
+/// Stores batches of parsed log files in the event file (one per ingest or sync run), keeping its copy of the
+/// string dictionary in step with what it inserts.
 pub struct EventWriter {
     /// The event file, written through its one writer connection.
     events: Arc<Database>,
@@ -130,6 +157,9 @@ const INSERT_EVENT: &str = "INSERT OR IGNORE INTO events (event_time, event_id, 
   VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
 
 impl EventWriter {
+    /// A writer on `store`'s event file, loading its dictionary.
+    ///
+    /// Errors: [`StoreError`] when the dictionary cannot be read.
     pub fn new(store: &Store) -> Result<Self, StoreError> {
         let events = store.events.clone();
         let (dictionary, user_agents) = events.write(|conn| {

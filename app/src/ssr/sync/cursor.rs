@@ -6,7 +6,9 @@ use rusqlite::{Transaction, params};
 /// Where a run reads: from `until` (newest) back to `from`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RunWindow {
+    /// The oldest second to read: epoch seconds UTC.
     pub from: i64,
+    /// The newest second to read: epoch seconds UTC.
     pub until: i64,
     /// The run's end time, which becomes `synced_until` when it completes.
     pub run_until: i64,
@@ -109,6 +111,8 @@ pub fn record_not_enabled(store: &Store, account: &str, region: &str) -> Result<
     })
 }
 
+/// The sync status of every account and Region with a cursor, by account then Region. Errors: [`StoreError`]
+/// when the store cannot be read.
 pub fn statuses(store: &Store) -> Result<Vec<SyncStatus>, StoreError> {
     let now = crate::ssr::clock::now_secs();
     store.read(|conn| {

@@ -4,6 +4,7 @@ use std::fmt;
 /// A trail's bucket and S3 key prefix.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct S3Archive {
+    /// The bucket's name (3 to 63 characters, AWS's general purpose bucket naming rules).
     pub bucket: String,
     /// The trail's key prefix without leading or trailing `/`; empty when it has none.
     pub prefix: String,

@@ -58,6 +58,7 @@ pub(super) struct RawOnBehalfOf<'a> {
 /// (<https://docs.aws.amazon.com/singlesignon/latest/userguide/username-sign-in-cloudtrail-events.html>).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IdentityCenterUser {
+    /// `onBehalfOf.userId`: the user's ID in the identity store.
     pub user_id: String,
     /// `arn:aws:identitystore::ACCOUNT:identitystore/d-…`, when the record gives it.
     pub identity_store_arn: Option<String>,
