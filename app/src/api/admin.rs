@@ -103,13 +103,13 @@ pub async fn start_sync() -> Result<bool, AppError> {
     as_admin(|state, by| async move { crate::ssr::admin::start_sync(&state, &by).await }).await
 }
 
-/// Event History sync per account and Region: how far it has read, when it last succeeded, its last error.
 /// The store's database files (schema version found and expected, bytes) and its raw-record segment bytes.
 #[server(prefix = "/api", endpoint = "admin/store", input = GetUrl)]
 pub async fn get_store_info() -> Result<crate::model::admin::StoreInfo, AppError> {
     as_admin(|state, _| async move { crate::ssr::admin::store_info(&state).await }).await
 }
 
+/// Event History sync per account and Region: how far it has read, when it last succeeded, its last error.
 #[server(prefix = "/api", endpoint = "admin/sync/status", input = GetUrl)]
 pub async fn get_sync_status() -> Result<Vec<crate::model::sync::SyncStatus>, AppError> {
     as_admin(|state, _| async move { crate::ssr::admin::sync_status(&state).await }).await

@@ -69,14 +69,19 @@ pub struct AuditRecord {
 pub struct StoreFile {
     /// The file's name in the data directory (`trailscope.db`, `trailscope-auth.db`).
     pub name: String,
+    /// The version the file is at (`PRAGMA user_version`).
     pub schema_version: i64,
+    /// The version this build migrates the file to; equal to `schema_version` once the server has started.
     pub known_schema_version: i64,
+    /// Bytes of the database file on disk.
     pub bytes: u64,
 }
 
 /// The store: its database files and the raw-record segments beside them (`trailscope.blocks/`, bytes).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoreInfo {
+    /// The event file, then the auth file.
     pub files: Vec<StoreFile>,
+    /// Bytes of every raw-record segment file.
     pub segment_bytes: u64,
 }

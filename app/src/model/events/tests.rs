@@ -1,7 +1,7 @@
 //! The URL filters' round trips, validation (parsed once) and live mode's checks.
 use super::*;
 use crate::error::AppError;
-use crate::model::filter::RangeSpec;
+use crate::model::filter::{RangeSpec, ReadWrite};
 use crate::model::time::{DAY, HOUR};
 
 fn query(pairs: &[(&str, &str)]) -> EventQuery {

@@ -14,7 +14,7 @@ fn query(pairs: &[(&str, &str)]) -> ActivityQuery {
 fn defaults_to_the_last_seven_days() {
     let filter = ActivityQuery::default().parse().expect("valid");
     assert_eq!(filter.range, RangeSpec::Last(7 * DAY));
-    assert_eq!(filter.read_write, None);
+    assert_eq!(filter.read_write, ReadWrite::All);
     assert!(!filter.errors_only);
 }
 

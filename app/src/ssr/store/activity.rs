@@ -6,7 +6,7 @@ use super::dictionary::lookup;
 use crate::model::activity::{
     FilterChoices, TOP_N, Timeline, TimelineBucket, TopEntry, TopLists, bucket_secs_for, ceil_div,
 };
-use crate::model::filter::{ActivityFilter, RangeSpec, ReadWrite};
+use crate::model::filter::{ActivityFilter, RangeSpec};
 use crate::model::time::{DAY, HOUR};
 use rusqlite::{Connection, OptionalExtension, params_from_iter};
 use rustc_hash::FxHashMap;
