@@ -130,9 +130,25 @@ struct FileAccount {
     identity_center_region: Option<String>,
 }
 
-/// `[[accounts]]`: the AWS accounts to read.
+/// `[[accounts]]`: the AWS accounts to read; in `TRAILSCOPE_ACCOUNTS`, the same tables as a JSON array
+/// (`[{"name":"prod","role_arn":"arn:aws:iam::111122223333:role/TrailscopeReadOnly"}]`), so a container
+/// configured by its environment alone can read accounts through roles.
 pub(super) fn accounts<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<AwsAccount>, D::Error> {
-    let accounts = Vec::<FileAccount>::deserialize(d)?;
+    struct Accounts;
+    impl<'de> Visitor<'de> for Accounts {
+        type Value = Vec<FileAccount>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("[[accounts]] tables, or a JSON array of them")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+            Vec::<FileAccount>::deserialize(de::value::SeqAccessDeserializer::new(seq))
+        }
+        fn visit_str<E: de::Error>(self, text: &str) -> Result<Self::Value, E> {
+            serde_json::from_str(text)
+                .map_err(|error| E::custom(format!("not a JSON array of accounts: {error}")))
+        }
+    }
+    let accounts = d.deserialize_any(Accounts)?;
     Ok(accounts
         .into_iter()
         .map(|a| AwsAccount {

@@ -306,18 +306,47 @@ fn the_readme_table_lists_every_key() -> anyhow::Result<()> {
             })
             .unwrap_or_else(|| panic!("README's configuration table has no row for {key}"));
         let cells: Vec<&str> = row.split('|').map(str::trim).collect();
-        if *key != "accounts" {
-            assert!(
-                cells[2].contains(&format!("`{}`", Config::env_name(key))),
-                "{key}: {row}"
-            );
-        }
+        assert!(
+            cells[2].contains(&format!("`{}`", Config::env_name(key))),
+            "{key}: {row}"
+        );
         if let Some(default) = shown.get(key) {
             assert!(
                 cells[3].contains(default.as_str()),
                 "{key} defaults to {default}: {row}"
             );
         }
+    }
+    Ok(())
+}
+
+/// A container is configured by its environment alone: `TRAILSCOPE_ACCOUNTS` holds the `[[accounts]]` tables
+/// as JSON, roles and external IDs included, and a bad one is refused naming the variable.
+#[test]
+fn accounts_read_through_roles_come_from_the_environment_too() -> anyhow::Result<()> {
+    let accounts = r#"[{"name":"prod","role_arn":"arn:aws:iam::111122223333:role/TrailscopeReadOnly",
+        "external_id":"x-123","regions":["us-east-1","eu-west-1"]},{"name":"dev","profile":"dev"}]"#;
+    let config = Config::load(None, env(&[("TRAILSCOPE_ACCOUNTS", accounts)]))?;
+    assert_eq!(config.accounts.len(), 2);
+    assert_eq!(
+        config.accounts[0].role_arn.as_deref(),
+        Some("arn:aws:iam::111122223333:role/TrailscopeReadOnly")
+    );
+    assert_eq!(config.accounts[0].regions(), ["us-east-1", "eu-west-1"]);
+    assert_eq!(config.accounts[1].profile.as_deref(), Some("dev"));
+    assert!(
+        !format!("{config:?}").contains("x-123"),
+        "the external ID stays out of logs"
+    );
+    for bad in [
+        r#"[{"name":"prod","colour":"red"}]"#,
+        "prod=arn:aws:iam::1:role/R",
+    ] {
+        let err = Config::load(None, env(&[("TRAILSCOPE_ACCOUNTS", bad)])).expect_err(bad);
+        assert!(
+            format!("{err:#}").contains("TRAILSCOPE_ACCOUNTS"),
+            "{err:#}"
+        );
     }
     Ok(())
 }
