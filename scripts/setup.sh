@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building, serving and testing Trailscope need, and skips what is already there:
 # the wasm32 target, wasm-bindgen-cli at the version in Cargo.lock, cargo-leptos, Debian's chromium, and the
-# npm packages of end2end/ (Playwright, and binaryen's wasm-opt for release builds), moto for the integration
-# tests. `setup.sh build` installs only what compiling needs (the Dockerfile's build stage uses it). Safe to run
+# npm packages of end2end/ (Playwright, and binaryen's wasm-opt for release builds), moto and the AWS CLI for the
+# integration tests. `setup.sh build` installs only what compiling needs (the Dockerfile's build stage uses it). Safe to run
 # again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -55,4 +55,13 @@ if [ ! -x .tools/moto/bin/moto_server ]; then
   say "installing moto 5.2.5 into .tools/moto"
   python3 -m venv .tools/moto
   .tools/moto/bin/pip install --quiet --disable-pip-version-check 'moto[server]==5.2.5'
+fi
+
+# The AWS CLI (PyPI's awscli, its own venv) is the reference the integrity tests compare `trailscope validate`
+# with: `aws cloudtrail validate-logs`. 1.46: backfill digests, the [start, end + 2 h] key window and trailing
+# data after a log's gzip stream are all checked there.
+if [ ! -x .tools/awscli/bin/aws ]; then
+  say "installing awscli 1.46.2 into .tools/awscli"
+  python3 -m venv .tools/awscli
+  .tools/awscli/bin/pip install --quiet --disable-pip-version-check 'awscli==1.46.2'
 fi

@@ -6,6 +6,7 @@ pub mod event_detail;
 pub mod events;
 pub mod filter;
 pub mod format;
+pub mod integrity;
 pub mod redirect;
 pub mod selectors;
 pub mod sync;

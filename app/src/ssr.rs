@@ -10,6 +10,7 @@ pub mod demo;
 pub mod events;
 pub mod identity_center;
 pub mod ingest;
+pub mod integrity;
 pub mod logs;
 pub mod security;
 pub mod state;

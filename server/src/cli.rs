@@ -53,6 +53,9 @@ pub enum Command {
         #[arg(value_name = "DIR")]
         dest: PathBuf,
     },
+    /// Validate log file integrity with the trails' digest files, as `aws cloudtrail validate-logs` does, for
+    /// every account, Region and trail at once, in S3 or in a folder. Exits 0 only when nothing is invalid.
+    Validate(ValidateArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -153,6 +156,37 @@ pub struct IngestArgs {
     /// bucket and key prefix as `s3://bucket[/prefix]` (read with the AWS SDK's default credentials).
     #[arg(value_name = "DIR|s3://BUCKET[/PREFIX]", value_parser = ArchiveSource::parse)]
     pub source: ArchiveSource,
+}
+
+#[derive(Debug, Args)]
+/// Options of `trailscope validate`.
+pub struct ValidateArgs {
+    /// The archive: a folder holding the bucket's layout (digests' metadata in `KEY.meta.json` sidecars), or
+    /// `s3://bucket[/prefix]` (read with the AWS SDK's default credentials).
+    #[arg(value_name = "DIR|s3://BUCKET[/PREFIX]", value_parser = ArchiveSource::parse)]
+    pub source: ArchiveSource,
+    /// Only this account (repeatable) [default: every account with digests].
+    #[arg(long = "account", value_name = "ACCOUNT")]
+    pub accounts: Vec<String>,
+    /// Only this Region's digests (repeatable) [default: every Region with digests].
+    #[arg(long = "region", value_name = "REGION")]
+    pub regions: Vec<String>,
+    /// Only this trail (its name).
+    #[arg(long, value_name = "NAME")]
+    pub trail: Option<String>,
+    /// Validate log files delivered from this time on, `YYYY-MM-DD` or RFC 3339 UTC [default: the oldest digest].
+    #[arg(long, value_name = "TIME")]
+    pub start: Option<String>,
+    /// … up to this time [default: now].
+    #[arg(long, value_name = "TIME")]
+    pub end: Option<String>,
+    /// A folder of public key files (PEM, DER, or base64 as `aws cloudtrail list-public-keys` prints them)
+    /// [default: CloudTrail's ListPublicKeys with the default credentials].
+    #[arg(long, value_name = "DIR")]
+    pub public_keys: Option<PathBuf>,
+    /// Output: text (problems and a summary) or json (the whole report).
+    #[arg(long, value_parser = ["text", "json"], default_value = "text")]
+    pub format: String,
 }
 
 /// Where `ingest` reads an archive from.

@@ -4,6 +4,7 @@ mod sync;
 mod tokens;
 mod trails;
 mod users;
+mod validate;
 
 use crate::cli::{ArchiveSource, Cli, Command, DemoArgs, IngestArgs, ServeArgs};
 use crate::config::Config;
@@ -50,6 +51,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Sync(args) => sync::run(&config, &args),
         Command::ResolveNames(args) => names::run(&config, &args),
         Command::Backup { dest } => backup(&config, &dest),
+        Command::Validate(args) => validate::run(&args),
     }
 }
 

@@ -49,8 +49,25 @@ impl Moto {
             "{} is missing: run scripts/setup.sh (make test does)",
             server.display()
         );
+        Self::spawn(Command::new(&server))
+    }
+
+    /// moto with CloudTrail's `ListPublicKeys` answering the keys of `keys_json` (see
+    /// `moto_public_keys.py`), started by the Python of moto's venv.
+    pub fn start_with_public_keys(keys_json: &std::path::Path) -> Self {
+        let python = moto_server().with_file_name("python");
+        let wrapper =
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/common/moto_public_keys.py");
+        let mut command = Command::new(python);
+        command
+            .arg(wrapper)
+            .env("TRAILSCOPE_TEST_PUBLIC_KEYS", keys_json);
+        Self::spawn(command)
+    }
+
+    fn spawn(mut command: Command) -> Self {
         let port = free_port();
-        let child = Command::new(&server)
+        let child = command
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
             // moto computes delivery times with mktime(utcnow()): right only in UTC.
             .env("TZ", "UTC")

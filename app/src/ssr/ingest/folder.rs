@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 /// Every file below `root`, as `/`-separated keys relative to it, sorted.
-fn list_keys(root: &Path) -> Result<Vec<(String, PathBuf)>, IngestError> {
+pub(crate) fn list_keys(root: &Path) -> Result<Vec<(String, PathBuf)>, IngestError> {
     let mut keys = Vec::new();
     let mut folders = vec![root.to_path_buf()];
     while let Some(folder) = folders.pop() {

@@ -12,7 +12,7 @@
 //! is read, and a body is read chunk by chunk, never past the bound. An archive with no log folder, or whose
 //! listed keys hold no log file, is [`IngestError::NoLogFiles`].
 mod cursor;
-mod list;
+pub(crate) mod list;
 mod url;
 
 pub use url::S3Archive;
@@ -70,7 +70,7 @@ async fn client_in(aws: &AwsClients, region: &str) -> Client {
 
 /// A client in the bucket's own Region: S3 answers requests sent to another Region with a redirect, which the
 /// SDK does not follow, and names the bucket's Region in `x-amz-bucket-region` even when it refuses.
-async fn client_for(aws: &AwsClients, bucket: &str) -> Client {
+pub(crate) async fn client_for(aws: &AwsClients, bucket: &str) -> Client {
     let region = default_region()
         .await
         .unwrap_or_else(|| "us-east-1".to_owned());

@@ -45,10 +45,34 @@ fn is_number(s: &str, len: usize) -> bool {
     s.len() == len && s.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// Classifies `key` (`/`-separated, relative to the bucket or to an archive folder). A key is a log or digest
-/// file when the folders before its name are `AWSLogs/[o-ORG/]ACCOUNT/KIND/REGION/YYYY/MM/DD`, whatever comes
-/// before that `AWSLogs`; everything else is [`KeyKind::Other`].
-pub fn classify(key: &str) -> KeyKind {
+/// A key in the layout, split into its parts (borrowed from the key).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Layout<'a> {
+    /// Everything before the layout's `AWSLogs/` (the trail's key prefix and its `/`), `""` for none.
+    pub prefix: &'a str,
+    /// The AWS Organizations ID (`o-…`) of an organization trail's folder.
+    pub org_id: Option<&'a str>,
+    /// The 12-digit account ID.
+    pub account_id: &'a str,
+    /// `CloudTrail`, `CloudTrail-Digest`, `CloudTrail-Insight`, …
+    pub kind: &'a str,
+    /// The Region code, e.g. `us-east-1`.
+    pub region: &'a str,
+    /// The file name.
+    pub name: &'a str,
+}
+
+impl Layout<'_> {
+    /// The key from the layout's `AWSLogs/` on: the same for a file wherever the archive was copied.
+    pub fn tail<'k>(&self, key: &'k str) -> &'k str {
+        &key[self.prefix.len()..]
+    }
+}
+
+/// Splits `key` (`/`-separated, relative to the bucket or to an archive folder) when the folders before its
+/// name are `AWSLogs/[o-ORG/]ACCOUNT/KIND/REGION/YYYY/MM/DD`, whatever comes before that `AWSLogs`, and the
+/// name ends `.json.gz`.
+pub fn layout(key: &str) -> Option<Layout<'_>> {
     // Name, day, month, year, Region, kind, account, then `AWSLogs` or an organization and `AWSLogs`.
     let mut parts = key.rsplit('/');
     let (
@@ -71,27 +95,49 @@ pub fn classify(key: &str) -> KeyKind {
         parts.next(),
     )
     else {
-        return KeyKind::Other;
+        return None;
     };
     let org_id = match next {
         "AWSLogs" => None,
-        org if is_organization_id(org) && parts.next() == Some("AWSLogs") => Some(org.to_owned()),
-        _ => return KeyKind::Other,
+        org if is_organization_id(org) && parts.next() == Some("AWSLogs") => Some(org),
+        _ => return None,
     };
     let dated = is_number(y, 4) && is_number(m, 2) && is_number(d, 2);
     if !is_account_id(account) || !dated || !name.ends_with(".json.gz") || region.is_empty() {
-        return KeyKind::Other;
+        return None;
     }
-    let insight = match kind {
+    let tail_len = [name, d, m, y, region, kind, account, "AWSLogs"]
+        .iter()
+        .chain(org_id.as_ref())
+        .map(|part| part.len() + 1)
+        .sum::<usize>()
+        - 1;
+    Some(Layout {
+        prefix: &key[..key.len() - tail_len],
+        org_id,
+        account_id: account,
+        kind,
+        region,
+        name,
+    })
+}
+
+/// Classifies `key` (`/`-separated, relative to the bucket or to an archive folder). A key is a log or digest
+/// file when it is in the [`layout`]; everything else is [`KeyKind::Other`].
+pub fn classify(key: &str) -> KeyKind {
+    let Some(parts) = layout(key) else {
+        return KeyKind::Other;
+    };
+    let insight = match parts.kind {
         "CloudTrail" => false,
         "CloudTrail-Insight" => true,
         "CloudTrail-Digest" => return KeyKind::Digest,
         _ => return KeyKind::Other,
     };
     KeyKind::Log(LogKey {
-        org_id,
-        account_id: account.to_owned(),
-        region: region.to_owned(),
+        org_id: parts.org_id.map(str::to_owned),
+        account_id: parts.account_id.to_owned(),
+        region: parts.region.to_owned(),
         insight,
     })
 }
@@ -206,6 +252,21 @@ mod tests {
             ),
             KeyKind::Digest
         );
+    }
+
+    #[test]
+    fn the_layout_splits_off_the_prefix() {
+        let key = "p/AWSLogs/x/AWSLogs/o-a1b2c3d4e5/111122223333/CloudTrail-Digest/eu-west-1/2026/11/27/d.json.gz";
+        let parts = layout(key).expect("in the layout");
+        assert_eq!(parts.prefix, "p/AWSLogs/x/");
+        assert_eq!(parts.org_id, Some("o-a1b2c3d4e5"));
+        assert_eq!(
+            (parts.kind, parts.region, parts.name),
+            ("CloudTrail-Digest", "eu-west-1", "d.json.gz")
+        );
+        assert!(parts.tail(key).starts_with("AWSLogs/o-a1b2c3d4e5/"));
+        let plain = "AWSLogs/111122223333/CloudTrail/eu-west-1/2026/11/27/l.json.gz";
+        assert_eq!(layout(plain).map(|p| p.prefix), Some(""));
     }
 
     #[test]

@@ -100,7 +100,7 @@ async fn folders(client: Client, bucket: String, prefix: String) -> Result<Vec<S
 }
 
 /// Every key under `prefix` after `start_after`, in key order (S3 lists in UTF-8 byte order).
-async fn keys_after(
+pub(crate) async fn keys_after(
     client: Client,
     bucket: String,
     prefix: String,

@@ -1,0 +1,311 @@
+//! The checks on bytes, in the CLI's order (AWS-FACTS §4; aws-cli `DigestProvider.fetch_digest`,
+//! `DigestTraverser._load_and_validate_digest`, `Sha256RSADigestValidator`, `_download_log`): a digest's
+//! gzip and JSON, its signature metadata, its fields, its RSA PKCS#1 v1.5 SHA-256 signature over the
+//! documented string (AWS CloudTrail User Guide, "Custom implementations of CloudTrail log file integrity
+//! validation"); a log file's single gzip stream and the SHA-256 of its decompressed bytes.
+use crate::model::integrity::{DigestVerdict, LogVerdict};
+use crate::model::time::parse_rfc3339;
+use base64ct::{Base64, Encoding};
+use md5::Md5;
+use rsa::pkcs1::DecodeRsaPublicKey;
+use rsa::pkcs8::DecodePublicKey;
+use serde_json::{Map, Value};
+use sha2::{Digest as _, Sha256};
+use std::collections::HashMap;
+use std::io::Read;
+
+/// S3 object metadata of a digest (SDK map keys; `x-amz-meta-` dropped), or its folder sidecar.
+pub type Metadata = HashMap<String, String>;
+
+/// One `logFiles[]` entry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListedLog {
+    /// `s3Bucket`.
+    pub bucket: String,
+    /// `s3Object`.
+    pub key: String,
+    /// Lower-case hex SHA-256 of the decompressed file.
+    pub hash: String,
+}
+
+/// A digest file read and parsed, not yet verified.
+#[derive(Clone, Debug)]
+pub struct Digest {
+    /// Lower-case hex SHA-256 of the decompressed digest bytes.
+    content_sha256: String,
+    /// `digestEndTime` verbatim, as signed.
+    end_time: String,
+    /// `digestS3Bucket`, as signed.
+    pub bucket: String,
+    /// `digestS3Object`, as signed.
+    pub key: String,
+    /// `digestPublicKeyFingerprint`: lower-case hex MD5 of the signing public key's DER.
+    pub fingerprint: String,
+    previous_signature: Option<String>,
+    /// `previousDigestS3Bucket` and `previousDigestS3Object`, when both are set.
+    pub previous: Option<(String, String)>,
+    start_time: Value,
+    /// The `logFiles[]` it lists.
+    pub log_files: Vec<ListedLog>,
+    /// Hex RSA signature from the `signature` metadata.
+    signature: String,
+    /// The `backfill-generation-timestamp` metadata of a backfill digest.
+    pub backfill_generated: Option<String>,
+}
+
+/// The fields the CLI requires in a digest (their values may be null).
+const REQUIRED: [&str; 6] = [
+    "digestPublicKeyFingerprint",
+    "digestS3Bucket",
+    "digestS3Object",
+    "previousDigestSignature",
+    "digestEndTime",
+    "digestStartTime",
+];
+
+fn text(map: &Map<String, Value>, field: &str) -> Option<String> {
+    map.get(field).and_then(Value::as_str).map(str::to_owned)
+}
+
+/// A digest that failed a check before its signature: the verdict, and the log files it lists if its JSON
+/// could be read (they are listed, though by a digest that cannot vouch for them).
+#[derive(Debug)]
+pub struct Rejected {
+    /// Why it was rejected.
+    pub verdict: DigestVerdict,
+    /// The `logFiles[]` it lists, empty if its JSON could not be read.
+    pub log_files: Vec<ListedLog>,
+}
+
+fn log_files(map: &Map<String, Value>) -> Option<Vec<ListedLog>> {
+    match map.get("logFiles") {
+        Some(Value::Array(entries)) => entries
+            .iter()
+            .map(|entry| {
+                let entry = entry.as_object()?;
+                Some(ListedLog {
+                    bucket: text(entry, "s3Bucket")?,
+                    key: text(entry, "s3Object")?,
+                    hash: text(entry, "hashValue")?,
+                })
+            })
+            .collect(),
+        None | Some(Value::Null) => Some(Vec::new()),
+        Some(_) => None,
+    }
+}
+
+/// Reads a digest file (`gz`, as stored) and its `metadata`, checking what needs no key, in the CLI's order:
+/// gzip and JSON, signature metadata, (backfill) generation metadata, required fields.
+pub fn parse_digest(gz: &[u8], metadata: &Metadata, backfill: bool) -> Result<Digest, Rejected> {
+    let reject = |verdict, log_files: &Option<Vec<ListedLog>>| Rejected {
+        verdict,
+        log_files: log_files.clone().unwrap_or_default(),
+    };
+    // One gzip member; bytes after it are ignored, as Python's zlib.decompress does.
+    let mut content = Vec::new();
+    if flate2::read::GzDecoder::new(gz)
+        .read_to_end(&mut content)
+        .is_err()
+    {
+        return Err(reject(DigestVerdict::InvalidFormat, &None));
+    }
+    let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(&content) else {
+        return Err(reject(DigestVerdict::InvalidFormat, &None));
+    };
+    let logs = log_files(&map);
+    let (Some(signature), Some(_)) = (
+        metadata.get("signature"),
+        metadata.get("signature-algorithm"),
+    ) else {
+        return Err(reject(DigestVerdict::NoSignature, &logs));
+    };
+    let backfill_generated = metadata.get("backfill-generation-timestamp").cloned();
+    if backfill && backfill_generated.is_none() {
+        return Err(reject(DigestVerdict::InvalidFormat, &logs));
+    }
+    if REQUIRED.iter().any(|field| !map.contains_key(*field)) {
+        return Err(reject(DigestVerdict::InvalidFormat, &logs));
+    }
+    let (Some(end_time), Some(bucket), Some(key), Some(log_files)) = (
+        text(&map, "digestEndTime"),
+        text(&map, "digestS3Bucket"),
+        text(&map, "digestS3Object"),
+        logs.clone(),
+    ) else {
+        return Err(reject(DigestVerdict::InvalidFormat, &logs));
+    };
+    let previous = text(&map, "previousDigestS3Bucket").zip(text(&map, "previousDigestS3Object"));
+    Ok(Digest {
+        content_sha256: hex::encode(Sha256::digest(&content)),
+        end_time,
+        bucket,
+        key,
+        fingerprint: text(&map, "digestPublicKeyFingerprint").unwrap_or_default(),
+        previous_signature: text(&map, "previousDigestSignature"),
+        previous,
+        start_time: map.get("digestStartTime").cloned().unwrap_or(Value::Null),
+        log_files,
+        signature: signature.clone(),
+        backfill_generated,
+    })
+}
+
+impl Digest {
+    /// The string CloudTrail signs: end time, `bucket/key`, the content's SHA-256, the previous digest's
+    /// signature (`null` for a starting digest), one per line.
+    pub fn string_to_sign(&self) -> String {
+        format!(
+            "{}\n{}/{}\n{}\n{}",
+            self.end_time,
+            self.bucket,
+            self.key,
+            self.content_sha256,
+            self.previous_signature.as_deref().unwrap_or("null")
+        )
+    }
+
+    /// Verifies the signature with the public key `key_der` (PKCS#1 `RSAPublicKey` DER as `ListPublicKeys`
+    /// returns it, or SubjectPublicKeyInfo DER).
+    pub fn verify(&self, key_der: &[u8]) -> Result<(), DigestVerdict> {
+        let key = rsa::PublicKey::from_pkcs1_der(key_der)
+            .or_else(|_| rsa::PublicKey::from_public_key_der(key_der))
+            .map_err(|_| DigestVerdict::PublicKeyUnreadable {
+                fingerprint: self.fingerprint.clone(),
+            })?;
+        let signature = hex::decode(&self.signature).map_err(|_| DigestVerdict::SignatureFailed)?;
+        key.pkcs1v15_verify::<Sha256>(self.string_to_sign().as_bytes(), &signature)
+            .map_err(|_| DigestVerdict::SignatureFailed)
+    }
+
+    /// `digestStartTime` and `digestEndTime` in epoch seconds.
+    pub fn times(&self) -> Result<(i64, i64), DigestVerdict> {
+        let start = self.start_time.as_str().and_then(parse_rfc3339);
+        let end = parse_rfc3339(&self.end_time);
+        start.zip(end).ok_or_else(|| DigestVerdict::Unreadable {
+            reason: format!(
+                "Unable to parse date value: {}",
+                if start.is_none() {
+                    self.start_time.to_string()
+                } else {
+                    self.end_time.clone()
+                }
+            ),
+        })
+    }
+}
+
+/// Checks a log file (`gz`, as stored) against the digest's `hash`: one gzip stream with nothing after it,
+/// whose decompressed bytes hash to `hash`. Streams through a fixed buffer.
+pub fn check_log(gz: &[u8], hash: &str) -> LogVerdict {
+    let mut decoder = flate2::bufread::GzDecoder::new(gz);
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0u8; 64 * 1024];
+    loop {
+        match decoder.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(n) => hasher.update(&buffer[..n]),
+            Err(_) => return LogVerdict::InvalidFormat,
+        }
+    }
+    if !decoder.into_inner().is_empty() {
+        return LogVerdict::TrailingData;
+    }
+    if hex::encode(hasher.finalize()) == hash {
+        LogVerdict::Valid
+    } else {
+        LogVerdict::HashMismatch
+    }
+}
+
+/// A public key's fingerprint as `ListPublicKeys` states it: lower-case hex MD5 of its DER bytes.
+pub fn fingerprint(der: &[u8]) -> String {
+    hex::encode(Md5::digest(der))
+}
+
+/// The DER bytes of a key file: PEM (`-----BEGIN …`), base64 text (what `aws cloudtrail list-public-keys`
+/// prints), or DER itself.
+pub fn key_file_der(bytes: &[u8]) -> Option<Vec<u8>> {
+    if bytes.starts_with(b"-----BEGIN") {
+        return rsa::pkcs1::pem::decode_vec(bytes).ok().map(|(_, der)| der);
+    }
+    if bytes.first() == Some(&0x30) {
+        return Some(bytes.to_vec());
+    }
+    let text: String = String::from_utf8_lossy(bytes)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    Base64::decode_vec(&text).ok()
+}
+
+/// Every fingerprint a key file's DER may be listed under: its own bytes', and those of the same key in the
+/// other encoding (AWS lists PKCS#1 DER; `openssl rsa -pubout` writes SubjectPublicKeyInfo).
+pub fn fingerprints(der: &[u8]) -> Vec<String> {
+    use rsa::pkcs1::EncodeRsaPublicKey;
+    use rsa::pkcs8::EncodePublicKey;
+    let mut found = vec![fingerprint(der)];
+    let key =
+        rsa::PublicKey::from_pkcs1_der(der).or_else(|_| rsa::PublicKey::from_public_key_der(der));
+    if let Ok(key) = key {
+        if let Ok(pkcs1) = key.to_pkcs1_der() {
+            found.push(fingerprint(pkcs1.as_bytes()));
+        }
+        if let Ok(spki) = key.to_public_key_der() {
+            found.push(fingerprint(spki.as_bytes()));
+        }
+    }
+    found.sort();
+    found.dedup();
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_string_to_sign_is_the_documented_one() {
+        // aws-cli's test_properly_signs_when_no_previous_signature.
+        let digest = Digest {
+            content_sha256: hex::encode(Sha256::digest(b"abc")),
+            end_time: "a".into(),
+            bucket: "b".into(),
+            key: "c".into(),
+            fingerprint: String::new(),
+            previous_signature: None,
+            previous: None,
+            start_time: Value::Null,
+            log_files: Vec::new(),
+            signature: String::new(),
+            backfill_generated: None,
+        };
+        assert_eq!(
+            digest.string_to_sign(),
+            "a\nb/c\nba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\nnull"
+        );
+    }
+
+    #[test]
+    fn base64_key_text_decodes() {
+        assert_eq!(
+            key_file_der(b"MIIBCg==\n"),
+            Some(vec![0x30, 0x82, 0x01, 0x0a])
+        );
+    }
+
+    #[test]
+    fn a_log_is_one_gzip_stream_with_its_hash() {
+        use std::io::Write;
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(b"{}").expect("gzip");
+        let gz = gz.finish().expect("gzip");
+        let hash = "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a";
+        assert_eq!(check_log(&gz, hash), LogVerdict::Valid);
+        assert_eq!(check_log(&gz, &"0".repeat(64)), LogVerdict::HashMismatch);
+        let mut trailing = gz.clone();
+        trailing.extend_from_slice(&gz);
+        assert_eq!(check_log(&trailing, hash), LogVerdict::TrailingData);
+        assert_eq!(check_log(b"{}", hash), LogVerdict::InvalidFormat);
+    }
+}

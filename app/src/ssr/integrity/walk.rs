@@ -1,0 +1,319 @@
+//! Validates one chain (account × Region × trail): walks its standard then its backfill digests with the pure
+//! [`Walk`], loading and verifying each digest it asks for, then checks every log file the valid digests list,
+//! many at a time.
+use super::archive::Archive;
+use super::keys::{KeyMap, Keyring};
+use super::verify::{Digest, ListedLog, check_log, parse_digest};
+use super::{ChainId, Window};
+use crate::model::integrity::chain::{Location, Outcome, Walk, is_backfill_key};
+use crate::model::integrity::{
+    ChainReport, DigestEntry, DigestKind, DigestVerdict, Gap, LogEntry, LogVerdict,
+};
+use crate::model::time::parse_rfc3339;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+/// Objects read at once per chain (digests, then log files).
+const GETS_IN_FLIGHT: usize = 32;
+/// Public keys are listed up to this long after the window (aws-cli 1.44.44) and, for a backfill digest, this
+/// long either side of its generation time.
+const KEY_WINDOW_AFTER_SECS: i64 = 2 * 3600;
+const BACKFILL_KEY_WINDOW_SECS: i64 = 3600;
+
+/// What one chain gave: its report (without unlisted logs), the log files its digests list (as the report
+/// names them), and the time its valid digests cover.
+pub struct ChainResult {
+    pub report: ChainReport,
+    pub listed_logs: HashSet<String>,
+    pub span: Option<(i64, i64)>,
+}
+
+/// Reads the objects at `locations`, [`GETS_IN_FLIGHT`] at a time; results in the same order.
+async fn get_all(
+    archive: &Arc<Archive>,
+    locations: Vec<Location>,
+    with_metadata: bool,
+) -> Vec<(Location, Result<Option<super::archive::Object>, String>)> {
+    let permits = Arc::new(tokio::sync::Semaphore::new(GETS_IN_FLIGHT));
+    let tasks: Vec<_> = locations
+        .into_iter()
+        .map(|at| {
+            let (archive, permits) = (archive.clone(), permits.clone());
+            tokio::spawn(async move {
+                let _permit = permits.acquire_owned().await;
+                let got = archive.get(&at, with_metadata).await;
+                (at, got)
+            })
+        })
+        .collect();
+    let mut results = Vec::with_capacity(tasks.len());
+    for task in tasks {
+        if let Ok(result) = task.await {
+            results.push(result);
+        }
+    }
+    results
+}
+
+/// One digest's walk step: read it (prefetched or now), check it, verify it.
+struct Checker<'a> {
+    archive: &'a Arc<Archive>,
+    keyring: &'a Keyring,
+    chain: &'a ChainId,
+    keys: KeyMap,
+}
+
+impl Checker<'_> {
+    /// The outcome, the digest when it could be parsed, and the log files it lists (even when rejected).
+    async fn check(
+        &mut self,
+        at: &Location,
+        got: Result<Option<super::archive::Object>, String>,
+    ) -> (Outcome, Option<Digest>, Vec<ListedLog>) {
+        let object = match got {
+            Ok(Some(object)) => object,
+            Ok(None) => return (Outcome::NotFound, None, Vec::new()),
+            Err(reason) => {
+                let verdict = DigestVerdict::Unreadable { reason };
+                return (Outcome::Invalid(verdict), None, Vec::new());
+            }
+        };
+        match parse_digest(&object.bytes, &object.metadata, is_backfill_key(&at.key)) {
+            Ok(digest) => {
+                let outcome = self.verify(at, &digest).await;
+                let logs = digest.log_files.clone();
+                (outcome, Some(digest), logs)
+            }
+            Err(rejected) => (Outcome::Invalid(rejected.verdict), None, rejected.log_files),
+        }
+    }
+
+    async fn verify(&mut self, at: &Location, digest: &Digest) -> Outcome {
+        let prefix = &self.chain.prefix;
+        if self.archive.locate(&digest.bucket, &digest.key, prefix) != *at {
+            return Outcome::Invalid(DigestVerdict::Moved);
+        }
+        if !self.keys.contains_key(&digest.fingerprint)
+            && let Some(generated) = digest.backfill_generated.as_deref().and_then(parse_rfc3339)
+        {
+            let (from, to) = (
+                generated - BACKFILL_KEY_WINDOW_SECS,
+                generated + BACKFILL_KEY_WINDOW_SECS,
+            );
+            if let Ok(more) = self.keyring.load(&self.chain.region, from, to).await {
+                self.keys.extend(more);
+            }
+        }
+        let Some(key) = self.keys.get(&digest.fingerprint) else {
+            return Outcome::Invalid(DigestVerdict::PublicKeyNotFound {
+                region: self.chain.home_region.clone(),
+                fingerprint: digest.fingerprint.clone(),
+            });
+        };
+        if let Err(verdict) = digest.verify(key) {
+            return Outcome::Invalid(verdict);
+        }
+        match digest.times() {
+            Ok((start_secs, end_secs)) => Outcome::Valid {
+                start_secs,
+                end_secs,
+                previous: digest
+                    .previous
+                    .as_ref()
+                    .map(|(bucket, key)| self.archive.locate(bucket, key, prefix)),
+            },
+            Err(verdict) => Outcome::Invalid(verdict),
+        }
+    }
+}
+
+/// Walks the chain of `listed` digests of one `kind`; returns its entries, gaps and valid digests.
+async fn walk_chain(
+    archive: &Arc<Archive>,
+    checker: &mut Checker<'_>,
+    listed: Vec<Location>,
+    window: &Window,
+    kind: DigestKind,
+    result: &mut ChainResult,
+    valid: &mut Vec<(String, Digest)>,
+) {
+    let mut prefetched: HashMap<Location, _> = get_all(archive, listed.clone(), true)
+        .await
+        .into_iter()
+        .collect();
+    let mut walk = Walk::new(listed, window.start_secs.unwrap_or(i64::MIN));
+    while let Some(at) = walk.wanted().cloned() {
+        let got = match prefetched.remove(&at) {
+            Some(got) => got,
+            None => archive.get(&at, true).await,
+        };
+        let (outcome, digest, listed_logs) = checker.check(&at, got).await;
+        for log in &listed_logs {
+            let log_at = archive.locate(&log.bucket, &log.key, &checker.chain.prefix);
+            result.listed_logs.insert(archive.display(&log_at));
+        }
+        if let (
+            Some(digest),
+            Outcome::Valid {
+                start_secs,
+                end_secs,
+                ..
+            },
+        ) = (digest, &outcome)
+        {
+            let span = result.span.get_or_insert((*start_secs, *end_secs));
+            *span = (span.0.min(*start_secs), span.1.max(*end_secs));
+            valid.push((archive.display(&at), digest));
+        }
+        walk.feed(outcome);
+    }
+    for walked in walk.walked {
+        result.report.digests.push(DigestEntry {
+            location: archive.display(&walked.at),
+            kind,
+            verdict: walked.verdict,
+            start_secs: walked.start_secs,
+            end_secs: walked.end_secs,
+            inferred: walked.inferred,
+        });
+    }
+    for (from_secs, to_secs) in walk.gaps {
+        result.report.gaps.push(Gap {
+            from_secs,
+            to_secs,
+            kind,
+        });
+    }
+}
+
+/// Checks the log files of the `valid` digests, many at a time, in the digests' order.
+async fn check_logs(
+    archive: &Arc<Archive>,
+    prefix: &str,
+    valid: &[(String, Digest, DigestKind)],
+) -> Vec<LogEntry> {
+    let mut work = Vec::new();
+    for (digest_at, digest, kind) in valid {
+        for log in &digest.log_files {
+            work.push((
+                archive.locate(&log.bucket, &log.key, prefix),
+                log.hash.clone(),
+                digest_at.clone(),
+                *kind,
+            ));
+        }
+    }
+    let permits = Arc::new(tokio::sync::Semaphore::new(GETS_IN_FLIGHT));
+    let tasks: Vec<_> = work
+        .into_iter()
+        .map(|(at, hash, digest, kind)| {
+            let (archive, permits) = (archive.clone(), permits.clone());
+            tokio::spawn(async move {
+                let _permit = permits.acquire_owned().await;
+                let verdict = match archive.get(&at, false).await {
+                    Ok(Some(object)) => {
+                        tokio::task::spawn_blocking(move || check_log(&object.bytes, &hash))
+                            .await
+                            .unwrap_or(LogVerdict::InvalidFormat)
+                    }
+                    Ok(None) => LogVerdict::NotFound,
+                    Err(_) => LogVerdict::InvalidFormat,
+                };
+                LogEntry {
+                    location: archive.display(&at),
+                    verdict,
+                    digest,
+                    kind,
+                }
+            })
+        })
+        .collect();
+    let mut logs = Vec::with_capacity(tasks.len());
+    for task in tasks {
+        if let Ok(entry) = task.await {
+            logs.push(entry);
+        }
+    }
+    logs
+}
+
+/// Validates one chain: `standard` and `backfill` are its listed digests in the window.
+pub async fn validate_chain(
+    archive: Arc<Archive>,
+    keyring: Arc<Keyring>,
+    chain: ChainId,
+    standard: Vec<Location>,
+    backfill: Vec<Location>,
+    window: Window,
+) -> ChainResult {
+    let mut result = ChainResult {
+        report: chain.report(),
+        listed_logs: HashSet::new(),
+        span: None,
+    };
+    let mut keys = KeyMap::new();
+    if !standard.is_empty() {
+        let oldest = standard
+            .iter()
+            .filter_map(|at| crate::model::integrity::chain::key_date_secs(&at.key))
+            .min();
+        let from = window
+            .start_secs
+            .or(oldest.map(|t| t - KEY_WINDOW_AFTER_SECS))
+            .unwrap_or(0);
+        match keyring
+            .load(&chain.region, from, window.end_secs + KEY_WINDOW_AFTER_SECS)
+            .await
+        {
+            Ok(loaded) => keys = loaded,
+            Err(error) => {
+                result.report.error = Some(error);
+                return result;
+            }
+        }
+    }
+    let mut checker = Checker {
+        archive: &archive,
+        keyring: &keyring,
+        chain: &chain,
+        keys,
+    };
+    let mut valid_standard = Vec::new();
+    walk_chain(
+        &archive,
+        &mut checker,
+        standard,
+        &window,
+        DigestKind::Standard,
+        &mut result,
+        &mut valid_standard,
+    )
+    .await;
+    // The backfill chain starts with no keys and lists them around each digest's generation time.
+    checker.keys = KeyMap::new();
+    if let Keyring::Folder(all) = &*keyring {
+        checker.keys = all.clone();
+    }
+    let mut valid_backfill = Vec::new();
+    walk_chain(
+        &archive,
+        &mut checker,
+        backfill,
+        &window,
+        DigestKind::Backfill,
+        &mut result,
+        &mut valid_backfill,
+    )
+    .await;
+    let valid: Vec<_> = valid_standard
+        .into_iter()
+        .map(|(at, digest)| (at, digest, DigestKind::Standard))
+        .chain(
+            valid_backfill
+                .into_iter()
+                .map(|(at, digest)| (at, digest, DigestKind::Backfill)),
+        )
+        .collect();
+    result.report.logs = check_logs(&archive, &chain.prefix, &valid).await;
+    result
+}
