@@ -115,3 +115,39 @@ fn a_backup_taken_during_an_ingest_is_a_complete_consistent_store() {
     assert_eq!(again.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&again.stderr).contains("already holds files"));
 }
+
+/// The store and its backups hold password hashes and session IDs: other local users cannot read them, whatever
+/// the umask.
+#[cfg(unix)]
+#[test]
+fn the_store_and_its_backups_are_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let work = tempfile::tempdir().expect("tmp");
+    let data = work.path().join("data");
+    app::ssr::store::Store::open_in(&data).expect("store");
+    let copy = work.path().join("copy");
+    let run = trailscope(&[
+        "--data-dir",
+        data.to_str().expect("utf-8"),
+        "backup",
+        copy.to_str().expect("utf-8"),
+    ]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let mode = |path: &Path| {
+        std::fs::metadata(path)
+            .expect("exists")
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    for dir in [&data, &copy] {
+        assert_eq!(mode(dir), 0o700, "{}", dir.display());
+        for file in ["trailscope.db", "trailscope-auth.db"] {
+            assert_eq!(mode(&dir.join(file)), 0o600, "{}/{file}", dir.display());
+        }
+    }
+}

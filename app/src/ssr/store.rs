@@ -10,6 +10,7 @@ pub mod dictionary;
 pub mod event_id;
 pub mod identity_center;
 pub mod info;
+pub mod private;
 pub mod records;
 pub mod schema;
 pub mod search;
@@ -107,9 +108,12 @@ impl Store {
                 path: parent.to_owned(),
                 source,
             })?;
+            private::owner_only(parent);
         }
         let events = Database::open(path)?;
         let auth = Database::open(&auth_schema::auth_path(path))?;
+        private::database_owner_only(events.path());
+        private::database_owner_only(auth.path());
         auth.write(|conn| auth_schema::migrate(conn, auth.path(), path))?;
         events.write(|conn| {
             schema::migrate(conn, path)?;

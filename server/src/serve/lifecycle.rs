@@ -47,7 +47,8 @@ pub async fn healthz() -> Json<serde_json::Value> {
 }
 
 /// `GET /readyz`: 200 `{"status":"ready","schema":N}` when the store answers at the schema version this build
-/// migrates to; 503 with `status` `shutting down`, `store unavailable` or `schema N, expected M` otherwise.
+/// migrates to; 503 with `status` `shutting down` (a request on a connection accepted before the shutdown
+/// began), `store unavailable` or `schema N, expected M` otherwise.
 pub async fn readyz(State(state): State<ServerState>) -> (StatusCode, Json<serde_json::Value>) {
     let not_ready = |status: String| {
         (

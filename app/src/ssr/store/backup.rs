@@ -3,8 +3,9 @@
 //! last commit; writers go on meanwhile), then each raw-record folder (`*.blocks/`) is copied. Segments are
 //! append-only and a batch's bytes are written before its commit, so every byte a snapshot refers to is in the
 //! copy; bytes of later batches at a segment's end are unreferenced and never read
-//! (<https://www.sqlite.org/lang_vacuum.html#vacuuminto>). Restore: stop the server, put the copy's files in the
-//! data directory.
+//! (<https://www.sqlite.org/lang_vacuum.html#vacuuminto>). Restore: stop the server and put the copy's files in
+//! an empty data directory (a leftover `*-wal` file would be replayed over the restored database). The copy is
+//! owner-only (`private`), like the store.
 use rusqlite::{Connection, OpenFlags};
 use std::path::{Path, PathBuf};
 
@@ -85,6 +86,7 @@ pub fn backup(data_dir: &Path, dest: &Path) -> Result<BackupSummary, BackupError
         });
     }
     std::fs::create_dir_all(dest).map_err(io(dest))?;
+    super::private::owner_only(dest);
     let mut summary = BackupSummary::default();
     // Databases first: the segment copies below then hold every byte the snapshots refer to.
     for source in &databases {
@@ -99,17 +101,20 @@ pub fn backup(data_dir: &Path, dest: &Path) -> Result<BackupSummary, BackupError
             .map_err(sql)?;
         conn.execute("VACUUM INTO ?1", [target.to_string_lossy()])
             .map_err(sql)?;
+        super::private::owner_only(&target);
         summary.databases += 1;
         summary.bytes += std::fs::metadata(&target).map_err(io(&target))?.len();
     }
     for dir in &block_dirs {
         let target_dir = dest.join(dir.file_name().unwrap_or_default());
         std::fs::create_dir_all(&target_dir).map_err(io(&target_dir))?;
+        super::private::owner_only(&target_dir);
         for entry in std::fs::read_dir(dir).map_err(io(dir))? {
             let path = entry.map_err(io(dir))?.path();
             if path.is_file() {
                 let target = target_dir.join(path.file_name().unwrap_or_default());
                 summary.bytes += std::fs::copy(&path, &target).map_err(io(&path))?;
+                super::private::owner_only(&target);
                 summary.segments += 1;
             }
         }
