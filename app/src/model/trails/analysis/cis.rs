@@ -140,6 +140,15 @@ impl<'c, 'a> AccountTrails<'c, 'a> {
         )
     }
 
+    /// The command that replaces `view`'s event selectors with `selectors` (JSON).
+    fn put_event_selectors(view: &View, selectors: &str) -> String {
+        format!(
+            "aws cloudtrail put-event-selectors --trail-name {} --region {} --event-selectors {selectors}",
+            view.name(),
+            view.home_region
+        )
+    }
+
     fn none_reason(&self, what: &str) -> String {
         format!("{what}{}.", unread_note(self.unreadable))
     }
@@ -183,12 +192,7 @@ impl<'c, 'a> AccountTrails<'c, 'a> {
             );
             self.fix(view, &format!("start {}", view.name()), &command)
         } else if let Some(view) = self.pick(&multi) {
-            let command = format!(
-                "aws cloudtrail put-event-selectors --trail-name {} --region {} --event-selectors \
-                 {ALL_MANAGEMENT_SELECTORS}",
-                view.name(),
-                view.home_region
-            );
+            let command = Self::put_event_selectors(view, ALL_MANAGEMENT_SELECTORS);
             let action = format!(
                 "make {} record all management events (this replaces its selectors, so add back \
                  any data events it logs)",

@@ -65,12 +65,7 @@ impl AccountTrails<'_, '_> {
             "No logging multi-Region trail logs S3 object-level {kind} events for all buckets: {}.",
             what.join("; ")
         );
-        let command = format!(
-            "aws cloudtrail put-event-selectors --trail-name {} --region {} --event-selectors \
-             {ALL_S3_SELECTORS}",
-            view.name(),
-            view.home_region
-        );
+        let command = Self::put_event_selectors(view, ALL_S3_SELECTORS);
         let action = format!(
             "log every S3 object's data events with {} (billed at $0.10 per 100,000 data events; \
              this replaces its selectors, so add back any others)",
