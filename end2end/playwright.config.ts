@@ -1,6 +1,7 @@
 import { defineConfig } from "@playwright/test";
 
-const port = 3100;
+// E2E_PORT lets two checkouts run the browser tests side by side.
+const port = Number(process.env.E2E_PORT ?? 3100);
 export const baseURL = `http://127.0.0.1:${port}`;
 /** The first admin's password, given to the server so the tests can log in. */
 export const adminPassword = "e2e admin password";
