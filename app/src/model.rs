@@ -2,6 +2,7 @@
 pub mod activity;
 pub mod admin;
 pub mod auth;
+pub mod cost_explorer;
 pub mod event_detail;
 pub mod events;
 pub mod filter;
