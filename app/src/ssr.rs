@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod aws;
 pub mod clock;
+pub mod cost_explorer;
 pub mod demo;
 pub mod events;
 pub mod identity_center;

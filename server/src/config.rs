@@ -58,12 +58,14 @@ pub struct Config {
     #[serde(deserialize_with = "de::role")]
     pub proxy_default_role: Option<Role>,
     /// AWS accounts to read (`[[accounts]]` tables: `name`, `profile`, `role_arn`, `external_id`,
-    /// `regions`, `identity_center_region`). Without any, `TRAILSCOPE_REGIONS` (comma-separated)
-    /// means the default-credential account in those Regions. Credentials always come from the AWS
-    /// SDK's default chain. `identity_center_region` is the Region of the IAM Identity Center
-    /// instance, where Identity Center user names are asked (`DescribeUser`); unset, it is sought
-    /// among `regions` and remembered. Set it on a delegated administrator account to let that
-    /// account name the users too. `external_id` is kept redacted in logs.
+    /// `regions`, `identity_center_region`, `cost_explorer`). Without any, `TRAILSCOPE_REGIONS`
+    /// (comma-separated) means the default-credential account in those Regions. Credentials always
+    /// come from the AWS SDK's default chain. `identity_center_region` is the Region of the IAM
+    /// Identity Center instance, where Identity Center user names are asked (`DescribeUser`); unset,
+    /// it is sought among `regions` and remembered. Set it on a delegated administrator account to
+    /// let that account name the users too. `cost_explorer = true` reads CloudTrail's real usage and
+    /// cost from Cost Explorer (`ce:GetCostAndUsage`, $0.01 per request; off by default).
+    /// `external_id` is kept redacted in logs.
     #[serde(deserialize_with = "de::accounts")]
     pub accounts: Vec<AwsAccount>,
     /// Minutes between trail configuration refreshes while serving; 0 turns the background

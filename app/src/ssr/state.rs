@@ -4,6 +4,7 @@ use crate::error::AppError;
 use crate::ssr::auth::settings::AuthSettings;
 use crate::ssr::aws::clients::AwsClients;
 use crate::ssr::aws::{AwsAccount, HISTORY_SECS};
+use crate::ssr::cost_explorer::BillCache;
 use crate::ssr::store::{Store, StoreError};
 use std::sync::Arc;
 
@@ -20,6 +21,8 @@ pub struct AppState {
     pub aws: Arc<AwsClients>,
     /// Event History sync: one run at a time.
     pub sync: Arc<SyncState>,
+    /// CloudTrail's bill per account as Cost Explorer last answered (each request is charged).
+    pub bills: Arc<BillCache>,
 }
 
 /// Event History sync coordination: one run at a time, and how far back a first run reads.
@@ -56,6 +59,7 @@ impl AppState {
             auth: Arc::new(auth),
             aws: Arc::new(AwsClients::new(Vec::new())),
             sync: Arc::new(SyncState::new(HISTORY_SECS)),
+            bills: Arc::new(BillCache::default()),
         }
     }
 
@@ -76,6 +80,7 @@ impl AppState {
     pub fn with_aws(self, aws: AwsClients) -> Self {
         Self {
             aws: Arc::new(aws),
+            bills: Arc::new(BillCache::default()),
             ..self
         }
     }

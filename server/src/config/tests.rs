@@ -93,7 +93,7 @@ fn accounts_come_from_the_file_or_from_trailscope_regions() -> anyhow::Result<()
     let file = dir.path().join("t.toml");
     std::fs::write(
         &file,
-        "[[accounts]]\nname = \"prod\"\nrole_arn = \"arn:aws:iam::111122223333:role/Reader\"\nexternal_id = \"x-123\"\nregions = [\"us-east-1\", \"eu-west-1\"]\nidentity_center_region = \"eu-central-1\"\n\n[[accounts]]\nprofile = \"dev\"\n",
+        "[[accounts]]\nname = \"prod\"\nrole_arn = \"arn:aws:iam::111122223333:role/Reader\"\nexternal_id = \"x-123\"\nregions = [\"us-east-1\", \"eu-west-1\"]\nidentity_center_region = \"eu-central-1\"\ncost_explorer = true\n\n[[accounts]]\nprofile = \"dev\"\n",
     )?;
     let config = Config::load(Some(&file), env(&[("TRAILSCOPE_REGIONS", "us-west-2")]))?;
     assert_eq!(
@@ -107,6 +107,11 @@ fn accounts_come_from_the_file_or_from_trailscope_regions() -> anyhow::Result<()
         Some("eu-central-1")
     );
     assert_eq!(config.accounts[1].identity_center_region, None);
+    assert!(config.accounts[0].cost_explorer);
+    assert!(
+        !config.accounts[1].cost_explorer,
+        "Cost Explorer is charged per request: off unless asked for"
+    );
     assert!(
         config.accounts[1].regions().len() >= 17,
         "default: every commercial Region"
@@ -325,7 +330,7 @@ fn the_readme_table_lists_every_key() -> anyhow::Result<()> {
 #[test]
 fn accounts_read_through_roles_come_from_the_environment_too() -> anyhow::Result<()> {
     let accounts = r#"[{"name":"prod","role_arn":"arn:aws:iam::111122223333:role/TrailscopeReadOnly",
-        "external_id":"x-123","regions":["us-east-1","eu-west-1"]},{"name":"dev","profile":"dev"}]"#;
+        "external_id":"x-123","regions":["us-east-1","eu-west-1"],"cost_explorer":true},{"name":"dev","profile":"dev"}]"#;
     let config = Config::load(None, env(&[("TRAILSCOPE_ACCOUNTS", accounts)]))?;
     assert_eq!(config.accounts.len(), 2);
     assert_eq!(
@@ -334,12 +339,14 @@ fn accounts_read_through_roles_come_from_the_environment_too() -> anyhow::Result
     );
     assert_eq!(config.accounts[0].regions(), ["us-east-1", "eu-west-1"]);
     assert_eq!(config.accounts[1].profile.as_deref(), Some("dev"));
+    assert!(config.accounts[0].cost_explorer && !config.accounts[1].cost_explorer);
     assert!(
         !format!("{config:?}").contains("x-123"),
         "the external ID stays out of logs"
     );
     for bad in [
         r#"[{"name":"prod","colour":"red"}]"#,
+        r#"[{"name":"prod","cost_explorer":"sometimes"}]"#,
         "prod=arn:aws:iam::1:role/R",
     ] {
         let err = Config::load(None, env(&[("TRAILSCOPE_ACCOUNTS", bad)])).expect_err(bad);
