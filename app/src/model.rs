@@ -5,6 +5,7 @@ pub mod auth;
 pub mod event_detail;
 pub mod events;
 pub mod filter;
+pub mod findings;
 pub mod format;
 pub mod integrity;
 pub mod redirect;

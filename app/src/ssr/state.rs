@@ -20,6 +20,8 @@ pub struct AppState {
     pub aws: Arc<AwsClients>,
     /// Event History sync: one run at a time.
     pub sync: Arc<SyncState>,
+    /// The detection rules and the wake-up of their background evaluation.
+    pub findings: Arc<crate::ssr::findings::Findings>,
 }
 
 /// Event History sync coordination: one run at a time, and how far back a first run reads.
@@ -56,6 +58,15 @@ impl AppState {
             auth: Arc::new(auth),
             aws: Arc::new(AwsClients::new(Vec::new())),
             sync: Arc::new(SyncState::new(HISTORY_SECS)),
+            findings: Arc::default(),
+        }
+    }
+
+    /// The detection rules to evaluate (the built-in ones by default).
+    pub fn with_findings(self, findings: crate::ssr::findings::Findings) -> Self {
+        Self {
+            findings: Arc::new(findings),
+            ..self
         }
     }
 
