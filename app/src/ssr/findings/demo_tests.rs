@@ -123,5 +123,8 @@ fn demo_incidents_are_found_and_incremental_equals_full() {
         rule: Some(stopped.rule_id.clone()),
         ..FindingsFilter::default()
     };
-    assert_eq!(list(&store, &rules, &one).expect("list"), [stopped.clone()]);
+    assert_eq!(
+        list(&store, &rules, &one).expect("list"),
+        std::slice::from_ref(stopped)
+    );
 }
