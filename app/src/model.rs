@@ -6,6 +6,7 @@ pub mod cost_explorer;
 pub mod event_detail;
 pub mod events;
 pub mod filter;
+pub mod findings;
 pub mod format;
 pub mod integrity;
 pub mod redirect;

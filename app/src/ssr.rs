@@ -9,6 +9,7 @@ pub mod clock;
 pub mod cost_explorer;
 pub mod demo;
 pub mod events;
+pub mod findings;
 pub mod identity_center;
 pub mod ingest;
 pub mod integrity;

@@ -1,4 +1,5 @@
 //! The subcommands other than `serve`'s server itself.
+mod findings;
 mod names;
 mod sync;
 mod tokens;
@@ -52,6 +53,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::ResolveNames(args) => names::run(&config, &args),
         Command::Backup { dest } => backup(&config, &dest),
         Command::Validate(args) => validate::run(&args),
+        Command::Findings(args) => findings::run(&config, &args),
     }
 }
 

@@ -91,6 +91,10 @@ pub struct Config {
     /// reported by its ordinal and not stored, the rest of its file is. The default is 4 MiB;
     /// CloudTrail's records stay below 1 MiB.
     pub ingest_max_record_bytes: usize,
+    /// A folder of the user's own Sigma rules (`*.yml`/`*.yaml` directly in it, `logsource: product: aws,
+    /// service: cloudtrail`, e.g. a checkout of SigmaHQ's CloudTrail rules), evaluated with the built-in ones.
+    /// A file that cannot be used is reported by name and reason; the others still run. None by default.
+    pub rules_dir: Option<PathBuf>,
     /// Seconds a stop (SIGTERM, SIGINT) may take: requests in flight finish, background jobs stop
     /// at their next step and a batch already being written commits; what still runs then is
     /// dropped (SQLite rolls back an unfinished batch). Keep it below the container runtime's own
@@ -116,6 +120,7 @@ impl Default for Config {
             s3_ingest_minutes: 15,
             ingest_max_file_bytes: IngestLimits::DEFAULT_MAX_FILE_BYTES,
             ingest_max_record_bytes: IngestLimits::DEFAULT_MAX_RECORD_BYTES,
+            rules_dir: None,
             // Comfortably inside the 30 s container runtimes wait between SIGTERM and SIGKILL.
             shutdown_grace_secs: 20,
         }

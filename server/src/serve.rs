@@ -1,5 +1,6 @@
 //! `trailscope serve`: opens the store (first preparing the demo archive when there is nothing else to
 //! show), then serves the app, its server functions, static files and `/healthz`.
+mod findings;
 mod lifecycle;
 
 pub use lifecycle::Shutdown;
@@ -74,6 +75,10 @@ pub fn router(state: ServerState) -> Router {
         .route(
             "/api/trails/{*arn}",
             get(app::ssr::trails::trail_json).with_state(state.app.clone()),
+        )
+        .route(
+            "/api/findings",
+            get(app::ssr::findings::api::findings_json).with_state(state.app.clone()),
         )
         .route(
             "/api/events/export.csv",
@@ -205,7 +210,8 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             },
         )
         .with_accounts(config.accounts.clone())
-        .with_sync_window(config.sync_window_secs()),
+        .with_sync_window(config.sync_window_secs())
+        .with_findings(findings::load_rules(&config)),
         secure_cookies: config.secure_cookies(),
         shutdown: Shutdown::default(),
     };
@@ -237,6 +243,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             std::time::Duration::from_secs(u64::from(config.s3_ingest_minutes) * 60),
         ));
     }
+    jobs.spawn(findings::evaluate_continuously(state.app.clone()));
     let shutdown = state.shutdown.clone();
     tokio::spawn(lifecycle::begin_on_signal(shutdown.clone()));
     // The peer address feeds the failed-login throttle and the trusted-proxy check.
@@ -346,6 +353,7 @@ async fn ingest_s3_every(
                 Err(error) => tracing::warn!(%archive, %error, "S3 archive ingest failed"),
             }
         }
+        state.findings.wake();
         resolve_names(&state).await;
         tokio::time::sleep(every).await;
     }

@@ -23,6 +23,8 @@ pub struct AppState {
     pub sync: Arc<SyncState>,
     /// CloudTrail's bill per account as Cost Explorer last answered (each request is charged).
     pub bills: Arc<BillCache>,
+    /// The detection rules and the wake-up of their background evaluation.
+    pub findings: Arc<crate::ssr::findings::Findings>,
 }
 
 /// Event History sync coordination: one run at a time, and how far back a first run reads.
@@ -60,6 +62,15 @@ impl AppState {
             aws: Arc::new(AwsClients::new(Vec::new())),
             sync: Arc::new(SyncState::new(HISTORY_SECS)),
             bills: Arc::new(BillCache::default()),
+            findings: Arc::default(),
+        }
+    }
+
+    /// The detection rules to evaluate (the built-in ones by default).
+    pub fn with_findings(self, findings: crate::ssr::findings::Findings) -> Self {
+        Self {
+            findings: Arc::new(findings),
+            ..self
         }
     }
 

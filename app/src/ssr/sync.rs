@@ -333,7 +333,8 @@ pub async fn sync_now(
         return Ok(None);
     };
     let window = state.sync.first_window_secs;
-    sync_accounts(&state.store, &state.aws, window)
-        .await
-        .map(Some)
+    let outcomes = sync_accounts(&state.store, &state.aws, window).await;
+    // The events it committed are evaluated by the findings job, off this path.
+    state.findings.wake();
+    outcomes.map(Some)
 }

@@ -244,7 +244,7 @@ fn proxy_sign_on_is_configured_by_file_or_environment() -> anyhow::Result<()> {
 #[test]
 fn every_key_is_read_from_its_environment_variable() -> anyhow::Result<()> {
     let keys = Config::keys();
-    assert_eq!(keys.len(), 16, "{keys:?}");
+    assert_eq!(keys.len(), 17, "{keys:?}");
     assert_eq!(Config::env_name("sync_minutes"), "TRAILSCOPE_SYNC_MINUTES");
     let config = Config::load(
         None,
@@ -254,6 +254,7 @@ fn every_key_is_read_from_its_environment_variable() -> anyhow::Result<()> {
             ("TRAILSCOPE_SYNC_WINDOW_DAYS", "30"),
             ("TRAILSCOPE_TRAILS_REFRESH_MINUTES", "0"),
             ("TRAILSCOPE_SHUTDOWN_GRACE_SECS", "5"),
+            ("TRAILSCOPE_RULES_DIR", "/srv/trailscope-rules"),
             ("TRAILSCOPE_LOG", "debug"),
             ("TRAILSCOPE_ADMIN_PASSWORD", "not a key"),
         ]),
@@ -264,6 +265,7 @@ fn every_key_is_read_from_its_environment_variable() -> anyhow::Result<()> {
     );
     assert_eq!(config.trails_refresh_minutes, 0);
     assert_eq!(config.shutdown_grace_secs, 5);
+    assert_eq!(config.rules_dir, Some("/srv/trailscope-rules".into()));
     let err =
         Config::load(None, env(&[("TRAILSCOPE_SYNC_MINUTES", "often")])).expect_err("not a number");
     assert!(

@@ -147,6 +147,7 @@ CREATE TABLE identity_center_users (
 "#,
     // The auth tables moved to their own file (`auth_schema`), which copied their rows when it was created.
     super::auth_schema::DROP_FROM_EVENT_FILE,
+    crate::ssr::findings::store::MIGRATION,
 ];
 
 /// SQL over `strings.value`: the part after its last `/` (`alice@example.com` of
