@@ -182,7 +182,7 @@ pub fn group_thousands(n: i64) -> String {
         out.push('-');
     }
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -198,7 +198,7 @@ pub fn compact_count(n: u64) -> String {
         1_000_000..1_000_000_000 => (n / 100_000, "M"),
         _ => (n / 100_000_000, "B"),
     };
-    if scaled_tenths % 10 == 0 || scaled_tenths >= 1_000 {
+    if scaled_tenths.is_multiple_of(10) || scaled_tenths >= 1_000 {
         format!("{}{suffix}", scaled_tenths / 10)
     } else {
         format!("{}.{}{suffix}", scaled_tenths / 10, scaled_tenths % 10)
