@@ -1,5 +1,6 @@
 //! The subcommands other than `serve`'s server itself.
 mod findings;
+mod billing;
 mod names;
 mod sync;
 mod tokens;
@@ -49,6 +50,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::User(command) => users::run(&config, command),
         Command::Token(command) => tokens::run(&config, command),
         Command::Trails(args) => trails::run(&config, &args),
+        Command::Billing(args) => billing::run(&config, &args),
         Command::Sync(args) => sync::run(&config, &args),
         Command::ResolveNames(args) => names::run(&config, &args),
         Command::Backup { dest } => backup(&config, &dest),

@@ -81,6 +81,14 @@ pub fn router(state: ServerState) -> Router {
             get(app::ssr::findings::api::findings_json).with_state(state.app.clone()),
         )
         .route(
+            "/api/billing/estimate",
+            get(app::ssr::billing::estimate_json).with_state(state.app.clone()),
+        )
+        .route(
+            "/api/billing/lines.csv",
+            get(app::ssr::billing::lines_csv).with_state(state.app.clone()),
+        )
+        .route(
             "/api/events/export.csv",
             get(app::ssr::events::export::csv).with_state(state.app.clone()),
         )
@@ -212,6 +220,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         .with_accounts(config.accounts.clone())
         .with_sync_window(config.sync_window_secs())
         .with_findings(findings::load_rules(&config)),
+        .with_billing(config.billing_settings()),
         secure_cookies: config.secure_cookies(),
         shutdown: Shutdown::default(),
     };

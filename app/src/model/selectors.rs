@@ -9,7 +9,7 @@ mod facts;
 mod wire;
 mod wording;
 
-pub use decode::decode;
+pub use decode::{EXCLUDABLE_SOURCES, decode};
 pub use facts::{
     Condition, DataRule, DataScope, DecodedSelectors, InsightCategory, InsightRule, InsightType,
     Management, NetworkRule, Problem, ResourceMatch, ResourceType, Selected, SelectorRef, Warning,

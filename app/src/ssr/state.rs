@@ -25,6 +25,8 @@ pub struct AppState {
     pub bills: Arc<BillCache>,
     /// The detection rules and the wake-up of their background evaluation.
     pub findings: Arc<crate::ssr::findings::Findings>,
+    /// Price overrides and volumes entered by hand (configuration).
+    pub billing: Arc<crate::ssr::billing::BillingSettings>,
 }
 
 /// Event History sync coordination: one run at a time, and how far back a first run reads.
@@ -63,6 +65,7 @@ impl AppState {
             sync: Arc::new(SyncState::new(HISTORY_SECS)),
             bills: Arc::new(BillCache::default()),
             findings: Arc::default(),
+            billing: Arc::default(),
         }
     }
 
@@ -70,6 +73,14 @@ impl AppState {
     pub fn with_findings(self, findings: crate::ssr::findings::Findings) -> Self {
         Self {
             findings: Arc::new(findings),
+            ..self
+        }
+    }
+
+    /// The configured billing price overrides and entered volumes.
+    pub fn with_billing(self, billing: crate::ssr::billing::BillingSettings) -> Self {
+        Self {
+            billing: Arc::new(billing),
             ..self
         }
     }

@@ -14,7 +14,7 @@ use super::wire::{EventSelector, EventSelectorsResponse, FieldSelector, InsightS
 use std::collections::BTreeSet;
 
 /// The only management sources a trail can leave out (API Reference, EventSelector).
-const EXCLUDABLE_SOURCES: [&str; 2] = ["kms.amazonaws.com", "rdsdata.amazonaws.com"];
+pub const EXCLUDABLE_SOURCES: [&str; 2] = ["kms.amazonaws.com", "rdsdata.amazonaws.com"];
 
 /// Decodes a trail's selectors. Never fails: what it cannot read becomes a warning.
 pub fn decode(

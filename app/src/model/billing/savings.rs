@@ -1,0 +1,263 @@
+//! What a change would save, each found from the estimate and priced by re-running the model with the
+//! change applied (never by adding up parts of lines, so savings that overlap are never counted twice;
+//! [`Savings::all_together`] re-runs with every change at once).
+use super::breakdown::{Estimate, LineItem};
+use super::change::{Change, RuleChange, apply_all};
+use super::estimate::{estimate, estimate_of};
+use super::inputs::{BillingTrail, EventClass, Inputs, Volume};
+use super::money::MicroUsd;
+use super::prices::Prices;
+use super::rules;
+use crate::model::selectors::ResourceType;
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Every saving found, against an estimate.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Savings {
+    /// The estimate's total the savings are measured from.
+    pub base_total: MicroUsd,
+    /// One per change proposed, largest first.
+    pub savings: Vec<Saving>,
+    /// The total saved with every proposed change applied at once (less than their sum when they
+    /// overlap).
+    pub all_together: MicroUsd,
+}
+
+/// One proposed change and what it saves per month.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Saving {
+    /// Why it is proposed.
+    pub kind: SavingKind,
+    /// The trail it changes.
+    pub trail_arn: String,
+    /// That trail's name.
+    pub trail_name: String,
+    /// The change, as the what-if applies it.
+    pub change: Change,
+    /// The estimate's total now minus with the change: what it saves per month.
+    pub monthly: MicroUsd,
+}
+
+/// Why a saving is proposed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum SavingKind {
+    /// The trail delivers management events another trail already delivers (write events among them).
+    DuplicateManagementCopies {
+        /// Paid copies per month.
+        paid_events: u64,
+    },
+    /// The trail's only paid copies are read events another trail already delivers.
+    ReadsLoggedTwice {
+        /// Paid read copies per month.
+        paid_events: u64,
+    },
+    /// An S3 data rule covers every bucket while one bucket makes most of its events: naming the buckets
+    /// needed would leave it out. Proposed only where the store shows which buckets are used.
+    DataEventsOnEveryBucket {
+        /// The rule's index in the trail's data rules.
+        rule: usize,
+        /// The busiest bucket.
+        bucket: String,
+        /// Its data events per month.
+        bucket_events: u64,
+        /// The rule's S3 data events per month on all buckets.
+        rule_events: u64,
+    },
+    /// Insights costs more than everything else the trail costs.
+    InsightsOutweighs {
+        /// Insights per month.
+        insights: MicroUsd,
+        /// The rest of the trail per month.
+        rest: MicroUsd,
+    },
+    /// The trail logs data events on its own log bucket: each delivery is a write it logs, which it
+    /// delivers, which it logs ("Managing CloudTrail trail costs"). Always proposed, even when the store
+    /// has no such events (its files may not be ingested).
+    LogBucketLoop {
+        /// The rule's index in the trail's data rules.
+        rule: usize,
+        /// The trail's bucket.
+        bucket: String,
+    },
+}
+
+/// The savings against `base`, the estimate of `inputs` at `prices` with `applied` (the what-if changes
+/// already made); each saving adds one change to `applied` and re-runs [`estimate`].
+pub fn savings(inputs: &Inputs, prices: &Prices, applied: &[Change], base: &Estimate) -> Savings {
+    let trails = apply_all(&inputs.trails, applied);
+    let mut proposals: Vec<(SavingKind, &BillingTrail, Change)> = Vec::new();
+    for (t, trail) in trails.iter().enumerate() {
+        let arn = || trail.trail_arn.clone();
+        let lines = base.lines.iter().filter(|l| l.trail == t);
+        let (mut paid_read, mut paid_write, mut insights) = (0, 0, MicroUsd::ZERO);
+        for line in lines {
+            match line.item {
+                LineItem::PaidCopy => {
+                    paid_read += line.read_events;
+                    paid_write += line.write_events;
+                }
+                LineItem::InsightsManagement | LineItem::InsightsData => insights += line.cost,
+                _ => {}
+            }
+        }
+        let s = &trail.selectors;
+        if paid_read + paid_write > 0 {
+            let (kind, change) = if paid_write == 0 && s.management.write {
+                let kind = SavingKind::ReadsLoggedTwice {
+                    paid_events: paid_read,
+                };
+                let change = Change::Management {
+                    trail_arn: arn(),
+                    read: false,
+                    write: true,
+                };
+                (kind, change)
+            } else {
+                let only_management = !s.data.iter().any(|r| r.read || r.write)
+                    && s.network_activity.is_empty()
+                    && s.insights.is_empty();
+                let change = if only_management {
+                    Change::TrailOff { trail_arn: arn() }
+                } else {
+                    Change::Management {
+                        trail_arn: arn(),
+                        read: false,
+                        write: false,
+                    }
+                };
+                let kind = SavingKind::DuplicateManagementCopies {
+                    paid_events: paid_read + paid_write,
+                };
+                (kind, change)
+            };
+            proposals.push((kind, trail, change));
+        }
+        let trail_cost = base.trails.get(t).map_or(MicroUsd::ZERO, |x| x.cost);
+        if insights > MicroUsd::ZERO && insights > trail_cost - insights {
+            let kind = SavingKind::InsightsOutweighs {
+                insights,
+                rest: trail_cost - insights,
+            };
+            let change = Change::Insights {
+                trail_arn: arn(),
+                api_call_rate: false,
+                api_error_rate: false,
+                data_events: false,
+            };
+            proposals.push((kind, trail, change));
+        }
+        let own_rule = rules::logs_own_bucket(trail);
+        if let (Some(rule), Some(bucket)) = (own_rule, &trail.s3_bucket_name) {
+            let kind = SavingKind::LogBucketLoop {
+                rule,
+                bucket: bucket.clone(),
+            };
+            let change = Change::DataRule {
+                trail_arn: arn(),
+                rule,
+                scope: RuleChange::Except(vec![bucket.clone()]),
+            };
+            proposals.push((kind, trail, change));
+        }
+        if let Some((kind, change)) = busiest_bucket(inputs, trail) {
+            proposals.push((kind, trail, change));
+        }
+    }
+    // A change to a trail can only change the cells it delivers in: its accounts, in every Region when it
+    // is multi-Region, else in its home Region. Each saving re-runs the model on those cells alone, before
+    // and after (lines are per cell, so the difference is the whole estimate's).
+    let mut by_account: FxHashMap<&str, Vec<&Volume>> = FxHashMap::default();
+    for v in &inputs.volumes {
+        by_account.entry(v.account.as_str()).or_default().push(v);
+    }
+    let mut found: Vec<Saving> = proposals
+        .into_iter()
+        .filter_map(|(kind, trail, change)| {
+            let cells: Vec<&Volume> = trail
+                .accounts
+                .iter()
+                .filter_map(|a| by_account.get(a.as_str()))
+                .flatten()
+                .filter(|v| trail.is_multi_region || v.region == trail.home_region)
+                .copied()
+                .collect();
+            let with = [applied, std::slice::from_ref(&change)].concat();
+            let monthly = estimate_of(inputs, &cells, prices, applied).total
+                - estimate_of(inputs, &cells, prices, &with).total;
+            let keep = monthly > MicroUsd::ZERO || matches!(kind, SavingKind::LogBucketLoop { .. });
+            keep.then(|| Saving {
+                kind,
+                trail_arn: trail.trail_arn.clone(),
+                trail_name: trail.name.clone(),
+                change,
+                monthly,
+            })
+        })
+        .collect();
+    found.sort_by(|a, b| {
+        b.monthly
+            .cmp(&a.monthly)
+            .then(a.trail_arn.cmp(&b.trail_arn))
+    });
+    let every: Vec<Change> = applied
+        .iter()
+        .cloned()
+        .chain(found.iter().map(|s| s.change.clone()))
+        .collect();
+    let all_together = if found.is_empty() {
+        MicroUsd::ZERO
+    } else {
+        base.total - estimate(inputs, prices, &every).total
+    };
+    Savings {
+        base_total: base.total,
+        savings: found,
+        all_together,
+    }
+}
+
+/// For a rule on every S3 bucket of `trail`, the busiest bucket the store shows in the trail's accounts,
+/// when there are at least two and it is not the trail's own (that is a loop, proposed apart).
+fn busiest_bucket(inputs: &Inputs, trail: &BillingTrail) -> Option<(SavingKind, Change)> {
+    let rule = trail.selectors.data.iter().position(|r| {
+        r.resource_type == ResourceType::S3Object && r.scope.is_all() && (r.read || r.write)
+    })?;
+    let mut buckets: BTreeMap<&str, u64> = BTreeMap::new();
+    for v in &inputs.volumes {
+        if !trail.accounts.contains(&v.account) {
+            continue;
+        }
+        if let EventClass::Data {
+            resource: Some(bucket),
+            resource_type,
+            ..
+        } = &v.class
+            && ResourceType::parse(resource_type) == ResourceType::S3Object
+            && rules::delivers(trail, &v.class)
+        {
+            *buckets.entry(bucket.as_str()).or_default() += v.events_per_month;
+        }
+    }
+    let rule_events = buckets.values().sum();
+    let (bucket, bucket_events) = buckets
+        .iter()
+        .filter(|(b, _)| Some(**b) != trail.s3_bucket_name.as_deref())
+        .max_by_key(|(b, n)| (**n, std::cmp::Reverse(**b)))?;
+    (buckets.len() >= 2 && *bucket_events > 0).then(|| {
+        let kind = SavingKind::DataEventsOnEveryBucket {
+            rule,
+            bucket: (*bucket).to_owned(),
+            bucket_events: *bucket_events,
+            rule_events,
+        };
+        let change = Change::DataRule {
+            trail_arn: trail.trail_arn.clone(),
+            rule,
+            scope: RuleChange::Except(vec![(*bucket).to_owned()]),
+        };
+        (kind, change)
+    })
+}
