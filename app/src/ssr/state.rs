@@ -4,6 +4,7 @@ use crate::error::AppError;
 use crate::ssr::auth::settings::AuthSettings;
 use crate::ssr::aws::clients::AwsClients;
 use crate::ssr::aws::{AwsAccount, HISTORY_SECS};
+use crate::ssr::integrity::service::{IntegrityArchive, IntegrityState};
 use crate::ssr::store::{Store, StoreError};
 use std::sync::Arc;
 
@@ -20,6 +21,8 @@ pub struct AppState {
     pub aws: Arc<AwsClients>,
     /// Event History sync: one run at a time.
     pub sync: Arc<SyncState>,
+    /// Log file integrity validation: the archives validated, one run at a time.
+    pub integrity: Arc<IntegrityState>,
 }
 
 /// Event History sync coordination: one run at a time, and how far back a first run reads.
@@ -56,6 +59,15 @@ impl AppState {
             auth: Arc::new(auth),
             aws: Arc::new(AwsClients::new(Vec::new())),
             sync: Arc::new(SyncState::new(HISTORY_SECS)),
+            integrity: Arc::new(IntegrityState::default()),
+        }
+    }
+
+    /// The trail archives the server validates (configured S3 archives, the demo's folder).
+    pub fn with_integrity(self, archives: Vec<IntegrityArchive>) -> Self {
+        Self {
+            integrity: Arc::new(IntegrityState::new(archives)),
+            ..self
         }
     }
 

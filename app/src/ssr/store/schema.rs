@@ -147,6 +147,16 @@ CREATE TABLE identity_center_users (
 "#,
     // The auth tables moved to their own file (`auth_schema`), which copied their rows when it was created.
     super::auth_schema::DROP_FROM_EVENT_FILE,
+    r#"
+-- Log file integrity (issue 13): per validated archive (`s3://bucket[/prefix]` or a folder), what its validations
+-- found, as JSON (`model::integrity::status::ArchiveStatus`: each account × Region × trail's digest hours with
+-- their state and the problems naming each key), so the Integrity page answers without validating.
+CREATE TABLE IF NOT EXISTS integrity_archives (
+  source TEXT PRIMARY KEY,
+  validated_at INTEGER NOT NULL,
+  status TEXT NOT NULL
+) WITHOUT ROWID;
+"#,
 ];
 
 /// SQL over `strings.value`: the part after its last `/` (`alice@example.com` of
