@@ -4,6 +4,7 @@
 //! no digest lists. The pure parts (verdicts, the chain walk, the unlisted rule) are `model::integrity`.
 pub mod archive;
 pub mod keys;
+pub mod sign;
 pub mod verify;
 mod walk;
 
