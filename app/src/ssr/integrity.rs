@@ -6,6 +6,7 @@ pub mod archive;
 pub mod keys;
 pub mod progress;
 pub mod service;
+pub mod sign;
 pub mod verify;
 mod walk;
 
