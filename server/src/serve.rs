@@ -139,7 +139,7 @@ pub fn prepare_demo(store: &Store, config: &Config) -> anyhow::Result<()> {
 }
 
 /// The archives the server validates: each configured S3 archive (public keys from `ListPublicKeys`), and the
-/// demo's folder when the demo is what is served.
+/// demo's folder when the demo is what is served (with the demo's own public key, `demo::public_keys_folder`).
 fn integrity_archives(store: &Store, config: &Config) -> anyhow::Result<Vec<IntegrityArchive>> {
     let mut archives: Vec<IntegrityArchive> = config
         .s3_archives
@@ -153,8 +153,8 @@ fn integrity_archives(store: &Store, config: &Config) -> anyhow::Result<Vec<Inte
     if config.demo && !configured && store.meta(META_SOURCE)?.as_deref() == Some("demo") {
         let demo = config.data_dir.join("demo");
         archives.push(IntegrityArchive {
-            source: IntegritySource::Folder(demo.clone()),
-            public_keys: None,
+            public_keys: Some(app::ssr::demo::public_keys_folder(&demo)),
+            source: IntegritySource::Folder(demo),
         });
     }
     Ok(archives)
