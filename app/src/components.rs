@@ -3,6 +3,7 @@ pub mod activity_filters;
 pub mod error_list;
 pub mod event_filters;
 pub mod for_role;
+pub mod integrity_line;
 pub mod json_tree;
 pub mod nav;
 pub mod time_range;

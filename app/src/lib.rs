@@ -18,6 +18,7 @@ use components::nav::AppNav;
 use pages::activity::ActivityPage;
 use pages::event::{ComparePage, EventDetailPage};
 use pages::events::EventsPage;
+use pages::integrity::IntegrityPage;
 use pages::login::LoginPage;
 use pages::planned::{NotFound, Planned};
 use pages::settings::SettingsPage;
@@ -70,9 +71,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/billing") view=|| view! {
                             <Planned title="Billing" what="What each trail costs per month from real event volumes and its selectors, and what a change would save." />
                         } />
-                        <Route path=path!("/integrity") view=|| view! {
-                            <Planned title="Integrity" what="Whether the log archive validates against CloudTrail's signed digest files, with every missing or altered file named." />
-                        } />
+                        <Route path=path!("/integrity") view=IntegrityPage ssr=SsrMode::Async />
                         <Route path=path!("/findings") view=|| view! {
                             <Planned title="Findings" what="Detections over the events (CIS monitoring patterns and more), each with links to its evidence." />
                         } />

@@ -88,9 +88,10 @@ fn demo(args: &DemoArgs) -> anyhow::Result<ExitCode> {
     let started = std::time::Instant::now();
     let summary = write_demo(&args.out, &options)?;
     println!(
-        "demo archive: {} files, {} events, {} accounts × Regions, {} to {}, in {:.1} s → {}",
+        "demo archive: {} files, {} events, {} digest files, {} accounts × Regions, {} to {}, in {:.1} s → {}",
         summary.files,
         summary.events,
+        summary.digest_files,
         summary.streams.len(),
         app::model::time::format_rfc3339(summary.start),
         app::model::time::format_rfc3339(summary.end),

@@ -5,6 +5,7 @@ use crate::ssr::auth::settings::AuthSettings;
 use crate::ssr::aws::clients::AwsClients;
 use crate::ssr::aws::{AwsAccount, HISTORY_SECS};
 use crate::ssr::cost_explorer::BillCache;
+use crate::ssr::integrity::service::{IntegrityArchive, IntegrityState};
 use crate::ssr::store::{Store, StoreError};
 use std::sync::Arc;
 
@@ -27,6 +28,8 @@ pub struct AppState {
     pub findings: Arc<crate::ssr::findings::Findings>,
     /// Price overrides and volumes entered by hand (configuration).
     pub billing: Arc<crate::ssr::billing::BillingSettings>,
+    /// Log file integrity validation: the archives validated, one run at a time.
+    pub integrity: Arc<IntegrityState>,
 }
 
 /// Event History sync coordination: one run at a time, and how far back a first run reads.
@@ -66,6 +69,7 @@ impl AppState {
             bills: Arc::new(BillCache::default()),
             findings: Arc::default(),
             billing: Arc::default(),
+            integrity: Arc::new(IntegrityState::default()),
         }
     }
 
@@ -81,6 +85,14 @@ impl AppState {
     pub fn with_billing(self, billing: crate::ssr::billing::BillingSettings) -> Self {
         Self {
             billing: Arc::new(billing),
+            ..self
+        }
+    }
+
+    /// The trail archives the server validates (configured S3 archives, the demo's folder).
+    pub fn with_integrity(self, archives: Vec<IntegrityArchive>) -> Self {
+        Self {
+            integrity: Arc::new(IntegrityState::new(archives)),
             ..self
         }
     }

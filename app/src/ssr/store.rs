@@ -10,6 +10,7 @@ pub mod dictionary;
 pub mod event_id;
 pub mod identity_center;
 pub mod info;
+pub mod integrity_reports;
 pub mod private;
 pub mod records;
 pub mod schema;

@@ -155,13 +155,12 @@ impl Digest {
     /// The string CloudTrail signs: end time, `bucket/key`, the content's SHA-256, the previous digest's
     /// signature (`null` for a starting digest), one per line.
     pub fn string_to_sign(&self) -> String {
-        format!(
-            "{}\n{}/{}\n{}\n{}",
-            self.end_time,
-            self.bucket,
-            self.key,
-            self.content_sha256,
-            self.previous_signature.as_deref().unwrap_or("null")
+        super::sign::string_to_sign(
+            &self.end_time,
+            &self.bucket,
+            &self.key,
+            &self.content_sha256,
+            self.previous_signature.as_deref(),
         )
     }
 

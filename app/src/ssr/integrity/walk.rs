@@ -3,6 +3,7 @@
 //! many at a time.
 use super::archive::Archive;
 use super::keys::{KeyMap, Keyring};
+use super::progress::Progress;
 use super::verify::{Digest, ListedLog, check_log, parse_digest};
 use super::{ChainId, Window};
 use crate::model::integrity::chain::{Location, Outcome, Walk, is_backfill_key};
@@ -61,6 +62,8 @@ struct Checker<'a> {
     keyring: &'a Keyring,
     chain: &'a ChainId,
     keys: KeyMap,
+    /// Counts each digest checked.
+    progress: &'a Progress,
 }
 
 impl Checker<'_> {
@@ -137,6 +140,8 @@ async fn walk_chain(
     result: &mut ChainResult,
     valid: &mut Vec<(String, Digest)>,
 ) {
+    let progress = checker.progress;
+    let listed_count = listed.len();
     let mut prefetched: HashMap<Location, _> = get_all(archive, listed.clone(), true)
         .await
         .into_iter()
@@ -148,6 +153,7 @@ async fn walk_chain(
             None => archive.get(&at, true).await,
         };
         let (outcome, digest, listed_logs) = checker.check(&at, got).await;
+        progress.digests_done(1);
         for log in &listed_logs {
             let log_at = archive.locate(&log.bucket, &log.key, &checker.chain.prefix);
             result.listed_logs.insert(archive.display(&log_at));
@@ -167,6 +173,9 @@ async fn walk_chain(
         }
         walk.feed(outcome);
     }
+    // Listed digests the walk never reached (before the window, or off the chain) are done too.
+    let reached = walk.walked.iter().filter(|w| !w.inferred).count();
+    progress.digests_done(listed_count.saturating_sub(reached));
     for walked in walk.walked {
         result.report.digests.push(DigestEntry {
             location: archive.display(&walked.at),
@@ -191,6 +200,7 @@ async fn check_logs(
     archive: &Arc<Archive>,
     prefix: &str,
     valid: &[(String, Digest, DigestKind)],
+    progress: &Arc<Progress>,
 ) -> Vec<LogEntry> {
     let mut work = Vec::new();
     for (digest_at, digest, kind) in valid {
@@ -203,11 +213,12 @@ async fn check_logs(
             ));
         }
     }
+    progress.add_logs(work.len());
     let permits = Arc::new(tokio::sync::Semaphore::new(GETS_IN_FLIGHT));
     let tasks: Vec<_> = work
         .into_iter()
         .map(|(at, hash, digest, kind)| {
-            let (archive, permits) = (archive.clone(), permits.clone());
+            let (archive, permits, progress) = (archive.clone(), permits.clone(), progress.clone());
             tokio::spawn(async move {
                 let _permit = permits.acquire_owned().await;
                 let verdict = match archive.get(&at, false).await {
@@ -219,6 +230,7 @@ async fn check_logs(
                     Ok(None) => LogVerdict::NotFound,
                     Err(_) => LogVerdict::InvalidFormat,
                 };
+                progress.log_done();
                 LogEntry {
                     location: archive.display(&at),
                     verdict,
@@ -245,6 +257,7 @@ pub async fn validate_chain(
     standard: Vec<Location>,
     backfill: Vec<Location>,
     window: Window,
+    progress: Arc<Progress>,
 ) -> ChainResult {
     let mut result = ChainResult {
         report: chain.report(),
@@ -268,6 +281,7 @@ pub async fn validate_chain(
             Ok(loaded) => keys = loaded,
             Err(error) => {
                 result.report.error = Some(error);
+                progress.digests_done(standard.len() + backfill.len());
                 return result;
             }
         }
@@ -277,6 +291,7 @@ pub async fn validate_chain(
         keyring: &keyring,
         chain: &chain,
         keys,
+        progress: &progress,
     };
     let mut valid_standard = Vec::new();
     walk_chain(
@@ -314,6 +329,6 @@ pub async fn validate_chain(
                 .map(|(at, digest)| (at, digest, DigestKind::Backfill)),
         )
         .collect();
-    result.report.logs = check_logs(&archive, &chain.prefix, &valid).await;
+    result.report.logs = check_logs(&archive, &chain.prefix, &valid, &progress).await;
     result
 }

@@ -171,6 +171,16 @@ INSERT INTO rollup_billing_daily
          count(*)
   FROM events GROUP BY 1, 2, 3, 4, 5, 6;
 "#,
+    r#"
+-- Log file integrity (issue 13): per validated archive (`s3://bucket[/prefix]` or a folder), what its validations
+-- found, as JSON (`model::integrity::status::ArchiveStatus`: each account × Region × trail's digest hours with
+-- their state and the problems naming each key), so the Integrity page answers without validating.
+CREATE TABLE IF NOT EXISTS integrity_archives (
+  source TEXT PRIMARY KEY,
+  validated_at INTEGER NOT NULL,
+  status TEXT NOT NULL
+) WITHOUT ROWID;
+"#,
 ];
 
 /// SQL over `strings.value`: the part after its last `/` (`alice@example.com` of
