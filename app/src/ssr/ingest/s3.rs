@@ -17,7 +17,7 @@ mod url;
 
 pub use url::S3Archive;
 
-use super::{Fetched, IngestError, IngestLimits, IngestSummary, Progress, Source, load};
+use super::{Fetched, FileProblem, IngestError, IngestLimits, IngestSummary, Progress, Source, load};
 use crate::ssr::aws::clients::AwsClients;
 use crate::ssr::aws::{default_region, describe};
 use crate::ssr::logs::key::{KeyKind, LogKey, classify};
@@ -182,6 +182,20 @@ fn plan(
         let mut listed = Vec::with_capacity(region.keys.len());
         for key in region.keys {
             let url = archive.object_url(&key);
+            if let Some(reason) = super::layout::refused_key(&key) {
+                // Refused for good: the cursor may pass it, so it is reported once.
+                summary.failed_files += 1;
+                summary.problems.push(FileProblem {
+                    key: url.clone(),
+                    reason,
+                });
+                listed.push(ListedKey {
+                    key,
+                    url,
+                    done: true,
+                });
+                continue;
+            }
             let done = match classify(&key) {
                 KeyKind::Log(log_key) => {
                     let stored = writer.is_stored(&url)?;
