@@ -8,6 +8,7 @@ pub mod aws;
 pub mod clock;
 pub mod demo;
 pub mod events;
+pub mod fault_point;
 pub mod identity_center;
 pub mod ingest;
 pub mod integrity;

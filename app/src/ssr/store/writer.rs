@@ -227,6 +227,7 @@ impl EventWriter {
             self.events
                 .write(|conn| conn.execute_batch(&sql))
                 .map_err(|e| self.naming_path(e.into()))?;
+            crate::ssr::fault_point::reached(crate::ssr::fault_point::INDEX_BUILT);
         }
         Ok(())
     }
