@@ -11,6 +11,7 @@ pub mod cost_explorer;
 pub mod demo;
 pub mod events;
 pub mod findings;
+pub mod fault_point;
 pub mod identity_center;
 pub mod ingest;
 pub mod integrity;

@@ -379,5 +379,6 @@ fn flush(
     summary.files += outcome.files;
     summary.events += outcome.events;
     summary.duplicates += outcome.duplicates;
+    crate::ssr::fault_point::reached(crate::ssr::fault_point::INGEST_BATCH_COMMITTED);
     Ok(outcome.files)
 }

@@ -232,6 +232,9 @@ async fn run_pages(
                 .write_then(vec![file], ORIGIN_EVENT_HISTORY, |tx| {
                     cursor::page_committed(tx, &account_owned, &region_owned, oldest, stored)
                 })
+                .inspect(|_| {
+                    crate::ssr::fault_point::reached(crate::ssr::fault_point::SYNC_PAGE_COMMITTED)
+                })
                 .map_err(SyncError::from)
         })
         .await

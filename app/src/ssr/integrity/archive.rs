@@ -98,7 +98,9 @@ impl Archive {
             Self::Folder(root) => {
                 let root = root.clone();
                 let keys = tokio::task::spawn_blocking(move || {
-                    crate::ssr::ingest::folder::list_keys(&root).map_err(|e| e.to_string())
+                    crate::ssr::ingest::folder::list_keys(&root)
+                        .map(|listing| listing.keys)
+                        .map_err(|e| e.to_string())
                 })
                 .await
                 .map_err(|e| e.to_string())??;
