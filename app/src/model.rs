@@ -2,8 +2,8 @@
 pub mod activity;
 pub mod admin;
 pub mod auth;
-pub mod cost_explorer;
 pub mod billing;
+pub mod cost_explorer;
 pub mod event_detail;
 pub mod events;
 pub mod filter;

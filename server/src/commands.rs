@@ -1,6 +1,6 @@
 //! The subcommands other than `serve`'s server itself.
-mod findings;
 mod billing;
+mod findings;
 mod names;
 mod sync;
 mod tokens;
