@@ -141,6 +141,14 @@ impl Archive {
         }
     }
 
+    /// The folder of a folder archive (`None` in S3): its files are read in place, streamed.
+    pub fn folder_root(&self) -> Option<&std::path::Path> {
+        match self {
+            Self::Folder(root) => Some(root),
+            Self::S3 { .. } => None,
+        }
+    }
+
     /// How a report names `at`: `s3://bucket/key`, or the file's path.
     pub fn display(&self, at: &Location) -> String {
         match self {
