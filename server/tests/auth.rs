@@ -76,7 +76,7 @@ async fn call(
 }
 
 /// Admin-only server functions that live with their domain rather than under [`ADMIN_API`].
-const ADMIN_ACTIONS_ELSEWHERE: [&str; 1] = ["/api/trails/refresh"];
+const ADMIN_ACTIONS_ELSEWHERE: [&str; 2] = ["/api/trails/refresh", "/api/integrity/validate"];
 
 #[tokio::test]
 async fn every_server_function_needs_a_session_and_admin_ones_the_admin_role() {
