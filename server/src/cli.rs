@@ -40,6 +40,9 @@ pub enum Command {
     Sync(TrailsArgs),
     /// Read trail configuration (trails, status, selectors) from AWS into the store and print the coverage.
     Trails(TrailsArgs),
+    /// Print the monthly CloudTrail cost estimate from the store (the newest trails snapshot and the last 30
+    /// days of events): per trail, account, Region and line item, with each line's formula, and the savings.
+    Billing(BillingArgs),
     /// Name the IAM Identity Center users seen in events, asking the Identity Store API (DescribeUser) with the
     /// configured accounts; failures are kept per user and asked again a day later. `serve` does this itself.
     ResolveNames(TrailsArgs),
@@ -111,6 +114,17 @@ pub enum UserCommand {
     },
     /// List users with their roles.
     List,
+}
+
+#[derive(Debug, Default, Args)]
+/// Options of `trailscope billing`: what-if changes, and CSV instead of the table.
+pub struct BillingArgs {
+    /// A what-if change (repeatable), e.g. `off@ARN` or `management:write@ARN`; as the API's `change`.
+    #[arg(long = "change", value_name = "CHANGE")]
+    pub changes: Vec<String>,
+    /// Print the line items as CSV (the API's lines.csv) instead of the table.
+    #[arg(long)]
+    pub csv: bool,
 }
 
 #[derive(Debug, Default, Args)]

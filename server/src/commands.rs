@@ -1,4 +1,5 @@
 //! The subcommands other than `serve`'s server itself.
+mod billing;
 mod names;
 mod sync;
 mod tokens;
@@ -48,6 +49,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::User(command) => users::run(&config, command),
         Command::Token(command) => tokens::run(&config, command),
         Command::Trails(args) => trails::run(&config, &args),
+        Command::Billing(args) => billing::run(&config, &args),
         Command::Sync(args) => sync::run(&config, &args),
         Command::ResolveNames(args) => names::run(&config, &args),
         Command::Backup { dest } => backup(&config, &dest),

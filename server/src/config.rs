@@ -10,9 +10,11 @@
 mod de;
 
 use anyhow::{Context, bail};
+use app::model::billing::{PriceOverride, Volume};
 use app::ssr::auth::Role;
 use app::ssr::auth::proxy::ProxySettings;
 use app::ssr::aws::AwsAccount;
+use app::ssr::billing::BillingSettings;
 use app::ssr::ingest::IngestLimits;
 use app::ssr::ingest::s3::S3Archive;
 use axum::http::HeaderName;
@@ -94,6 +96,22 @@ pub struct Config {
     /// dropped (SQLite rolls back an unfinished batch). Keep it below the container runtime's own
     /// grace period (30 s by default in Docker, podman and Kubernetes).
     pub shutdown_grace_secs: u64,
+    /// Prices that replace the built-in price file's (`app/src/model/billing/prices.json`): a table of
+    /// item = dollars per the item's unit, e.g. `paid_management_copy = "2.00"`, or `ITEM@REGION` for one
+    /// Region (`"s3_storage@eu-west-1" = "0.024"`). Items: `paid_management_copy`, `data_events`,
+    /// `network_activity_events`, `insights_management`, `insights_data` (per 100,000 events),
+    /// `cloudwatch_logs_ingestion` (per GB), `s3_storage` (per GB-month). In the environment:
+    /// `item=price` pairs, comma-separated. None by default.
+    #[serde(deserialize_with = "de::billing_prices")]
+    pub billing_prices: Vec<PriceOverride>,
+    /// Monthly volumes the store cannot measure (data events of a trail whose files are not ingested),
+    /// entered by hand and labelled "entered": `[[billing_volumes]]` tables with `account`, `region`,
+    /// `class` (`management-read`, `management-write`, either with `@kms.amazonaws.com` or
+    /// `@rdsdata.amazonaws.com`; `data-read:AWS::S3::Object@BUCKET`, `data-write:TYPE[@RESOURCE]`;
+    /// `network@SOURCE`) and `events_per_month`; in the environment, the same as a JSON array. Each
+    /// replaces the measured figure of its account, Region and class. None by default.
+    #[serde(deserialize_with = "de::billing_volumes")]
+    pub billing_volumes: Vec<Volume>,
 }
 
 impl Default for Config {
@@ -116,6 +134,8 @@ impl Default for Config {
             ingest_max_record_bytes: IngestLimits::DEFAULT_MAX_RECORD_BYTES,
             // Comfortably inside the 30 s container runtimes wait between SIGTERM and SIGKILL.
             shutdown_grace_secs: 20,
+            billing_prices: Vec::new(),
+            billing_volumes: Vec::new(),
         }
     }
 }
@@ -143,6 +163,14 @@ impl Config {
     /// How far back a first Event History sync reads, in seconds.
     pub fn sync_window_secs(&self) -> i64 {
         i64::from(self.sync_window_days) * 86_400
+    }
+
+    /// The billing settings: price overrides and entered volumes.
+    pub fn billing_settings(&self) -> BillingSettings {
+        BillingSettings {
+            price_overrides: self.billing_prices.clone(),
+            entered: self.billing_volumes.clone(),
+        }
     }
 
     /// The proxy settings the gate uses.

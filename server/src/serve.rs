@@ -76,6 +76,14 @@ pub fn router(state: ServerState) -> Router {
             get(app::ssr::trails::trail_json).with_state(state.app.clone()),
         )
         .route(
+            "/api/billing/estimate",
+            get(app::ssr::billing::estimate_json).with_state(state.app.clone()),
+        )
+        .route(
+            "/api/billing/lines.csv",
+            get(app::ssr::billing::lines_csv).with_state(state.app.clone()),
+        )
+        .route(
             "/api/events/export.csv",
             get(app::ssr::events::export::csv).with_state(state.app.clone()),
         )
@@ -205,7 +213,8 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             },
         )
         .with_accounts(config.accounts.clone())
-        .with_sync_window(config.sync_window_secs()),
+        .with_sync_window(config.sync_window_secs())
+        .with_billing(config.billing_settings()),
         secure_cookies: config.secure_cookies(),
         shutdown: Shutdown::default(),
     };

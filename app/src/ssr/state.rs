@@ -20,6 +20,8 @@ pub struct AppState {
     pub aws: Arc<AwsClients>,
     /// Event History sync: one run at a time.
     pub sync: Arc<SyncState>,
+    /// Price overrides and volumes entered by hand (configuration).
+    pub billing: Arc<crate::ssr::billing::BillingSettings>,
 }
 
 /// Event History sync coordination: one run at a time, and how far back a first run reads.
@@ -56,6 +58,15 @@ impl AppState {
             auth: Arc::new(auth),
             aws: Arc::new(AwsClients::new(Vec::new())),
             sync: Arc::new(SyncState::new(HISTORY_SECS)),
+            billing: Arc::default(),
+        }
+    }
+
+    /// The configured billing price overrides and entered volumes.
+    pub fn with_billing(self, billing: crate::ssr::billing::BillingSettings) -> Self {
+        Self {
+            billing: Arc::new(billing),
+            ..self
         }
     }
 

@@ -16,6 +16,7 @@ pub mod schema;
 pub mod search;
 pub mod segments;
 pub mod trail_snapshots;
+pub mod volumes;
 pub mod writer;
 
 use rusqlite::Connection;

@@ -1,6 +1,7 @@
 //! How each typed key is read from its text, the same from the file and from the environment
 //! (where a list is comma-separated), with errors that name the refused value.
 use anyhow::bail;
+use app::model::billing::{Basis, EventClass, MicroUsd, PriceItem, PriceOverride, Volume};
 use app::ssr::auth::Role;
 use app::ssr::aws::{AwsAccount, Redacted};
 use app::ssr::ingest::s3::S3Archive;
@@ -160,6 +161,139 @@ pub(super) fn accounts<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<AwsAccount
             identity_center_region: a.identity_center_region,
         })
         .collect())
+}
+
+/// `billing_prices`: a table of `ITEM[@REGION]` = dollars, or in the environment `ITEM[@REGION]=DOLLARS`
+/// pairs, comma-separated.
+pub(super) fn billing_prices<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Vec<PriceOverride>, D::Error> {
+    struct Prices;
+    impl<'de> Visitor<'de> for Prices {
+        type Value = Vec<(String, String)>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a table of item = \"dollars\", or item=dollars pairs")
+        }
+        fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut pairs = Vec::new();
+            while let Some((key, value)) = map.next_entry::<String, PriceText>()? {
+                pairs.push((key, value.0));
+            }
+            Ok(pairs)
+        }
+        fn visit_str<E: de::Error>(self, text: &str) -> Result<Self::Value, E> {
+            split_list(text)
+                .map(|pair| match pair.split_once('=') {
+                    Some((k, v)) => Ok((k.trim().to_owned(), v.trim().to_owned())),
+                    None => Err(E::custom(format!("{pair:?} is not item=dollars"))),
+                })
+                .collect()
+        }
+    }
+    let pairs = d.deserialize_any(Prices)?;
+    pairs
+        .into_iter()
+        .map(|(key, value)| {
+            let (item, in_region) = match key.split_once('@') {
+                Some((item, r)) => (item, Some(r.trim().to_owned())),
+                None => (key.as_str(), None),
+            };
+            let Some(item) = PriceItem::from_key(item.trim()) else {
+                let known: Vec<&str> = PriceItem::ALL.iter().map(|i| i.key()).collect();
+                return Err(de::Error::custom(format!(
+                    "{item:?} is not a priced item ({})",
+                    known.join(", ")
+                )));
+            };
+            if let Some(r) = &in_region {
+                region(r).map_err(de::Error::custom)?;
+            }
+            let price = MicroUsd::parse_usd(&value)
+                .map_err(|e| de::Error::custom(format!("{key}: {e}")))?;
+            Ok(PriceOverride {
+                item,
+                region: in_region,
+                price,
+            })
+        })
+        .collect()
+}
+
+/// A price written as a string (`"2.00"`) or a TOML number (`2.0`, read through its decimal text).
+struct PriceText(String);
+
+impl<'de> Deserialize<'de> for PriceText {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Text;
+        impl Visitor<'_> for Text {
+            type Value = String;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an amount of dollars like \"2.00\"")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<String, E> {
+                Ok(v.to_owned())
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<String, E> {
+                Ok(format!("{v}"))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<String, E> {
+                Ok(v.to_string())
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<String, E> {
+                Ok(v.to_string())
+            }
+        }
+        d.deserialize_any(Text).map(PriceText)
+    }
+}
+
+/// One `[[billing_volumes]]` table.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileVolume {
+    account: String,
+    region: String,
+    class: String,
+    events_per_month: u64,
+}
+
+/// `[[billing_volumes]]`: volumes entered by hand; in the environment a JSON array of the same tables.
+pub(super) fn billing_volumes<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Volume>, D::Error> {
+    struct Volumes;
+    impl<'de> Visitor<'de> for Volumes {
+        type Value = Vec<FileVolume>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("[[billing_volumes]] tables, or a JSON array of them")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+            Vec::<FileVolume>::deserialize(de::value::SeqAccessDeserializer::new(seq))
+        }
+        fn visit_str<E: de::Error>(self, text: &str) -> Result<Self::Value, E> {
+            serde_json::from_str(text)
+                .map_err(|error| E::custom(format!("not a JSON array of volumes: {error}")))
+        }
+    }
+    d.deserialize_any(Volumes)?
+        .into_iter()
+        .map(|v| {
+            region(&v.region).map_err(de::Error::custom)?;
+            let account_ok = v.account.len() == 12 && v.account.bytes().all(|b| b.is_ascii_digit());
+            if !account_ok {
+                return Err(de::Error::custom(format!(
+                    "{:?} is not a 12-digit account ID",
+                    v.account
+                )));
+            }
+            let class: EventClass = v.class.parse().map_err(de::Error::custom)?;
+            Ok(Volume {
+                account: v.account,
+                region: v.region,
+                class,
+                events_per_month: v.events_per_month,
+                basis: Basis::Entered,
+            })
+        })
+        .collect()
 }
 
 /// The keys a derived `Deserialize` reads: the field names it passes when it asks for a struct,

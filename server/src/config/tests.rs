@@ -239,7 +239,7 @@ fn proxy_sign_on_is_configured_by_file_or_environment() -> anyhow::Result<()> {
 #[test]
 fn every_key_is_read_from_its_environment_variable() -> anyhow::Result<()> {
     let keys = Config::keys();
-    assert_eq!(keys.len(), 16, "{keys:?}");
+    assert_eq!(keys.len(), 18, "{keys:?}");
     assert_eq!(Config::env_name("sync_minutes"), "TRAILSCOPE_SYNC_MINUTES");
     let config = Config::load(
         None,
@@ -265,6 +265,82 @@ fn every_key_is_read_from_its_environment_variable() -> anyhow::Result<()> {
         format!("{err:#}").contains("TRAILSCOPE_SYNC_MINUTES"),
         "{err:#}"
     );
+    Ok(())
+}
+
+/// Billing prices and entered volumes read from the file and from the environment; a bad item, price,
+/// class or account is refused by name.
+#[test]
+fn billing_prices_and_volumes_are_read_and_refused_by_name() -> anyhow::Result<()> {
+    use app::model::billing::{Basis, EventClass, MicroUsd, PriceItem};
+    let dir = tempfile::tempdir()?;
+    let file = dir.path().join("trailscope.toml");
+    std::fs::write(
+        &file,
+        r#"
+[billing_prices]
+paid_management_copy = "2.50"
+"s3_storage@eu-west-1" = 0.024
+
+[[billing_volumes]]
+account = "111122223333"
+region = "us-east-1"
+class = "data-write:AWS::S3::Object@invoices"
+events_per_month = 2000000
+"#,
+    )?;
+    let config = Config::load(Some(&file), env(&[]))?;
+    let mut prices = config.billing_prices.clone();
+    prices.sort_by_key(|p| p.item);
+    assert_eq!(prices.len(), 2);
+    assert_eq!(
+        (prices[0].item, prices[0].region.as_deref(), prices[0].price),
+        (PriceItem::PaidManagementCopy, None, MicroUsd(2_500_000))
+    );
+    assert_eq!(
+        (prices[1].item, prices[1].region.as_deref(), prices[1].price),
+        (PriceItem::S3Storage, Some("eu-west-1"), MicroUsd(24_000))
+    );
+    let volume = &config.billing_volumes[0];
+    assert_eq!(volume.basis, Basis::Entered);
+    assert_eq!(
+        volume.class,
+        EventClass::Data {
+            resource_type: "AWS::S3::Object".to_owned(),
+            read_only: false,
+            resource: Some("invoices".to_owned()),
+        }
+    );
+    let from_env = Config::load(
+        None,
+        env(&[
+            ("TRAILSCOPE_BILLING_PRICES", "data_events=0.12"),
+            (
+                "TRAILSCOPE_BILLING_VOLUMES",
+                r#"[{"account":"111122223333","region":"us-east-1","class":"network@s3.amazonaws.com","events_per_month":5}]"#,
+            ),
+        ]),
+    )?;
+    assert_eq!(from_env.billing_prices[0].price, MicroUsd(120_000));
+    assert_eq!(from_env.billing_volumes[0].events_per_month, 5);
+    for (var, value, says) in [
+        ("TRAILSCOPE_BILLING_PRICES", "free_lunch=0", "free_lunch"),
+        ("TRAILSCOPE_BILLING_PRICES", "data_events=cheap", "cheap"),
+        (
+            "TRAILSCOPE_BILLING_VOLUMES",
+            r#"[{"account":"1","region":"us-east-1","class":"management-read","events_per_month":5}]"#,
+            "12-digit",
+        ),
+        (
+            "TRAILSCOPE_BILLING_VOLUMES",
+            r#"[{"account":"111122223333","region":"us-east-1","class":"lots","events_per_month":5}]"#,
+            "not an event class",
+        ),
+    ] {
+        let err = Config::load(None, env(&[(var, value)])).expect_err(value);
+        let text = format!("{err:#}");
+        assert!(text.contains(var) && text.contains(says), "{text}");
+    }
     Ok(())
 }
 

@@ -2,11 +2,13 @@
 //! account and Region, count copies per event class, and price every delivery.
 use super::breakdown::{Estimate, ItemSubtotal, Line, LineItem, Subtotal, TrailSubtotal};
 use super::change::Change;
-use super::inputs::{Basis, BillingTrail, EventClass, EventSize, Inputs};
+use super::inputs::{Basis, BillingTrail, EventClass, EventSize, Inputs, Volume};
 use super::money::{MicroUsd, Rate};
 use super::prices::{PriceItem, Prices, RegionRates};
 use super::rules;
-use std::collections::{BTreeSet, HashMap};
+use rustc_hash::FxHashMap as HashMap;
+use std::borrow::Cow;
+use std::collections::BTreeSet;
 
 /// What one trail delivers in one account and Region, for the lines that follow from it.
 #[derive(Default)]
@@ -32,8 +34,19 @@ impl Delivered {
 /// Lines under construction, keyed by (trail, account, Region, item, copy).
 #[derive(Default)]
 struct Lines {
-    at: HashMap<(usize, usize, usize, LineItem, u32), usize>,
+    at: HashMap<u128, usize>,
     lines: Vec<Line>,
+}
+
+/// (trail, account, Region, item, copy) in one number: 32 bits each for the indexes, 8 for the item, 24
+/// for the copy (trails per cell are far fewer).
+fn pack(key: (usize, usize, usize, LineItem, u32)) -> u128 {
+    let (t, a, r, item, copy) = key;
+    (t as u128) << 96
+        | (a as u128) << 64
+        | (r as u128) << 32
+        | (item as u128) << 24
+        | u128::from(copy & 0xff_ffff)
 }
 
 impl Lines {
@@ -48,7 +61,7 @@ impl Lines {
         basis: Basis,
     ) {
         let lines = &mut self.lines;
-        let i = *self.at.entry(key).or_insert_with(|| {
+        let i = *self.at.entry(pack(key)).or_insert_with(|| {
             lines.push(Line {
                 trail: key.0,
                 account: key.1,
@@ -94,14 +107,39 @@ fn priority(trail: &BillingTrail) -> (bool, bool, &str) {
 /// listed in; data and network activity events are charged for every delivery; Insights per trail per
 /// event analyzed; CloudWatch Logs per GB ingested and S3 per GB-month, from the cell's log file sizes.
 pub fn estimate(inputs: &Inputs, prices: &Prices, changes: &[Change]) -> Estimate {
-    let trails = super::change::apply_all(&inputs.trails, changes);
-    let accounts: Vec<&str> = sorted_names(inputs.volumes.iter().map(|v| v.account.as_str()));
-    let regions: Vec<&str> = sorted_names(inputs.volumes.iter().map(|v| v.region.as_str()));
-    let account_index: HashMap<&str, usize> = index_of(&accounts);
-    let region_index: HashMap<&str, usize> = index_of(&regions);
+    let volumes: Vec<&Volume> = inputs.volumes.iter().collect();
+    estimate_of(inputs, &volumes, prices, changes)
+}
+
+/// [`estimate`] over some of the volumes only (the cells a change can touch, for savings); trails, sizes
+/// and prices from `inputs`.
+pub(super) fn estimate_of(
+    inputs: &Inputs,
+    volumes: &[&Volume],
+    prices: &Prices,
+    changes: &[Change],
+) -> Estimate {
+    // Only the trails a change names are copied.
+    let trails: Vec<Cow<BillingTrail>> = inputs
+        .trails
+        .iter()
+        .map(|trail| {
+            if changes.iter().any(|c| c.trail_arn() == trail.trail_arn) {
+                let mut changed = trail.clone();
+                changes.iter().for_each(|c| c.apply(&mut changed));
+                Cow::Owned(changed)
+            } else {
+                Cow::Borrowed(trail)
+            }
+        })
+        .collect();
+    let accounts: Vec<&str> = sorted_names(volumes.iter().map(|v| v.account.as_str()));
+    let regions: Vec<&str> = sorted_names(volumes.iter().map(|v| v.region.as_str()));
+    let account_index = index_of(&accounts);
+    let region_index = index_of(&regions);
     let cell = |a: usize, r: usize| a * regions.len() + r;
     let mut account_regions: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); accounts.len()];
-    for v in &inputs.volumes {
+    for v in volumes {
         account_regions[account_index[v.account.as_str()]].insert(region_index[v.region.as_str()]);
     }
     // The logging trails of each cell, first delivery first.
@@ -128,9 +166,9 @@ pub fn estimate(inputs: &Inputs, prices: &Prices, changes: &[Change]) -> Estimat
     let rates: Vec<RegionRates> = regions.iter().map(|r| prices.rates_in(r)).collect();
     let free = Rate::per_100k_events(MicroUsd::ZERO);
     let mut lines = Lines::default();
-    let mut delivered: HashMap<(usize, usize, usize), Delivered> = HashMap::new();
+    let mut delivered: HashMap<(usize, usize, usize), Delivered> = HashMap::default();
     let mut undelivered_events = 0;
-    for v in &inputs.volumes {
+    for v in volumes {
         let (a, r) = (
             account_index[v.account.as_str()],
             region_index[v.region.as_str()],

@@ -3,12 +3,13 @@
 //! [`Savings::all_together`] re-runs with every change at once).
 use super::breakdown::{Estimate, LineItem};
 use super::change::{Change, RuleChange, apply_all};
-use super::estimate::estimate;
-use super::inputs::{BillingTrail, EventClass, Inputs};
+use super::estimate::{estimate, estimate_of};
+use super::inputs::{BillingTrail, EventClass, Inputs, Volume};
 use super::money::MicroUsd;
 use super::prices::Prices;
 use super::rules;
 use crate::model::selectors::ResourceType;
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -165,11 +166,27 @@ pub fn savings(inputs: &Inputs, prices: &Prices, applied: &[Change], base: &Esti
             proposals.push((kind, trail, change));
         }
     }
+    // A change to a trail can only change the cells it delivers in: its accounts, in every Region when it
+    // is multi-Region, else in its home Region. Each saving re-runs the model on those cells alone, before
+    // and after (lines are per cell, so the difference is the whole estimate's).
+    let mut by_account: FxHashMap<&str, Vec<&Volume>> = FxHashMap::default();
+    for v in &inputs.volumes {
+        by_account.entry(v.account.as_str()).or_default().push(v);
+    }
     let mut found: Vec<Saving> = proposals
         .into_iter()
         .filter_map(|(kind, trail, change)| {
+            let cells: Vec<&Volume> = trail
+                .accounts
+                .iter()
+                .filter_map(|a| by_account.get(a.as_str()))
+                .flatten()
+                .filter(|v| trail.is_multi_region || v.region == trail.home_region)
+                .copied()
+                .collect();
             let with = [applied, std::slice::from_ref(&change)].concat();
-            let monthly = base.total - estimate(inputs, prices, &with).total;
+            let monthly = estimate_of(inputs, &cells, prices, applied).total
+                - estimate_of(inputs, &cells, prices, &with).total;
             let keep = monthly > MicroUsd::ZERO || matches!(kind, SavingKind::LogBucketLoop { .. });
             keep.then(|| Saving {
                 kind,

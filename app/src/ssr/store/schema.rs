@@ -147,6 +147,29 @@ CREATE TABLE identity_center_users (
 "#,
     // The auth tables moved to their own file (`auth_schema`), which copied their rows when it was created.
     super::auth_schema::DROP_FROM_EVENT_FILE,
+    r#"
+-- Billing (issue 12): events per UTC day by account, Region, category, read_only (1, 0, 2 = unknown), event
+-- source and, for data events, the resource billed on (`resource_type` as in selectors, e.g. AWS::S3::Object,
+-- and the bucket name or ARN; both '' otherwise), kept by the writer beside rollup_hourly so a month's volumes
+-- read a few thousand rows whatever the event count. Events stored before this migration are counted without
+-- their data resource.
+CREATE TABLE rollup_billing_daily (
+  day INTEGER NOT NULL,
+  account INTEGER NOT NULL,
+  region INTEGER NOT NULL,
+  category INTEGER NOT NULL,
+  read_only INTEGER NOT NULL,
+  event_source INTEGER NOT NULL,
+  resource_type TEXT NOT NULL,
+  resource TEXT NOT NULL,
+  events INTEGER NOT NULL,
+  PRIMARY KEY (day, account, region, category, read_only, event_source, resource_type, resource)
+) WITHOUT ROWID;
+INSERT INTO rollup_billing_daily
+  SELECT (event_time / 86400) * 86400, account, region, category, coalesce(read_only, 2), event_source, '', '',
+         count(*)
+  FROM events GROUP BY 1, 2, 3, 4, 5, 6;
+"#,
 ];
 
 /// SQL over `strings.value`: the part after its last `/` (`alice@example.com` of

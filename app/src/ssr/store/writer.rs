@@ -6,7 +6,7 @@ use super::event_id::EventIdKey;
 use super::segments::SegmentWriter;
 use super::{Database, Store, StoreError};
 use crate::model::events::EventCategory;
-use crate::model::time::HOUR;
+use crate::model::time::{DAY, HOUR};
 use crate::ssr::logs::record::{EventRow, IdentityCenterUser};
 use rusqlite::{Connection, params};
 use std::collections::{HashMap, HashSet};
@@ -55,6 +55,9 @@ pub struct EncodedEvent {
     pub category: EventCategory,
     /// (type, ARN) of the record's resources.
     pub resources: Vec<(Option<Code>, String)>,
+    /// For a data event, the (resource type, bucket name or ARN) it is billed on
+    /// (`model::billing::data_resource`).
+    pub billing_resource: Option<(String, String)>,
     /// The IAM Identity Center user the request was made for (rare: kept as text).
     pub identity_center: Option<IdentityCenterUser>,
 }
@@ -87,6 +90,11 @@ impl EncodedEvent {
             error_code: encoder.code_opt(row.error_code),
             read_only: row.read_only,
             category: row.category,
+            billing_resource: if row.category == EventCategory::Data {
+                crate::model::billing::data_resource(&row.resources)
+            } else {
+                None
+            },
             resources: row
                 .resources
                 .into_iter()
@@ -268,6 +276,7 @@ impl EventWriter {
         let tx = conn.transaction()?;
         let mut outcome = BatchOutcome::default();
         let mut rollups: HashMap<RollupKey, i64> = HashMap::new();
+        let mut billing: HashMap<super::volumes::RollupKey, i64> = HashMap::new();
         {
             let mut insert_file = tx.prepare_cached(
                 "INSERT INTO files (key, size_bytes, events, duplicates, rejected_records, problem, ingested_at)
@@ -308,13 +317,14 @@ impl EventWriter {
                     let region = d.resolve(&tx, e.region)?;
                     let read_only = e.read_only.map(i64::from);
                     let is_error = e.error_code.is_some();
+                    let event_source = d.resolve(&tx, e.event_source)?;
                     let user_agent = d.resolve_opt(&tx, e.user_agent)?;
                     let changed = insert_event.execute(params![
                         e.event_time,
                         e.event_id,
                         account,
                         region,
-                        d.resolve(&tx, e.event_source)?,
+                        event_source,
                         d.resolve(&tx, e.event_name)?,
                         d.resolve_opt(&tx, e.identity_type)?,
                         d.resolve_opt(&tx, e.identity_arn)?,
@@ -369,6 +379,18 @@ impl EventWriter {
                         category: i64::from(e.category.code()),
                     };
                     *rollups.entry(key).or_default() += 1;
+                    let (resource_type, resource) = e.billing_resource.unwrap_or_default();
+                    let key = super::volumes::RollupKey {
+                        day: e.event_time.div_euclid(DAY) * DAY,
+                        account,
+                        region,
+                        category: i64::from(e.category.code()),
+                        read_only: read_only.unwrap_or(2),
+                        event_source,
+                        resource_type,
+                        resource,
+                    };
+                    *billing.entry(key).or_default() += 1;
                 }
                 count_file.execute(params![file_id, inserted, duplicates])?;
                 outcome.files += 1;
@@ -391,6 +413,7 @@ impl EventWriter {
                     n
                 ])?;
             }
+            super::volumes::add_to_rollup(&tx, &billing)?;
         }
         then(&tx)?;
         self.segments.commit()?;
