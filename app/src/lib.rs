@@ -16,6 +16,7 @@ use leptos_router::{SsrMode, path};
 
 use components::nav::AppNav;
 use pages::activity::ActivityPage;
+use pages::billing::BillingPage;
 use pages::event::{ComparePage, EventDetailPage};
 use pages::events::EventsPage;
 use pages::login::LoginPage;
@@ -67,9 +68,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/events/compare") view=ComparePage ssr=SsrMode::Async />
                         <Route path=path!("/trails") view=TrailsPage ssr=SsrMode::Async />
                         <Route path=path!("/trails/trail") view=TrailPage ssr=SsrMode::Async />
-                        <Route path=path!("/billing") view=|| view! {
-                            <Planned title="Billing" what="What each trail costs per month from real event volumes and its selectors, and what a change would save." />
-                        } />
+                        <Route path=path!("/billing") view=BillingPage ssr=SsrMode::Async />
                         <Route path=path!("/integrity") view=|| view! {
                             <Planned title="Integrity" what="Whether the log archive validates against CloudTrail's signed digest files, with every missing or altered file named." />
                         } />
