@@ -4,7 +4,9 @@ pub mod activity;
 pub mod admin;
 pub mod auth;
 pub mod billing;
+pub mod cost_explorer;
 pub mod events;
+pub mod integrity;
 pub mod trails;
 
 /// Sets the HTTP status of a failed server function to the error's own (server functions answer 500

@@ -6,6 +6,7 @@ pub mod billing_whatif;
 pub mod error_list;
 pub mod event_filters;
 pub mod for_role;
+pub mod integrity_line;
 pub mod json_tree;
 pub mod nav;
 pub mod time_range;

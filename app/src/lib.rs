@@ -19,6 +19,7 @@ use pages::activity::ActivityPage;
 use pages::billing::BillingPage;
 use pages::event::{ComparePage, EventDetailPage};
 use pages::events::EventsPage;
+use pages::integrity::IntegrityPage;
 use pages::login::LoginPage;
 use pages::planned::{NotFound, Planned};
 use pages::settings::SettingsPage;
@@ -69,9 +70,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/trails") view=TrailsPage ssr=SsrMode::Async />
                         <Route path=path!("/trails/trail") view=TrailPage ssr=SsrMode::Async />
                         <Route path=path!("/billing") view=BillingPage ssr=SsrMode::Async />
-                        <Route path=path!("/integrity") view=|| view! {
-                            <Planned title="Integrity" what="Whether the log archive validates against CloudTrail's signed digest files, with every missing or altered file named." />
-                        } />
+                        <Route path=path!("/integrity") view=IntegrityPage ssr=SsrMode::Async />
                         <Route path=path!("/findings") view=|| view! {
                             <Planned title="Findings" what="Detections over the events (CIS monitoring patterns and more), each with links to its evidence." />
                         } />

@@ -6,7 +6,8 @@ test("the activity page shows the numbers the API gives", async ({ page, request
   const activity = new ActivityPage(page);
   await activity.open("?range=all");
   const api = await timeline(request, "?range=all");
-  expect(api.totals.events).toBeGreaterThan(300_000);
+  // The demo was ingested: its 21 days hold about 300,000 events (fewer since its staging trail stops logging).
+  expect(api.totals.events).toBeGreaterThan(250_000);
   await expect(activity.totalEvents).toHaveText(api.totals.events.toLocaleString("en-US"));
   await expect(activity.totalErrors).toHaveText(api.totals.errors.toLocaleString("en-US"));
   await expect(activity.chart.locator("svg")).toBeVisible();

@@ -56,6 +56,10 @@ pub enum Command {
         #[arg(value_name = "DIR")]
         dest: PathBuf,
     },
+    /// Evaluate the stored events not yet evaluated against the detection rules (built-in and `rules_dir`), then
+    /// print the findings, most severe first. Exits 0 whatever was found; rule files that cannot be used are
+    /// reported as `problem:` lines on stderr.
+    Findings(FindingsArgs),
     /// Validate log file integrity with the trails' digest files, as `aws cloudtrail validate-logs` does, for
     /// every account, Region and trail at once, in S3 or in a folder. Exits 0 only when nothing is invalid.
     Validate(ValidateArgs),
@@ -161,6 +165,26 @@ pub struct DemoArgs {
     /// End of the archive, `YYYY-MM-DD` or RFC 3339 UTC [default: now].
     #[arg(long, value_name = "TIME")]
     pub end: Option<String>,
+}
+
+#[derive(Debug, Default, Args)]
+/// Options of `trailscope findings`.
+pub struct FindingsArgs {
+    /// Only rules at this severity or above: informational, low, medium, high or critical.
+    #[arg(long, value_name = "LEVEL")]
+    pub severity: Option<String>,
+    /// Only this rule (its id).
+    #[arg(long, value_name = "ID")]
+    pub rule: Option<String>,
+    /// Only matches in this account (12-digit ID).
+    #[arg(long, value_name = "ACCOUNT")]
+    pub account: Option<String>,
+    /// Drop the stored findings and evaluate every stored event again first.
+    #[arg(long)]
+    pub reevaluate: bool,
+    /// Output: text (a table) or json (what GET /api/findings answers).
+    #[arg(long, value_parser = ["text", "json"], default_value = "text")]
+    pub format: String,
 }
 
 #[derive(Debug, Args)]

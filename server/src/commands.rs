@@ -1,5 +1,6 @@
 //! The subcommands other than `serve`'s server itself.
 mod billing;
+mod findings;
 mod names;
 mod sync;
 mod tokens;
@@ -54,6 +55,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::ResolveNames(args) => names::run(&config, &args),
         Command::Backup { dest } => backup(&config, &dest),
         Command::Validate(args) => validate::run(&args),
+        Command::Findings(args) => findings::run(&config, &args),
     }
 }
 
@@ -86,9 +88,10 @@ fn demo(args: &DemoArgs) -> anyhow::Result<ExitCode> {
     let started = std::time::Instant::now();
     let summary = write_demo(&args.out, &options)?;
     println!(
-        "demo archive: {} files, {} events, {} accounts × Regions, {} to {}, in {:.1} s → {}",
+        "demo archive: {} files, {} events, {} digest files, {} accounts × Regions, {} to {}, in {:.1} s → {}",
         summary.files,
         summary.events,
+        summary.digest_files,
         summary.streams.len(),
         app::model::time::format_rfc3339(summary.start),
         app::model::time::format_rfc3339(summary.end),

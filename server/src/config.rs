@@ -60,12 +60,14 @@ pub struct Config {
     #[serde(deserialize_with = "de::role")]
     pub proxy_default_role: Option<Role>,
     /// AWS accounts to read (`[[accounts]]` tables: `name`, `profile`, `role_arn`, `external_id`,
-    /// `regions`, `identity_center_region`). Without any, `TRAILSCOPE_REGIONS` (comma-separated)
-    /// means the default-credential account in those Regions. Credentials always come from the AWS
-    /// SDK's default chain. `identity_center_region` is the Region of the IAM Identity Center
-    /// instance, where Identity Center user names are asked (`DescribeUser`); unset, it is sought
-    /// among `regions` and remembered. Set it on a delegated administrator account to let that
-    /// account name the users too. `external_id` is kept redacted in logs.
+    /// `regions`, `identity_center_region`, `cost_explorer`). Without any, `TRAILSCOPE_REGIONS`
+    /// (comma-separated) means the default-credential account in those Regions. Credentials always
+    /// come from the AWS SDK's default chain. `identity_center_region` is the Region of the IAM
+    /// Identity Center instance, where Identity Center user names are asked (`DescribeUser`); unset,
+    /// it is sought among `regions` and remembered. Set it on a delegated administrator account to
+    /// let that account name the users too. `cost_explorer = true` reads CloudTrail's real usage and
+    /// cost from Cost Explorer (`ce:GetCostAndUsage`, $0.01 per request; off by default).
+    /// `external_id` is kept redacted in logs.
     #[serde(deserialize_with = "de::accounts")]
     pub accounts: Vec<AwsAccount>,
     /// Minutes between trail configuration refreshes while serving; 0 turns the background
@@ -91,6 +93,10 @@ pub struct Config {
     /// reported by its ordinal and not stored, the rest of its file is. The default is 4 MiB;
     /// CloudTrail's records stay below 1 MiB.
     pub ingest_max_record_bytes: usize,
+    /// A folder of the user's own Sigma rules (`*.yml`/`*.yaml` directly in it, `logsource: product: aws,
+    /// service: cloudtrail`, e.g. a checkout of SigmaHQ's CloudTrail rules), evaluated with the built-in ones.
+    /// A file that cannot be used is reported by name and reason; the others still run. None by default.
+    pub rules_dir: Option<PathBuf>,
     /// Seconds a stop (SIGTERM, SIGINT) may take: requests in flight finish, background jobs stop
     /// at their next step and a batch already being written commits; what still runs then is
     /// dropped (SQLite rolls back an unfinished batch). Keep it below the container runtime's own
@@ -132,6 +138,7 @@ impl Default for Config {
             s3_ingest_minutes: 15,
             ingest_max_file_bytes: IngestLimits::DEFAULT_MAX_FILE_BYTES,
             ingest_max_record_bytes: IngestLimits::DEFAULT_MAX_RECORD_BYTES,
+            rules_dir: None,
             // Comfortably inside the 30 s container runtimes wait between SIGTERM and SIGKILL.
             shutdown_grace_secs: 20,
             billing_prices: Vec::new(),

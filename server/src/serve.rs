@@ -1,5 +1,6 @@
 //! `trailscope serve`: opens the store (first preparing the demo archive when there is nothing else to
 //! show), then serves the app, its server functions, static files and `/healthz`.
+mod findings;
 mod lifecycle;
 
 pub use lifecycle::Shutdown;
@@ -13,6 +14,8 @@ use app::ssr::auth::users::ensure_first_admin;
 use app::ssr::demo::{DemoOptions, write_demo};
 use app::ssr::ingest::s3::{S3Archive, ingest_s3};
 use app::ssr::ingest::{IngestError, IngestLimits, ingest_into};
+use app::ssr::integrity::IntegritySource;
+use app::ssr::integrity::service::{IntegrityArchive, validate_new};
 use app::ssr::state::AppState;
 use app::ssr::store::Store;
 use app::ssr::store::trail_snapshots::{self, SnapshotSource};
@@ -74,6 +77,10 @@ pub fn router(state: ServerState) -> Router {
         .route(
             "/api/trails/{*arn}",
             get(app::ssr::trails::trail_json).with_state(state.app.clone()),
+        )
+        .route(
+            "/api/findings",
+            get(app::ssr::findings::api::findings_json).with_state(state.app.clone()),
         )
         .route(
             "/api/billing/estimate",
@@ -144,6 +151,28 @@ pub fn prepare_demo(store: &Store, config: &Config) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The archives the server validates: each configured S3 archive (public keys from `ListPublicKeys`), and the
+/// demo's folder when the demo is what is served (with the demo's own public key, `demo::public_keys_folder`).
+fn integrity_archives(store: &Store, config: &Config) -> anyhow::Result<Vec<IntegrityArchive>> {
+    let mut archives: Vec<IntegrityArchive> = config
+        .s3_archives
+        .iter()
+        .map(|archive| IntegrityArchive {
+            source: IntegritySource::S3(archive.clone()),
+            public_keys: None,
+        })
+        .collect();
+    let configured = !config.accounts.is_empty() || !config.s3_archives.is_empty();
+    if config.demo && !configured && store.meta(META_SOURCE)?.as_deref() == Some("demo") {
+        let demo = config.data_dir.join("demo");
+        archives.push(IntegrityArchive {
+            public_keys: Some(app::ssr::demo::public_keys_folder(&demo)),
+            source: IntegritySource::Folder(demo),
+        });
+    }
+    Ok(archives)
+}
+
 /// Stores the demo archive's trails snapshot, once (an archive written before it had one gets one for now).
 fn store_demo_trails(store: &Store, archive: &Path) -> anyhow::Result<()> {
     if trail_snapshots::latest(store)?.is_some() {
@@ -203,6 +232,10 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         leptos_options.env = leptos::config::Env::PROD;
     }
     announce_first_admin(&store)?;
+    let integrity = integrity_archives(&store, &config)?;
+    let validate_demo = integrity
+        .iter()
+        .any(|a| matches!(a.source, IntegritySource::Folder(_)));
     let state = ServerState {
         leptos_options,
         app: AppState::with_auth(
@@ -214,7 +247,9 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         )
         .with_accounts(config.accounts.clone())
         .with_sync_window(config.sync_window_secs())
-        .with_billing(config.billing_settings()),
+        .with_findings(findings::load_rules(&config))
+        .with_billing(config.billing_settings())
+        .with_integrity(integrity),
         secure_cookies: config.secure_cookies(),
         shutdown: Shutdown::default(),
     };
@@ -245,6 +280,12 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             config.ingest_limits(),
             std::time::Duration::from_secs(u64::from(config.s3_ingest_minutes) * 60),
         ));
+    }
+    jobs.spawn(findings::evaluate_continuously(state.app.clone()));
+    if validate_demo {
+        // The demo's digests, validated once ingested (then only what is new, on later starts).
+        let app = state.app.clone();
+        jobs.spawn(async move { validate_new(&app).await });
     }
     let shutdown = state.shutdown.clone();
     tokio::spawn(lifecycle::begin_on_signal(shutdown.clone()));
@@ -355,7 +396,10 @@ async fn ingest_s3_every(
                 Err(error) => tracing::warn!(%archive, %error, "S3 archive ingest failed"),
             }
         }
+        state.findings.wake();
         resolve_names(&state).await;
+        // The digests that arrived with this round (only those, and each chain's link to what was validated).
+        validate_new(&state).await;
         tokio::time::sleep(every).await;
     }
 }

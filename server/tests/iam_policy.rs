@@ -9,8 +9,10 @@ use std::path::{Path, PathBuf};
 /// Operations whose IAM action is not `service:OperationName`, and actions a call needs besides its own.
 /// Each from the Service Authorization Reference (S3: "Actions defined by Amazon S3", and HeadBucket's API
 /// reference: "you must have the s3:ListBucket permission"; STS: GetCallerIdentity
-/// "No permissions are required"; S3 with SSE-KMS: "Using server-side encryption with AWS KMS keys").
+/// "No permissions are required"; S3 with SSE-KMS: "Using server-side encryption with AWS KMS keys"; Cost
+/// Explorer, whose crate is `aws-sdk-costexplorer`: "Actions defined by AWS Cost Explorer Service", prefix `ce`).
 const ACTIONS_OF: &[(&str, &[&str])] = &[
+    ("costexplorer:GetCostAndUsage", &["ce:GetCostAndUsage"]),
     ("s3:ListObjectsV2", &["s3:ListBucket"]),
     ("s3:HeadObject", &["s3:GetObject"]),
     ("s3:HeadBucket", &["s3:ListBucket"]),

@@ -291,8 +291,8 @@ fn the_demo_is_byte_identical_for_a_seed_and_end() {
     let (left, right) = (listing(a.path()), listing(b.path()));
     assert_eq!(
         left.len() as u64,
-        first.files + 1,
-        "the log files and the trails snapshot"
+        first.files + 2 * first.digest_files + 2,
+        "the log files, the digests with their sidecars, the public key and the trails snapshot"
     );
     assert!(left == right, "same seed and end must give the same files");
     let c = tempfile::tempdir().expect("tmp");

@@ -145,3 +145,25 @@ fn the_text_output_names_each_problem_in_the_clis_words() {
     }
     assert_eq!(output.status.code(), Some(1));
 }
+
+#[test]
+fn a_digest_cannot_make_validation_read_outside_the_archive_folder() {
+    // A signed digest (planted with a stolen key, or damaged) naming `../outside.json.gz`: the file beside the
+    // archive folder holds exactly the bytes it hashes, yet it is not the archive's, so it is not found.
+    let mut archive = Archive::generate();
+    let (account, region) = (ACCOUNTS[0], REGIONS[0]);
+    let listed = archive.logs_listed(account, region, 10)[0].clone();
+    let outside = "../outside.json.gz";
+    archive.move_object(&listed, outside);
+    let newest = digests::digest_key(account, region, end_of(10), false);
+    archive.edit_digest(&newest, |json| {
+        json["logFiles"][0]["s3Object"] = outside.into();
+    });
+    archive.resign(&newest, &digests::keys().main);
+    let (code, found, _) = run(&archive, &[]);
+    assert_eq!(
+        found,
+        with(vec![format!("log {outside} INVALID: not found")])
+    );
+    assert_eq!(code, 1);
+}

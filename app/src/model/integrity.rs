@@ -5,6 +5,9 @@
 //! file integrity with the AWS CLI"), so the same archive gets the same verdict from both. What Trailscope
 //! reports beyond the CLI is marked where it is defined: [`DigestEntry::inferred`], [`UnlistedLog`].
 pub mod chain;
+pub mod status;
+pub mod summary;
+pub mod timeline;
 
 use crate::model::time::format_rfc3339;
 use serde::{Deserialize, Serialize};

@@ -29,6 +29,8 @@ pub enum Action {
     SyncStarted,
     /// Events were exported (CSV or JSON lines).
     EventsExported,
+    /// An admin asked for every digest and log file to be validated (`refused` while one runs).
+    IntegrityValidated,
 }
 
 impl Action {
@@ -45,6 +47,7 @@ impl Action {
             Action::TrailsRefreshed => "trails.refresh",
             Action::SyncStarted => "sync.start",
             Action::EventsExported => "events.export",
+            Action::IntegrityValidated => "integrity.validate",
         }
     }
 }

@@ -83,6 +83,9 @@ pub struct AwsAccount {
     /// (`ssr::identity_center`). `None`: sought among [`Self::regions`]. Setting it also lets an account
     /// that is not the instance's own (a delegated administrator) name its users.
     pub identity_center_region: Option<String>,
+    /// Whether to read CloudTrail's real usage and cost from Cost Explorer (`ce:GetCostAndUsage`, in
+    /// us-east-1; $0.01 per request, so answers are reused: `ssr::cost_explorer`). Off by default.
+    pub cost_explorer: bool,
 }
 
 impl AwsAccount {

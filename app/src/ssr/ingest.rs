@@ -6,7 +6,7 @@
 //! left for the next run; records that lack required fields or are over the record bound are reported and the
 //! rest stored. A source under which no key is a log file in CloudTrail's layout is an error, not an empty run.
 pub mod folder;
-mod layout;
+pub(crate) mod layout;
 pub mod limits;
 pub mod s3;
 
@@ -379,5 +379,6 @@ fn flush(
     summary.files += outcome.files;
     summary.events += outcome.events;
     summary.duplicates += outcome.duplicates;
+    crate::ssr::fault_point::reached(crate::ssr::fault_point::INGEST_BATCH_COMMITTED);
     Ok(outcome.files)
 }

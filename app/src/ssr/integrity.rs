@@ -4,6 +4,9 @@
 //! no digest lists. The pure parts (verdicts, the chain walk, the unlisted rule) are `model::integrity`.
 pub mod archive;
 pub mod keys;
+pub mod progress;
+pub mod service;
+pub mod sign;
 pub mod verify;
 mod walk;
 
@@ -17,6 +20,7 @@ use crate::ssr::aws::clients::AwsClients;
 use crate::ssr::logs::key::layout;
 use archive::Archive;
 use keys::Keyring;
+use progress::Progress;
 use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -209,6 +213,16 @@ pub async fn validate(
     source: &IntegritySource,
     options: &ValidateOptions,
 ) -> Result<IntegrityReport, IntegrityError> {
+    validate_counting(aws, source, options, &Arc::new(Progress::default())).await
+}
+
+/// [`validate`], counting the digest and log files it checks in `progress` as it goes.
+pub async fn validate_counting(
+    aws: &Arc<AwsClients>,
+    source: &IntegritySource,
+    options: &ValidateOptions,
+    progress: &Arc<Progress>,
+) -> Result<IntegrityReport, IntegrityError> {
     let keyring = Arc::new(match &options.public_keys {
         Some(dir) => Keyring::from_folder(dir).map_err(IntegrityError::PublicKeys)?,
         None => Keyring::Aws(aws.clone()),
@@ -223,6 +237,13 @@ pub async fn validate(
         start_secs: options.start_secs,
         end_secs: options.end_secs,
     };
+    progress.add_digests(
+        listing
+            .chains
+            .values()
+            .map(|(s, b)| s.len() + b.len())
+            .sum(),
+    );
     let tasks: Vec<_> = listing
         .chains
         .into_iter()
@@ -235,6 +256,7 @@ pub async fn validate(
                 standard,
                 backfill,
                 window,
+                progress.clone(),
             ));
             (chain, fallback, task)
         })

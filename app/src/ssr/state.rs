@@ -4,6 +4,8 @@ use crate::error::AppError;
 use crate::ssr::auth::settings::AuthSettings;
 use crate::ssr::aws::clients::AwsClients;
 use crate::ssr::aws::{AwsAccount, HISTORY_SECS};
+use crate::ssr::cost_explorer::BillCache;
+use crate::ssr::integrity::service::{IntegrityArchive, IntegrityState};
 use crate::ssr::store::{Store, StoreError};
 use std::sync::Arc;
 
@@ -20,8 +22,14 @@ pub struct AppState {
     pub aws: Arc<AwsClients>,
     /// Event History sync: one run at a time.
     pub sync: Arc<SyncState>,
+    /// CloudTrail's bill per account as Cost Explorer last answered (each request is charged).
+    pub bills: Arc<BillCache>,
+    /// The detection rules and the wake-up of their background evaluation.
+    pub findings: Arc<crate::ssr::findings::Findings>,
     /// Price overrides and volumes entered by hand (configuration).
     pub billing: Arc<crate::ssr::billing::BillingSettings>,
+    /// Log file integrity validation: the archives validated, one run at a time.
+    pub integrity: Arc<IntegrityState>,
 }
 
 /// Event History sync coordination: one run at a time, and how far back a first run reads.
@@ -58,7 +66,18 @@ impl AppState {
             auth: Arc::new(auth),
             aws: Arc::new(AwsClients::new(Vec::new())),
             sync: Arc::new(SyncState::new(HISTORY_SECS)),
+            bills: Arc::new(BillCache::default()),
+            findings: Arc::default(),
             billing: Arc::default(),
+            integrity: Arc::new(IntegrityState::default()),
+        }
+    }
+
+    /// The detection rules to evaluate (the built-in ones by default).
+    pub fn with_findings(self, findings: crate::ssr::findings::Findings) -> Self {
+        Self {
+            findings: Arc::new(findings),
+            ..self
         }
     }
 
@@ -66,6 +85,14 @@ impl AppState {
     pub fn with_billing(self, billing: crate::ssr::billing::BillingSettings) -> Self {
         Self {
             billing: Arc::new(billing),
+            ..self
+        }
+    }
+
+    /// The trail archives the server validates (configured S3 archives, the demo's folder).
+    pub fn with_integrity(self, archives: Vec<IntegrityArchive>) -> Self {
+        Self {
+            integrity: Arc::new(IntegrityState::new(archives)),
             ..self
         }
     }
@@ -87,6 +114,7 @@ impl AppState {
     pub fn with_aws(self, aws: AwsClients) -> Self {
         Self {
             aws: Arc::new(aws),
+            bills: Arc::new(BillCache::default()),
             ..self
         }
     }

@@ -10,6 +10,7 @@ pub mod dictionary;
 pub mod event_id;
 pub mod identity_center;
 pub mod info;
+pub mod integrity_reports;
 pub mod private;
 pub mod records;
 pub mod schema;
@@ -55,6 +56,15 @@ pub enum StoreError {
     #[error("store raw-record segments: {0}")]
     /// The raw-record segment files could not be read or written.
     Segments(#[from] std::io::Error),
+    #[error("cannot write {path}: {reason}")]
+    /// Writing the store failed, e.g. on a full or read-only disk: `path` is the event file or the segment
+    /// folder that was being written (the batch being written is rolled back; what was committed stays).
+    Write {
+        /// The event file (`trailscope.db`) or the segment folder (`trailscope.blocks`).
+        path: PathBuf,
+        /// What SQLite or the file system said (shown in this error's text, so not repeated as its source).
+        reason: Box<StoreError>,
+    },
     #[error("store is damaged: {0}")]
     /// The store holds something this build cannot read; the text says what.
     Corrupt(String),
@@ -70,6 +80,23 @@ pub enum StoreError {
         /// The newest schema version this build knows.
         known: i64,
     },
+}
+
+impl StoreError {
+    /// This error of a write to the event file at `events` or the segment folder `blocks` as
+    /// [`StoreError::Write`], naming which: SQLite's "database or disk is full" and the file system's
+    /// "Read-only file system" do not. Other errors are returned as they are.
+    pub fn naming_path(self, events: &Path, blocks: &Path) -> Self {
+        let path = match &self {
+            Self::Sql(_) => events,
+            Self::Segments(_) => blocks,
+            _ => return self,
+        };
+        Self::Write {
+            path: path.to_owned(),
+            reason: Box::new(self),
+        }
+    }
 }
 
 /// Runs `work` on tokio's blocking pool, as SQLite work called from async code must (its calls block a

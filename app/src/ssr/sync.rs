@@ -232,6 +232,9 @@ async fn run_pages(
                 .write_then(vec![file], ORIGIN_EVENT_HISTORY, |tx| {
                     cursor::page_committed(tx, &account_owned, &region_owned, oldest, stored)
                 })
+                .inspect(|_| {
+                    crate::ssr::fault_point::reached(crate::ssr::fault_point::SYNC_PAGE_COMMITTED)
+                })
                 .map_err(SyncError::from)
         })
         .await
@@ -333,7 +336,8 @@ pub async fn sync_now(
         return Ok(None);
     };
     let window = state.sync.first_window_secs;
-    sync_accounts(&state.store, &state.aws, window)
-        .await
-        .map(Some)
+    let outcomes = sync_accounts(&state.store, &state.aws, window).await;
+    // The events it committed are evaluated by the findings job, off this path.
+    state.findings.wake();
+    outcomes.map(Some)
 }

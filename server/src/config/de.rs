@@ -129,6 +129,8 @@ struct FileAccount {
     regions: Vec<String>,
     #[serde(default, deserialize_with = "optional_region")]
     identity_center_region: Option<String>,
+    #[serde(default)]
+    cost_explorer: bool,
 }
 
 /// `[[accounts]]`: the AWS accounts to read; in `TRAILSCOPE_ACCOUNTS`, the same tables as a JSON array
@@ -159,6 +161,7 @@ pub(super) fn accounts<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<AwsAccount
             external_id: a.external_id.map(Redacted),
             regions: a.regions,
             identity_center_region: a.identity_center_region,
+            cost_explorer: a.cost_explorer,
         })
         .collect())
 }

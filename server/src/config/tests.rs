@@ -93,7 +93,7 @@ fn accounts_come_from_the_file_or_from_trailscope_regions() -> anyhow::Result<()
     let file = dir.path().join("t.toml");
     std::fs::write(
         &file,
-        "[[accounts]]\nname = \"prod\"\nrole_arn = \"arn:aws:iam::111122223333:role/Reader\"\nexternal_id = \"x-123\"\nregions = [\"us-east-1\", \"eu-west-1\"]\nidentity_center_region = \"eu-central-1\"\n\n[[accounts]]\nprofile = \"dev\"\n",
+        "[[accounts]]\nname = \"prod\"\nrole_arn = \"arn:aws:iam::111122223333:role/Reader\"\nexternal_id = \"x-123\"\nregions = [\"us-east-1\", \"eu-west-1\"]\nidentity_center_region = \"eu-central-1\"\ncost_explorer = true\n\n[[accounts]]\nprofile = \"dev\"\n",
     )?;
     let config = Config::load(Some(&file), env(&[("TRAILSCOPE_REGIONS", "us-west-2")]))?;
     assert_eq!(
@@ -107,6 +107,11 @@ fn accounts_come_from_the_file_or_from_trailscope_regions() -> anyhow::Result<()
         Some("eu-central-1")
     );
     assert_eq!(config.accounts[1].identity_center_region, None);
+    assert!(config.accounts[0].cost_explorer);
+    assert!(
+        !config.accounts[1].cost_explorer,
+        "Cost Explorer is charged per request: off unless asked for"
+    );
     assert!(
         config.accounts[1].regions().len() >= 17,
         "default: every commercial Region"
@@ -239,7 +244,7 @@ fn proxy_sign_on_is_configured_by_file_or_environment() -> anyhow::Result<()> {
 #[test]
 fn every_key_is_read_from_its_environment_variable() -> anyhow::Result<()> {
     let keys = Config::keys();
-    assert_eq!(keys.len(), 18, "{keys:?}");
+    assert_eq!(keys.len(), 19, "{keys:?}");
     assert_eq!(Config::env_name("sync_minutes"), "TRAILSCOPE_SYNC_MINUTES");
     let config = Config::load(
         None,
@@ -249,6 +254,7 @@ fn every_key_is_read_from_its_environment_variable() -> anyhow::Result<()> {
             ("TRAILSCOPE_SYNC_WINDOW_DAYS", "30"),
             ("TRAILSCOPE_TRAILS_REFRESH_MINUTES", "0"),
             ("TRAILSCOPE_SHUTDOWN_GRACE_SECS", "5"),
+            ("TRAILSCOPE_RULES_DIR", "/srv/trailscope-rules"),
             ("TRAILSCOPE_LOG", "debug"),
             ("TRAILSCOPE_ADMIN_PASSWORD", "not a key"),
         ]),
@@ -259,6 +265,7 @@ fn every_key_is_read_from_its_environment_variable() -> anyhow::Result<()> {
     );
     assert_eq!(config.trails_refresh_minutes, 0);
     assert_eq!(config.shutdown_grace_secs, 5);
+    assert_eq!(config.rules_dir, Some("/srv/trailscope-rules".into()));
     let err =
         Config::load(None, env(&[("TRAILSCOPE_SYNC_MINUTES", "often")])).expect_err("not a number");
     assert!(
@@ -401,7 +408,7 @@ fn the_readme_table_lists_every_key() -> anyhow::Result<()> {
 #[test]
 fn accounts_read_through_roles_come_from_the_environment_too() -> anyhow::Result<()> {
     let accounts = r#"[{"name":"prod","role_arn":"arn:aws:iam::111122223333:role/TrailscopeReadOnly",
-        "external_id":"x-123","regions":["us-east-1","eu-west-1"]},{"name":"dev","profile":"dev"}]"#;
+        "external_id":"x-123","regions":["us-east-1","eu-west-1"],"cost_explorer":true},{"name":"dev","profile":"dev"}]"#;
     let config = Config::load(None, env(&[("TRAILSCOPE_ACCOUNTS", accounts)]))?;
     assert_eq!(config.accounts.len(), 2);
     assert_eq!(
@@ -410,12 +417,14 @@ fn accounts_read_through_roles_come_from_the_environment_too() -> anyhow::Result
     );
     assert_eq!(config.accounts[0].regions(), ["us-east-1", "eu-west-1"]);
     assert_eq!(config.accounts[1].profile.as_deref(), Some("dev"));
+    assert!(config.accounts[0].cost_explorer && !config.accounts[1].cost_explorer);
     assert!(
         !format!("{config:?}").contains("x-123"),
         "the external ID stays out of logs"
     );
     for bad in [
         r#"[{"name":"prod","colour":"red"}]"#,
+        r#"[{"name":"prod","cost_explorer":"sometimes"}]"#,
         "prod=arn:aws:iam::1:role/R",
     ] {
         let err = Config::load(None, env(&[("TRAILSCOPE_ACCOUNTS", bad)])).expect_err(bad);

@@ -329,20 +329,17 @@ pub fn digest_json(
     })
 }
 
-/// CloudTrail's signature over a digest (hex): SHA256withRSA of end time, `bucket/key`, content hash and
-/// previous signature (`null` for none), one per line.
+/// CloudTrail's signature over a digest (hex), as the app signs the demo's: SHA256withRSA of the documented
+/// string to sign.
 pub fn sign(json: &Value, content_hash: &str, signer: &PrivateKey) -> String {
+    use app::ssr::integrity::sign::{sign_hex, string_to_sign};
     let text = |field: &str| json[field].as_str().unwrap_or("null").to_owned();
-    let to_sign = format!(
-        "{}\n{}/{}\n{content_hash}\n{}",
-        text("digestEndTime"),
-        text("digestS3Bucket"),
-        text("digestS3Object"),
-        text("previousDigestSignature")
+    let to_sign = string_to_sign(
+        &text("digestEndTime"),
+        &text("digestS3Bucket"),
+        &text("digestS3Object"),
+        content_hash,
+        json["previousDigestSignature"].as_str(),
     );
-    hex::encode(
-        signer
-            .pkcs1v15_sign::<Sha256>(to_sign.as_bytes())
-            .expect("sign"),
-    )
+    sign_hex(signer, &to_sign).expect("sign")
 }

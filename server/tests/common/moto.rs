@@ -124,6 +124,32 @@ impl Moto {
         aws_sdk_identitystore::Client::from_conf(config)
     }
 
+    /// The real S3 client, pointed at this moto (path style: moto answers on an IP address).
+    pub fn s3(&self) -> aws_sdk_s3::Client {
+        let config = aws_sdk_s3::Config::builder()
+            .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
+            .region(aws_sdk_s3::config::Region::new("us-east-1"))
+            .endpoint_url(self.endpoint())
+            .force_path_style(true)
+            .credentials_provider(aws_sdk_s3::config::Credentials::new(
+                "testing", "testing", None, None, "tests",
+            ))
+            .build();
+        aws_sdk_s3::Client::from_conf(config)
+    }
+
+    /// Uploads `body` at `key` of `bucket` through [`Self::s3`].
+    pub async fn put(&self, bucket: &str, key: &str, body: Vec<u8>) {
+        self.s3()
+            .put_object()
+            .bucket(bucket)
+            .key(key)
+            .body(aws_sdk_s3::primitives::ByteStream::from(body))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("put {key}: {e}"));
+    }
+
     /// The environment that points the SDK in a `trailscope` process at this moto.
     pub fn sdk_env(&self) -> [(&'static str, String); 4] {
         [

@@ -198,7 +198,7 @@ pub fn compact_count(n: u64) -> String {
         1_000_000..1_000_000_000 => (n / 100_000, "M"),
         _ => (n / 100_000_000, "B"),
     };
-    if scaled_tenths % 10 == 0 || scaled_tenths >= 1_000 {
+    if scaled_tenths.is_multiple_of(10) || scaled_tenths >= 1_000 {
         format!("{}{suffix}", scaled_tenths / 10)
     } else {
         format!("{}.{}{suffix}", scaled_tenths / 10, scaled_tenths % 10)

@@ -1,7 +1,9 @@
 //! Incidents planted in the demo archive, each something a security engineer should be able to find:
 //! a root console login without MFA, a burst of AccessDenied from one access key, CloudTrail logging
-//! stopped with that key, and a security group opened to the world.
-use super::catalog::{ACCOUNTS, Actor, CALLS, HOSTILE_AGENT, Kind, Origin, Principal};
+//! stopped with that key, and a security group opened to the world. Also the archive's integrity history: the
+//! development trail stopped and restarted (a gap in its digests), and one log file the intruder edited after
+//! its digest was signed.
+use super::catalog::{ACCOUNTS, Actor, BROWSER, CALLS, HOSTILE_AGENT, Kind, Origin, Principal};
 use super::record::{CallSpec, Record, api_call, console_login};
 use super::rng::Rng;
 use crate::model::time::{DAY, HOUR, MINUTE};
@@ -22,15 +24,36 @@ pub(super) fn staging_trail_stopped_at(end: i64) -> i64 {
     end - 2 * DAY - 15 * HOUR + 40 * MINUTE
 }
 
+/// When an administrator stopped the development account's `dev-trail` (us-east-1) and when they started it
+/// again: no log file and no digest is delivered in between, and the first digest after is a starting digest.
+pub(super) fn dev_trail_logging_off(end: i64) -> (i64, i64) {
+    let stopped = end - 9 * DAY - 4 * HOUR + 12 * MINUTE;
+    (stopped, stopped + 3 * HOUR + 25 * MINUTE)
+}
+
+/// The intruder's first call with the leaked key (staging, us-east-1), a day before the burst: the record
+/// the intruder later deleted from its log file, whose digest had already been signed. Written files hold the
+/// edited file; its digest the original's hash.
+pub(super) fn deleted_record_at(end: i64) -> i64 {
+    end - 3 * DAY - 7 * HOUR + 21 * MINUTE + 9
+}
+
 const INTRUDER: Principal = Principal::IamUser { name: "svc-backup" };
 const PROD: usize = 0;
-const STAGING: usize = 1;
+pub(super) const STAGING: usize = 1;
+pub(super) const DEV: usize = 2;
 
 fn call_named(service: &str, name: &str) -> &'static super::catalog::Call {
-    static EXTRA: [super::catalog::Call; 3] = [
+    static EXTRA: [super::catalog::Call; 4] = [
         super::catalog::Call {
             service: "cloudtrail",
             name: "StopLogging",
+            kind: Kind::Write,
+            weight: 0.0,
+        },
+        super::catalog::Call {
+            service: "cloudtrail",
+            name: "StartLogging",
             kind: Kind::Write,
             weight: 0.0,
         },
@@ -51,7 +74,7 @@ fn call_named(service: &str, name: &str) -> &'static super::catalog::Call {
         .iter()
         .chain(EXTRA.iter())
         .find(|c| c.service == service && c.name == name)
-        .unwrap_or(&EXTRA[2])
+        .unwrap_or(&EXTRA[3])
 }
 
 /// The incidents that fall inside `[start, end)`, relative to `end`.
@@ -165,5 +188,42 @@ pub fn plant(start: i64, end: i64, rng: &mut Rng) -> Vec<Planted> {
     });
     record.response_elements = json!({ "_return": true, "securityGroupRuleSet": { "items": [{ "groupId": "sg-0f1e2d3c4b5a69788", "isEgress": false, "cidrIpv4": "0.0.0.0/0", "fromPort": 22, "toPort": 22 }] } });
     add(PROD, "us-west-2", open_at, record);
+
+    // The intruder's first try of the key (deleted from its log file later, see `deleted_record_at`).
+    let tried_at = deleted_record_at(end);
+    let spec = CallSpec {
+        time: tried_at,
+        account: &ACCOUNTS[STAGING],
+        region: "us-east-1",
+        principal: INTRUDER,
+        origin: Origin::Hostile,
+        user_agent: HOSTILE_AGENT,
+        call: call_named("sts", "GetCallerIdentity"),
+        error: None,
+    };
+    add(STAGING, "us-east-1", tried_at, api_call(&spec, rng));
+
+    // An administrator stops the development trail for a migration and starts it again.
+    let admin = Principal::Role {
+        role: "AWSReservedSSO_AdministratorAccess_4f1c2a9b7e3d",
+        session: "bob@example.com",
+    };
+    let (stopped, started) = dev_trail_logging_off(end);
+    for (time, name) in [(stopped, "StopLogging"), (started, "StartLogging")] {
+        let spec = CallSpec {
+            time,
+            account: &ACCOUNTS[DEV],
+            region: "us-east-1",
+            principal: admin,
+            origin: Origin::Office,
+            user_agent: BROWSER,
+            call: call_named("cloudtrail", name),
+            error: None,
+        };
+        let mut record = api_call(&spec, rng);
+        record.request_parameters =
+            json!({ "name": "arn:aws:cloudtrail:us-east-1:444455556666:trail/dev-trail" });
+        add(DEV, "us-east-1", time, record);
+    }
     planted
 }

@@ -149,7 +149,7 @@ fn record(t: &DemoTrail, end: i64) -> TrailRecord {
         },
         ..TrailStatus::default()
     };
-    let bucket = format!("cloudtrail-{}-{}", t.account, t.name);
+    let bucket = bucket_name(t);
     let selectors = (t.selectors)();
     TrailRecord {
         trail: Trail {
@@ -203,6 +203,52 @@ fn record(t: &DemoTrail, end: i64) -> TrailRecord {
         },
         selectors_error: None,
     }
+}
+
+fn bucket_name(t: &DemoTrail) -> String {
+    format!("cloudtrail-{}-{}", t.account, t.name)
+}
+
+/// A trail the demo writes digest files for.
+pub(super) struct DigestTrail {
+    /// Index of its account in `ACCOUNTS`.
+    pub account: usize,
+    pub name: &'static str,
+    pub home: &'static str,
+    /// The Regions it logs (and has digests) in.
+    pub regions: Vec<&'static str>,
+    /// Its S3 bucket, as its digests name it.
+    pub bucket: String,
+    /// Its last delivery (epoch seconds): no digest ends after it.
+    pub last_delivery_secs: i64,
+}
+
+/// The trails with log file validation on that log management events: their digests list the demo's log
+/// files (which are per account and Region, not per trail, so a data-events-only trail gets none).
+pub(super) fn digest_trails(end: i64) -> Vec<DigestTrail> {
+    trails()
+        .iter()
+        .filter(|t| t.validation && !(t.selectors)().event_selectors.is_empty())
+        .filter_map(|t| {
+            let account = ACCOUNTS.iter().position(|a| a.id == t.account)?;
+            let regions = REGIONS
+                .iter()
+                .map(|(r, _)| *r)
+                .filter(|r| t.multi_region || *r == t.home)
+                .collect();
+            Some(DigestTrail {
+                account,
+                name: t.name,
+                home: t.home,
+                regions,
+                bucket: bucket_name(t),
+                last_delivery_secs: match t.delivered_ago {
+                    Some(ago) => end - ago,
+                    None => staging_trail_stopped_at(end),
+                },
+            })
+        })
+        .collect()
 }
 
 /// The snapshot as collection would have taken it at `end`: every demo account in every demo Region (plus one

@@ -1,43 +1,121 @@
 //! The folder source: an archive copied to disk in CloudTrail's S3 key layout, keys relative to the folder.
 //! Parser threads read the files themselves, so reading scales with them. Every key is classified, so a folder
 //! holding the archive under any prefix (several trails' prefixes, Control Tower's `o-ORG/AWSLogs/…`) is read.
-use super::{Fetched, IngestError, IngestLimits, IngestSummary, Progress, Source, load};
+use super::{
+    Fetched, FileProblem, IngestError, IngestLimits, IngestSummary, Progress, Source, load,
+};
 use crate::ssr::logs::key::{KeyKind, LogKey, classify};
 use crate::ssr::store::{EventWriter, Store};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
-/// Every file below `root`, as `/`-separated keys relative to it, sorted.
-pub(crate) fn list_keys(root: &Path) -> Result<Vec<(String, PathBuf)>, IngestError> {
-    let mut keys = Vec::new();
+/// What a walk of an archive folder found: every file as a `/`-separated key relative to the folder with its
+/// path, sorted, and what it did not follow or could not read.
+pub(crate) struct FolderListing {
+    /// (key, path) of every file, sorted by key.
+    pub keys: Vec<(String, PathBuf)>,
+    /// Symbolic links not followed and folders that could not be listed, by key, with why.
+    pub problems: Vec<FileProblem>,
+}
+
+/// Every file below `root`. The walk never leaves the folder and never loops: a symbolic link is followed only
+/// to a file inside the folder; one to a folder (a loop, or a second path to files already read), one that
+/// leads outside the folder, and one that cannot be resolved (a cycle of links, a missing target) are reported
+/// by key and not followed. A folder below `root` that cannot be listed is reported and the rest is read; only
+/// `root` itself failing is [`IngestError::Folder`].
+pub(crate) fn list_keys(root: &Path) -> Result<FolderListing, IngestError> {
+    let folder_error = |source| IngestError::Folder {
+        path: root.to_path_buf(),
+        source,
+    };
+    let real_root = root.canonicalize().map_err(folder_error)?;
+    std::fs::read_dir(root).map_err(folder_error)?;
+    let mut listing = FolderListing {
+        keys: Vec::new(),
+        problems: Vec::new(),
+    };
+    let key_of = |path: &Path| {
+        path.strip_prefix(root).ok().map(|relative| {
+            relative
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/")
+        })
+    };
     let mut folders = vec![root.to_path_buf()];
     while let Some(folder) = folders.pop() {
-        let entries = std::fs::read_dir(&folder).map_err(|source| IngestError::Folder {
-            path: folder.clone(),
-            source,
-        })?;
+        let mut problem = |path: &Path, reason: String| {
+            listing.problems.push(FileProblem {
+                key: key_of(path).unwrap_or_else(|| path.display().to_string()),
+                reason,
+            });
+        };
+        let entries = match std::fs::read_dir(&folder) {
+            Ok(entries) => entries,
+            Err(e) => {
+                problem(&folder, format!("cannot list the folder: {e}"));
+                continue;
+            }
+        };
         for entry in entries {
-            let path = entry
-                .map_err(|source| IngestError::Folder {
-                    path: folder.clone(),
-                    source,
-                })?
-                .path();
-            if path.is_dir() {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(e) => {
+                    problem(&folder, format!("cannot list the folder: {e}"));
+                    break;
+                }
+            };
+            let path = entry.path();
+            // The entry itself, not what a symbolic link points at.
+            let kind = match entry.file_type() {
+                Ok(kind) => kind,
+                Err(e) => {
+                    problem(&path, format!("cannot read: {e}"));
+                    continue;
+                }
+            };
+            if kind.is_dir() {
                 folders.push(path);
-            } else if let Ok(relative) = path.strip_prefix(root) {
-                let key = relative
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy())
-                    .collect::<Vec<_>>()
-                    .join("/");
-                keys.push((key, path));
+                continue;
+            }
+            if kind.is_symlink()
+                && let Err(reason) = followed_link(&path, &real_root)
+            {
+                problem(&path, reason);
+                continue;
+            }
+            if let Some(key) = key_of(&path) {
+                listing.keys.push((key, path));
             }
         }
     }
-    keys.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    Ok(keys)
+    listing.keys.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    listing.problems.sort_by(|a, b| a.key.cmp(&b.key));
+    Ok(listing)
+}
+
+/// Whether the symbolic link at `path` is followed: only to a file inside `real_root` (the archive folder with
+/// its own links resolved); otherwise why not.
+fn followed_link(path: &Path, real_root: &Path) -> Result<(), String> {
+    let target = path
+        .canonicalize()
+        .map_err(|e| format!("symbolic link not followed: cannot resolve it ({e})"))?;
+    if !target.starts_with(real_root) {
+        return Err(format!(
+            "symbolic link not followed: it leads outside the archive folder, to {}",
+            target.display()
+        ));
+    }
+    if target.is_dir() {
+        return Err(format!(
+            "symbolic link not followed: it leads to a folder inside the archive ({}), which would read files \
+             twice or loop",
+            target.display()
+        ));
+    }
+    Ok(())
 }
 
 /// The log files to read, handed out in key order.
@@ -70,9 +148,14 @@ pub fn ingest_folder(
     let started = Instant::now();
     let mut writer = EventWriter::new(store)?;
     let known = writer.known_keys()?;
-    let mut summary = IngestSummary::default();
+    let listing = list_keys(root)?;
+    let mut summary = IngestSummary {
+        failed_files: listing.problems.len() as u64,
+        problems: listing.problems,
+        ..IngestSummary::default()
+    };
     let mut work = Vec::new();
-    for (key, path) in list_keys(root)? {
+    for (key, path) in listing.keys {
         match classify(&key) {
             KeyKind::Log(_) if known.contains(&key) => summary.skipped_known += 1,
             KeyKind::Log(log_key) => work.push((key, path, log_key)),
@@ -80,7 +163,7 @@ pub fn ingest_folder(
             KeyKind::Other => summary.skip_other(&key),
         }
     }
-    if work.is_empty() && summary.skipped_known == 0 {
+    if work.is_empty() && summary.skipped_known == 0 && summary.problems.is_empty() {
         return Err(IngestError::NoLogFiles {
             under: root.display().to_string(),
             example: summary.other_example,

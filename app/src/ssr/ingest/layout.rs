@@ -33,11 +33,29 @@ pub(crate) fn no_log_file_text(under: &str, example: Option<&str>) -> String {
     text
 }
 
+/// Why `key` is refused whatever its layout: a `.` or `..` folder, which CloudTrail never writes and which, taken
+/// as a path, would lead elsewhere (out of an archive folder). `None` for any other key.
+pub(crate) fn refused_key(key: &str) -> Option<String> {
+    key.split('/')
+        .any(|part| part == "." || part == "..")
+        .then(|| {
+            "not read: the key has a \".\" or \"..\" folder, which CloudTrail never writes"
+                .to_owned()
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     const BELOW: &str = "111122223333/CloudTrail/us-east-1/2026/11/27/111122223333_CloudTrail_us-east-1_20261127T2105Z_SyNcEdBeLoW00001.json.gz";
+
+    #[test]
+    fn dot_folders_are_refused_and_nothing_else() {
+        assert!(refused_key("AWSLogs/111122223333/CloudTrail/../x/a.json.gz").is_some());
+        assert!(refused_key("./AWSLogs/a.json.gz").is_some());
+        assert!(refused_key("logs//AWSLogs/..a/b..json.gz").is_none());
+    }
 
     #[test]
     fn trail_files_are_the_examples_named() {

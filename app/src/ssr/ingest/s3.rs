@@ -17,7 +17,9 @@ mod url;
 
 pub use url::S3Archive;
 
-use super::{Fetched, IngestError, IngestLimits, IngestSummary, Progress, Source, load};
+use super::{
+    Fetched, FileProblem, IngestError, IngestLimits, IngestSummary, Progress, Source, load,
+};
 use crate::ssr::aws::clients::AwsClients;
 use crate::ssr::aws::{default_region, describe};
 use crate::ssr::logs::key::{KeyKind, LogKey, classify};
@@ -88,37 +90,83 @@ pub(crate) async fn client_for(aws: &AwsClients, bucket: &str) -> Client {
     }
 }
 
-/// Downloads one object, refusing one larger than `limits` allows (by its length, then as it arrives).
+/// Attempts at reading one object's body. The SDK retries a request that fails (throttling, 5xx, a dropped
+/// connection before the answer) by itself, but not a body cut off part way, which is read again from the
+/// start here.
+const BODY_ATTEMPTS: u32 = 3;
+/// The wait before reading a cut-off body again, times the attempt number.
+const BODY_RETRY_MS: u64 = 200;
+
+/// Why one object could not be downloaded; only a body cut off part way is worth reading again.
+enum GetError {
+    /// Refused or failed as a request (after the SDK's retries), or over the size bound.
+    Final(String),
+    /// The body stopped arriving part way.
+    Cut(String),
+}
+
+/// Downloads one object, refusing one larger than `limits` allows (by its length, then as it arrives), reading
+/// a body cut off part way again up to [`BODY_ATTEMPTS`] times; the error says why, and how many times.
 async fn get(
     client: &Client,
     bucket: &str,
     key: &str,
     limits: &IngestLimits,
 ) -> Result<Vec<u8>, String> {
+    let mut attempt = 1;
+    loop {
+        match get_once(client, bucket, key, limits).await {
+            Ok(bytes) => return Ok(bytes),
+            Err(GetError::Cut(_)) if attempt < BODY_ATTEMPTS => {
+                tokio::time::sleep(std::time::Duration::from_millis(
+                    BODY_RETRY_MS * u64::from(attempt),
+                ))
+                .await;
+                attempt += 1;
+            }
+            Err(GetError::Cut(reason)) => {
+                return Err(format!(
+                    "cannot download ({attempt} attempts, each cut off): {reason}"
+                ));
+            }
+            Err(GetError::Final(reason)) => return Err(reason),
+        }
+    }
+}
+
+/// One download of an object (see [`get`]).
+async fn get_once(
+    client: &Client,
+    bucket: &str,
+    key: &str,
+    limits: &IngestLimits,
+) -> Result<Vec<u8>, GetError> {
     let object = client
         .get_object()
         .bucket(bucket)
         .key(key)
         .send()
         .await
-        .map_err(|e| format!("cannot download: {}", describe(&e)))?;
+        .map_err(|e| GetError::Final(format!("cannot download: {}", describe(&e))))?;
     let limit = limits.max_file_bytes;
     let length = object
         .content_length()
         .and_then(|n| usize::try_from(n).ok())
         .unwrap_or(0);
     if length > limit {
-        return Err(limits.compressed_too_large(length as u64));
+        return Err(GetError::Final(limits.compressed_too_large(length as u64)));
     }
     let mut body = object.body;
     let mut bytes = Vec::with_capacity(length);
     while let Some(chunk) = body
         .try_next()
         .await
-        .map_err(|e| format!("cannot download: {e}"))?
+        .map_err(|e| GetError::Cut(e.to_string()))?
     {
         if bytes.len() + chunk.len() > limit {
-            return Err(limits.compressed_too_large((bytes.len() + chunk.len()) as u64));
+            return Err(GetError::Final(
+                limits.compressed_too_large((bytes.len() + chunk.len()) as u64),
+            ));
         }
         bytes.extend_from_slice(&chunk);
     }
@@ -182,6 +230,20 @@ fn plan(
         let mut listed = Vec::with_capacity(region.keys.len());
         for key in region.keys {
             let url = archive.object_url(&key);
+            if let Some(reason) = super::layout::refused_key(&key) {
+                // Refused for good: the cursor may pass it, so it is reported once.
+                summary.failed_files += 1;
+                summary.problems.push(FileProblem {
+                    key: url.clone(),
+                    reason,
+                });
+                listed.push(ListedKey {
+                    key,
+                    url,
+                    done: true,
+                });
+                continue;
+            }
             let done = match classify(&key) {
                 KeyKind::Log(log_key) => {
                     let stored = writer.is_stored(&url)?;

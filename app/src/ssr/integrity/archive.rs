@@ -98,7 +98,9 @@ impl Archive {
             Self::Folder(root) => {
                 let root = root.clone();
                 let keys = tokio::task::spawn_blocking(move || {
-                    crate::ssr::ingest::folder::list_keys(&root).map_err(|e| e.to_string())
+                    crate::ssr::ingest::folder::list_keys(&root)
+                        .map(|listing| listing.keys)
+                        .map_err(|e| e.to_string())
                 })
                 .await
                 .map_err(|e| e.to_string())??;
@@ -141,6 +143,23 @@ impl Archive {
         }
     }
 
+    /// The folder of a folder archive (`None` in S3): its files are read in place, streamed.
+    pub fn folder_root(&self) -> Option<&std::path::Path> {
+        match self {
+            Self::Folder(root) => Some(root),
+            Self::S3 { .. } => None,
+        }
+    }
+
+    /// The path of `key` inside the folder `root`, or `None` when the key would lead out of it: absolute, or
+    /// with a `.` or `..` folder (CloudTrail never writes one; a digest naming one, planted or damaged, must
+    /// not make validation read files outside the archive).
+    pub fn folder_path(root: &std::path::Path, key: &str) -> Option<std::path::PathBuf> {
+        let outside =
+            key.starts_with('/') || crate::ssr::ingest::layout::refused_key(key).is_some();
+        (!outside).then(|| root.join(key))
+    }
+
     /// How a report names `at`: `s3://bucket/key`, or the file's path.
     pub fn display(&self, at: &Location) -> String {
         match self {
@@ -154,7 +173,9 @@ impl Archive {
     pub async fn get(&self, at: &Location, with_metadata: bool) -> Result<Option<Object>, String> {
         match self {
             Self::Folder(root) => {
-                let path = root.join(&at.key);
+                let Some(path) = Self::folder_path(root, &at.key) else {
+                    return Ok(None);
+                };
                 let bytes = match tokio::fs::read(&path).await {
                     Ok(bytes) => bytes,
                     Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),

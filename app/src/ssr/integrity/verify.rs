@@ -155,13 +155,12 @@ impl Digest {
     /// The string CloudTrail signs: end time, `bucket/key`, the content's SHA-256, the previous digest's
     /// signature (`null` for a starting digest), one per line.
     pub fn string_to_sign(&self) -> String {
-        format!(
-            "{}\n{}/{}\n{}\n{}",
-            self.end_time,
-            self.bucket,
-            self.key,
-            self.content_sha256,
-            self.previous_signature.as_deref().unwrap_or("null")
+        super::sign::string_to_sign(
+            &self.end_time,
+            &self.bucket,
+            &self.key,
+            &self.content_sha256,
+            self.previous_signature.as_deref(),
         )
     }
 
@@ -198,6 +197,12 @@ impl Digest {
 /// Checks a log file (`gz`, as stored) against the digest's `hash`: one gzip stream with nothing after it,
 /// whose decompressed bytes hash to `hash`. Streams through a fixed buffer.
 pub fn check_log(gz: &[u8], hash: &str) -> LogVerdict {
+    check_log_stream(gz, hash)
+}
+
+/// [`check_log`] on a reader (e.g. a file): the file is read once, decompressed and hashed as it comes, never
+/// held whole; a read error is [`LogVerdict::InvalidFormat`], as the CLI reports any other exception.
+pub fn check_log_stream(gz: impl std::io::BufRead, hash: &str) -> LogVerdict {
     let mut decoder = flate2::bufread::GzDecoder::new(gz);
     let mut hasher = Sha256::new();
     let mut buffer = vec![0u8; 64 * 1024];
@@ -208,13 +213,25 @@ pub fn check_log(gz: &[u8], hash: &str) -> LogVerdict {
             Err(_) => return LogVerdict::InvalidFormat,
         }
     }
-    if !decoder.into_inner().is_empty() {
-        return LogVerdict::TrailingData;
+    // The decoder consumes no byte past the gzip trailer: whatever the reader still has is trailing data.
+    match decoder.into_inner().fill_buf() {
+        Ok([]) => {}
+        Ok(_) => return LogVerdict::TrailingData,
+        Err(_) => return LogVerdict::InvalidFormat,
     }
     if hex::encode(hasher.finalize()) == hash {
         LogVerdict::Valid
     } else {
         LogVerdict::HashMismatch
+    }
+}
+
+/// [`check_log_stream`] on the file at `path`; a file that is not there is [`LogVerdict::NotFound`].
+pub fn check_log_file(path: &std::path::Path, hash: &str) -> LogVerdict {
+    match std::fs::File::open(path) {
+        Ok(file) => check_log_stream(std::io::BufReader::with_capacity(64 * 1024, file), hash),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => LogVerdict::NotFound,
+        Err(_) => LogVerdict::InvalidFormat,
     }
 }
 

@@ -3,7 +3,8 @@
 //! many at a time.
 use super::archive::Archive;
 use super::keys::{KeyMap, Keyring};
-use super::verify::{Digest, ListedLog, check_log, parse_digest};
+use super::progress::Progress;
+use super::verify::{Digest, ListedLog, check_log, check_log_file, parse_digest};
 use super::{ChainId, Window};
 use crate::model::integrity::chain::{Location, Outcome, Walk, is_backfill_key};
 use crate::model::integrity::{
@@ -61,6 +62,8 @@ struct Checker<'a> {
     keyring: &'a Keyring,
     chain: &'a ChainId,
     keys: KeyMap,
+    /// Counts each digest checked.
+    progress: &'a Progress,
 }
 
 impl Checker<'_> {
@@ -137,6 +140,8 @@ async fn walk_chain(
     result: &mut ChainResult,
     valid: &mut Vec<(String, Digest)>,
 ) {
+    let progress = checker.progress;
+    let listed_count = listed.len();
     let mut prefetched: HashMap<Location, _> = get_all(archive, listed.clone(), true)
         .await
         .into_iter()
@@ -148,6 +153,7 @@ async fn walk_chain(
             None => archive.get(&at, true).await,
         };
         let (outcome, digest, listed_logs) = checker.check(&at, got).await;
+        progress.digests_done(1);
         for log in &listed_logs {
             let log_at = archive.locate(&log.bucket, &log.key, &checker.chain.prefix);
             result.listed_logs.insert(archive.display(&log_at));
@@ -167,6 +173,9 @@ async fn walk_chain(
         }
         walk.feed(outcome);
     }
+    // Listed digests the walk never reached (before the window, or off the chain) are done too.
+    let reached = walk.walked.iter().filter(|w| !w.inferred).count();
+    progress.digests_done(listed_count.saturating_sub(reached));
     for walked in walk.walked {
         result.report.digests.push(DigestEntry {
             location: archive.display(&walked.at),
@@ -186,13 +195,32 @@ async fn walk_chain(
     }
 }
 
-/// Checks the log files of the `valid` digests, many at a time, in the digests' order.
+/// Log files hashed at once in the whole process: one per core. Hashing is CPU work, and every chain checks
+/// its log files at the same time, so the limit is shared (a blocking thread per file in flight would spend the
+/// cores switching between hundreds of threads).
+fn hashing_permits() -> Arc<tokio::sync::Semaphore> {
+    static PERMITS: std::sync::OnceLock<Arc<tokio::sync::Semaphore>> = std::sync::OnceLock::new();
+    PERMITS
+        .get_or_init(|| {
+            let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+            Arc::new(tokio::sync::Semaphore::new(cores))
+        })
+        .clone()
+}
+
+/// One log file to check: where, its listed hash, the digest listing it and that digest's kind.
+type LogWork = (Location, String, String, DigestKind);
+
+/// Checks the log files of the `valid` digests, in the digests' order: in a folder, each file streamed from
+/// disk by one blocking worker per hashing permit; in S3, [`GETS_IN_FLIGHT`] downloads at a time, each hashed
+/// under a hashing permit.
 async fn check_logs(
     archive: &Arc<Archive>,
     prefix: &str,
     valid: &[(String, Digest, DigestKind)],
+    progress: &Arc<Progress>,
 ) -> Vec<LogEntry> {
-    let mut work = Vec::new();
+    let mut work: Vec<LogWork> = Vec::new();
     for (digest_at, digest, kind) in valid {
         for log in &digest.log_files {
             work.push((
@@ -203,15 +231,91 @@ async fn check_logs(
             ));
         }
     }
-    let permits = Arc::new(tokio::sync::Semaphore::new(GETS_IN_FLIGHT));
+    progress.add_logs(work.len());
+    let verdicts = match archive.folder_root() {
+        Some(root) => check_folder_logs(root.to_path_buf(), &work, progress).await,
+        None => check_s3_logs(archive, &work, progress).await,
+    };
+    work.into_iter()
+        .zip(verdicts)
+        .map(|((at, _, digest, kind), verdict)| LogEntry {
+            location: archive.display(&at),
+            verdict,
+            digest,
+            kind,
+        })
+        .collect()
+}
+
+/// The verdicts of a folder's log files, in `work`'s order: workers on the blocking pool, each holding a
+/// hashing permit, take files one after the other and stream each once from disk.
+async fn check_folder_logs(
+    root: std::path::PathBuf,
+    work: &[LogWork],
+    progress: &Arc<Progress>,
+) -> Vec<LogVerdict> {
+    // A key that would lead out of the folder (`..`, absolute) names no file of this archive: not found.
+    let jobs: Arc<Vec<(Option<std::path::PathBuf>, String)>> = Arc::new(
+        work.iter()
+            .map(|(at, hash, _, _)| (Archive::folder_path(&root, &at.key), hash.clone()))
+            .collect(),
+    );
+    if jobs.is_empty() {
+        return Vec::new();
+    }
+    let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let permits = hashing_permits();
+    let workers = permits.available_permits().clamp(1, jobs.len());
+    let mut tasks = Vec::with_capacity(workers);
+    for _ in 0..workers {
+        let Ok(permit) = permits.clone().acquire_owned().await else {
+            break;
+        };
+        let (jobs, next, progress) = (jobs.clone(), next.clone(), progress.clone());
+        tasks.push(tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            let mut done = Vec::new();
+            loop {
+                let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some((path, hash)) = jobs.get(index) else {
+                    return done;
+                };
+                let verdict = match path {
+                    Some(path) => check_log_file(path, hash),
+                    None => LogVerdict::NotFound,
+                };
+                progress.log_done();
+                done.push((index, verdict));
+            }
+        }));
+    }
+    let mut verdicts = vec![LogVerdict::InvalidFormat; jobs.len()];
+    for task in tasks {
+        for (index, verdict) in task.await.unwrap_or_default() {
+            verdicts[index] = verdict;
+        }
+    }
+    verdicts
+}
+
+/// The verdicts of log files in S3, in `work`'s order.
+async fn check_s3_logs(
+    archive: &Arc<Archive>,
+    work: &[LogWork],
+    progress: &Arc<Progress>,
+) -> Vec<LogVerdict> {
+    let downloads = Arc::new(tokio::sync::Semaphore::new(GETS_IN_FLIGHT));
     let tasks: Vec<_> = work
-        .into_iter()
-        .map(|(at, hash, digest, kind)| {
-            let (archive, permits) = (archive.clone(), permits.clone());
+        .iter()
+        .map(|(at, hash, _, _)| {
+            let (archive, downloads, progress) =
+                (archive.clone(), downloads.clone(), progress.clone());
+            let (at, hash) = (at.clone(), hash.clone());
             tokio::spawn(async move {
-                let _permit = permits.acquire_owned().await;
+                let _download = downloads.acquire_owned().await;
                 let verdict = match archive.get(&at, false).await {
                     Ok(Some(object)) => {
+                        let _hashing = hashing_permits().acquire_owned().await;
                         tokio::task::spawn_blocking(move || check_log(&object.bytes, &hash))
                             .await
                             .unwrap_or(LogVerdict::InvalidFormat)
@@ -219,22 +323,16 @@ async fn check_logs(
                     Ok(None) => LogVerdict::NotFound,
                     Err(_) => LogVerdict::InvalidFormat,
                 };
-                LogEntry {
-                    location: archive.display(&at),
-                    verdict,
-                    digest,
-                    kind,
-                }
+                progress.log_done();
+                verdict
             })
         })
         .collect();
-    let mut logs = Vec::with_capacity(tasks.len());
+    let mut verdicts = Vec::with_capacity(tasks.len());
     for task in tasks {
-        if let Ok(entry) = task.await {
-            logs.push(entry);
-        }
+        verdicts.push(task.await.unwrap_or(LogVerdict::InvalidFormat));
     }
-    logs
+    verdicts
 }
 
 /// Validates one chain: `standard` and `backfill` are its listed digests in the window.
@@ -245,6 +343,7 @@ pub async fn validate_chain(
     standard: Vec<Location>,
     backfill: Vec<Location>,
     window: Window,
+    progress: Arc<Progress>,
 ) -> ChainResult {
     let mut result = ChainResult {
         report: chain.report(),
@@ -268,6 +367,7 @@ pub async fn validate_chain(
             Ok(loaded) => keys = loaded,
             Err(error) => {
                 result.report.error = Some(error);
+                progress.digests_done(standard.len() + backfill.len());
                 return result;
             }
         }
@@ -277,6 +377,7 @@ pub async fn validate_chain(
         keyring: &keyring,
         chain: &chain,
         keys,
+        progress: &progress,
     };
     let mut valid_standard = Vec::new();
     walk_chain(
@@ -314,6 +415,6 @@ pub async fn validate_chain(
                 .map(|(at, digest)| (at, digest, DigestKind::Backfill)),
         )
         .collect();
-    result.report.logs = check_logs(&archive, &chain.prefix, &valid).await;
+    result.report.logs = check_logs(&archive, &chain.prefix, &valid, &progress).await;
     result
 }

@@ -4,6 +4,7 @@ use super::segments::{BlockRef, read_block};
 use super::writer::CODEC_GZIP_LOG;
 use super::{Store, StoreError};
 use crate::ssr::logs::gzip::gunzip;
+use crate::ssr::logs::record_size::record_spans;
 use rusqlite::{Connection, OptionalExtension};
 use serde_json::Value;
 use std::collections::VecDeque;
@@ -22,7 +23,7 @@ pub struct RecordAt {
 /// (one per account-Region and delivery), so each block is decompressed and parsed about once.
 pub struct RecordReader {
     blocks_dir: PathBuf,
-    decoded: VecDeque<(i64, Vec<Value>)>,
+    decoded: VecDeque<(i64, Vec<Result<Value, String>>)>,
 }
 
 /// Decoded blocks kept; more than the account-Region files one delivery interval spans.
@@ -52,12 +53,24 @@ impl RecordReader {
                 &self.decoded[self.decoded.len() - 1].1
             }
         };
-        records.get(at.ordinal as usize).cloned().ok_or_else(|| {
-            StoreError::Corrupt(format!("block {} has no record {}", at.block, at.ordinal))
-        })
+        match records.get(at.ordinal as usize) {
+            Some(Ok(record)) => Ok(record.clone()),
+            Some(Err(why)) => Err(StoreError::Corrupt(format!(
+                "block {} record {} cannot be read: {why}",
+                at.block, at.ordinal
+            ))),
+            None => Err(StoreError::Corrupt(format!(
+                "block {} has no record {}",
+                at.block, at.ordinal
+            ))),
+        }
     }
 
-    fn decode(&self, conn: &Connection, block_id: i64) -> Result<Vec<Value>, StoreError> {
+    fn decode(
+        &self,
+        conn: &Connection,
+        block_id: i64,
+    ) -> Result<Vec<Result<Value, String>>, StoreError> {
         let (codec, block) = conn
             .prepare_cached("SELECT codec, segment, offset, length FROM blocks WHERE id = ?1")?
             .query_row([block_id], |r| {
@@ -75,11 +88,13 @@ impl RecordReader {
         // A block is a log file ingest accepted within its bound; a bound lowered since must not hide it.
         let json = gunzip(&read_block(&self.blocks_dir, block)?, usize::MAX)
             .map_err(|e| corrupt(e.to_string()))?;
-        let mut file: Value = serde_json::from_slice(&json).map_err(|e| corrupt(e.to_string()))?;
-        match file.get_mut("Records").map(Value::take) {
-            Some(Value::Array(records)) => Ok(records),
-            _ => Err(corrupt("no Records array".to_owned())),
-        }
+        // Record by record: one that serde_json cannot read (nested past its recursion limit) fails alone.
+        Ok(record_spans(&json)
+            .into_iter()
+            .map(|(start, end)| {
+                serde_json::from_slice::<Value>(&json[start..end]).map_err(|e| e.to_string())
+            })
+            .collect())
     }
 }
 

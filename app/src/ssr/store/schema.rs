@@ -147,6 +147,7 @@ CREATE TABLE identity_center_users (
 "#,
     // The auth tables moved to their own file (`auth_schema`), which copied their rows when it was created.
     super::auth_schema::DROP_FROM_EVENT_FILE,
+    crate::ssr::findings::store::MIGRATION,
     r#"
 -- Billing (issue 12): events per UTC day by account, Region, category, read_only (1, 0, 2 = unknown), event
 -- source and, for data events, the resource billed on (`resource_type` as in selectors, e.g. AWS::S3::Object,
@@ -169,6 +170,16 @@ INSERT INTO rollup_billing_daily
   SELECT (event_time / 86400) * 86400, account, region, category, coalesce(read_only, 2), event_source, '', '',
          count(*)
   FROM events GROUP BY 1, 2, 3, 4, 5, 6;
+"#,
+    r#"
+-- Log file integrity (issue 13): per validated archive (`s3://bucket[/prefix]` or a folder), what its validations
+-- found, as JSON (`model::integrity::status::ArchiveStatus`: each account × Region × trail's digest hours with
+-- their state and the problems naming each key), so the Integrity page answers without validating.
+CREATE TABLE IF NOT EXISTS integrity_archives (
+  source TEXT PRIMARY KEY,
+  validated_at INTEGER NOT NULL,
+  status TEXT NOT NULL
+) WITHOUT ROWID;
 "#,
 ];
 

@@ -10,6 +10,7 @@ use crate::model::time::{DAY, HOUR};
 use crate::ssr::logs::record::{EventRow, IdentityCenterUser};
 use rusqlite::{Connection, params};
 use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 /// Codec of a block holding a delivered `.json.gz` log file unchanged.
@@ -147,6 +148,8 @@ pub struct EventWriter {
     events: Arc<Database>,
     dictionary: Dictionary,
     segments: SegmentWriter,
+    /// The segment folder, named when writing to it fails.
+    blocks_dir: PathBuf,
     /// `user_agents` as stored, so each event does not look it up.
     user_agents: HashSet<i64>,
     /// Identity Center user IDs this writer has recorded, so records without a new name skip the table.
@@ -173,11 +176,14 @@ impl EventWriter {
         let (dictionary, user_agents) = events.write(|conn| {
             Ok::<_, StoreError>((Dictionary::load(conn)?, load_user_agents(conn)?))
         })?;
-        let segments = SegmentWriter::open(&store.blocks_dir())?;
+        let blocks_dir = store.blocks_dir();
+        let segments = SegmentWriter::open(&blocks_dir)
+            .map_err(|e| StoreError::from(e).naming_path(events.path(), &blocks_dir))?;
         Ok(Self {
             events,
             dictionary,
             segments,
+            blocks_dir,
             user_agents,
             identity_center_seen: HashSet::new(),
         })
@@ -212,30 +218,35 @@ impl EventWriter {
     /// (`restore_search_indexes`) instead of row by row: a first load runs about twice as fast (BENCHMARKS.md).
     /// Returns whether it did. A load that dies before the end has them rebuilt when the store next opens.
     pub fn defer_search_indexes(&self) -> Result<bool, StoreError> {
-        self.events.write(|conn| {
+        let deferred = self.events.write(|conn| {
             let empty: bool =
                 conn.query_row("SELECT NOT EXISTS (SELECT 1 FROM events)", [], |r| r.get(0))?;
             if empty {
                 super::schema::drop_search_indexes(conn)?;
             }
             Ok(empty)
-        })
+        });
+        deferred.map_err(|e| self.naming_path(e))
     }
 
     /// Builds the search indexes that are missing, one at a time, so other writes take turns between them.
     pub fn restore_search_indexes(&self) -> Result<(), StoreError> {
         for sql in super::schema::create_search_indexes() {
-            self.events.write(|conn| conn.execute_batch(&sql))?;
+            self.events
+                .write(|conn| conn.execute_batch(&sql))
+                .map_err(|e| self.naming_path(e.into()))?;
+            crate::ssr::fault_point::reached(crate::ssr::fault_point::INDEX_BUILT);
         }
         Ok(())
     }
 
     /// Copies the WAL into the database file; ingest calls it last so its timing includes that work.
     pub fn checkpoint(&self) -> Result<(), StoreError> {
-        self.events.write(|conn| {
+        let checkpointed = self.events.write(|conn| {
             conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
             Ok(())
-        })
+        });
+        checkpointed.map_err(|e| self.naming_path(e))
     }
 
     /// Stores `files` in one transaction. On error nothing of the batch is stored.
@@ -252,7 +263,7 @@ impl EventWriter {
         then: impl FnOnce(&rusqlite::Transaction<'_>) -> rusqlite::Result<()>,
     ) -> Result<BatchOutcome, StoreError> {
         let events = self.events.clone();
-        events.write(|conn| {
+        let written = events.write(|conn| {
             let result = self.write_transaction(conn, files, origin, then);
             if result.is_err() {
                 self.segments.discard();
@@ -262,7 +273,13 @@ impl EventWriter {
                 self.identity_center_seen.clear();
             }
             result
-        })
+        });
+        written.map_err(|e| self.naming_path(e))
+    }
+
+    /// `error` of a write, naming the file or folder written.
+    fn naming_path(&self, error: StoreError) -> StoreError {
+        error.naming_path(self.events.path(), &self.blocks_dir)
     }
 
     fn write_transaction(

@@ -1,0 +1,156 @@
+//! Findings: what the detection rules (Sigma, `logsource: product: aws, service: cloudtrail`) found in the stored
+//! events, one per rule, with the evidence one step away. Shared by the server, the `/api/findings` endpoint and
+//! the terminal's `trailscope findings`.
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// A rule's severity: Sigma's `level`, least to most severe (so `Ord` compares severities).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// `informational`: worth knowing, not worth acting on alone.
+    Informational,
+    /// `low`.
+    Low,
+    /// `medium`.
+    Medium,
+    /// `high`.
+    High,
+    /// `critical`.
+    Critical,
+}
+
+impl Severity {
+    /// Every severity, least severe first.
+    pub const ALL: [Severity; 5] = [
+        Severity::Informational,
+        Severity::Low,
+        Severity::Medium,
+        Severity::High,
+        Severity::Critical,
+    ];
+
+    /// Sigma's name of the level (`informational` … `critical`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Informational => "informational",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Severity {
+    type Err = String;
+
+    /// Parses Sigma's level names (case-insensitive); the error says which names are accepted.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Severity::ALL
+            .into_iter()
+            .find(|level| level.as_str().eq_ignore_ascii_case(s))
+            .ok_or_else(|| {
+                format!("unknown severity {s:?}: use informational, low, medium, high or critical")
+            })
+    }
+}
+
+/// One rule's findings over the stored events: every match of the rule, summed up.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    /// The rule's Sigma `id` (a UUID for the built-in rules).
+    pub rule_id: String,
+    /// The rule's `title`.
+    pub title: String,
+    /// The rule's `level`.
+    pub severity: Severity,
+    /// The MITRE ATT&CK technique from the rule's `attack.tNNNN[.NNN]` tag (`T1562.008`), if it has one.
+    pub technique: Option<String>,
+    /// The earliest matching event's `eventTime` (epoch seconds, UTC).
+    pub first_seen_secs: i64,
+    /// The latest matching event's `eventTime` (epoch seconds, UTC).
+    pub last_seen_secs: i64,
+    /// How many times the rule matched (an event for a detection, a firing window for a correlation).
+    pub count: u64,
+    /// The `recipientAccountId`s of the matching events, sorted.
+    pub accounts: Vec<String>,
+    /// The identities (`userIdentity.arn`, or its type when it has none) of the matching events, sorted.
+    pub identities: Vec<String>,
+    /// `eventID`s of the matching events, newest first, at most [`EVIDENCE_LIMIT`].
+    pub evidence_event_ids: Vec<String>,
+}
+
+/// At most this many evidence event IDs come with a finding; the Events page finds the rest.
+pub const EVIDENCE_LIMIT: usize = 50;
+
+/// Which findings to list: every filter set must hold.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FindingsFilter {
+    /// Only rules at this severity or above.
+    pub severity: Option<Severity>,
+    /// Only this rule (its Sigma `id`).
+    pub rule: Option<String>,
+    /// Only matches in this account (`recipientAccountId`).
+    pub account: Option<String>,
+}
+
+/// A rule file that could not be used, and why; the other rules still run.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleProblem {
+    /// The file, as configured (or `builtin:NAME` for a shipped rule).
+    pub file: String,
+    /// What is wrong with it.
+    pub reason: String,
+}
+
+/// The answer of `GET /api/findings`: the findings, newest activity first, and the rule files that were skipped.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct FindingsReport {
+    /// One per rule that matched something, most severe first, then by latest match.
+    pub findings: Vec<Finding>,
+    /// Rule files that could not be loaded.
+    pub rule_problems: Vec<RuleProblem>,
+    /// How many rules are evaluated.
+    pub rules: usize,
+}
+
+/// The ATT&CK technique named by Sigma tags (`attack.t1562.008` → `T1562.008`), the first one if several.
+pub fn technique_of<'a>(tags: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    tags.into_iter().find_map(|tag| {
+        let id = tag.strip_prefix("attack.")?;
+        let digits = id.strip_prefix('t').or_else(|| id.strip_prefix('T'))?;
+        let (main, sub) = digits.split_once('.').unwrap_or((digits, ""));
+        let numeric = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        (numeric(main) && (sub.is_empty() || numeric(sub))).then(|| id.to_ascii_uppercase())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn severities_order_and_parse() {
+        assert!(Severity::Critical > Severity::High && Severity::Low > Severity::Informational);
+        assert_eq!("HIGH".parse::<Severity>(), Ok(Severity::High));
+        assert!("severe".parse::<Severity>().is_err());
+    }
+
+    #[test]
+    fn technique_comes_from_attack_tags_only() {
+        assert_eq!(
+            technique_of(["attack.defense-evasion", "attack.t1562.008"]),
+            Some("T1562.008".to_owned())
+        );
+        assert_eq!(technique_of(["attack.t1078"]), Some("T1078".to_owned()));
+        assert_eq!(technique_of(["attack.ta0005", "cis.4.5"]), None);
+    }
+}

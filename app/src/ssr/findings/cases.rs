@@ -1,0 +1,222 @@
+//! The built-in rules' test cases: each `app/rules/NAME.yml` has `NAME.cases.json` beside it, with records that
+//! must make it fire (`match`) and records that must not (`no_match`). A case is a merge patch (RFC 7396) over an
+//! IAM user's management event shaped like the examples of the CloudTrail User Guide ("CloudTrail record
+//! contents"), optionally repeated (`repeat` times, `every_secs` apart) for correlations.
+use super::builtin::BUILTIN;
+use super::engine::Evaluator;
+use super::rules::RuleSet;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+#[derive(Deserialize)]
+struct Cases {
+    #[serde(rename = "match")]
+    matching: Vec<Case>,
+    no_match: Vec<Case>,
+}
+
+#[derive(Deserialize)]
+struct Case {
+    note: String,
+    record: Value,
+    #[serde(default = "one")]
+    repeat: u32,
+    #[serde(default)]
+    every_secs: i64,
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// 2026-11-20T10:00:00Z.
+const BASE_TIME_SECS: i64 = 1_795_682_400;
+
+fn base(n: u32, time_secs: i64) -> Value {
+    json!({
+        "eventVersion": "1.09",
+        "userIdentity": {
+            "type": "IAMUser",
+            "principalId": "AIDAEXAMPLEPRINCIPAL1",
+            "arn": "arn:aws:iam::111122223333:user/alice",
+            "accountId": "111122223333",
+            "accessKeyId": "AKIAEXAMPLEACCESSKEY",
+            "userName": "alice"
+        },
+        "eventTime": crate::model::time::format_rfc3339(time_secs),
+        "eventSource": "sts.amazonaws.com",
+        "eventName": "GetCallerIdentity",
+        "awsRegion": "us-east-1",
+        "sourceIPAddress": "198.51.100.7",
+        "userAgent": "aws-cli/2.15.30 Python/3.11.8 Linux/6.1 exe/x86_64",
+        "requestParameters": null,
+        "responseElements": null,
+        "requestID": format!("7d4b2a1c-0000-4000-8000-{n:012}"),
+        "eventID": format!("3f0c9b6e-0000-4000-8000-{n:012}"),
+        "readOnly": false,
+        "eventType": "AwsApiCall",
+        "managementEvent": true,
+        "recipientAccountId": "111122223333",
+        "eventCategory": "Management"
+    })
+}
+
+fn merge(target: &mut Value, patch: &Value) {
+    match (target, patch) {
+        (Value::Object(target), Value::Object(patch)) => {
+            for (key, value) in patch {
+                if value.is_null() {
+                    target.remove(key);
+                } else {
+                    merge(target.entry(key.clone()).or_insert(Value::Null), value);
+                }
+            }
+        }
+        (target, patch) => *target = patch.clone(),
+    }
+}
+
+/// The rule ids that fire on the case's records, evaluated in order with fresh windows.
+fn fired(rules: &RuleSet, case: &Case) -> BTreeSet<String> {
+    let mut evaluator = Evaluator::new(rules).expect("the built-in rules compile");
+    let mut ids = BTreeSet::new();
+    for n in 0..case.repeat {
+        let time = BASE_TIME_SECS + i64::from(n) * case.every_secs;
+        let mut record = base(n, time);
+        merge(&mut record, &case.record);
+        ids.extend(
+            evaluator
+                .process(&record, time)
+                .into_iter()
+                .map(|m| m.rule_id),
+        );
+    }
+    ids
+}
+
+fn rules_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("rules")
+}
+
+#[test]
+fn every_built_in_rule_loads_with_its_metadata() {
+    let rules = RuleSet::load(None);
+    assert_eq!(rules.problems(), [], "built-in rules must all load");
+    for (name, text) in BUILTIN {
+        let file = format!("builtin:{name}");
+        let made: Vec<_> = rules.info().values().filter(|i| i.file == file).collect();
+        assert_eq!(made.len(), 1, "{name} makes exactly one kind of finding");
+        let info = made[0];
+        assert!(info.description.is_some(), "{name} has a description");
+        assert!(
+            info.fix.as_deref().is_some_and(|f| f.len() > 20),
+            "{name} has a fix"
+        );
+        assert_eq!(
+            info.license.as_deref(),
+            Some("Apache-2.0"),
+            "{name} has a licence"
+        );
+        assert!(text.contains("\nlevel: "), "{name} has a level");
+        assert!(text.contains("author: Trailscope"), "{name} is our own");
+        assert!(text.contains("product: aws") && text.contains("service: cloudtrail"));
+    }
+}
+
+#[test]
+fn the_rules_folder_and_the_built_in_list_agree() {
+    let mut on_disk: Vec<String> = std::fs::read_dir(rules_dir())
+        .expect("app/rules")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter_map(|n| n.strip_suffix(".yml").map(str::to_owned))
+        .collect();
+    on_disk.sort();
+    let listed: Vec<String> = BUILTIN.iter().map(|(n, _)| (*n).to_owned()).collect();
+    assert_eq!(on_disk, listed, "add new rule files to builtin.rs (sorted)");
+}
+
+#[test]
+fn every_built_in_rule_fires_on_its_cases_and_only_on_them() {
+    let rules = RuleSet::load(None);
+    let mut failures = Vec::new();
+    for (name, _) in BUILTIN {
+        let path = rules_dir().join(format!("{name}.cases.json"));
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            failures.push(format!("{name}: no {}", path.display()));
+            continue;
+        };
+        let cases: Cases = serde_json::from_str(&text).expect("cases parse");
+        if cases.matching.is_empty() || cases.no_match.is_empty() {
+            failures.push(format!(
+                "{name}: needs at least one match and one no_match case"
+            ));
+        }
+        let file = format!("builtin:{name}");
+        let ids: BTreeSet<String> = rules
+            .info()
+            .values()
+            .filter(|i| i.file == file)
+            .map(|i| i.id.clone())
+            .collect();
+        for case in &cases.matching {
+            if fired(&rules, case).is_disjoint(&ids) {
+                failures.push(format!("{name}: does not fire on {:?}", case.note));
+            }
+        }
+        for case in &cases.no_match {
+            if !fired(&rules, case).is_disjoint(&ids) {
+                failures.push(format!("{name}: fires on {:?}", case.note));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn user_rules_load_from_a_folder_and_broken_ones_are_reported_by_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("get-caller-identity.yml"),
+        "title: Caller identity asked\nid: 0b5e2c4a-1111-4222-8333-944455556666\nlogsource:\n  product: aws\n  service: cloudtrail\ndetection:\n  selection:\n    eventName|startswith: GetCaller\n    userIdentity.type: IAMUser\n  condition: selection\nlevel: low\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.path().join("broken.yml"),
+        "title: Half a rule\ndetection: [\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.path().join("no-id.yml"),
+        "title: No id\nlogsource:\n  product: aws\n  service: cloudtrail\ndetection:\n  s:\n    eventName: X\n  condition: s\n",
+    )
+    .expect("write");
+    std::fs::write(dir.path().join("notes.txt"), "not a rule").expect("write");
+    let rules = RuleSet::load(Some(dir.path()));
+    let problems: Vec<(String, String)> = rules
+        .problems()
+        .iter()
+        .map(|p| {
+            (
+                p.file.rsplit('/').next().unwrap_or_default().to_owned(),
+                p.reason.clone(),
+            )
+        })
+        .collect();
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert_eq!(problems[0].0, "broken.yml");
+    assert_eq!(problems[1].0, "no-id.yml");
+    assert!(problems[1].1.contains("has no id"), "{problems:?}");
+    let case = Case {
+        note: "GetCallerIdentity".to_owned(),
+        record: json!({}),
+        repeat: 1,
+        every_secs: 0,
+    };
+    assert!(fired(&rules, &case).contains("0b5e2c4a-1111-4222-8333-944455556666"));
+    assert!(
+        rules.info().len() > BUILTIN.len(),
+        "built-in rules still run"
+    );
+}

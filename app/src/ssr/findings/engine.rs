@@ -1,0 +1,135 @@
+//! One evaluation pass: the rule set compiled into `rsigma-eval`'s correlation engine, fed CloudTrail records as
+//! CloudTrail wrote them (so rules name CloudTrail's own fields: `eventName`, `userIdentity.type`,
+//! `requestParameters.*`, …), each at its `eventTime`.
+use super::FindingsError;
+use super::rules::RuleSet;
+use crate::model::findings::EVIDENCE_LIMIT;
+use rsigma_eval::{
+    CorrelationAction, CorrelationConfig, CorrelationEngine, CorrelationEventMode,
+    CorrelationSnapshot, Event, EventValue, JsonEvent, ResultBody, TimestampFallback,
+};
+use serde_json::Value;
+use std::borrow::Cow;
+
+/// A rule that matched one record: a detection on the record itself, or a correlation whose window the record
+/// completed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuleMatch {
+    /// The rule's Sigma `id`.
+    pub rule_id: String,
+    /// For a correlation, the `eventID`s of the events in its window (oldest first, at most
+    /// [`EVIDENCE_LIMIT`]); empty for a detection, whose evidence is the record itself.
+    pub window_event_ids: Vec<String>,
+}
+
+/// The compiled rules and their correlation windows.
+pub struct Evaluator {
+    engine: CorrelationEngine,
+}
+
+/// A CloudTrail record as `rsigma-eval` reads it. Fields are the record's own; the JSON the engine keeps of a
+/// correlation's events (its "event references") is only the record's `eventID`, so windows stay small.
+struct Record<'a> {
+    fields: JsonEvent<'a>,
+    event_id: &'a str,
+}
+
+impl Event for Record<'_> {
+    fn get_field(&self, path: &str) -> Option<EventValue<'_>> {
+        self.fields.get_field(path)
+    }
+
+    fn any_string_value(&self, pred: &dyn Fn(&str) -> bool) -> bool {
+        self.fields.any_string_value(pred)
+    }
+
+    fn all_string_values(&self) -> Vec<Cow<'_, str>> {
+        self.fields.all_string_values()
+    }
+
+    fn visit_string_values(&self, visit: &mut dyn FnMut(&str)) {
+        self.fields.visit_string_values(visit)
+    }
+
+    /// Only `{"event_id": eventID}`: what the engine's event references keep (it looks for `event_id`).
+    fn to_json(&self) -> Value {
+        serde_json::json!({ "event_id": self.event_id })
+    }
+}
+
+impl Evaluator {
+    /// The engine over every rule of `rules`, with empty windows.
+    ///
+    /// Errors: [`FindingsError::Compile`] when the rules, each fine alone, do not compile together.
+    pub fn new(rules: &RuleSet) -> Result<Self, FindingsError> {
+        let config = CorrelationConfig {
+            // Every record has an `eventTime`; the store's copy is passed explicitly anyway.
+            timestamp_fallback: TimestampFallback::Skip,
+            // Sigma's default: a rule a correlation uses makes no finding of its own (`generate: false`).
+            emit_detections: false,
+            // A window that fired starts again, so 80 refused calls make 4 findings of 20, not 61.
+            action_on_match: CorrelationAction::Reset,
+            correlation_event_mode: CorrelationEventMode::Refs,
+            max_correlation_events: EVIDENCE_LIMIT,
+            ..CorrelationConfig::default()
+        };
+        let mut engine = CorrelationEngine::new(config);
+        engine
+            .add_collection(rules.collection())
+            .map_err(|e| FindingsError::Compile(e.to_string()))?;
+        Ok(Self { engine })
+    }
+
+    /// Evaluates one record (as CloudTrail wrote it) at `event_time_secs`, updating the correlation windows.
+    pub fn process(&mut self, record: &Value, event_time_secs: i64) -> Vec<RuleMatch> {
+        let event_id = record
+            .get("eventID")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let event = Record {
+            fields: JsonEvent::borrow(record),
+            event_id,
+        };
+        self.engine
+            .process_event_at(&event, event_time_secs)
+            .into_iter()
+            .filter_map(|result| {
+                let rule_id = result.header.rule_id?;
+                let window_event_ids = match result.body {
+                    ResultBody::Correlation(body) => body
+                        .event_refs
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter_map(|r| r.id)
+                        .collect(),
+                    ResultBody::Detection(_) => Vec::new(),
+                };
+                Some(RuleMatch {
+                    rule_id,
+                    window_event_ids,
+                })
+            })
+            .collect()
+    }
+
+    /// The correlation windows as JSON, to continue from after a restart.
+    pub fn export_state(&self) -> String {
+        serde_json::to_string(&self.engine.export_state()).unwrap_or_default()
+    }
+
+    /// Continues from windows saved by [`Evaluator::export_state`]; windows of correlations no longer loaded are
+    /// dropped.
+    ///
+    /// Errors: [`FindingsError::State`] when the JSON is not a snapshot this build of `rsigma-eval` reads.
+    pub fn import_state(&mut self, json: &str) -> Result<(), FindingsError> {
+        let snapshot: CorrelationSnapshot =
+            serde_json::from_str(json).map_err(|e| FindingsError::State(e.to_string()))?;
+        if self.engine.import_state(snapshot) {
+            Ok(())
+        } else {
+            Err(FindingsError::State(
+                "written by another snapshot version".to_owned(),
+            ))
+        }
+    }
+}

@@ -1,0 +1,302 @@
+//! Evaluation in passes. A pass takes every event the store received since the last pass (`events.id` above
+//! `evaluated_through`, up to the newest at the pass's start) and reads them in time order (`eventTime`, then
+//! `events.id`), so correlation windows see each pass's events as they happened even when they arrived out of order
+//! (Event History sync reads newest first; an archive ingest goes file by file). A pass commits in pages, each with
+//! its matches, its position and the correlation windows; its end is recorded in `findings_passes`, and a
+//! re-evaluation (after the rules changed) reads the same passes again. So evaluating incrementally, across
+//! restarts, or all over again finds the same. Events of a pass older than the previous pass's windows (a late
+//! backfill) are still evaluated, after them. Reads use a pooled connection; the writer is taken only to commit.
+use super::FindingsError;
+use super::engine::{Evaluator, RuleMatch};
+use super::rules::RuleSet;
+use crate::ssr::store::Store;
+use crate::ssr::store::records::{RecordAt, RecordReader};
+use rusqlite::{OptionalExtension, params};
+use serde_json::Value;
+
+/// Events read and evaluated per committed page.
+const PAGE_EVENTS: i64 = 5_000;
+
+/// What one call of [`evaluate_new`] did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct EvaluationOutcome {
+    /// Events evaluated.
+    pub events: u64,
+    /// Rule matches stored.
+    pub matches: u64,
+    /// Whether the rules had changed, so every stored event was evaluated again from the start.
+    pub full: bool,
+}
+
+/// Where evaluation stands (the `findings_state` row).
+#[derive(Clone, PartialEq, Eq)]
+struct State {
+    digest: String,
+    through: i64,
+    /// The pass in progress: its last `events.id`, and the (`event_time`, `events.id`) read up to.
+    pass: Option<(i64, i64, i64)>,
+    correlations: String,
+}
+
+fn read_state(store: &Store) -> Result<Option<State>, FindingsError> {
+    Ok(store.read(|c| {
+        Ok(c.query_row(
+            "SELECT rules_digest, evaluated_through, pass_until, pass_time, pass_id, correlation_state
+             FROM findings_state WHERE id = 1",
+            [],
+            |r| {
+                let pass = match (r.get(2)?, r.get(3)?, r.get(4)?) {
+                    (Some(until), Some(time), Some(id)) => Some((until, time, id)),
+                    _ => None,
+                };
+                Ok(State {
+                    digest: r.get(0)?,
+                    through: r.get(1)?,
+                    pass,
+                    correlations: r.get(5)?,
+                })
+            },
+        )
+        .optional()?)
+    })?)
+}
+
+/// One process evaluates at a time (another process's evaluation is caught by the state check at commit).
+static EVALUATING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Evaluates every stored event not yet evaluated with `rules`, committing pages of matches with the state. When
+/// the rules differ from those of the stored findings, they are all dropped and every event is evaluated again, in
+/// the passes recorded. Blocking: call it from `spawn_blocking`.
+///
+/// Errors: [`FindingsError`] when the store cannot be read or written, a record cannot be read back, or the rules
+/// do not compile together.
+pub fn evaluate_new(store: &Store, rules: &RuleSet) -> Result<EvaluationOutcome, FindingsError> {
+    evaluate_pages(store, rules, PAGE_EVENTS, None)
+}
+
+/// Drops every stored finding and evaluates every stored event again with `rules` (what a change of rules does on
+/// its own). Blocking.
+///
+/// Errors: as [`evaluate_new`].
+pub fn reevaluate_all(store: &Store, rules: &RuleSet) -> Result<EvaluationOutcome, FindingsError> {
+    store.write(|conn| conn.execute("DELETE FROM findings_state", []))?;
+    evaluate_new(store, rules)
+}
+
+/// [`evaluate_new`] in pages of `page_events`, stopping after `max_pages` when given (tests restart the evaluation
+/// between pages with it).
+pub(super) fn evaluate_pages(
+    store: &Store,
+    rules: &RuleSet,
+    page_events: i64,
+    max_pages: Option<usize>,
+) -> Result<EvaluationOutcome, FindingsError> {
+    let _one = EVALUATING.lock().unwrap_or_else(|e| e.into_inner());
+    let mut evaluator = Evaluator::new(rules)?;
+    let mut outcome = EvaluationOutcome::default();
+    let mut state = match read_state(store)? {
+        Some(state) if state.digest == rules.digest() => {
+            if !state.correlations.is_empty() {
+                evaluator.import_state(&state.correlations)?;
+            }
+            state
+        }
+        _ => {
+            outcome.full = true;
+            let fresh = State {
+                digest: rules.digest().to_owned(),
+                through: 0,
+                pass: None,
+                correlations: String::new(),
+            };
+            store.write(|conn| {
+                let tx = conn.transaction()?;
+                tx.execute("DELETE FROM finding_matches", [])?;
+                tx.execute("DELETE FROM findings_state", [])?;
+                tx.execute(
+                    "INSERT INTO findings_state (id, rules_digest, evaluated_through, correlation_state)
+                     VALUES (1, ?1, 0, '')",
+                    [rules.digest()],
+                )?;
+                tx.commit()
+            })?;
+            fresh
+        }
+    };
+    let mut reader = RecordReader::new(store);
+    let mut pages = 0;
+    while max_pages.is_none_or(|max| pages < max) {
+        // `state` is what the store holds; a pass about to start is stored with its first page.
+        let pass = match state.pass {
+            Some(pass) => Some(pass),
+            None => next_pass(store, state.through)?,
+        };
+        let Some((until, time, id)) = pass else {
+            return Ok(outcome);
+        };
+        let (rows, found) = store.read(|conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT id, event_time, block, ordinal FROM events INDEXED BY events_by_time
+                 WHERE event_time >= ?1 AND (event_time > ?1 OR id > ?2) AND id > ?3 AND id <= ?4
+                 ORDER BY event_time, id LIMIT ?5",
+            )?;
+            let rows = stmt
+                .query_map(params![time, id, state.through, until, page_events], |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, i64>(1)?,
+                        RecordAt {
+                            block: r.get(2)?,
+                            ordinal: r.get(3)?,
+                        },
+                    ))
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            let mut found = Vec::new();
+            for (id, event_time, at) in &rows {
+                let record = reader.read(conn, *at)?;
+                for m in evaluator.process(&record, *event_time) {
+                    found.push(MatchRow::new(*id, *event_time, &record, m));
+                }
+            }
+            Ok((
+                rows.iter().map(|(id, t, _)| (*id, *t)).collect::<Vec<_>>(),
+                found,
+            ))
+        })?;
+        let mut next = state.clone();
+        match rows.last() {
+            Some(&(last_id, last_time)) => next.pass = Some((until, last_time, last_id)),
+            None => {
+                next.through = until;
+                next.pass = None;
+            }
+        }
+        next.correlations = evaluator.export_state();
+        if !commit(store, &state, &next, &found)? {
+            tracing::info!("another evaluation moved the findings on; this one stops");
+            return Ok(outcome);
+        }
+        outcome.events += rows.len() as u64;
+        outcome.matches += found.len() as u64;
+        state = next;
+        pages += 1;
+    }
+    Ok(outcome)
+}
+
+/// The next pass after `through`: a recorded one (a re-evaluation reads the same passes), else one up to the
+/// newest event. Its position starts at its oldest event's time.
+fn next_pass(store: &Store, through: i64) -> Result<Option<(i64, i64, i64)>, FindingsError> {
+    Ok(store.read(|c| {
+        let recorded: Option<i64> = c.query_row(
+            "SELECT min(until_id) FROM findings_passes WHERE until_id > ?1",
+            [through],
+            |r| r.get(0),
+        )?;
+        let until = match recorded {
+            Some(until) => until,
+            None => match c.query_row("SELECT max(id) FROM events", [], |r| {
+                r.get::<_, Option<i64>>(0)
+            })? {
+                Some(newest) if newest > through => newest,
+                _ => return Ok(None),
+            },
+        };
+        let oldest: Option<i64> = c.query_row(
+            "SELECT min(event_time) FROM events WHERE id > ?1 AND id <= ?2",
+            [through, until],
+            |r| r.get(0),
+        )?;
+        Ok(Some((until, oldest.unwrap_or(i64::MIN), 0)))
+    })?)
+}
+
+/// Stores one page's matches with the state it leads to, if the state is still `before` (else nothing: another
+/// process evaluated meanwhile). A pass's end is recorded when it starts.
+fn commit(
+    store: &Store,
+    before: &State,
+    after: &State,
+    found: &[MatchRow],
+) -> Result<bool, FindingsError> {
+    Ok(store.write(|conn| {
+        let tx = conn.transaction()?;
+        let (until, time, id) = after.pass.map_or((None, None, None), |(u, t, i)| (Some(u), Some(t), Some(i)));
+        let before_until = before.pass.map(|(u, _, _)| u);
+        let before_at = before.pass.map(|(_, t, i)| (t, i));
+        let moved = tx.execute(
+            "UPDATE findings_state SET evaluated_through = ?1, pass_until = ?2, pass_time = ?3, pass_id = ?4,
+               correlation_state = ?5
+             WHERE id = 1 AND rules_digest = ?6 AND evaluated_through = ?7
+               AND pass_time IS ?8 AND pass_id IS ?9",
+            params![
+                after.through,
+                until,
+                time,
+                id,
+                after.correlations,
+                before.digest,
+                before.through,
+                before_at.map(|(t, _)| t),
+                before_at.map(|(_, i)| i),
+            ],
+        )?;
+        if moved == 0 {
+            return Ok::<_, rusqlite::Error>(false);
+        }
+        if let Some(until) = until.filter(|u| Some(*u) != before_until) {
+            tx.execute("INSERT OR IGNORE INTO findings_passes (until_id) VALUES (?1)", [until])?;
+        }
+        {
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO finding_matches (rule_id, event, event_id, event_time, account, identity, evidence)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?;
+            for m in found {
+                insert.execute(params![
+                    m.rule_id,
+                    m.event,
+                    m.event_id,
+                    m.event_time,
+                    m.account,
+                    m.identity,
+                    m.evidence
+                ])?;
+            }
+        }
+        tx.commit()?;
+        Ok(true)
+    })?)
+}
+
+struct MatchRow {
+    rule_id: String,
+    event: i64,
+    event_id: String,
+    event_time: i64,
+    account: String,
+    identity: String,
+    evidence: Option<String>,
+}
+
+impl MatchRow {
+    fn new(event: i64, event_time: i64, record: &Value, m: RuleMatch) -> Self {
+        let text = |v: Option<&Value>| v.and_then(Value::as_str).unwrap_or_default().to_owned();
+        let who = record.get("userIdentity");
+        let identity = who
+            .and_then(|u| u.get("arn"))
+            .or_else(|| who.and_then(|u| u.get("invokedBy")))
+            .or_else(|| who.and_then(|u| u.get("type")));
+        Self {
+            rule_id: m.rule_id,
+            event,
+            event_id: text(record.get("eventID")),
+            event_time,
+            account: text(record.get("recipientAccountId")),
+            identity: text(identity),
+            evidence: (!m.window_event_ids.is_empty())
+                .then(|| serde_json::to_string(&m.window_event_ids).unwrap_or_default()),
+        }
+    }
+}

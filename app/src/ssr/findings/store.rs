@@ -1,0 +1,125 @@
+//! Findings in the event file: every rule match (`finding_matches`), how far evaluation has read
+//! (`findings_state`) and the passes it read in (`findings_passes`); see `findings::pass` for the evaluation.
+use super::FindingsError;
+use super::rules::RuleSet;
+use crate::model::findings::{EVIDENCE_LIMIT, Finding, FindingsFilter};
+use crate::ssr::store::Store;
+use rusqlite::params;
+use std::collections::HashMap;
+
+pub use super::pass::{EvaluationOutcome, evaluate_new, reevaluate_all};
+
+/// The event-file migration that adds the findings tables (appended to `schema::MIGRATIONS`).
+pub const MIGRATION: &str = r#"
+-- Findings (issue 14): one row per rule match. `event` is the matching event (for a correlation, the event that
+-- completed its window), `evidence` a correlation's window as a JSON array of eventIDs (NULL for a detection).
+CREATE TABLE finding_matches (
+  id INTEGER PRIMARY KEY,
+  rule_id TEXT NOT NULL,
+  event INTEGER NOT NULL,                 -- events.id
+  event_id TEXT NOT NULL,                 -- the record's eventID
+  event_time INTEGER NOT NULL,            -- epoch seconds, UTC
+  account TEXT NOT NULL,                  -- recipientAccountId
+  identity TEXT NOT NULL,                 -- userIdentity.arn, or its type
+  evidence TEXT
+);
+CREATE INDEX finding_matches_by_rule ON finding_matches (rule_id, event_time);
+-- How far evaluation has read: every event with events.id <= evaluated_through, with the rules whose digest is
+-- rules_digest. A pass in progress reads the events up to pass_until in (event_time, id) order and has read them
+-- up to (pass_time, pass_id); correlation_state is rsigma's CorrelationSnapshot (JSON) at that point.
+CREATE TABLE findings_state (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  rules_digest TEXT NOT NULL,
+  evaluated_through INTEGER NOT NULL,
+  pass_until INTEGER,
+  pass_time INTEGER,
+  pass_id INTEGER,
+  correlation_state TEXT NOT NULL
+);
+-- Where each pass ended (events.id), so a re-evaluation reads the events in the same passes.
+CREATE TABLE findings_passes (until_id INTEGER PRIMARY KEY);
+"#;
+
+/// At most this many accounts or identities are listed with a finding.
+pub const LIST_LIMIT: usize = 100;
+
+/// The findings of `rules` in the store that pass `filter`, most severe first, then latest first.
+///
+/// Errors: [`FindingsError::Store`].
+pub fn list(
+    store: &Store,
+    rules: &RuleSet,
+    filter: &FindingsFilter,
+) -> Result<Vec<Finding>, FindingsError> {
+    let account = filter.account.as_deref();
+    let mut findings = store.read(|c| {
+        let mut stmt = c.prepare_cached(
+            "SELECT rule_id, count(*), min(event_time), max(event_time) FROM finding_matches
+             WHERE ?1 IS NULL OR account = ?1 GROUP BY rule_id",
+        )?;
+        let totals: HashMap<String, (u64, i64, i64)> = stmt
+            .query_map([account], |r| {
+                Ok((r.get(0)?, (r.get::<_, i64>(1)? as u64, r.get(2)?, r.get(3)?)))
+            })?
+            .collect::<Result<_, _>>()?;
+        let mut findings = Vec::new();
+        for (rule_id, (count, first, last)) in totals {
+            let Some(info) = rules.info().get(&rule_id) else {
+                continue;
+            };
+            if filter.rule.as_ref().is_some_and(|r| *r != rule_id)
+                || filter.severity.is_some_and(|s| info.severity < s)
+            {
+                continue;
+            }
+            let distinct = |column: &str| -> rusqlite::Result<Vec<String>> {
+                c.prepare_cached(&format!(
+                    "SELECT DISTINCT {column} FROM finding_matches WHERE rule_id = ?1 AND (?2 IS NULL OR account = ?2)
+                     ORDER BY 1 LIMIT {LIST_LIMIT}"
+                ))?
+                .query_map(params![rule_id, account], |r| r.get(0))?
+                .collect()
+            };
+            let (accounts, identities) = (distinct("account")?, distinct("identity")?);
+            let mut evidence: Vec<String> = Vec::new();
+            let mut stmt = c.prepare_cached(&format!(
+                "SELECT event_id, evidence FROM finding_matches WHERE rule_id = ?1 AND (?2 IS NULL OR account = ?2)
+                 ORDER BY event_time DESC, id DESC LIMIT {EVIDENCE_LIMIT}"
+            ))?;
+            let mut rows = stmt.query(params![rule_id, account])?;
+            while let Some(row) = rows.next()? {
+                let window: Option<String> = row.get(1)?;
+                let ids: Vec<String> = match window {
+                    Some(json) => serde_json::from_str::<Vec<String>>(&json)
+                        .unwrap_or_default()
+                        .into_iter()
+                        .rev()
+                        .collect(),
+                    None => vec![row.get(0)?],
+                };
+                for id in ids {
+                    if evidence.len() < EVIDENCE_LIMIT && !evidence.contains(&id) {
+                        evidence.push(id);
+                    }
+                }
+            }
+            findings.push(Finding {
+                rule_id: rule_id.clone(),
+                title: info.title.clone(),
+                severity: info.severity,
+                technique: info.technique.clone(),
+                first_seen_secs: first,
+                last_seen_secs: last,
+                count,
+                accounts,
+                identities,
+                evidence_event_ids: evidence,
+            });
+        }
+        Ok(findings)
+    })?;
+    findings.sort_by(|a, b| {
+        (b.severity, b.last_seen_secs, &a.rule_id).cmp(&(a.severity, a.last_seen_secs, &b.rule_id))
+    });
+    Ok(findings)
+}

@@ -1,0 +1,117 @@
+//! Findings over HTTP (`GET /api/findings`, behind the gate) and in the terminal (`trailscope findings`, with a
+//! folder of the user's own rules, one of them broken).
+mod common;
+
+use app::ssr::findings::rules::RuleSet;
+use app::ssr::findings::store::evaluate_new;
+use axum::http::StatusCode;
+use common::served::{PLANTED_KEY, PLANTED_LOG, fixture, get, get_json};
+use serde_json::Value;
+use std::process::Command;
+
+fn titles(report: &Value) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["title"].as_str().expect("title").to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn findings_api_needs_a_session_and_filters() {
+    let f = fixture();
+    let (status, _, _) = common::exchange(&f.router, common::get("/api/findings", None)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    let store = f.store.clone();
+    tokio::task::spawn_blocking(move || evaluate_new(&store, &RuleSet::load(None)))
+        .await
+        .expect("task")
+        .expect("evaluated");
+
+    let all = get_json(&f.router, "/api/findings").await;
+    let all_titles = titles(&all);
+    for planted in [
+        "Root console sign-in without MFA",
+        "Burst of refused calls from one identity",
+        "CloudTrail logging stopped",
+        "Security group opened to the internet",
+    ] {
+        assert!(
+            all_titles.iter().any(|t| t == planted),
+            "{planted}: {all_titles:?}"
+        );
+    }
+    assert_eq!(all["rule_problems"], Value::Array(Vec::new()));
+    let root = &all["findings"][0];
+    assert_eq!(root["severity"], "critical", "most severe first");
+    assert_eq!(root["technique"], "T1078.004");
+    assert_eq!(root["count"], 1);
+    assert_eq!(root["accounts"], serde_json::json!(["123456789012"]));
+
+    let critical = get_json(&f.router, "/api/findings?severity=critical").await;
+    assert_eq!(titles(&critical), ["Root console sign-in without MFA"]);
+
+    // The planted log beside the demo: a bucket policy changed in account 999988887777.
+    let planted = get_json(&f.router, "/api/findings?account=999988887777").await;
+    assert_eq!(titles(&planted), ["S3 bucket policy changed"]);
+    assert!(PLANTED_LOG.contains("PutBucketPolicy") && PLANTED_KEY.contains("999988887777"));
+    assert_eq!(
+        planted["findings"][0]["evidence_event_ids"],
+        serde_json::json!([common::served::PLANTED_EVIL_ID])
+    );
+
+    let (status, body) = get(&f.router, "/api/findings?severity=severe").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body.contains("severity"), "{body}");
+}
+
+#[test]
+fn findings_command_uses_the_rules_folder_and_reports_broken_files() {
+    let archive = tempfile::tempdir().expect("tmp");
+    let data = tempfile::tempdir().expect("tmp");
+    let rules = tempfile::tempdir().expect("tmp");
+    common::small_demo(archive.path());
+    let store = app::ssr::store::Store::open_in(data.path()).expect("store");
+    common::ingest(&store, archive.path());
+    drop(store);
+    // A user rule in SigmaHQ's shape: CloudTrail's field names, a modifier, a list.
+    std::fs::write(
+        rules.path().join("ec2-instances-terminated.yml"),
+        "title: EC2 instances terminated\nid: 6f1d0c9e-2b7a-4c55-9e3d-7a1b2c3d4e5f\nstatus: experimental\n\
+         logsource:\n  product: aws\n  service: cloudtrail\ndetection:\n  selection:\n    eventSource: ec2.amazonaws.com\n\
+         \x20   eventName|startswith:\n      - TerminateInst\n  condition: selection\nlevel: low\n",
+    )
+    .expect("write");
+    std::fs::write(rules.path().join("broken.yml"), "title: [unclosed\n").expect("write");
+    let output = Command::new(env!("CARGO_BIN_EXE_trailscope"))
+        .args(["--data-dir", data.path().to_str().expect("utf-8")])
+        .args(["findings", "--format", "json"])
+        .env("TRAILSCOPE_RULES_DIR", rules.path())
+        .env("TRAILSCOPE_LOG", "warn")
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr
+            .lines()
+            .any(|l| l.starts_with("problem: ") && l.contains("broken.yml")),
+        "{stderr}"
+    );
+    let report: Value = serde_json::from_slice(&output.stdout).expect("json");
+    assert!(titles(&report).contains(&"EC2 instances terminated".to_owned()));
+    assert!(titles(&report).contains(&"CloudTrail logging stopped".to_owned()));
+
+    let table = Command::new(env!("CARGO_BIN_EXE_trailscope"))
+        .args(["--data-dir", data.path().to_str().expect("utf-8")])
+        .args(["findings", "--severity", "critical"])
+        .env("TRAILSCOPE_LOG", "warn")
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&table.stdout);
+    assert!(text.starts_with("SEVERITY"), "{text}");
+    assert!(text.contains("critical") && text.contains("Root console sign-in without MFA"));
+    assert!(!text.contains("EC2 instances terminated"));
+}
