@@ -3,6 +3,7 @@
 pub mod activity;
 pub mod admin;
 pub mod auth;
+pub mod billing;
 pub mod cost_explorer;
 pub mod events;
 pub mod integrity;

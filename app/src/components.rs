@@ -1,5 +1,8 @@
 //! Reusable views.
 pub mod activity_filters;
+pub mod billing_breakdown;
+pub mod billing_charts;
+pub mod billing_whatif;
 pub mod error_list;
 pub mod event_filters;
 pub mod for_role;

@@ -16,6 +16,7 @@ use leptos_router::{SsrMode, path};
 
 use components::nav::AppNav;
 use pages::activity::ActivityPage;
+use pages::billing::BillingPage;
 use pages::event::{ComparePage, EventDetailPage};
 use pages::events::EventsPage;
 use pages::integrity::IntegrityPage;
@@ -68,9 +69,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/events/compare") view=ComparePage ssr=SsrMode::Async />
                         <Route path=path!("/trails") view=TrailsPage ssr=SsrMode::Async />
                         <Route path=path!("/trails/trail") view=TrailPage ssr=SsrMode::Async />
-                        <Route path=path!("/billing") view=|| view! {
-                            <Planned title="Billing" what="What each trail costs per month from real event volumes and its selectors, and what a change would save." />
-                        } />
+                        <Route path=path!("/billing") view=BillingPage ssr=SsrMode::Async />
                         <Route path=path!("/integrity") view=IntegrityPage ssr=SsrMode::Async />
                         <Route path=path!("/findings") view=|| view! {
                             <Planned title="Findings" what="Detections over the events (CIS monitoring patterns and more), each with links to its evidence." />

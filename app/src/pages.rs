@@ -1,5 +1,6 @@
 //! One module per route.
 pub mod activity;
+pub mod billing;
 pub mod event;
 pub mod events;
 pub mod integrity;
