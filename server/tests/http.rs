@@ -212,9 +212,9 @@ async fn unknown_pages_are_404_and_planned_pages_say_what_they_will_show() {
         get(&f.router, "/no-such-page").await.0,
         StatusCode::NOT_FOUND
     );
-    let (status, html) = get(&f.router, "/billing").await;
+    let (status, html) = get(&f.router, "/findings").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("Not built yet") && html.contains("What each trail costs"));
+    assert!(html.contains("Not built yet") && html.contains("Detections over the events"));
 }
 
 #[tokio::test]

@@ -44,10 +44,11 @@ pub fn replace_change(
         .cloned()
         .collect();
     if let Some(next) = next {
+        // A change to a trail the inputs lack is kept: only a known trail can be judged unchanged.
         let unchanged = trails
             .iter()
-            .filter(|t| t.trail_arn == next.trail_arn())
-            .all(|t| {
+            .find(|t| t.trail_arn == next.trail_arn())
+            .is_some_and(|t| {
                 let mut after = t.clone();
                 next.apply(&mut after);
                 after == *t
