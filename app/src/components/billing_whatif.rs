@@ -320,8 +320,12 @@ mod tests {
             changes_query(&[off, read]),
             format!(
                 "?change=off%40{}&change=management%3Aread%40{}",
-                arn.replace(':', "%3A").replace('/', "%2F"),
-                arn.replace(':', "%3A").replace('/', "%2F")
+                arn.replace(':', "%3A")
+                    .replace('/', "%2F")
+                    .replace('-', "%2D"),
+                arn.replace(':', "%3A")
+                    .replace('/', "%2F")
+                    .replace('-', "%2D")
             )
         );
     }
