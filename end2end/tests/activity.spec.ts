@@ -69,8 +69,8 @@ test("the read/write filter and region narrow the counts", async ({ page, reques
 
 test("the other sections say what they will show", async ({ page }) => {
   await page.goto("/");
-  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Billing", exact: true }).click();
-  await expect(page).toHaveURL(/\/billing$/);
-  await expect(page.getByRole("heading", { name: "Billing" })).toBeVisible();
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Findings", exact: true }).click();
+  await expect(page).toHaveURL(/\/findings$/);
+  await expect(page.getByRole("heading", { name: "Findings" })).toBeVisible();
   await expect(page.getByText("Not built yet.")).toBeVisible();
 });
