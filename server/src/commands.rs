@@ -86,7 +86,16 @@ fn demo(args: &DemoArgs) -> anyhow::Result<ExitCode> {
         ..DemoOptions::ending_at(end)
     };
     let started = std::time::Instant::now();
-    let summary = write_demo(&args.out, &options)?;
+    let line = ProgressLine::spinner(
+        "demo",
+        format!(
+            "writing {} events over {} days",
+            options.events, options.days
+        ),
+    );
+    let summary = write_demo(&args.out, &options);
+    line.end();
+    let summary = summary?;
     println!(
         "demo archive: {} files, {} events, {} digest files, {} accounts × Regions, {} to {}, in {:.1} s → {}",
         summary.files,
@@ -110,7 +119,7 @@ fn ingest_folder_into(
 ) -> anyhow::Result<IngestSummary> {
     check_folder(source)?;
     let store = Store::open_in(data_dir)?;
-    let line = ProgressLine::on_stderr();
+    let line = ProgressLine::on_stderr("ingest", "files");
     let summary = ingest_into(&store, source, limits, &mut line.draw())?;
     line.end();
     Ok(summary)
@@ -124,7 +133,7 @@ fn ingest_s3_into(
     limits: &IngestLimits,
 ) -> anyhow::Result<IngestSummary> {
     let store = std::sync::Arc::new(Store::open_in(data_dir)?);
-    let line = ProgressLine::on_stderr();
+    let line = ProgressLine::on_stderr("ingest", "files");
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     let aws = AwsClients::new(Vec::new());
     let summary = runtime.block_on(ingest_s3(

@@ -136,7 +136,7 @@ pub fn prepare_demo(store: &Store, config: &Config) -> anyhow::Result<()> {
     }
     store.set_meta(META_SOURCE, "demo")?;
     tracing::info!(archive = %archive.display(), "ingesting the demo archive");
-    let line = ProgressLine::on_stderr();
+    let line = ProgressLine::on_stderr("ingest", "files");
     let summary = ingest_into(store, &archive, &config.ingest_limits(), &mut line.draw())?;
     line.end();
     tracing::info!(summary = %summary.line(), "demo archive ingested");
@@ -202,7 +202,16 @@ fn write_demo_archive(archive: &Path) -> anyhow::Result<()> {
         events = options.events,
         "writing the demo archive"
     );
-    let summary = write_demo(&partial, &options)?;
+    let line = ProgressLine::spinner(
+        "demo",
+        format!(
+            "writing {} events over {} days",
+            options.events, options.days
+        ),
+    );
+    let summary = write_demo(&partial, &options);
+    line.end();
+    let summary = summary?;
     std::fs::rename(&partial, archive)
         .with_context(|| format!("cannot move the demo archive to {}", archive.display()))?;
     tracing::info!(

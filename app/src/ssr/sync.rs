@@ -6,20 +6,23 @@
 //! Throttling, 5xx and network errors are retried with exponential backoff and jitter. Each page commits with
 //! the cursor, so a killed run resumes without losing or repeating events (overlaps at the edges are removed
 //! by event ID).
+mod accounts;
 pub mod cursor;
 pub mod page;
+pub mod progress;
 
-use crate::ssr::aws::clients::AwsClients;
 use crate::ssr::aws::limiter::CallLimiter;
 use crate::ssr::aws::{HISTORY_SECS, describe, means_region_not_enabled};
 use crate::ssr::store::Store;
 use crate::ssr::store::writer::{EventWriter, ORIGIN_EVENT_HISTORY};
+pub use accounts::{RegionOutcome, sync_accounts, sync_now, sync_now_counting};
 use aws_sdk_cloudtrail::Client;
 use aws_sdk_cloudtrail::config::retry::RetryConfig;
 use aws_sdk_cloudtrail::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_cloudtrail::operation::lookup_events::{LookupEventsError, LookupEventsOutput};
 use aws_sdk_cloudtrail::primitives::DateTime;
 use aws_sdk_cloudtrail::types::LookupAttribute;
+use progress::SyncProgress;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -152,6 +155,43 @@ pub async fn sync_region(
     region: &str,
     first_window_secs: i64,
 ) -> Result<RegionSync, SyncError> {
+    let history = RegionHistory {
+        client,
+        limiter,
+        account,
+        region,
+    };
+    sync_region_counting(
+        store,
+        writer,
+        &history,
+        first_window_secs,
+        &SyncProgress::default(),
+    )
+    .await
+}
+
+/// One account-Region's Event History: its client, its call limiter, and its names.
+pub struct RegionHistory<'a> {
+    /// The CloudTrail client in the Region.
+    pub client: &'a Client,
+    /// The account-Region's limiter (2 calls a second).
+    pub limiter: &'a CallLimiter,
+    /// The 12-digit account ID.
+    pub account: &'a str,
+    /// The Region code, e.g. `us-east-1`.
+    pub region: &'a str,
+}
+
+/// [`sync_region`], counting the history read and the events stored in `progress` as each page commits.
+pub async fn sync_region_counting(
+    store: &Arc<Store>,
+    writer: &SharedWriter,
+    history: &RegionHistory<'_>,
+    first_window_secs: i64,
+    progress: &SyncProgress,
+) -> Result<RegionSync, SyncError> {
+    let (account, region) = (history.account, history.region);
     let now = crate::ssr::clock::now_secs();
     let window = {
         let (store, account, region) = (store.clone(), account.to_owned(), region.to_owned());
@@ -162,7 +202,8 @@ pub async fn sync_region(
         .await
         .map_err(|e| SyncError::Page(e.to_string()))??
     };
-    let result = run_pages(writer, client, limiter, account, region, window).await;
+    progress.begin_window(window.from, window.until);
+    let result = run_pages(writer, history, window, progress).await;
     let not_enabled = matches!(result, Err(SyncError::RegionNotEnabled));
     let (store, account, region) = (store.clone(), account.to_owned(), region.to_owned());
     let finished = result.as_ref().map_err(ToString::to_string).cloned();
@@ -184,12 +225,29 @@ pub async fn sync_region(
 
 async fn run_pages(
     writer: &SharedWriter,
-    client: &Client,
-    limiter: &CallLimiter,
-    account: &str,
-    region: &str,
+    history: &RegionHistory<'_>,
     window: cursor::RunWindow,
+    progress: &SyncProgress,
 ) -> Result<RegionSync, SyncError> {
+    let mut reached = window.until;
+    let result = read_pages(writer, history, &window, progress, &mut reached).await;
+    progress.end_window(reached - window.from);
+    result
+}
+
+async fn read_pages(
+    writer: &SharedWriter,
+    history: &RegionHistory<'_>,
+    window: &cursor::RunWindow,
+    progress: &SyncProgress,
+    reached: &mut i64,
+) -> Result<RegionSync, SyncError> {
+    let RegionHistory {
+        client,
+        limiter,
+        account,
+        region,
+    } = *history;
     let mut stats = RegionSync::default();
     let mut token = None;
     let mut page_number = window.pages;
@@ -235,10 +293,18 @@ async fn run_pages(
                 .inspect(|_| {
                     crate::ssr::fault_point::reached(crate::ssr::fault_point::SYNC_PAGE_COMMITTED)
                 })
+                .map(|outcome| (outcome, oldest))
                 .map_err(SyncError::from)
         })
         .await
         .map_err(|e| SyncError::Page(e.to_string()))??;
+        let (outcome, oldest) = outcome;
+        if let Some(oldest) = oldest.filter(|oldest| oldest < reached) {
+            progress.page(*reached - oldest, outcome.events);
+            *reached = oldest;
+        } else {
+            progress.page(0, outcome.events);
+        }
         stats.pages += 1;
         stats.events += outcome.events;
         stats.duplicates += outcome.duplicates;
@@ -247,97 +313,4 @@ async fn run_pages(
             return Ok(stats);
         }
     }
-}
-
-/// One account-Region's result in a sync of everything.
-#[derive(Debug)]
-pub struct RegionOutcome {
-    /// The 12-digit account ID. (Kept as `account` to match the sync status shown to users.)
-    pub account: String,
-    /// The Region code, e.g. `us-east-1`.
-    pub region: String,
-    /// What the run did, or why it failed (the error as text).
-    pub result: Result<RegionSync, String>,
-}
-
-/// Syncs every configured Region of every account of `aws` at once (each Region within its own limit).
-pub async fn sync_accounts(
-    store: &Arc<Store>,
-    aws: &AwsClients,
-    first_window_secs: i64,
-) -> Result<Vec<RegionOutcome>, SyncError> {
-    let writer = {
-        let store = store.clone();
-        tokio::task::spawn_blocking(move || EventWriter::new(&store))
-            .await
-            .map_err(|e| SyncError::Page(e.to_string()))??
-    };
-    let writer: SharedWriter = Arc::new(Mutex::new(writer));
-    let mut outcomes = Vec::new();
-    let mut runs = tokio::task::JoinSet::new();
-    for account in aws.accounts() {
-        let regions = account.account().regions();
-        if let Err(error) = account.id().await {
-            outcomes.extend(regions.into_iter().map(|region| RegionOutcome {
-                account: account.account().label(),
-                region,
-                result: Err(error.to_string()),
-            }));
-            continue;
-        }
-        for region in regions {
-            let history = match aws.event_history(account, &region).await {
-                Ok(history) => history,
-                Err(error) => {
-                    outcomes.push(RegionOutcome {
-                        account: account.account().label(),
-                        region,
-                        result: Err(error.to_string()),
-                    });
-                    continue;
-                }
-            };
-            let (store, writer) = (store.clone(), writer.clone());
-            runs.spawn(async move {
-                let result = sync_region(
-                    &store,
-                    &writer,
-                    &history.client,
-                    &history.limiter,
-                    &history.account_id,
-                    &history.region,
-                    first_window_secs,
-                )
-                .await
-                .map_err(|e| e.to_string());
-                RegionOutcome {
-                    account: history.account_id,
-                    region: history.region,
-                    result,
-                }
-            });
-        }
-    }
-    while let Some(run) = runs.join_next().await {
-        match run {
-            Ok(outcome) => outcomes.push(outcome),
-            Err(error) => tracing::error!(%error, "a Region's sync task failed"),
-        }
-    }
-    outcomes.sort_by(|a, b| (&a.account, &a.region).cmp(&(&b.account, &b.region)));
-    Ok(outcomes)
-}
-
-/// Syncs every configured account and Region now, unless a sync is already running (then `None`).
-pub async fn sync_now(
-    state: &crate::ssr::state::AppState,
-) -> Result<Option<Vec<RegionOutcome>>, SyncError> {
-    let Ok(_running) = state.sync.running.try_lock() else {
-        return Ok(None);
-    };
-    let window = state.sync.first_window_secs;
-    let outcomes = sync_accounts(&state.store, &state.aws, window).await;
-    // The events it committed are evaluated by the findings job, off this path.
-    state.findings.wake();
-    outcomes.map(Some)
 }

@@ -2,9 +2,11 @@
 use super::trails::accounts;
 use crate::cli::TrailsArgs;
 use crate::config::Config;
+use crate::progress::ProgressLine;
 use anyhow::Context;
 use app::ssr::state::AppState;
 use app::ssr::store::Store;
+use app::ssr::sync::progress::SyncProgress;
 use std::process::ExitCode;
 
 pub fn run(config: &Config, args: &TrailsArgs) -> anyhow::Result<ExitCode> {
@@ -13,9 +15,15 @@ pub fn run(config: &Config, args: &TrailsArgs) -> anyhow::Result<ExitCode> {
         .with_sync_window(config.sync_window_secs());
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     let started = std::time::Instant::now();
-    let outcomes = runtime
-        .block_on(app::ssr::sync::sync_now(&state))?
-        .context("another sync holds this store")?;
+    let progress = std::sync::Arc::new(SyncProgress::default());
+    let line = ProgressLine::on_stderr("sync", "s of history");
+    let outcomes = runtime.block_on(line.poll_while(
+        "events",
+        || progress.read(),
+        app::ssr::sync::sync_now_counting(&state, &progress),
+    ));
+    line.end();
+    let outcomes = outcomes?.context("another sync holds this store")?;
     let mut failed = false;
     for o in &outcomes {
         match &o.result {

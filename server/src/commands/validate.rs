@@ -2,10 +2,12 @@
 //! a summary per chain) or as the JSON report. Exit 0 only when nothing is invalid, as `aws cloudtrail
 //! validate-logs` exits; 2 when the archive could not be validated at all.
 use crate::cli::{ArchiveSource, ValidateArgs};
+use crate::progress::ProgressLine;
 use anyhow::Context;
 use app::model::integrity::{ChainReport, Counts, DigestKind, IntegrityReport};
 use app::model::time::{format_rfc3339, parse_rfc3339};
-use app::ssr::integrity::{IntegritySource, ValidateOptions, validate};
+use app::ssr::integrity::progress::Progress;
+use app::ssr::integrity::{IntegritySource, ValidateOptions, validate_counting};
 use std::process::ExitCode;
 
 fn time(text: &Option<String>, flag: &str) -> anyhow::Result<Option<i64>> {
@@ -47,7 +49,19 @@ pub fn run(args: &ValidateArgs) -> anyhow::Result<ExitCode> {
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     // No account configuration: archives and public keys are read with the default credential chain.
     let aws = std::sync::Arc::new(app::ssr::aws::clients::AwsClients::new(Vec::new()));
-    let report = match runtime.block_on(validate(&aws, &source, &options)) {
+    let progress = std::sync::Arc::new(Progress::default());
+    let line = ProgressLine::on_stderr("validate", "files");
+    let checked = runtime.block_on(line.poll_while(
+        "log files",
+        || {
+            let (digests_done, digests_total, logs_done, logs_total) = progress.read();
+            let done = (digests_done + logs_done) as u64;
+            (done, (digests_total + logs_total) as u64, logs_done as u64)
+        },
+        validate_counting(&aws, &source, &options, &progress),
+    ));
+    line.end();
+    let report = match checked {
         Ok(report) => report,
         Err(error) => {
             eprintln!("error: {error}");
