@@ -9,7 +9,7 @@
 use super::catalog::ACCOUNTS;
 use super::incidents::dev_trail_logging_off;
 use super::key::public_der;
-use super::streams::LogFile;
+use super::streams::{LogFile, gzip};
 use super::trails::{DigestTrail, digest_trails};
 use super::{DemoError, in_parallel};
 use crate::model::integrity::chain::format_compact_date;
@@ -17,11 +17,9 @@ use crate::model::time::{DAY, HOUR, MINUTE, format_rfc3339, utc_parts};
 use crate::ssr::integrity::archive::SIDECAR_SUFFIX;
 use crate::ssr::integrity::sign::{sign_hex, string_to_sign};
 use crate::ssr::integrity::verify::fingerprint;
-use flate2::{Compression, GzBuilder};
 use rsa::PrivateKey;
 use serde_json::{Value, json};
 use sha2::{Digest as _, Sha256};
-use std::io::Write;
 use std::path::Path;
 
 /// The Region and trail whose digest for the hour holding [`late_log_at`] misses its last log file, which a
@@ -179,11 +177,7 @@ fn write_digest(
     if let Some(folder) = path.parent() {
         std::fs::create_dir_all(folder).map_err(fail)?;
     }
-    let mut gz = GzBuilder::new()
-        .mtime(0)
-        .write(Vec::new(), Compression::new(6));
-    gz.write_all(&content).map_err(fail)?;
-    std::fs::write(&path, gz.finish().map_err(fail)?).map_err(fail)?;
+    std::fs::write(&path, gzip(&content).map_err(fail)?).map_err(fail)?;
     let mut metadata = serde_json::Map::new();
     metadata.insert("signature".into(), json!(signature));
     metadata.insert("signature-algorithm".into(), json!("SHA256withRSA"));
