@@ -362,7 +362,7 @@ mod tests {
         );
         assert_eq!(a, again, "the same bytes for the same file, whatever came before");
         for (gz, plain) in [(&a, &first), (&b, &second)] {
-            // One gzip member each, read by a standard reader that refuses trailing data.
+            // One gzip member each, read back by a standard gzip reader (which checks the CRC and size).
             let mut read = Vec::new();
             flate2::read::GzDecoder::new(gz.as_slice())
                 .read_to_end(&mut read)
