@@ -54,7 +54,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Sync(args) => sync::run(&config, &args),
         Command::ResolveNames(args) => names::run(&config, &args),
         Command::Backup { dest } => backup(&config, &dest),
-        Command::Validate(args) => validate::run(&args),
+        Command::Validate(args) => validate::run(&config, &args),
         Command::Findings(args) => findings::run(&config, &args),
     }
 }

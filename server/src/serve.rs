@@ -160,6 +160,7 @@ fn integrity_archives(store: &Store, config: &Config) -> anyhow::Result<Vec<Inte
         .map(|archive| IntegrityArchive {
             source: IntegritySource::S3(archive.clone()),
             public_keys: None,
+            limits: config.ingest_limits(),
         })
         .collect();
     let configured = !config.accounts.is_empty() || !config.s3_archives.is_empty();
@@ -167,6 +168,7 @@ fn integrity_archives(store: &Store, config: &Config) -> anyhow::Result<Vec<Inte
         let demo = config.data_dir.join("demo");
         archives.push(IntegrityArchive {
             public_keys: Some(app::ssr::demo::public_keys_folder(&demo)),
+            limits: config.ingest_limits(),
             source: IntegritySource::Folder(demo),
         });
     }

@@ -229,6 +229,21 @@ fn hour(h: i64) -> String {
     digest_key(A, R, end_of(h), false)
 }
 
+/// `unlisted KEY` for each log file the digest of `account`, `region`, hour `h` lists: when that digest fails
+/// its checks, Trailscope reports them as no digest lists them (the CLI does not look).
+fn unlisted_of(archive: &Archive, account: &str, region: &str, h: i64) -> Vec<String> {
+    archive
+        .logs_listed(account, region, h)
+        .iter()
+        .map(|k| format!("unlisted {k}"))
+        .collect()
+}
+
+fn sorted(mut lines: Vec<String>) -> Vec<String> {
+    lines.sort();
+    lines
+}
+
 #[test]
 fn an_untouched_archive() {
     assert_eq!(whole(&Archive::generate()), Vec::<String>::new());
@@ -260,7 +275,9 @@ fn a_modified_digest_and_one_without_signature() {
     archive
         .metadata
         .remove(&digest_key(ACCOUNTS[1], R, end_of(8), false));
-    assert_eq!(whole(&archive), Vec::<String>::new());
+    let mut more = unlisted_of(&archive, A, R, 4);
+    more.extend(unlisted_of(&archive, ACCOUNTS[1], R, 8));
+    assert_eq!(sorted(whole(&archive)), sorted(more));
 }
 
 #[test]
@@ -312,7 +329,10 @@ fn wrong_keys_and_a_broken_previous_signature() {
     archive.edit_digest(&digest_key(A, REGIONS[1], end_of(3), false), |json| {
         json["previousDigestSignature"] = "00".repeat(256).into();
     });
-    assert_eq!(whole(&archive), Vec::<String>::new());
+    let mut more = unlisted_of(&archive, A, R, 5);
+    more.extend(unlisted_of(&archive, ACCOUNTS[1], REGIONS[1], 5));
+    more.extend(unlisted_of(&archive, A, REGIONS[1], 3));
+    assert_eq!(sorted(whole(&archive)), sorted(more));
 }
 
 #[test]
@@ -325,7 +345,11 @@ fn a_moved_digest_and_a_backfill_digest_without_metadata() {
         .get_mut(&backfill)
         .expect("backfill")
         .remove("backfill-generation-timestamp");
-    assert_eq!(whole(&archive), Vec::<String>::new());
+    let late = archive.digests[&backfill].json["logFiles"][0]["s3Object"]
+        .as_str()
+        .expect("key")
+        .to_owned();
+    assert_eq!(whole(&archive), vec![format!("unlisted {late}")]);
 }
 
 #[test]
@@ -346,4 +370,36 @@ fn an_unlisted_log_file_and_the_time_window() {
         compare(&archive, (&start, &end)),
         vec![format!("unlisted {planted}")]
     );
+}
+
+#[test]
+fn in_s3_a_log_file_over_ingests_bound_is_reported_and_the_rest_is_validated() {
+    // Beyond the CLI (which would download and hash it whole): a gzip bomb in place of a listed log file,
+    // 8 MiB of zeros in a few KiB, over a 1 MiB `ingest_max_file_bytes`. It is hashed as its body arrives and
+    // named once past the bound; every other log file is validated.
+    let mut archive = Archive::generate();
+    let key = archive.logs_listed(ACCOUNTS[1], R, 5)[1].clone();
+    archive
+        .objects
+        .insert(key.clone(), digests::gzip(&vec![0u8; 8 << 20]));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let moto = moto_with(&archive, dir.path());
+    let env: Vec<(&str, String)> = moto
+        .sdk_env()
+        .into_iter()
+        .chain([
+            ("AWS_REGION", "us-east-1".to_owned()),
+            ("TRAILSCOPE_INGEST_MAX_FILE_BYTES", (1 << 20).to_string()),
+        ])
+        .collect();
+    let url = format!("s3://{BUCKET}");
+    let (code, report) = integrity_run::validate(&[&url, "--start", START, "--end", END], &env);
+    assert_eq!(
+        integrity_run::findings(&report, &url),
+        integrity_run::with(vec![format!(
+            "log {key} INVALID: decompresses to more than the limit ingest_max_file_bytes, not read further"
+        )])
+    );
+    assert_eq!(code, 1);
+    assert_eq!(report.counts().logs_valid, 4 * 14, "every other log file");
 }

@@ -1,7 +1,7 @@
 //! `trailscope validate DIR` on a signed folder archive: each tampering with a digest file gives its exact
 //! verdict on its key and exit status 1, and the walk goes on to the older digests as the CLI's does. Where
 //! Trailscope says more than the CLI (every one of consecutive deleted digests; the log files a lost digest
-//! listed), the test says so.
+//! listed, and those only a digest that fails its checks lists), the test says so.
 #[path = "common/digests.rs"]
 mod digests;
 #[path = "common/integrity_run.rs"]
@@ -17,6 +17,19 @@ fn hour(h: i64) -> String {
     digest_key(A, R, end_of(h), false)
 }
 
+/// `line` and, unlisted, the log files hour `h`'s digest lists: a digest that fails its checks vouches for none
+/// of them, and no other digest lists them.
+fn and_its_logs_unlisted(archive: &Archive, h: i64, line: String) -> Vec<String> {
+    let mut found = vec![line];
+    found.extend(
+        archive
+            .logs_listed(A, R, h)
+            .iter()
+            .map(|key| format!("unlisted {key}")),
+    );
+    found
+}
+
 #[test]
 fn a_modified_digest_fails_its_signature() {
     let mut archive = Archive::generate();
@@ -26,10 +39,11 @@ fn a_modified_digest_fails_its_signature() {
     let (code, found, _) = run(&archive, &[]);
     assert_eq!(
         found,
-        with(vec![format!(
-            "digest {} INVALID: signature verification failed",
-            hour(4)
-        )])
+        with(and_its_logs_unlisted(
+            &archive,
+            4,
+            format!("digest {} INVALID: signature verification failed", hour(4))
+        ))
     );
     assert_eq!(code, 1);
 }
@@ -41,10 +55,14 @@ fn a_digest_without_signature_metadata_fails_its_signature() {
     let (code, found, _) = run(&archive, &[]);
     assert_eq!(
         found,
-        with(vec![format!(
-            "digest {} INVALID: signature verification failed (no signature metadata)",
-            hour(4)
-        )])
+        with(and_its_logs_unlisted(
+            &archive,
+            4,
+            format!(
+                "digest {} INVALID: signature verification failed (no signature metadata)",
+                hour(4)
+            )
+        ))
     );
     assert_eq!(code, 1);
 }
@@ -87,10 +105,11 @@ fn a_digest_signed_by_another_key_fails_its_signature() {
     let (code, found, _) = run(&archive, &[]);
     assert_eq!(
         found,
-        with(vec![format!(
-            "digest {} INVALID: signature verification failed",
-            hour(5)
-        )])
+        with(and_its_logs_unlisted(
+            &archive,
+            5,
+            format!("digest {} INVALID: signature verification failed", hour(5))
+        ))
     );
     assert_eq!(code, 1);
 }
@@ -106,10 +125,14 @@ fn a_digest_with_an_unknown_key_fingerprint_has_no_public_key() {
     let (code, found, _) = run(&archive, &[]);
     assert_eq!(
         found,
-        with(vec![format!(
-            "digest {} INVALID: public key not found in region {HOME} for fingerprint {other}",
-            hour(5)
-        )])
+        with(and_its_logs_unlisted(
+            &archive,
+            5,
+            format!(
+                "digest {} INVALID: public key not found in region {HOME} for fingerprint {other}",
+                hour(5)
+            )
+        ))
     );
     assert_eq!(code, 1);
 }
@@ -128,10 +151,11 @@ fn a_broken_previous_digest_signature_fails_the_signature() {
     let (code, found, _) = run(&archive, &[]);
     assert_eq!(
         found,
-        with(vec![format!(
-            "digest {} INVALID: signature verification failed",
-            hour(3)
-        )])
+        with(and_its_logs_unlisted(
+            &archive,
+            3,
+            format!("digest {} INVALID: signature verification failed", hour(3))
+        ))
     );
     assert_eq!(code, 1);
 }
@@ -166,9 +190,48 @@ fn a_backfill_digest_without_its_metadata_is_invalid() {
         .expect("metadata")
         .remove("backfill-generation-timestamp");
     let (code, found, _) = run(&archive, &[]);
+    // The late log file only the backfill digest lists is unlisted with it.
+    let late = archive.digests[&backfill].json["logFiles"][0]["s3Object"]
+        .as_str()
+        .expect("key")
+        .to_owned();
     assert_eq!(
         found,
-        with(vec![format!("backfill {backfill} INVALID: invalid format")])
+        with(vec![
+            format!("backfill {backfill} INVALID: invalid format"),
+            format!("unlisted {late}")
+        ])
     );
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn log_files_named_only_by_a_forged_digest_are_unlisted() {
+    // A log file planted in hour 4 and added to that hour's digest, which cannot be signed again without the
+    // key: the digest fails its signature, so it vouches for nothing, and every log file only it names (the
+    // planted one and the hour's own) counts as one no digest lists.
+    let mut archive = Archive::generate();
+    let planted = archive.add_log(A, R, end_of(4) - 1500, 8);
+    let planted_key = planted["s3Object"].as_str().expect("key").to_owned();
+    archive.edit_digest(&hour(4), |json| {
+        json["logFiles"]
+            .as_array_mut()
+            .expect("logFiles")
+            .push(planted)
+    });
+    let (code, found, report) = run(&archive, &[]);
+    let mut expected = vec![format!(
+        "digest {} INVALID: signature verification failed",
+        hour(4)
+    )];
+    expected.extend(
+        archive
+            .logs_listed(A, R, 4)
+            .iter()
+            .map(|key| format!("unlisted {key}")),
+    );
+    assert!(expected.contains(&format!("unlisted {planted_key}")));
+    assert_eq!(found, with(expected));
+    assert_eq!(report.counts().unlisted_logs, 3);
     assert_eq!(code, 1);
 }

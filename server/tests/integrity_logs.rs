@@ -167,3 +167,72 @@ fn a_digest_cannot_make_validation_read_outside_the_archive_folder() {
     );
     assert_eq!(code, 1);
 }
+
+#[test]
+fn a_symbolic_link_out_of_the_archive_folder_is_reported_and_not_read() {
+    // A listed log file replaced by a link to a copy beside the archive folder: the copy holds exactly the bytes
+    // the digest hashed, so reading through the link would call it valid. Ingest does not follow such a link,
+    // and neither does validation.
+    let archive = Archive::generate();
+    let key = archive.logs_listed(ACCOUNTS[0], REGIONS[1], 4)[0].clone();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (root, keys) = (dir.path().join("archive"), dir.path().join("keys"));
+    archive.write_folder(&root);
+    Archive::write_public_keys(&keys);
+    let outside = dir.path().join("outside.json.gz");
+    std::fs::rename(root.join(&key), &outside).expect("move out");
+    std::os::unix::fs::symlink(&outside, root.join(&key)).expect("link");
+    let (code, report) = integrity_run::validate(
+        &[
+            &root.display().to_string(),
+            "--public-keys",
+            &keys.display().to_string(),
+            "--end",
+            integrity_run::END,
+        ],
+        &[],
+    );
+    let found = integrity_run::findings(&report, &root.display().to_string());
+    assert_eq!(
+        found,
+        with(vec![format!(
+            "log {key} INVALID: symbolic link not followed: it leads outside the archive folder or to a folder"
+        )])
+    );
+    assert_eq!(code, 1);
+    assert_eq!(report.counts().logs_valid, 4 * 14, "every other log file");
+}
+
+#[test]
+fn a_log_file_over_ingests_bound_is_reported_and_the_rest_is_validated() {
+    // A listed log file replaced by a gzip bomb: 8 MiB of zeros in a few KiB, over a 1 MiB bound
+    // (`ingest_max_file_bytes`, the bound ingest reads files within). It is named, not read to its end.
+    let mut archive = Archive::generate();
+    let key = archive.logs_listed(ACCOUNTS[1], REGIONS[0], 5)[1].clone();
+    archive
+        .objects
+        .insert(key.clone(), gzip(&vec![0u8; 8 << 20]));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (root, keys) = (dir.path().join("archive"), dir.path().join("keys"));
+    archive.write_folder(&root);
+    Archive::write_public_keys(&keys);
+    let (code, report) = integrity_run::validate(
+        &[
+            &root.display().to_string(),
+            "--public-keys",
+            &keys.display().to_string(),
+            "--end",
+            integrity_run::END,
+        ],
+        &[("TRAILSCOPE_INGEST_MAX_FILE_BYTES", (1 << 20).to_string())],
+    );
+    let found = integrity_run::findings(&report, &root.display().to_string());
+    assert_eq!(
+        found,
+        with(vec![format!(
+            "log {key} INVALID: decompresses to more than the limit ingest_max_file_bytes, not read further"
+        )])
+    );
+    assert_eq!(code, 1);
+    assert_eq!(report.counts().logs_valid, 4 * 14, "every other log file");
+}

@@ -35,6 +35,7 @@ fn site(archive: &Archive) -> Site {
     let app = AppState::with_auth(store, lenient_auth()).with_integrity(vec![IntegrityArchive {
         source: IntegritySource::Folder(root.clone()),
         public_keys: Some(keys),
+        limits: Default::default(),
     }]);
     Site {
         router: router_of(app.clone()),
@@ -296,4 +297,63 @@ async fn after_an_ingest_only_new_digests_are_validated_and_a_full_run_checks_ev
         "a full run reads every file"
     );
     assert!(full.to_string().contains(&old_log));
+}
+
+/// The Integrity page as `viewer` sees it after the server validated `s`'s archive.
+async fn page_after_validation(s: &Site) -> String {
+    validate_new(&s.app).await;
+    let viewer = log_in(&s.router, "viewer", PASSWORD, None)
+        .await
+        .expect("viewer");
+    let (status, _, page) = exchange(&s.router, get("/integrity", Some(&viewer))).await;
+    assert_eq!(status, StatusCode::OK);
+    page
+}
+
+/// The page's line on when its archive was last validated.
+fn validated_at(page: &str) -> &str {
+    page.split("data-testid=\"validated-at\"")
+        .nth(1)
+        .and_then(|rest| rest.split_once('>'))
+        .and_then(|(_, rest)| rest.split("</p>").next())
+        .unwrap_or_else(|| panic!("no validation line in {page}"))
+}
+
+#[tokio::test]
+async fn a_run_that_validated_no_digest_or_failed_never_says_no_problem() {
+    // Log files but no digest file: log file validation is off on the trail.
+    let mut archive = Archive::generate();
+    archive
+        .objects
+        .retain(|key, _| !key.contains("CloudTrail-Digest"));
+    let s = site(&archive);
+    let page = page_after_validation(&s).await;
+    assert!(page.contains("integrity-no-digests"), "{page}");
+    assert!(page.contains("--enable-log-file-validation"));
+    assert!(!page.contains("No problem"), "nothing was validated");
+    assert!(
+        validated_at(&page).starts_with("Last run found no digest file to validate"),
+        "{}",
+        validated_at(&page)
+    );
+
+    // The public key folder is gone: the run fails, and says why.
+    let s = site(&Archive::generate());
+    let keys = s.root.parent().expect("parent").join("keys");
+    std::fs::remove_dir_all(&keys).expect("remove the keys");
+    let page = page_after_validation(&s).await;
+    assert!(page.contains("integrity-failed"), "{page}");
+    assert!(page.contains("cannot read the public keys"), "the reason");
+    assert!(!page.contains("No problem"), "the run failed");
+    assert!(
+        validated_at(&page).starts_with("Last validation failed"),
+        "{}",
+        validated_at(&page)
+    );
+
+    // A run that validated digests says when it did.
+    let s = site(&Archive::generate());
+    let page = page_after_validation(&s).await;
+    assert!(validated_at(&page).starts_with("Last validated"));
+    assert!(!page.contains("integrity-failed") && !page.contains("integrity-no-digests"));
 }

@@ -106,6 +106,12 @@ pub enum LogVerdict {
     TrailingData,
     /// Not a gzip stream, or it could not be read.
     InvalidFormat,
+    /// Beyond the CLI: it decompresses to more than ingest's bound (`ingest_max_file_bytes`), so it was not
+    /// hashed to the end (a gzip bomb, or a file no trail writes).
+    TooLarge,
+    /// Beyond the CLI, in a folder archive: the file is, or is reached through, a symbolic link that leads out
+    /// of the folder (or to a folder inside it), so it was not read, as ingest does not read it.
+    LinkNotFollowed,
 }
 
 impl LogVerdict {
@@ -122,6 +128,12 @@ impl LogVerdict {
             Self::HashMismatch => "INVALID: hash value doesn't match",
             Self::TrailingData => "INVALID: unexpected data after end of compressed stream",
             Self::InvalidFormat => "INVALID: invalid format",
+            Self::TooLarge => {
+                "INVALID: decompresses to more than the limit ingest_max_file_bytes, not read further"
+            }
+            Self::LinkNotFollowed => {
+                "INVALID: symbolic link not followed: it leads outside the archive folder or to a folder"
+            }
         }
     }
 }

@@ -11,7 +11,7 @@ use crate::error::AppError;
 use crate::model::auth::Role;
 use crate::model::filter::encode_component;
 use crate::model::integrity::status::{
-    ArchiveOutcome, ArchiveStatus, ChainStatus, HourState, IntegrityStatus, RunProgress,
+    ArchiveOutcome, ArchiveStatus, ChainStatus, HourState, IntegrityStatus, RunProgress, RunVerdict,
 };
 use crate::model::integrity::summary::{Tally, ago};
 use crate::model::time::format_minute;
@@ -153,13 +153,23 @@ fn Report(status: IntegrityStatus, wanted: Option<String>) -> impl IntoView {
         .collect_view();
     let timeline = chosen.map(|chain| view! { <ChainHours chain now_secs=now /> });
     let all: Vec<ChainStatus> = chains.into_iter().cloned().collect();
-    view! { {progress} {archives} {timeline} <Problems chains=all /> }.into_any()
+    let verdicts: Vec<(String, RunVerdict)> = status
+        .archives
+        .iter()
+        .map(|a| (a.source.clone(), a.verdict()))
+        .collect();
+    view! { {progress} {archives} {timeline} <Problems chains=all verdicts /> }.into_any()
 }
 
 #[component]
 fn Archive(archive: ArchiveStatus, now: i64, chosen: Option<String>) -> impl IntoView {
+    let last = match archive.verdict() {
+        RunVerdict::Failed { .. } => "Last validation failed",
+        RunVerdict::NoDigests => "Last run found no digest file to validate",
+        RunVerdict::Validated { .. } => "Last validated",
+    };
     let when = format!(
-        "Last validated {} ({}){}",
+        "{last} {} ({}){}",
         format_minute(archive.validated_at_secs),
         ago(now - archive.validated_at_secs),
         archive
@@ -230,15 +240,44 @@ fn Archive(archive: ArchiveStatus, now: i64, chosen: Option<String>) -> impl Int
     }
 }
 
+/// What the Problems section says when no chain holds a finding, decided on each archive's [`RunVerdict`]: a
+/// failed run and a run that validated no digest are said as such; "no problem" only when every archive's
+/// last run validated at least one digest.
+fn nothing_found(verdicts: Vec<(String, RunVerdict)>) -> AnyView {
+    let mut lines = Vec::new();
+    for (source, verdict) in verdicts {
+        match verdict {
+            RunVerdict::Failed { reason } => lines.push(view! {
+                <p class="error" data-testid="integrity-failed">
+                    "The last validation of "{source}" failed, so nothing is known of its log files: "{reason}
+                </p>
+            }.into_any()),
+            RunVerdict::NoDigests => lines.push(view! {
+                <p class="empty" data-testid="integrity-no-digests">
+                    "No digest file of "{source}" was validated, so nothing is known of its log files. Turn on log "
+                    "file validation for its trails ("<code>"aws cloudtrail update-trail --name TRAIL --enable-log-file-validation"</code>
+                    "); CloudTrail then delivers a digest file every hour."
+                </p>
+            }.into_any()),
+            RunVerdict::Validated { .. } => {}
+        }
+    }
+    if lines.is_empty() {
+        view! { <p class="empty" data-testid="integrity-no-problem">"No problem: every digest and log file validated is valid."</p> }
+            .into_any()
+    } else {
+        lines.collect_view().into_any()
+    }
+}
+
 #[component]
-fn Problems(chains: Vec<ChainStatus>) -> impl IntoView {
+fn Problems(chains: Vec<ChainStatus>, verdicts: Vec<(String, RunVerdict)>) -> impl IntoView {
     let with_problems: Vec<ChainStatus> = chains
         .into_iter()
         .filter(|c| !c.problems.is_empty())
         .collect();
     let body = if with_problems.is_empty() {
-        view! { <p class="empty">"No problem: every digest and log file validated is valid."</p> }
-            .into_any()
+        nothing_found(verdicts)
     } else {
         with_problems
             .into_iter()

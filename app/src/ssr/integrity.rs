@@ -17,6 +17,7 @@ use crate::model::integrity::chain::{
 };
 use crate::model::integrity::{ChainReport, IntegrityReport, UnlistedLog};
 use crate::ssr::aws::clients::AwsClients;
+use crate::ssr::ingest::IngestLimits;
 use crate::ssr::logs::key::layout;
 use archive::Archive;
 use keys::Keyring;
@@ -41,6 +42,9 @@ pub struct ValidateOptions {
     pub end_secs: i64,
     /// A folder of public key files instead of `ListPublicKeys`.
     pub public_keys: Option<PathBuf>,
+    /// The bounds ingest reads files within (config `ingest_max_file_bytes`): a log file that decompresses past
+    /// `max_file_bytes` is reported [`crate::model::integrity::LogVerdict::TooLarge`] and the run goes on.
+    pub limits: IngestLimits,
 }
 
 /// Why a validation run could not start.
@@ -253,9 +257,9 @@ pub async fn validate_counting(
                 archive.clone(),
                 keyring.clone(),
                 chain.clone(),
-                standard,
-                backfill,
+                (standard, backfill),
                 window,
+                options.limits.max_file_bytes,
                 progress.clone(),
             ));
             (chain, fallback, task)

@@ -19,7 +19,7 @@ fn time(text: &Option<String>, flag: &str) -> anyhow::Result<Option<i64>> {
         .transpose()
 }
 
-pub fn run(args: &ValidateArgs) -> anyhow::Result<ExitCode> {
+pub fn run(config: &crate::config::Config, args: &ValidateArgs) -> anyhow::Result<ExitCode> {
     let start_secs = time(&args.start, "--start")?;
     let end_secs = time(&args.end, "--end")?.unwrap_or_else(app::ssr::clock::now_secs);
     if start_secs.is_some_and(|start| start > end_secs) {
@@ -45,6 +45,7 @@ pub fn run(args: &ValidateArgs) -> anyhow::Result<ExitCode> {
         start_secs,
         end_secs,
         public_keys: args.public_keys.clone(),
+        limits: config.ingest_limits(),
     };
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     // No account configuration: archives and public keys are read with the default credential chain.

@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
 mod archive;
-pub use archive::{ArchiveOutcome, ArchiveStatus, IntegrityStatus, RunProgress, ValidationStarted};
+pub use archive::{
+    ArchiveOutcome, ArchiveStatus, IntegrityStatus, RunProgress, RunVerdict, ValidationStarted,
+};
 
 /// The state of one digest hour, from best to worst: when an hour has several findings, the worst one
 /// ([`Ord::max`]) is shown.

@@ -1,6 +1,6 @@
 //! The one-line integrity summary (Activity shows it): typed counts of what the stored validations found,
 //! worded in one place ([`IntegritySummary::line`]).
-use super::status::{ArchiveOutcome, Finding, IntegrityStatus};
+use super::status::{Finding, IntegrityStatus, RunVerdict};
 use super::{DigestVerdict, LogVerdict};
 use serde::{Deserialize, Serialize};
 
@@ -100,7 +100,7 @@ pub struct IntegritySummary {
     pub configured: bool,
     /// When the newest stored validation ended (epoch seconds); `None`: never validated.
     pub validated_at_secs: Option<i64>,
-    /// Archives where no digest file was found.
+    /// Archives whose last run validated no digest file (none found, or none in its window).
     pub archives_without_digests: usize,
     /// What the stored validations found.
     pub tally: Tally,
@@ -114,10 +114,10 @@ impl IntegritySummary {
         let mut tally = Tally::default();
         let mut without_digests = 0;
         for archive in &status.archives {
-            match &archive.outcome {
-                ArchiveOutcome::Validated => {}
-                ArchiveOutcome::NoDigests => without_digests += 1,
-                ArchiveOutcome::Failed { .. } => tally.failures += 1,
+            match archive.verdict() {
+                RunVerdict::Validated { .. } => {}
+                RunVerdict::NoDigests => without_digests += 1,
+                RunVerdict::Failed { .. } => tally.failures += 1,
             }
             for problem in archive.chains.iter().flat_map(|c| &c.problems) {
                 tally.add(&problem.finding);

@@ -118,6 +118,44 @@ fn followed_link(path: &Path, real_root: &Path) -> Result<(), String> {
     Ok(())
 }
 
+/// Why a file below an archive folder was not opened by [`open_file`].
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Unopened {
+    /// There is no file at that path.
+    NotFound,
+    /// The path is, or goes through, a symbolic link [`list_keys`] would not follow: why.
+    LinkNotFollowed(String),
+    /// It could not be opened (permissions, an I/O error): why.
+    Failed(String),
+}
+
+/// Opens the file at `path`, which is below the archive folder `root`, by the rule [`list_keys`] walks by: every
+/// folder between `root` and the file, and the file itself, is checked, and a symbolic link among them is
+/// followed only where the walk would follow it ([`followed_link`]: to a file inside the folder). So a key
+/// named by a digest reads no file the walk of the folder would not read.
+pub(crate) fn open_file(root: &Path, path: &Path) -> Result<std::fs::File, Unopened> {
+    let failed = |e: std::io::Error| match e.kind() {
+        std::io::ErrorKind::NotFound => Unopened::NotFound,
+        _ => Unopened::Failed(format!("cannot read: {e}")),
+    };
+    let relative = path
+        .strip_prefix(root)
+        .map_err(|_| Unopened::Failed("not inside the archive folder".to_owned()))?;
+    let mut real_root = None;
+    let mut at = root.to_path_buf();
+    for component in relative.components() {
+        at.push(component);
+        if std::fs::symlink_metadata(&at).map_err(failed)?.is_symlink() {
+            let real_root = match &real_root {
+                Some(real) => real,
+                None => real_root.insert(root.canonicalize().map_err(failed)?),
+            };
+            followed_link(&at, real_root).map_err(Unopened::LinkNotFollowed)?;
+        }
+    }
+    std::fs::File::open(path).map_err(failed)
+}
+
 /// The log files to read, handed out in key order.
 struct FolderFiles {
     work: Vec<(String, PathBuf, LogKey)>,

@@ -1,14 +1,17 @@
 //! Reading the archive being validated: its keys, and objects with their metadata, from S3 (through
 //! `aws-sdk-s3`, each object from its own bucket) or from a folder copy, where a digest's metadata is read from
 //! its sidecar `KEY.meta.json` (S3 object metadata does not survive a copy to disk).
-use super::verify::Metadata;
+use super::verify::{MAX_DIGEST_BYTES, Metadata, check_log_stream, digest_too_large};
+use crate::model::integrity::LogVerdict;
 use crate::model::integrity::chain::Location;
 use crate::ssr::aws::clients::AwsClients;
 use crate::ssr::aws::describe;
+use crate::ssr::ingest::folder::{Unopened, open_file};
 use crate::ssr::ingest::s3::S3Archive;
 use crate::ssr::logs::key::layout;
 use aws_sdk_s3::Client;
 use std::collections::HashMap;
+use std::io::Read;
 use std::path::PathBuf;
 use std::sync::Arc;
 use tokio::sync::Mutex;
@@ -168,30 +171,19 @@ impl Archive {
         }
     }
 
-    /// The object at `at` with its metadata (`with_metadata`: in a folder, from the sidecar); `Ok(None)` when
-    /// there is no such object.
-    pub async fn get(&self, at: &Location, with_metadata: bool) -> Result<Option<Object>, String> {
+    /// The digest file at `at` with its metadata (in a folder, from the sidecar, both opened by ingest's rule
+    /// [`open_file`]); `Ok(None)` when there is no such object. Errors name why: a read error, a symbolic link
+    /// not followed, or a file over [`MAX_DIGEST_BYTES`] (refused by its length or as it arrives, never held).
+    pub async fn get(&self, at: &Location) -> Result<Option<Object>, String> {
         match self {
             Self::Folder(root) => {
                 let Some(path) = Self::folder_path(root, &at.key) else {
                     return Ok(None);
                 };
-                let bytes = match tokio::fs::read(&path).await {
-                    Ok(bytes) => bytes,
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-                    Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
-                };
-                let metadata = if with_metadata {
-                    let mut sidecar = path.into_os_string();
-                    sidecar.push(SIDECAR_SUFFIX);
-                    match tokio::fs::read(&sidecar).await {
-                        Ok(json) => serde_json::from_slice(&json).unwrap_or_default(),
-                        Err(_) => Metadata::new(),
-                    }
-                } else {
-                    Metadata::new()
-                };
-                Ok(Some(Object { bytes, metadata }))
+                let root = root.clone();
+                tokio::task::spawn_blocking(move || read_folder_digest(&root, &path))
+                    .await
+                    .map_err(|e| format!("cannot read: {e}"))?
             }
             Self::S3 { .. } => {
                 let client = self.client(&at.bucket).await.ok_or("no client")?;
@@ -208,16 +200,175 @@ impl Archive {
                     }
                     Err(e) => return Err(describe(&e)),
                 };
+                if object
+                    .content_length()
+                    .is_some_and(|n| n > MAX_DIGEST_BYTES as i64)
+                {
+                    return Err(digest_too_large());
+                }
                 let metadata = object.metadata().cloned().unwrap_or_default();
-                let bytes = object
-                    .body
-                    .collect()
+                let mut body = object.body;
+                let mut bytes = Vec::new();
+                while let Some(chunk) = body
+                    .try_next()
                     .await
                     .map_err(|e| format!("cannot download: {e}"))?
-                    .into_bytes()
-                    .to_vec();
+                {
+                    if bytes.len() + chunk.len() > MAX_DIGEST_BYTES {
+                        return Err(digest_too_large());
+                    }
+                    bytes.extend_from_slice(&chunk);
+                }
                 Ok(Some(Object { bytes, metadata }))
             }
         }
     }
+
+    /// Checks the log file at `at` in S3 against the digest's `hash` as its body arrives: the chunks are
+    /// decompressed and hashed by [`check_log_stream`] on a blocking thread while the download goes on, so no
+    /// log file is held whole. One larger than `max_bytes` (ingest's bound, compressed by its length or
+    /// decompressed as it comes) is [`LogVerdict::TooLarge`]; a missing one [`LogVerdict::NotFound`]; a
+    /// download that fails [`LogVerdict::InvalidFormat`], as the CLI reports any other exception.
+    pub async fn check_s3_log(&self, at: &Location, hash: &str, max_bytes: usize) -> LogVerdict {
+        let Some(client) = self.client(&at.bucket).await else {
+            return LogVerdict::InvalidFormat;
+        };
+        let object = match client
+            .get_object()
+            .bucket(&at.bucket)
+            .key(&at.key)
+            .send()
+            .await
+        {
+            Ok(object) => object,
+            Err(e) if e.as_service_error().is_some_and(|e| e.is_no_such_key()) => {
+                return LogVerdict::NotFound;
+            }
+            Err(_) => return LogVerdict::InvalidFormat,
+        };
+        if object
+            .content_length()
+            .is_some_and(|n| u64::try_from(n).unwrap_or(0) > max_bytes as u64)
+        {
+            return LogVerdict::TooLarge;
+        }
+        let (sender, receiver) = tokio::sync::mpsc::channel(CHUNKS_AHEAD);
+        let hash = hash.to_owned();
+        let checker = tokio::task::spawn_blocking(move || {
+            let reader = ChunkReader {
+                receiver,
+                chunk: None,
+                at: 0,
+            };
+            check_log_stream(reader, &hash, max_bytes)
+        });
+        let mut body = object.body;
+        let mut compressed = 0usize;
+        loop {
+            let next = match body.try_next().await {
+                Ok(Some(chunk)) => {
+                    compressed += chunk.len();
+                    if compressed > max_bytes {
+                        drop(sender);
+                        checker.abort();
+                        return LogVerdict::TooLarge;
+                    }
+                    Ok(chunk)
+                }
+                Ok(None) => break,
+                Err(e) => Err(std::io::Error::other(e)),
+            };
+            let failed = next.is_err();
+            // The checker stops reading once it has its verdict (too large, not gzip): stop downloading.
+            if sender.send(next).await.is_err() || failed {
+                break;
+            }
+        }
+        drop(sender);
+        checker.await.unwrap_or(LogVerdict::InvalidFormat)
+    }
+}
+
+/// Chunks a log file's download keeps ahead of its decompression.
+const CHUNKS_AHEAD: usize = 8;
+
+/// The chunks of a download as a [`std::io::BufRead`], for [`check_log_stream`] on a blocking thread.
+struct ChunkReader<T> {
+    receiver: tokio::sync::mpsc::Receiver<std::io::Result<T>>,
+    /// The chunk being read and how far.
+    chunk: Option<T>,
+    at: usize,
+}
+
+impl<T: AsRef<[u8]>> std::io::Read for ChunkReader<T> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        use std::io::BufRead;
+        let available = self.fill_buf()?;
+        let n = available.len().min(buf.len());
+        buf[..n].copy_from_slice(&available[..n]);
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl<T: AsRef<[u8]>> std::io::BufRead for ChunkReader<T> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        while self
+            .chunk
+            .as_ref()
+            .is_none_or(|chunk| self.at >= chunk.as_ref().len())
+        {
+            match self.receiver.blocking_recv() {
+                Some(Ok(chunk)) => {
+                    self.chunk = Some(chunk);
+                    self.at = 0;
+                }
+                Some(Err(e)) => return Err(e),
+                None => return Ok(&[]),
+            }
+        }
+        Ok(self
+            .chunk
+            .as_ref()
+            .map_or(&[][..], |chunk| &chunk.as_ref()[self.at..]))
+    }
+
+    fn consume(&mut self, amount: usize) {
+        self.at += amount;
+    }
+}
+
+/// A folder archive's digest file at `path` (below `root`) and its sidecar, each opened by ingest's rule and
+/// read within [`MAX_DIGEST_BYTES`].
+fn read_folder_digest(
+    root: &std::path::Path,
+    path: &std::path::Path,
+) -> Result<Option<Object>, String> {
+    let read = |path: &std::path::Path| -> Result<Option<Vec<u8>>, String> {
+        let file = match open_file(root, path) {
+            Ok(file) => file,
+            Err(Unopened::NotFound) => return Ok(None),
+            Err(Unopened::LinkNotFollowed(reason) | Unopened::Failed(reason)) => {
+                return Err(reason);
+            }
+        };
+        let mut bytes = Vec::new();
+        file.take(MAX_DIGEST_BYTES as u64 + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| format!("cannot read: {e}"))?;
+        if bytes.len() > MAX_DIGEST_BYTES {
+            return Err(digest_too_large());
+        }
+        Ok(Some(bytes))
+    };
+    let Some(bytes) = read(path)? else {
+        return Ok(None);
+    };
+    let mut sidecar = path.as_os_str().to_owned();
+    sidecar.push(SIDECAR_SUFFIX);
+    let metadata = match read(std::path::Path::new(&sidecar)) {
+        Ok(Some(json)) => serde_json::from_slice(&json).unwrap_or_default(),
+        _ => Metadata::new(),
+    };
+    Ok(Some(Object { bytes, metadata }))
 }

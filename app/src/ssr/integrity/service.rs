@@ -24,6 +24,8 @@ pub struct IntegrityArchive {
     pub source: IntegritySource,
     /// A folder of public key files to verify its digests with; `None`: `ListPublicKeys` (AWS's keys).
     pub public_keys: Option<PathBuf>,
+    /// The bounds ingest reads its files within (config `ingest_max_file_bytes`), which validation keeps too.
+    pub limits: crate::ssr::ingest::IngestLimits,
 }
 
 /// The run going on now.
@@ -109,6 +111,7 @@ async fn validate_archive(
         start_secs,
         end_secs: crate::ssr::clock::now_secs(),
         public_keys: archive.public_keys.clone(),
+        limits: archive.limits,
         ..ValidateOptions::default()
     };
     let result = validate_counting(&state.aws, &archive.source, &options, progress).await;

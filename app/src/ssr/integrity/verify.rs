@@ -28,6 +28,19 @@ pub struct ListedLog {
     pub hash: String,
 }
 
+/// The most bytes a digest file may take, compressed or decompressed: 64 MiB. A digest lists an hour of one
+/// Region's log files, about 200 bytes each, so a real one stays far below a megabyte; a larger one is refused
+/// before it can exhaust memory (a gzip bomb planted as a digest).
+pub const MAX_DIGEST_BYTES: usize = 64 << 20;
+
+/// Why a digest over [`MAX_DIGEST_BYTES`] is not read.
+pub fn digest_too_large() -> String {
+    format!(
+        "digest file larger than {} (compressed or decompressed), not read",
+        crate::ssr::ingest::limits::size_text(MAX_DIGEST_BYTES)
+    )
+}
+
 /// A digest file read and parsed, not yet verified.
 #[derive(Clone, Debug)]
 pub struct Digest {
@@ -67,14 +80,12 @@ fn text(map: &Map<String, Value>, field: &str) -> Option<String> {
     map.get(field).and_then(Value::as_str).map(str::to_owned)
 }
 
-/// A digest that failed a check before its signature: the verdict, and the log files it lists if its JSON
-/// could be read (they are listed, though by a digest that cannot vouch for them).
+/// A digest that failed a check before its signature. The log files it names count as listed by nothing: a
+/// digest that cannot vouch for itself vouches for no log file.
 #[derive(Debug)]
 pub struct Rejected {
     /// Why it was rejected.
     pub verdict: DigestVerdict,
-    /// The `logFiles[]` it lists, empty if its JSON could not be read.
-    pub log_files: Vec<ListedLog>,
 }
 
 fn log_files(map: &Map<String, Value>) -> Option<Vec<ListedLog>> {
@@ -98,42 +109,58 @@ fn log_files(map: &Map<String, Value>) -> Option<Vec<ListedLog>> {
 /// Reads a digest file (`gz`, as stored) and its `metadata`, checking what needs no key, in the CLI's order:
 /// gzip and JSON, signature metadata, (backfill) generation metadata, required fields.
 pub fn parse_digest(gz: &[u8], metadata: &Metadata, backfill: bool) -> Result<Digest, Rejected> {
-    let reject = |verdict, log_files: &Option<Vec<ListedLog>>| Rejected {
-        verdict,
-        log_files: log_files.clone().unwrap_or_default(),
-    };
-    // One gzip member; bytes after it are ignored, as Python's zlib.decompress does.
+    // One gzip member; bytes after it are ignored, as Python's zlib.decompress does. Read up to one byte past
+    // the bound, so that a larger digest is refused without being held whole.
     let mut content = Vec::new();
     if flate2::read::GzDecoder::new(gz)
+        .take(MAX_DIGEST_BYTES as u64 + 1)
         .read_to_end(&mut content)
         .is_err()
     {
-        return Err(reject(DigestVerdict::InvalidFormat, &None));
+        return Err(Rejected {
+            verdict: DigestVerdict::InvalidFormat,
+        });
+    }
+    if content.len() > MAX_DIGEST_BYTES {
+        let reason = digest_too_large();
+        return Err(Rejected {
+            verdict: DigestVerdict::Unreadable { reason },
+        });
     }
     let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(&content) else {
-        return Err(reject(DigestVerdict::InvalidFormat, &None));
+        return Err(Rejected {
+            verdict: DigestVerdict::InvalidFormat,
+        });
     };
     let logs = log_files(&map);
     let (Some(signature), Some(_)) = (
         metadata.get("signature"),
         metadata.get("signature-algorithm"),
     ) else {
-        return Err(reject(DigestVerdict::NoSignature, &logs));
+        return Err(Rejected {
+            verdict: DigestVerdict::NoSignature,
+        });
     };
     let backfill_generated = metadata.get("backfill-generation-timestamp").cloned();
     if backfill && backfill_generated.is_none() {
-        return Err(reject(DigestVerdict::InvalidFormat, &logs));
+        return Err(Rejected {
+            verdict: DigestVerdict::InvalidFormat,
+        });
     }
     if REQUIRED.iter().any(|field| !map.contains_key(*field)) {
-        return Err(reject(DigestVerdict::InvalidFormat, &logs));
+        return Err(Rejected {
+            verdict: DigestVerdict::InvalidFormat,
+        });
     }
     let (Some(end_time), Some(bucket), Some(key), Some(log_files)) = (
         text(&map, "digestEndTime"),
         text(&map, "digestS3Bucket"),
         text(&map, "digestS3Object"),
-        logs.clone(),
+        logs,
     ) else {
-        return Err(reject(DigestVerdict::InvalidFormat, &logs));
+        return Err(Rejected {
+            verdict: DigestVerdict::InvalidFormat,
+        });
     };
     let previous = text(&map, "previousDigestS3Bucket").zip(text(&map, "previousDigestS3Object"));
     Ok(Digest {
@@ -194,22 +221,31 @@ impl Digest {
     }
 }
 
-/// Checks a log file (`gz`, as stored) against the digest's `hash`: one gzip stream with nothing after it,
-/// whose decompressed bytes hash to `hash`. Streams through a fixed buffer.
-pub fn check_log(gz: &[u8], hash: &str) -> LogVerdict {
-    check_log_stream(gz, hash)
+/// Checks a log file (`gz`, as stored) against the digest's `hash`, as [`check_log_stream`] does.
+pub fn check_log(gz: &[u8], hash: &str, max_bytes: usize) -> LogVerdict {
+    check_log_stream(gz, hash, max_bytes)
 }
 
-/// [`check_log`] on a reader (e.g. a file): the file is read once, decompressed and hashed as it comes, never
-/// held whole; a read error is [`LogVerdict::InvalidFormat`], as the CLI reports any other exception.
-pub fn check_log_stream(gz: impl std::io::BufRead, hash: &str) -> LogVerdict {
+/// Checks a log file read from `gz` against the digest's `hash`: one gzip stream with nothing after it, whose
+/// decompressed bytes hash to `hash`. The file is read once, decompressed and hashed as it comes through a
+/// fixed buffer, never held whole; past `max_bytes` decompressed it is [`LogVerdict::TooLarge`] (ingest's
+/// bound, [`crate::ssr::ingest::IngestLimits::max_file_bytes`]). A read error is [`LogVerdict::InvalidFormat`],
+/// as the CLI reports any other exception.
+pub fn check_log_stream(gz: impl std::io::BufRead, hash: &str, max_bytes: usize) -> LogVerdict {
     let mut decoder = flate2::bufread::GzDecoder::new(gz);
     let mut hasher = Sha256::new();
     let mut buffer = vec![0u8; 64 * 1024];
+    let mut total = 0usize;
     loop {
         match decoder.read(&mut buffer) {
             Ok(0) => break,
-            Ok(n) => hasher.update(&buffer[..n]),
+            Ok(n) => {
+                total += n;
+                if total > max_bytes {
+                    return LogVerdict::TooLarge;
+                }
+                hasher.update(&buffer[..n]);
+            }
             Err(_) => return LogVerdict::InvalidFormat,
         }
     }
@@ -226,12 +262,25 @@ pub fn check_log_stream(gz: impl std::io::BufRead, hash: &str) -> LogVerdict {
     }
 }
 
-/// [`check_log_stream`] on the file at `path`; a file that is not there is [`LogVerdict::NotFound`].
-pub fn check_log_file(path: &std::path::Path, hash: &str) -> LogVerdict {
-    match std::fs::File::open(path) {
-        Ok(file) => check_log_stream(std::io::BufReader::with_capacity(64 * 1024, file), hash),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => LogVerdict::NotFound,
-        Err(_) => LogVerdict::InvalidFormat,
+/// [`check_log_stream`] on the file at `path` below the archive folder `root`, opened by ingest's rule
+/// ([`crate::ssr::ingest::folder::open_file`]): a file that is not there is [`LogVerdict::NotFound`], one
+/// behind a symbolic link ingest would not follow is [`LogVerdict::LinkNotFollowed`] and is not read.
+pub fn check_log_file(
+    root: &std::path::Path,
+    path: &std::path::Path,
+    hash: &str,
+    max_bytes: usize,
+) -> LogVerdict {
+    use crate::ssr::ingest::folder::{Unopened, open_file};
+    match open_file(root, path) {
+        Ok(file) => check_log_stream(
+            std::io::BufReader::with_capacity(64 * 1024, file),
+            hash,
+            max_bytes,
+        ),
+        Err(Unopened::NotFound) => LogVerdict::NotFound,
+        Err(Unopened::LinkNotFollowed(_)) => LogVerdict::LinkNotFollowed,
+        Err(Unopened::Failed(_)) => LogVerdict::InvalidFormat,
     }
 }
 
@@ -318,11 +367,42 @@ mod tests {
         gz.write_all(b"{}").expect("gzip");
         let gz = gz.finish().expect("gzip");
         let hash = "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a";
-        assert_eq!(check_log(&gz, hash), LogVerdict::Valid);
-        assert_eq!(check_log(&gz, &"0".repeat(64)), LogVerdict::HashMismatch);
+        let max = 1 << 20;
+        assert_eq!(check_log(&gz, hash, max), LogVerdict::Valid);
+        assert_eq!(
+            check_log(&gz, &"0".repeat(64), max),
+            LogVerdict::HashMismatch
+        );
         let mut trailing = gz.clone();
         trailing.extend_from_slice(&gz);
-        assert_eq!(check_log(&trailing, hash), LogVerdict::TrailingData);
-        assert_eq!(check_log(b"{}", hash), LogVerdict::InvalidFormat);
+        assert_eq!(check_log(&trailing, hash, max), LogVerdict::TrailingData);
+        assert_eq!(check_log(b"{}", hash, max), LogVerdict::InvalidFormat);
+        assert_eq!(
+            check_log(&gz, hash, 2),
+            LogVerdict::Valid,
+            "2 bytes is the bound"
+        );
+        assert_eq!(check_log(&gz, hash, 1), LogVerdict::TooLarge);
+    }
+
+    #[test]
+    fn a_digest_that_decompresses_past_its_bound_is_refused() {
+        use std::io::Write;
+        // A gzip bomb as a digest: a few hundred KiB of zeros that decompress to more than the bound.
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        let zeros = vec![0u8; 1 << 20];
+        for _ in 0..=(MAX_DIGEST_BYTES >> 20) {
+            gz.write_all(&zeros).expect("gzip");
+        }
+        let gz = gz.finish().expect("gzip");
+        assert!(gz.len() < 1 << 20, "{} bytes compressed", gz.len());
+        let rejected = parse_digest(&gz, &Metadata::new(), false).expect_err("refused");
+        assert_eq!(
+            rejected.verdict,
+            DigestVerdict::Unreadable {
+                reason: "digest file larger than 64 MiB (compressed or decompressed), not read"
+                    .to_owned()
+            }
+        );
     }
 }

@@ -4,7 +4,7 @@
 use super::archive::Archive;
 use super::keys::{KeyMap, Keyring};
 use super::progress::Progress;
-use super::verify::{Digest, ListedLog, check_log, check_log_file, parse_digest};
+use super::verify::{Digest, check_log_file, parse_digest};
 use super::{ChainId, Window};
 use crate::model::integrity::chain::{Location, Outcome, Walk, is_backfill_key};
 use crate::model::integrity::{
@@ -29,11 +29,10 @@ pub struct ChainResult {
     pub span: Option<(i64, i64)>,
 }
 
-/// Reads the objects at `locations`, [`GETS_IN_FLIGHT`] at a time; results in the same order.
+/// Reads the digests at `locations`, [`GETS_IN_FLIGHT`] at a time; results in the same order.
 async fn get_all(
     archive: &Arc<Archive>,
     locations: Vec<Location>,
-    with_metadata: bool,
 ) -> Vec<(Location, Result<Option<super::archive::Object>, String>)> {
     let permits = Arc::new(tokio::sync::Semaphore::new(GETS_IN_FLIGHT));
     let tasks: Vec<_> = locations
@@ -42,7 +41,7 @@ async fn get_all(
             let (archive, permits) = (archive.clone(), permits.clone());
             tokio::spawn(async move {
                 let _permit = permits.acquire_owned().await;
-                let got = archive.get(&at, with_metadata).await;
+                let got = archive.get(&at).await;
                 (at, got)
             })
         })
@@ -67,27 +66,26 @@ struct Checker<'a> {
 }
 
 impl Checker<'_> {
-    /// The outcome, the digest when it could be parsed, and the log files it lists (even when rejected).
+    /// The outcome, and the digest when it could be parsed.
     async fn check(
         &mut self,
         at: &Location,
         got: Result<Option<super::archive::Object>, String>,
-    ) -> (Outcome, Option<Digest>, Vec<ListedLog>) {
+    ) -> (Outcome, Option<Digest>) {
         let object = match got {
             Ok(Some(object)) => object,
-            Ok(None) => return (Outcome::NotFound, None, Vec::new()),
+            Ok(None) => return (Outcome::NotFound, None),
             Err(reason) => {
                 let verdict = DigestVerdict::Unreadable { reason };
-                return (Outcome::Invalid(verdict), None, Vec::new());
+                return (Outcome::Invalid(verdict), None);
             }
         };
         match parse_digest(&object.bytes, &object.metadata, is_backfill_key(&at.key)) {
             Ok(digest) => {
                 let outcome = self.verify(at, &digest).await;
-                let logs = digest.log_files.clone();
-                (outcome, Some(digest), logs)
+                (outcome, Some(digest))
             }
-            Err(rejected) => (Outcome::Invalid(rejected.verdict), None, rejected.log_files),
+            Err(rejected) => (Outcome::Invalid(rejected.verdict), None),
         }
     }
 
@@ -142,22 +140,16 @@ async fn walk_chain(
 ) {
     let progress = checker.progress;
     let listed_count = listed.len();
-    let mut prefetched: HashMap<Location, _> = get_all(archive, listed.clone(), true)
-        .await
-        .into_iter()
-        .collect();
+    let mut prefetched: HashMap<Location, _> =
+        get_all(archive, listed.clone()).await.into_iter().collect();
     let mut walk = Walk::new(listed, window.start_secs.unwrap_or(i64::MIN));
     while let Some(at) = walk.wanted().cloned() {
         let got = match prefetched.remove(&at) {
             Some(got) => got,
-            None => archive.get(&at, true).await,
+            None => archive.get(&at).await,
         };
-        let (outcome, digest, listed_logs) = checker.check(&at, got).await;
+        let (outcome, digest) = checker.check(&at, got).await;
         progress.digests_done(1);
-        for log in &listed_logs {
-            let log_at = archive.locate(&log.bucket, &log.key, &checker.chain.prefix);
-            result.listed_logs.insert(archive.display(&log_at));
-        }
         if let (
             Some(digest),
             Outcome::Valid {
@@ -167,6 +159,12 @@ async fn walk_chain(
             },
         ) = (digest, &outcome)
         {
+            // A log file is listed only by a digest whose signature (and so its link to the one before)
+            // verifies: a forged or damaged digest vouches for nothing, so what only it names is unlisted.
+            for log in &digest.log_files {
+                let log_at = archive.locate(&log.bucket, &log.key, &checker.chain.prefix);
+                result.listed_logs.insert(archive.display(&log_at));
+            }
             let span = result.span.get_or_insert((*start_secs, *end_secs));
             *span = (span.0.min(*start_secs), span.1.max(*end_secs));
             valid.push((archive.display(&at), digest));
@@ -213,11 +211,12 @@ type LogWork = (Location, String, String, DigestKind);
 
 /// Checks the log files of the `valid` digests, in the digests' order: in a folder, each file streamed from
 /// disk by one blocking worker per hashing permit; in S3, [`GETS_IN_FLIGHT`] downloads at a time, each hashed
-/// under a hashing permit.
+/// as it arrives.
 async fn check_logs(
     archive: &Arc<Archive>,
     prefix: &str,
     valid: &[(String, Digest, DigestKind)],
+    max_log_bytes: usize,
     progress: &Arc<Progress>,
 ) -> Vec<LogEntry> {
     let mut work: Vec<LogWork> = Vec::new();
@@ -233,8 +232,8 @@ async fn check_logs(
     }
     progress.add_logs(work.len());
     let verdicts = match archive.folder_root() {
-        Some(root) => check_folder_logs(root.to_path_buf(), &work, progress).await,
-        None => check_s3_logs(archive, &work, progress).await,
+        Some(root) => check_folder_logs(root.to_path_buf(), &work, max_log_bytes, progress).await,
+        None => check_s3_logs(archive, &work, max_log_bytes, progress).await,
     };
     work.into_iter()
         .zip(verdicts)
@@ -252,6 +251,7 @@ async fn check_logs(
 async fn check_folder_logs(
     root: std::path::PathBuf,
     work: &[LogWork],
+    max_log_bytes: usize,
     progress: &Arc<Progress>,
 ) -> Vec<LogVerdict> {
     // A key that would lead out of the folder (`..`, absolute) names no file of this archive: not found.
@@ -271,7 +271,8 @@ async fn check_folder_logs(
         let Ok(permit) = permits.clone().acquire_owned().await else {
             break;
         };
-        let (jobs, next, progress) = (jobs.clone(), next.clone(), progress.clone());
+        let (jobs, next, progress, root) =
+            (jobs.clone(), next.clone(), progress.clone(), root.clone());
         tasks.push(tokio::task::spawn_blocking(move || {
             let _permit = permit;
             let mut done = Vec::new();
@@ -281,7 +282,7 @@ async fn check_folder_logs(
                     return done;
                 };
                 let verdict = match path {
-                    Some(path) => check_log_file(path, hash),
+                    Some(path) => check_log_file(&root, path, hash, max_log_bytes),
                     None => LogVerdict::NotFound,
                 };
                 progress.log_done();
@@ -298,10 +299,12 @@ async fn check_folder_logs(
     verdicts
 }
 
-/// The verdicts of log files in S3, in `work`'s order.
+/// The verdicts of log files in S3, in `work`'s order: [`GETS_IN_FLIGHT`] at a time, each hashed as it
+/// downloads ([`Archive::check_s3_log`]).
 async fn check_s3_logs(
     archive: &Arc<Archive>,
     work: &[LogWork],
+    max_log_bytes: usize,
     progress: &Arc<Progress>,
 ) -> Vec<LogVerdict> {
     let downloads = Arc::new(tokio::sync::Semaphore::new(GETS_IN_FLIGHT));
@@ -313,16 +316,7 @@ async fn check_s3_logs(
             let (at, hash) = (at.clone(), hash.clone());
             tokio::spawn(async move {
                 let _download = downloads.acquire_owned().await;
-                let verdict = match archive.get(&at, false).await {
-                    Ok(Some(object)) => {
-                        let _hashing = hashing_permits().acquire_owned().await;
-                        tokio::task::spawn_blocking(move || check_log(&object.bytes, &hash))
-                            .await
-                            .unwrap_or(LogVerdict::InvalidFormat)
-                    }
-                    Ok(None) => LogVerdict::NotFound,
-                    Err(_) => LogVerdict::InvalidFormat,
-                };
+                let verdict = archive.check_s3_log(&at, &hash, max_log_bytes).await;
                 progress.log_done();
                 verdict
             })
@@ -335,14 +329,15 @@ async fn check_s3_logs(
     verdicts
 }
 
-/// Validates one chain: `standard` and `backfill` are its listed digests in the window.
+/// Validates one chain: `(standard, backfill)` are its listed digests in the window; a log file decompressing
+/// past `max_log_bytes` is [`LogVerdict::TooLarge`].
 pub async fn validate_chain(
     archive: Arc<Archive>,
     keyring: Arc<Keyring>,
     chain: ChainId,
-    standard: Vec<Location>,
-    backfill: Vec<Location>,
+    (standard, backfill): (Vec<Location>, Vec<Location>),
     window: Window,
+    max_log_bytes: usize,
     progress: Arc<Progress>,
 ) -> ChainResult {
     let mut result = ChainResult {
@@ -415,6 +410,7 @@ pub async fn validate_chain(
                 .map(|(at, digest)| (at, digest, DigestKind::Backfill)),
         )
         .collect();
-    result.report.logs = check_logs(&archive, &chain.prefix, &valid, &progress).await;
+    result.report.logs =
+        check_logs(&archive, &chain.prefix, &valid, max_log_bytes, &progress).await;
     result
 }

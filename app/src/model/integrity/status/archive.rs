@@ -1,6 +1,6 @@
 //! An archive as validated so far ([`ArchiveStatus`]: its chains, merged run after run), the run in progress,
 //! and what the Integrity page and `GET /api/integrity/report` answer ([`IntegrityStatus`]).
-use super::ChainStatus;
+use super::{ChainStatus, HourState};
 use crate::model::time::HOUR;
 use serde::{Deserialize, Serialize};
 
@@ -16,6 +16,27 @@ pub enum ArchiveOutcome {
     Failed {
         /// Why.
         reason: String,
+    },
+}
+
+/// What may be said of an archive's last run, decided on typed facts (its [`ArchiveOutcome`] and its counts),
+/// so that "no problem" is said only of a run that validated at least one digest and found nothing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RunVerdict {
+    /// The last run failed: nothing is known of the archive from it.
+    Failed {
+        /// Why.
+        reason: String,
+    },
+    /// The last run validated no digest file: there is none (log file validation is off on the trails) or
+    /// none in the window validated.
+    NoDigests,
+    /// Digest files were validated.
+    Validated {
+        /// Digest hours validated (valid or not; gaps and hours not yet validated are not counted).
+        digest_hours: usize,
+        /// Findings to look at (gaps included, as the page lists them).
+        findings: usize,
     },
 }
 
@@ -65,6 +86,33 @@ impl ArchiveStatus {
         }
         status.chains.sort_by_key(ChainStatus::label);
         status
+    }
+
+    /// What may be said of the last run ([`RunVerdict`]).
+    pub fn verdict(&self) -> RunVerdict {
+        match &self.outcome {
+            ArchiveOutcome::Failed { reason } => RunVerdict::Failed {
+                reason: reason.clone(),
+            },
+            ArchiveOutcome::NoDigests => RunVerdict::NoDigests,
+            ArchiveOutcome::Validated => {
+                let digest_hours = self
+                    .chains
+                    .iter()
+                    .flat_map(|c| c.hours.values())
+                    .filter(|state| !matches!(state, HourState::NotValidated | HourState::Gap))
+                    .count();
+                let findings = self.chains.iter().map(|c| c.problems.len()).sum();
+                if digest_hours == 0 && findings == 0 {
+                    RunVerdict::NoDigests
+                } else {
+                    RunVerdict::Validated {
+                        digest_hours,
+                        findings,
+                    }
+                }
+            }
+        }
     }
 
     /// Where new-digest validation starts: the end of the oldest of the chains' newest validated hours (so
