@@ -1,7 +1,9 @@
 //! The built-in rules' test cases: each `app/rules/NAME.yml` has `NAME.cases.json` beside it, with records that
 //! must make it fire (`match`) and records that must not (`no_match`). A case is a merge patch (RFC 7396) over an
 //! IAM user's management event shaped like the examples of the CloudTrail User Guide ("CloudTrail record
-//! contents"), optionally repeated (`repeat` times, `every_secs` apart) for correlations.
+//! contents"), optionally repeated (`repeat` times, `every_secs` apart, `{n}` in its strings replaced by the
+//! repetition's number) and followed by further steps (`then`, each `after_secs` after the previous step's last
+//! record) for correlations.
 use super::builtin::BUILTIN;
 use super::engine::Evaluator;
 use super::rules::RuleSet;
@@ -20,11 +22,23 @@ struct Cases {
 #[derive(Deserialize)]
 struct Case {
     note: String,
+    #[serde(flatten)]
+    first: Step,
+    #[serde(default)]
+    then: Vec<Step>,
+}
+
+/// One record, repeated.
+#[derive(Deserialize)]
+struct Step {
     record: Value,
     #[serde(default = "one")]
     repeat: u32,
     #[serde(default)]
     every_secs: i64,
+    /// Seconds from the previous step's last record to this step's first.
+    #[serde(default)]
+    after_secs: i64,
 }
 
 fn one() -> u32 {
@@ -78,20 +92,45 @@ fn merge(target: &mut Value, patch: &Value) {
     }
 }
 
+/// `patch` with `{n}` in its strings replaced by `n`.
+fn numbered(patch: &Value, n: u32) -> Value {
+    match patch {
+        Value::String(text) => Value::String(text.replace("{n}", &n.to_string())),
+        Value::Array(items) => Value::Array(items.iter().map(|v| numbered(v, n)).collect()),
+        Value::Object(fields) => Value::Object(
+            fields
+                .iter()
+                .map(|(k, v)| (k.clone(), numbered(v, n)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
 /// The rule ids that fire on the case's records, evaluated in order with fresh windows.
 fn fired(rules: &RuleSet, case: &Case) -> BTreeSet<String> {
     let mut evaluator = Evaluator::new(rules).expect("the built-in rules compile");
     let mut ids = BTreeSet::new();
-    for n in 0..case.repeat {
-        let time = BASE_TIME_SECS + i64::from(n) * case.every_secs;
-        let mut record = base(n, time);
-        merge(&mut record, &case.record);
-        ids.extend(
-            evaluator
-                .process(&record, time)
-                .into_iter()
-                .map(|m| m.rule_id),
-        );
+    let mut time = BASE_TIME_SECS;
+    let mut count = 0;
+    for (index, step) in std::iter::once(&case.first).chain(&case.then).enumerate() {
+        if index > 0 {
+            time += step.after_secs;
+        }
+        for n in 0..step.repeat {
+            if n > 0 {
+                time += step.every_secs;
+            }
+            let mut record = base(count, time);
+            count += 1;
+            merge(&mut record, &numbered(&step.record, n));
+            ids.extend(
+                evaluator
+                    .process(&record, time)
+                    .into_iter()
+                    .map(|m| m.rule_id),
+            );
+        }
     }
     ids
 }
@@ -210,9 +249,13 @@ fn user_rules_load_from_a_folder_and_broken_ones_are_reported_by_file() {
     assert!(problems[1].1.contains("has no id"), "{problems:?}");
     let case = Case {
         note: "GetCallerIdentity".to_owned(),
-        record: json!({}),
-        repeat: 1,
-        every_secs: 0,
+        first: Step {
+            record: json!({}),
+            repeat: 1,
+            every_secs: 0,
+            after_secs: 0,
+        },
+        then: Vec::new(),
     };
     assert!(fired(&rules, &case).contains("0b5e2c4a-1111-4222-8333-944455556666"));
     assert!(
