@@ -8,6 +8,7 @@
 //! `LEPTOS_SITE_ADDR` also sets `addr`, and `TRAILSCOPE_REGIONS` stands for `[[accounts]]` when
 //! there are none. Unknown file keys are refused so typos do not go unnoticed.
 mod de;
+mod webhooks;
 
 use anyhow::{Context, bail};
 use app::model::billing::{PriceOverride, Volume};
@@ -25,6 +26,7 @@ use serde::Deserialize;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+pub use webhooks::WebhookEntry;
 
 /// The prefix of every key's environment variable.
 const ENV_PREFIX: &str = "TRAILSCOPE_";
@@ -118,6 +120,16 @@ pub struct Config {
     /// replaces the measured figure of its account, Region and class. None by default.
     #[serde(deserialize_with = "de::billing_volumes")]
     pub billing_volumes: Vec<Volume>,
+    /// Where new findings are POSTed: `[[findings_webhooks]]` tables with `name`, `kind` (`slack`: Slack's
+    /// `{"text": …}`; `json`: the versioned JSON of `findings::webhooks::payload::Notification`), `url`
+    /// (`http`/`https`; or `env:VARIABLE` / `file:PATH` holding it, as a Slack URL is a secret), `min_severity`
+    /// (default `high`) and `headers` (name = `env:VARIABLE` or `file:PATH`: header values only come from the
+    /// environment or a file). In the environment, the same tables as a JSON array. None by default.
+    #[serde(deserialize_with = "webhooks::entries")]
+    pub findings_webhooks: Vec<WebhookEntry>,
+    /// The address people reach this Trailscope at (e.g. `https://trailscope.example.com`): notifications link
+    /// to the Findings page there. None by default (no link).
+    pub public_url: Option<String>,
 }
 
 impl Default for Config {
@@ -143,6 +155,8 @@ impl Default for Config {
             shutdown_grace_secs: 20,
             billing_prices: Vec::new(),
             billing_volumes: Vec::new(),
+            findings_webhooks: Vec::new(),
+            public_url: None,
         }
     }
 }
@@ -239,7 +253,24 @@ impl Config {
             }];
         }
         config.check()?;
+        // Every webhook's secrets must resolve now, so a bad entry stops the start naming it.
+        config.findings_webhooks(&env).map_err(|error| {
+            match from_env.get("findings_webhooks") {
+                Some(variable) => error.context(variable.clone()),
+                None => error,
+            }
+        })?;
         Ok(config)
+    }
+
+    /// The `findings_webhooks`, their secrets read through `env` (one environment variable) and from files.
+    ///
+    /// Errors: the first entry that cannot be used, named, without its secrets.
+    pub fn findings_webhooks(
+        &self,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> anyhow::Result<Vec<app::ssr::findings::webhooks::Webhook>> {
+        webhooks::resolve(&self.findings_webhooks, &env)
     }
 
     /// The rules that span keys or bound a number: ingest bounds of at least 1024 bytes, a sync
@@ -259,6 +290,11 @@ impl Config {
                 "sync_window_days must be 1 to 90 (Event History keeps 90 days), not {}",
                 self.sync_window_days
             );
+        }
+        if let Some(url) = &self.public_url
+            && !(url.starts_with("https://") || url.starts_with("http://"))
+        {
+            bail!("public_url must start with https:// or http://, not {url:?}");
         }
         if self.proxy_user_header.is_some() && self.trusted_proxies.is_empty() {
             bail!(

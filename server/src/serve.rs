@@ -1,6 +1,6 @@
 //! `trailscope serve`: opens the store (first preparing the demo archive when there is nothing else to
 //! show), then serves the app, its server functions, static files and `/healthz`.
-mod findings;
+pub mod findings;
 mod lifecycle;
 
 pub use lifecycle::Shutdown;
@@ -81,6 +81,10 @@ pub fn router(state: ServerState) -> Router {
         .route(
             "/api/findings",
             get(app::ssr::findings::api::findings_json).with_state(state.app.clone()),
+        )
+        .route(
+            "/api/findings/webhooks",
+            get(app::ssr::findings::webhooks::status::webhooks_json).with_state(state.app.clone()),
         )
         .route(
             "/api/billing/estimate",
@@ -258,7 +262,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         )
         .with_accounts(config.accounts.clone())
         .with_sync_window(config.sync_window_secs())
-        .with_findings(findings::load_rules(&config))
+        .with_findings(findings::load_findings(&config)?)
         .with_billing(config.billing_settings())
         .with_integrity(integrity),
         secure_cookies: config.secure_cookies(),
@@ -293,6 +297,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         ));
     }
     jobs.spawn(findings::evaluate_continuously(state.app.clone()));
+    jobs.spawn(findings::notify_continuously(state.app.clone()));
     if validate_demo {
         // The demo's digests, validated once ingested (then only what is new, on later starts).
         let app = state.app.clone();

@@ -9,6 +9,7 @@ pub mod engine;
 pub mod pass;
 pub mod rules;
 pub mod store;
+pub mod webhooks;
 
 #[cfg(test)]
 mod cases;
@@ -50,6 +51,8 @@ impl From<FindingsError> for crate::error::AppError {
 pub struct Findings {
     /// The rules evaluated: built-in plus the user's folder, and the files that could not be loaded.
     pub rules: Arc<RuleSet>,
+    /// Where new findings are sent (none by default).
+    pub webhooks: Arc<webhooks::Webhooks>,
     wake: Notify,
 }
 
@@ -58,7 +61,16 @@ impl Findings {
     pub fn new(rules: RuleSet) -> Self {
         Self {
             rules: Arc::new(rules),
+            webhooks: Arc::default(),
             wake: Notify::new(),
+        }
+    }
+
+    /// The service sending new findings to `webhooks`.
+    pub fn with_webhooks(self, webhooks: webhooks::Webhooks) -> Self {
+        Self {
+            webhooks: Arc::new(webhooks),
+            ..self
         }
     }
 

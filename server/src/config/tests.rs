@@ -244,7 +244,7 @@ fn proxy_sign_on_is_configured_by_file_or_environment() -> anyhow::Result<()> {
 #[test]
 fn every_key_is_read_from_its_environment_variable() -> anyhow::Result<()> {
     let keys = Config::keys();
-    assert_eq!(keys.len(), 19, "{keys:?}");
+    assert_eq!(keys.len(), 21, "{keys:?}");
     assert_eq!(Config::env_name("sync_minutes"), "TRAILSCOPE_SYNC_MINUTES");
     let config = Config::load(
         None,
@@ -433,5 +433,103 @@ fn accounts_read_through_roles_come_from_the_environment_too() -> anyhow::Result
             "{err:#}"
         );
     }
+    Ok(())
+}
+
+/// `[[findings_webhooks]]`: secrets come from the environment or a file, never the configuration file; a bad
+/// entry is refused naming it, and neither the URL nor a header value shows in `Debug`.
+#[test]
+fn findings_webhooks_read_their_secrets_from_the_environment_or_a_file() -> anyhow::Result<()> {
+    use app::model::findings::Severity;
+    use app::ssr::findings::webhooks::WebhookKind;
+    let dir = tempfile::tempdir()?;
+    let token = dir.path().join("siem-token");
+    std::fs::write(&token, "Bearer s3cr3t-from-file\n")?;
+    let file = dir.path().join("trailscope.toml");
+    std::fs::write(
+        &file,
+        format!(
+            r#"
+public_url = "https://trailscope.example.com"
+
+[[findings_webhooks]]
+name = "security-slack"
+kind = "slack"
+url = "env:SLACK_URL"
+
+[[findings_webhooks]]
+name = "siem"
+kind = "json"
+url = "https://siem.example.com/hooks/trailscope?key=abc"
+min_severity = "medium"
+headers = {{ Authorization = "file:{}", X-Tenant = "env:TENANT" }}
+"#,
+            token.display()
+        ),
+    )?;
+    let vars = [
+        (
+            "SLACK_URL",
+            "https://hooks.slack.com/services/T000/B000/XXXXSECRET",
+        ),
+        ("TENANT", "blue"),
+    ];
+    let config = Config::load(Some(&file), env(&vars))?;
+    assert_eq!(
+        config.public_url.as_deref(),
+        Some("https://trailscope.example.com")
+    );
+    let hooks = config.findings_webhooks(env(&vars))?;
+    assert_eq!(hooks.len(), 2);
+    assert_eq!(
+        (hooks[0].kind, hooks[0].min_severity),
+        (WebhookKind::Slack, Severity::High)
+    );
+    assert_eq!(hooks[0].target(), "https://hooks.slack.com/…");
+    assert_eq!(
+        (hooks[1].kind, hooks[1].min_severity),
+        (WebhookKind::Json, Severity::Medium)
+    );
+    let auth = hooks[1]
+        .headers
+        .iter()
+        .find(|(n, _)| n == "authorization")
+        .map(|(_, v)| v.to_str().unwrap_or_default().to_owned());
+    assert_eq!(auth.as_deref(), Some("Bearer s3cr3t-from-file"));
+    let shown = format!("{config:?} {hooks:?}");
+    for secret in ["XXXXSECRET", "s3cr3t", "key=abc", "blue"] {
+        assert!(!shown.contains(secret), "{secret} shows in {shown}");
+    }
+
+    let entry = |fields: &str| format!(r#"[{{"name":"siem","kind":"json",{fields}}}]"#);
+    for (fields, says) in [
+        (r#""url":"ftp://siem.example.com/x""#, "ftp"),
+        (r#""url":"siem.example.com/x""#, "not a URL"),
+        (r#""url":"env:NOT_SET""#, "NOT_SET is not set"),
+        (
+            r#""url":"https://siem.example.com/","min_severity":"severe""#,
+            "severe",
+        ),
+        (
+            r#""url":"https://siem.example.com/","headers":{"Authorization":"Bearer abc"}"#,
+            "environment",
+        ),
+    ] {
+        let value = entry(fields);
+        let err =
+            Config::load(None, env(&[("TRAILSCOPE_FINDINGS_WEBHOOKS", &value)])).expect_err(&value);
+        let text = format!("{err:#}");
+        assert!(
+            text.contains("\"siem\"")
+                && text.contains(says)
+                && text.contains("TRAILSCOPE_FINDINGS_WEBHOOKS"),
+            "{text}"
+        );
+        assert!(!text.contains("Bearer abc"), "{text}");
+    }
+    let twice = r#"[{"name":"a","kind":"json","url":"http://127.0.0.1:9/"},{"name":"a","kind":"slack","url":"http://127.0.0.1:9/"}]"#;
+    let err =
+        Config::load(None, env(&[("TRAILSCOPE_FINDINGS_WEBHOOKS", twice)])).expect_err("twice");
+    assert!(format!("{err:#}").contains("used twice"), "{err:#}");
     Ok(())
 }

@@ -1,14 +1,30 @@
 //! The background findings job: evaluates the events ingest and sync committed, off their path, when woken and at
-//! least every [`POLL`] (so events another process stored, e.g. `trailscope ingest`, are evaluated too).
+//! least every [`POLL`] (so events another process stored, e.g. `trailscope ingest`, are evaluated too), then
+//! queues the new findings for the configured webhooks, which their own tasks deliver ([`notify_continuously`]).
 use crate::config::Config;
 use app::ssr::findings::Findings;
 use app::ssr::findings::rules::RuleSet;
 use app::ssr::findings::store::evaluate_new;
+use app::ssr::findings::webhooks::{DeliveryPolicy, Webhooks, queue, send};
 use app::ssr::state::AppState;
 use std::time::Duration;
 
 /// How often the job looks for new events when nothing woke it.
 const POLL: Duration = Duration::from_secs(30);
+
+/// The built-in rules and those of `rules_dir`, logging each file that cannot be used, with the configured
+/// `findings_webhooks` (their secrets read from the process environment and files).
+///
+/// Errors: a webhook entry that no longer resolves (its variable or file went away since the configuration
+/// was loaded), naming the entry.
+pub fn load_findings(config: &Config) -> anyhow::Result<Findings> {
+    let hooks = config.findings_webhooks(|name| std::env::var(name).ok())?;
+    for hook in &hooks {
+        tracing::info!(webhook = %hook.name, target = %hook.target(), min_severity = %hook.min_severity, "findings webhook configured");
+    }
+    let webhooks = Webhooks::new(hooks, config.public_url.clone(), DeliveryPolicy::default());
+    Ok(load_rules(config).with_webhooks(webhooks))
+}
 
 /// The built-in rules and those of `rules_dir`, logging each file that cannot be used.
 pub fn load_rules(config: &Config) -> Findings {
@@ -37,6 +53,34 @@ pub async fn evaluate_continuously(state: AppState) {
             Ok(_) => {}
             Err(error) => tracing::warn!(%error, "detection rules could not be evaluated"),
         }
+        queue_notifications(&state).await;
         let _ = tokio::time::timeout(POLL, state.findings.woken()).await;
     }
+}
+
+/// Queues the findings of the passes evaluated since the last call for the webhooks, and wakes their tasks.
+async fn queue_notifications(state: &AppState) {
+    let findings = state.findings.clone();
+    if findings.webhooks.hooks().is_empty() {
+        return;
+    }
+    let queued = state
+        .blocking(move |store| {
+            let now_ms = app::ssr::clock::now_secs().saturating_mul(1000);
+            queue::enqueue_new(store, &findings.rules, &findings.webhooks, now_ms)
+        })
+        .await;
+    match queued {
+        Ok(0) => {}
+        Ok(deliveries) => {
+            tracing::info!(deliveries, "new findings queued for the webhooks");
+            state.findings.webhooks.wake();
+        }
+        Err(error) => tracing::warn!(%error, "new findings could not be queued for the webhooks"),
+    }
+}
+
+/// Delivers the webhooks' queues (one task per webhook) until dropped; nothing to do without webhooks.
+pub async fn notify_continuously(state: AppState) {
+    send::deliver(state.store.clone(), state.findings.webhooks.clone()).await;
 }
