@@ -181,6 +181,7 @@ CREATE TABLE IF NOT EXISTS integrity_archives (
   status TEXT NOT NULL
 ) WITHOUT ROWID;
 "#,
+    crate::ssr::findings::store::TRIAGE_MIGRATION,
 ];
 
 /// SQL over `strings.value`: the part after its last `/` (`alice@example.com` of
