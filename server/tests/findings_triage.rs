@@ -242,12 +242,12 @@ async fn a_rule_over_data_events_cannot_evaluate_in_a_store_without_any() {
         .await
         .expect("viewer");
 
-    let report = get_json(&router, &viewer, "/api/findings").await;
+    let answer = get_json(&router, &viewer, "/api/findings").await;
     assert!(
-        titles(&report).contains(&STOPPED.to_owned()),
+        titles(&answer).contains(&STOPPED.to_owned()),
         "management rules still find"
     );
-    let unevaluable = report["unevaluable"].as_array().expect("unevaluable");
+    let unevaluable = answer["unevaluable"].as_array().expect("unevaluable");
     assert_eq!(unevaluable.len(), 1, "{unevaluable:?}");
     assert_eq!(unevaluable[0]["title"], "S3 objects deleted");
     assert_eq!(unevaluable[0]["reason"], "cannot evaluate: no data events");
