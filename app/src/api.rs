@@ -6,6 +6,7 @@ pub mod auth;
 pub mod billing;
 pub mod cost_explorer;
 pub mod events;
+pub mod findings;
 pub mod integrity;
 pub mod trails;
 

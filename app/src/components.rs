@@ -5,6 +5,7 @@ pub mod billing_charts;
 pub mod billing_whatif;
 pub mod error_list;
 pub mod event_filters;
+pub mod findings_line;
 pub mod for_role;
 pub mod integrity_line;
 pub mod json_tree;

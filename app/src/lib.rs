@@ -19,9 +19,10 @@ use pages::activity::ActivityPage;
 use pages::billing::BillingPage;
 use pages::event::{ComparePage, EventDetailPage};
 use pages::events::EventsPage;
+use pages::findings::FindingsPage;
 use pages::integrity::IntegrityPage;
 use pages::login::LoginPage;
-use pages::planned::{NotFound, Planned};
+use pages::planned::NotFound;
 use pages::settings::SettingsPage;
 use pages::trails::{TrailPage, TrailsPage};
 
@@ -71,9 +72,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/trails/trail") view=TrailPage ssr=SsrMode::Async />
                         <Route path=path!("/billing") view=BillingPage ssr=SsrMode::Async />
                         <Route path=path!("/integrity") view=IntegrityPage ssr=SsrMode::Async />
-                        <Route path=path!("/findings") view=|| view! {
-                            <Planned title="Findings" what="Detections over the events (CIS monitoring patterns and more), each with links to its evidence." />
-                        } />
+                        <Route path=path!("/findings") view=FindingsPage ssr=SsrMode::Async />
                     </Routes>
                 </main>
             </div>

@@ -3,6 +3,7 @@ pub mod activity;
 pub mod billing;
 pub mod event;
 pub mod events;
+pub mod findings;
 pub mod integrity;
 pub mod login;
 pub mod planned;

@@ -76,7 +76,11 @@ async fn call(
 }
 
 /// Admin-only server functions that live with their domain rather than under [`ADMIN_API`].
-const ADMIN_ACTIONS_ELSEWHERE: [&str; 2] = ["/api/trails/refresh", "/api/integrity/validate"];
+const ADMIN_ACTIONS_ELSEWHERE: [&str; 3] = [
+    "/api/trails/refresh",
+    "/api/integrity/validate",
+    "/api/findings/triage",
+];
 
 #[tokio::test]
 async fn every_server_function_needs_a_session_and_admin_ones_the_admin_role() {

@@ -171,10 +171,10 @@ fn make_pre_auth_file_store(data: &std::path::Path) {
         ))
         .expect(table);
     }
-    // Tables of the migrations after 10 (findings, billing rollup, integrity, findings webhooks), which schema 9 did not have.
+    // Tables of the migrations after 10 (findings, billing rollup, integrity, triage, findings webhooks), which schema 9 did not have.
     conn.execute_batch(
         "DROP TABLE finding_matches; DROP TABLE findings_state; DROP TABLE findings_passes;
-         DROP TABLE rollup_billing_daily; DROP TABLE integrity_archives;
+         DROP TABLE rollup_billing_daily; DROP TABLE integrity_archives; DROP TABLE finding_triage;
          DROP TABLE finding_deliveries; DROP TABLE findings_notified; DROP TABLE finding_webhooks;",
     )
     .expect("later tables");

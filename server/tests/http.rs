@@ -206,15 +206,24 @@ async fn the_activity_page_is_complete_without_javascript() {
 }
 
 #[tokio::test]
-async fn unknown_pages_are_404_and_planned_pages_say_what_they_will_show() {
+async fn unknown_pages_are_404_and_no_section_is_a_placeholder() {
     let f = fixture();
     assert_eq!(
         get(&f.router, "/no-such-page").await.0,
         StatusCode::NOT_FOUND
     );
-    let (status, html) = get(&f.router, "/findings").await;
-    assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("Not built yet") && html.contains("Detections over the events"));
+    for section in [
+        "/",
+        "/events",
+        "/trails",
+        "/billing",
+        "/integrity",
+        "/findings",
+    ] {
+        let (status, html) = get(&f.router, section).await;
+        assert_eq!(status, StatusCode::OK, "{section}");
+        assert!(!html.contains("Not built yet"), "{section}");
+    }
 }
 
 #[tokio::test]

@@ -1,9 +1,18 @@
 //! Findings: what the detection rules (Sigma, `logsource: product: aws, service: cloudtrail`) found in the stored
 //! events, one per rule, with the evidence one step away. Shared by the server, the `/api/findings` endpoint and
-//! the terminal's `trailscope findings`.
+//! the terminal's `trailscope findings`. The page's URL form is [`query`], an admin's decision [`triage`], the
+//! sparkline's days [`daily`].
+pub mod daily;
+pub mod query;
+pub mod summary;
+pub mod triage;
+
+use crate::model::events::{EventCategory, EventQuery, EventSummary};
+use daily::DailyMatches;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
+use triage::{Triage, TriageState};
 
 /// A rule's severity: Sigma's `level`, least to most severe (so `Ord` compares severities).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -86,6 +95,17 @@ pub struct Finding {
     pub identities: Vec<String>,
     /// `eventID`s of the matching events, newest first, at most [`EVIDENCE_LIMIT`].
     pub evidence_event_ids: Vec<String>,
+    /// Matches per day over the days before the newest match listed (the sparkline).
+    pub daily_matches: DailyMatches,
+    /// An admin's decision about it; `None` while nobody has triaged it (it is open).
+    pub triage: Option<Triage>,
+}
+
+impl Finding {
+    /// Where it stands: the triage's state, or open.
+    pub fn state(&self) -> TriageState {
+        self.triage.as_ref().map_or(TriageState::Open, |t| t.state)
+    }
 }
 
 /// At most this many evidence event IDs come with a finding; the Events page finds the rest.
@@ -96,6 +116,8 @@ pub const EVIDENCE_LIMIT: usize = 50;
 pub struct FindingsFilter {
     /// Only rules at this severity or above.
     pub severity: Option<Severity>,
+    /// Only findings in this triage state (untriaged ones are open).
+    pub state: Option<TriageState>,
     /// Only this rule (its Sigma `id`).
     pub rule: Option<String>,
     /// Only matches in this account (`recipientAccountId`).
@@ -120,6 +142,59 @@ pub struct FindingsReport {
     pub rule_problems: Vec<RuleProblem>,
     /// How many rules are evaluated.
     pub rules: usize,
+    /// Rules that cannot find anything in this store, because it holds none of the events they read.
+    pub unevaluable: Vec<Unevaluable>,
+}
+
+/// A rule whose input the store lacks (e.g. a rule over data events when no data event was ever stored): it
+/// cannot find anything, and says so rather than finding nothing silently.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Unevaluable {
+    /// The rule's Sigma `id`.
+    pub rule_id: String,
+    /// The rule's `title`.
+    pub title: String,
+    /// The rule's `level`.
+    pub severity: Severity,
+    /// The `eventCategory` it reads, of which the store holds no event.
+    pub missing: EventCategory,
+    /// `cannot evaluate: no data events` (from [`Unevaluable::reason_for`]).
+    pub reason: String,
+}
+
+impl Unevaluable {
+    /// What the page says of a rule that needs `missing` events: `cannot evaluate: no data events`.
+    pub fn reason_for(missing: EventCategory) -> String {
+        format!(
+            "cannot evaluate: no {} events",
+            missing.label().to_lowercase()
+        )
+    }
+}
+
+/// One finding opened: its rule's description and fix, and its evidence events, each with the Events search
+/// that shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FindingDetail {
+    /// The finding (with its triage).
+    pub finding: Finding,
+    /// The rule's `description`.
+    pub description: Option<String>,
+    /// How to respond (the rule's `fix`).
+    pub fix: Option<String>,
+    /// Where the rule comes from: `builtin:NAME` or the file's path.
+    pub file: String,
+    /// The evidence events still in the store, newest first.
+    pub events: Vec<EvidenceEvent>,
+}
+
+/// One evidence event and the Events search that shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EvidenceEvent {
+    /// The event.
+    pub event: EventSummary,
+    /// The Events page's filters that show it (its event ID, around its time), validated.
+    pub in_events: EventQuery,
 }
 
 /// The ATT&CK technique named by Sigma tags (`attack.t1562.008` → `T1562.008`), the first one if several.

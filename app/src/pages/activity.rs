@@ -2,6 +2,7 @@
 use crate::api::activity::{get_activity_timeline, get_activity_top, get_filter_choices};
 use crate::components::activity_filters::ActivityFilters;
 use crate::components::error_list::error_list;
+use crate::components::findings_line::FindingsLine;
 use crate::components::integrity_line::IntegrityLine;
 use crate::components::timeline_chart::{TimelineChart, TimelineTable};
 use crate::components::top_table::TopTable;
@@ -27,6 +28,7 @@ pub fn ActivityPage() -> impl IntoView {
         <Title text="Activity" />
         <h1>"Activity"</h1>
         <IntegrityLine />
+        <FindingsLine />
         <ActivityFilters query choices />
         <Transition fallback=|| view! { <p class="loading">"Loading activity…"</p> }>
             <ErrorBoundary fallback=error_list>

@@ -1,23 +1,6 @@
-//! Pages whose capability is not built yet: they say what they will show.
+//! The page of an address with no page (every section of the navigation is built now).
 use leptos::prelude::*;
 use leptos_meta::Title;
-
-/// A section that is not built yet: its title and what it will show.
-#[component]
-pub fn Planned(
-    /// The page title, e.g. `Billing`.
-    title: &'static str,
-    /// What the page will show, as a sentence.
-    what: &'static str,
-) -> impl IntoView {
-    view! {
-        <Title text=title />
-        <h1>{title}</h1>
-        <section class="planned">
-            <p><strong>"Not built yet."</strong> " This page will show: " {what}</p>
-        </section>
-    }
-}
 
 /// The page of any unknown path; answers 404.
 #[component]

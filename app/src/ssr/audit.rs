@@ -31,6 +31,8 @@ pub enum Action {
     EventsExported,
     /// An admin asked for every digest and log file to be validated (`refused` while one runs).
     IntegrityValidated,
+    /// An admin triaged a finding (acknowledged, resolved, false positive or reopened, with a note).
+    FindingTriaged,
 }
 
 impl Action {
@@ -48,6 +50,7 @@ impl Action {
             Action::SyncStarted => "sync.start",
             Action::EventsExported => "events.export",
             Action::IntegrityValidated => "integrity.validate",
+            Action::FindingTriaged => "finding.triage",
         }
     }
 }

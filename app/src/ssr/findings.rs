@@ -8,6 +8,7 @@ pub mod builtin;
 pub mod engine;
 pub mod pass;
 pub mod rules;
+pub mod service;
 pub mod store;
 pub mod webhooks;
 

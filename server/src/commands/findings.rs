@@ -16,6 +16,7 @@ pub fn run(config: &Config, args: &FindingsArgs) -> anyhow::Result<ExitCode> {
         severity: args.severity.clone(),
         rule: args.rule.clone(),
         account: args.account.clone(),
+        ..FindingsQuery::default()
     }
     .filter()
     .map_err(|e| anyhow::anyhow!("--{e}"))?;

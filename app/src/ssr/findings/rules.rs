@@ -1,6 +1,7 @@
 //! The rule set: the built-in Sigma rules and those in the user's folder, each file parsed and compiled on its
 //! own so a broken one is reported by file and reason while the others run.
 use super::builtin::BUILTIN;
+use crate::model::events::EventCategory;
 use crate::model::findings::{RuleProblem, Severity, technique_of};
 use rsigma_eval::{CorrelationConfig, CorrelationEngine};
 use rsigma_parser::{LogSource, SigmaCollection, parse_sigma_yaml};
@@ -29,6 +30,31 @@ pub struct RuleInfo {
     pub license: Option<String>,
     /// Whether it is a correlation rule (its matches are windows of events, not single events).
     pub correlation: bool,
+    /// The `eventCategory` it reads when not management events: the custom `event_category` field of the rule
+    /// (CloudTrail's value, e.g. `Data`), or for a correlation its own or that of a rule it counts. A store
+    /// without any such event cannot feed it ("cannot evaluate").
+    pub needs: Option<EventCategory>,
+}
+
+/// The custom field naming the `eventCategory` a rule reads (`event_category: Data`).
+pub const EVENT_CATEGORY_FIELD: &str = "event_category";
+
+/// The category a rule's [`EVENT_CATEGORY_FIELD`] names; an error names the accepted values.
+fn needs<V: serde::Serialize>(
+    attributes: &std::collections::HashMap<String, V>,
+    title: &str,
+) -> Result<Option<EventCategory>, String> {
+    let Some(value) = text_attribute(attributes, EVENT_CATEGORY_FIELD) else {
+        return Ok(None);
+    };
+    EventCategory::from_cloudtrail(&value)
+        .map(|c| Some(c).filter(|c| *c != EventCategory::Management))
+        .ok_or_else(|| {
+            format!(
+                "rule {title:?}: {EVENT_CATEGORY_FIELD} {value:?} is not a CloudTrail eventCategory \
+                 (Management, Data, Insight or NetworkActivity)"
+            )
+        })
 }
 
 /// The rules evaluated together: their merged collection, what each finding-making rule shows, the files that
@@ -133,6 +159,24 @@ impl RuleSet {
         if let Some(taken) = ids.iter().find(|id| known.contains(id.as_str())) {
             return Err(format!("rule id {taken} is already used by another rule"));
         }
+        let mut rule_needs = std::collections::HashMap::new();
+        for rule in &collection.rules {
+            let category = needs(&rule.custom_attributes, &rule.title)?;
+            for key in rule.id.iter().chain(rule.name.iter()) {
+                rule_needs.insert(key.clone(), category);
+            }
+        }
+        let correlation_needs = collection
+            .correlations
+            .iter()
+            .map(|c| {
+                let counted = c
+                    .rules
+                    .iter()
+                    .find_map(|r| rule_needs.get(r).copied().flatten());
+                Ok(needs(&c.custom_attributes, &c.title)?.or(counted))
+            })
+            .collect::<Result<Vec<_>, String>>()?;
         let mut engine = CorrelationEngine::new(CorrelationConfig::default());
         engine
             .add_collection(&collection)
@@ -154,6 +198,7 @@ impl RuleSet {
             if referenced {
                 continue;
             }
+            let needs = rule_needs.get(&id).copied().flatten();
             self.info.insert(
                 id.clone(),
                 RuleInfo {
@@ -166,10 +211,11 @@ impl RuleSet {
                     file: file.to_owned(),
                     license: rule.license.clone(),
                     correlation: false,
+                    needs,
                 },
             );
         }
-        for c in &collection.correlations {
+        for (c, needs) in collection.correlations.iter().zip(correlation_needs) {
             let id = c.id.clone().unwrap_or_default();
             self.info.insert(
                 id.clone(),
@@ -183,6 +229,7 @@ impl RuleSet {
                     file: file.to_owned(),
                     license: c.license.clone(),
                     correlation: true,
+                    needs,
                 },
             );
         }

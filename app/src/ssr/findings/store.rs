@@ -2,6 +2,8 @@
 //! (`findings_state`) and the passes it read in (`findings_passes`); see `findings::pass` for the evaluation.
 use super::FindingsError;
 use super::rules::RuleSet;
+use crate::model::findings::daily::DailyMatches;
+use crate::model::findings::triage::Triage;
 use crate::model::findings::{EVIDENCE_LIMIT, Finding, FindingsFilter};
 use crate::ssr::store::Store;
 use rusqlite::params;
@@ -39,6 +41,54 @@ CREATE TABLE findings_state (
 -- Where each pass ended (events.id), so a re-evaluation reads the events in the same passes.
 CREATE TABLE findings_passes (until_id INTEGER PRIMARY KEY);
 "#;
+
+/// The event-file migration that adds the admins' triage of findings (appended to `schema::MIGRATIONS`).
+pub const TRIAGE_MIGRATION: &str = r#"
+-- Triage of findings (issue 14): an admin's decision about one rule's finding, with a note; the audit log keeps
+-- every change (`finding.triage`), this row the current one. `state` is `TriageState::as_str`.
+CREATE TABLE finding_triage (
+  rule_id TEXT PRIMARY KEY,
+  state TEXT NOT NULL CHECK (state IN ('open', 'acknowledged', 'resolved', 'false_positive')),
+  note TEXT NOT NULL,
+  decided_by TEXT NOT NULL,
+  decided_at INTEGER NOT NULL             -- epoch seconds, UTC
+) WITHOUT ROWID;
+"#;
+
+/// Stores `triage` as the decision about rule `rule_id`'s finding, replacing the one before. Blocking.
+///
+/// Errors: [`FindingsError::Store`].
+pub fn save_triage(store: &Store, rule_id: &str, triage: &Triage) -> Result<(), FindingsError> {
+    store.write(|c| {
+        c.execute(
+            "INSERT INTO finding_triage (rule_id, state, note, decided_by, decided_at) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (rule_id) DO UPDATE SET state = ?2, note = ?3, decided_by = ?4, decided_at = ?5",
+            params![rule_id, triage.state.as_str(), triage.note, triage.by, triage.at_secs],
+        )
+    })?;
+    Ok(())
+}
+
+/// The decision about rule `rule_id`'s finding, if any (a state this build does not know reads as none).
+fn triage_of(c: &rusqlite::Connection, rule_id: &str) -> rusqlite::Result<Option<Triage>> {
+    use rusqlite::OptionalExtension;
+    let row: Option<(String, String, String, i64)> = c
+        .prepare_cached(
+            "SELECT state, note, decided_by, decided_at FROM finding_triage WHERE rule_id = ?1",
+        )?
+        .query_row([rule_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })
+        .optional()?;
+    Ok(row.and_then(|(state, note, by, at_secs)| {
+        Some(Triage {
+            state: state.parse().ok()?,
+            note,
+            by,
+            at_secs,
+        })
+    }))
+}
 
 /// At most this many accounts or identities are listed with a finding.
 pub const LIST_LIMIT: usize = 100;
@@ -80,6 +130,11 @@ pub fn list(
                 .query_map(params![rule_id, account], |r| r.get(0))?
                 .collect()
             };
+            let triage = triage_of(c, &rule_id)?;
+            let state = triage.as_ref().map(|t| t.state).unwrap_or_default();
+            if filter.state.is_some_and(|s| s != state) {
+                continue;
+            }
             let (accounts, identities) = (distinct("account")?, distinct("identity")?);
             let mut evidence: Vec<String> = Vec::new();
             let mut stmt = c.prepare_cached(&format!(
@@ -114,7 +169,28 @@ pub fn list(
                 accounts,
                 identities,
                 evidence_event_ids: evidence,
+                daily_matches: DailyMatches::default(),
+                triage,
             });
+        }
+        // One span of days for every sparkline, so they compare: the days before the newest match listed.
+        if let Some(latest) = findings.iter().map(|f| f.last_seen_secs).max() {
+            let mut stmt = c.prepare_cached(
+                "SELECT event_time / 86400 * 86400, count(*) FROM finding_matches
+                 WHERE rule_id = ?1 AND (?2 IS NULL OR account = ?2) AND event_time >= ?3 GROUP BY 1",
+            )?;
+            for finding in &mut findings {
+                let mut daily = DailyMatches::ending(latest);
+                let rows = stmt.query_map(
+                    params![finding.rule_id, account, daily.first_day_secs],
+                    |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)),
+                )?;
+                for row in rows {
+                    let (day, n) = row?;
+                    daily.add(day, n as u64);
+                }
+                finding.daily_matches = daily;
+            }
         }
         Ok(findings)
     })?;

@@ -181,6 +181,7 @@ CREATE TABLE IF NOT EXISTS integrity_archives (
   status TEXT NOT NULL
 ) WITHOUT ROWID;
 "#,
+    crate::ssr::findings::store::TRIAGE_MIGRATION,
     crate::ssr::findings::webhooks::queue::MIGRATION,
 ];
 

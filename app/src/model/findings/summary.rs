@@ -1,0 +1,93 @@
+//! The one-line findings summary Activity shows, linking to the Findings page.
+use super::triage::TriageState;
+use super::{FindingsReport, Severity};
+use serde::{Deserialize, Serialize};
+
+/// Counts of the findings by where they stand.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FindingsSummary {
+    /// Open findings per severity, most severe first (severities with none left out).
+    pub open: Vec<(Severity, u64)>,
+    /// Findings an admin acknowledged, resolved or called a false positive.
+    pub triaged: u64,
+    /// Rules that cannot evaluate (the store lacks their events).
+    pub unevaluable: u64,
+    /// Rules evaluated.
+    pub rules: usize,
+}
+
+impl FindingsSummary {
+    /// The summary of `report` (read without filters).
+    pub fn of(report: &FindingsReport) -> Self {
+        let mut open = Vec::new();
+        for severity in Severity::ALL.into_iter().rev() {
+            let n = report
+                .findings
+                .iter()
+                .filter(|f| f.severity == severity && f.state() == TriageState::Open)
+                .count() as u64;
+            if n > 0 {
+                open.push((severity, n));
+            }
+        }
+        let total_open: u64 = open.iter().map(|(_, n)| n).sum();
+        Self {
+            open,
+            triaged: report.findings.len() as u64 - total_open,
+            unevaluable: report.unevaluable.len() as u64,
+            rules: report.rules,
+        }
+    }
+
+    /// `Findings: 1 critical, 3 high open · 2 triaged · 1 rule cannot evaluate`, or
+    /// `Findings: none open (42 rules)`.
+    pub fn line(&self) -> String {
+        let mut parts = Vec::new();
+        if self.open.is_empty() {
+            parts.push(format!("none open ({} rules)", self.rules));
+        } else {
+            let open: Vec<String> = self
+                .open
+                .iter()
+                .map(|(severity, n)| format!("{n} {severity}"))
+                .collect();
+            parts.push(format!("{} open", open.join(", ")));
+        }
+        if self.triaged > 0 {
+            parts.push(format!("{} triaged", self.triaged));
+        }
+        if self.unevaluable > 0 {
+            let rules = if self.unevaluable == 1 {
+                "rule"
+            } else {
+                "rules"
+            };
+            parts.push(format!("{} {rules} cannot evaluate", self.unevaluable));
+        }
+        format!("Findings: {}", parts.join(" · "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_line_counts_open_findings_by_severity() {
+        let summary = FindingsSummary {
+            open: vec![(Severity::Critical, 1), (Severity::High, 3)],
+            triaged: 2,
+            unevaluable: 1,
+            rules: 42,
+        };
+        assert_eq!(
+            summary.line(),
+            "Findings: 1 critical, 3 high open · 2 triaged · 1 rule cannot evaluate"
+        );
+        let quiet = FindingsSummary {
+            rules: 42,
+            ..FindingsSummary::default()
+        };
+        assert_eq!(quiet.line(), "Findings: none open (42 rules)");
+    }
+}

@@ -1,0 +1,90 @@
+//! What the Findings page's server functions do: read the report, open one finding, sum them up for Activity,
+//! and (admins) triage one, audited.
+use super::api::{FindingsQuery, detail, report};
+use crate::error::AppError;
+use crate::model::findings::summary::FindingsSummary;
+use crate::model::findings::triage::{Triage, TriageState, parse_note};
+use crate::model::findings::{FindingDetail, FindingsFilter, FindingsReport};
+use crate::ssr::audit::{Action, Outcome};
+use crate::ssr::auth::{Principal, audit, audit_entry};
+use crate::ssr::clock::now_secs;
+use crate::ssr::state::AppState;
+
+/// The findings `query` asks for (`Invalid` naming a bad key).
+pub async fn findings(state: &AppState, query: FindingsQuery) -> Result<FindingsReport, AppError> {
+    let filter = query.filter()?;
+    let rules = state.findings.rules.clone();
+    state
+        .blocking(move |store| report(store, &rules, &filter))
+        .await
+}
+
+/// Rule `rule_id`'s finding opened: its evidence events with their Events links.
+///
+/// Errors: `Invalid` on `rule` when blank; `NotFound` when the rule is not loaded or found nothing.
+pub async fn finding(state: &AppState, rule_id: String) -> Result<FindingDetail, AppError> {
+    let rule_id = rule_id.trim().to_owned();
+    if rule_id.is_empty() {
+        return Err(AppError::invalid("rule", "name a rule by its id"));
+    }
+    let rules = state.findings.rules.clone();
+    state
+        .blocking(move |store| detail(store, &rules, &rule_id))
+        .await?
+        .ok_or_else(|| AppError::NotFound {
+            what: "finding".to_owned(),
+        })
+}
+
+/// Counts of the findings by severity and triage, for Activity's line.
+pub async fn summary(state: &AppState) -> Result<FindingsSummary, AppError> {
+    let rules = state.findings.rules.clone();
+    let report = state
+        .blocking(move |store| report(store, &rules, &FindingsFilter::default()))
+        .await?;
+    Ok(FindingsSummary::of(&report))
+}
+
+/// Records admin `by`'s decision `state` (with `note`) about rule `rule_id`'s finding, replacing the one before,
+/// and audits it (`finding.triage`, target `RULE_ID: STATE`).
+///
+/// Errors: `Invalid` naming `state` or `note` (blank or longer than the limit); `NotFound` when no loaded rule
+/// has that id.
+pub async fn triage(
+    state: &AppState,
+    by: &Principal,
+    rule_id: String,
+    decision: String,
+    note: String,
+) -> Result<Triage, AppError> {
+    let decision: TriageState = decision
+        .parse()
+        .map_err(|reason| AppError::invalid("state", reason))?;
+    let note = parse_note(&note)?;
+    let rule_id = rule_id.trim().to_owned();
+    if !state.findings.rules.info().contains_key(&rule_id) {
+        return Err(AppError::NotFound {
+            what: "rule".to_owned(),
+        });
+    }
+    let triage = Triage {
+        state: decision,
+        note,
+        by: by.actor(),
+        at_secs: now_secs(),
+    };
+    let saved = triage.clone();
+    let target = format!("{rule_id}: {decision}");
+    state
+        .blocking(move |store| super::store::save_triage(store, &rule_id, &saved))
+        .await?;
+    let entry = audit_entry(
+        &triage.by,
+        Action::FindingTriaged,
+        Some(&target),
+        Outcome::Succeeded,
+    )
+    .await;
+    audit(state, entry).await?;
+    Ok(triage)
+}
