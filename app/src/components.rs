@@ -1,5 +1,6 @@
 //! Reusable views.
 pub mod activity_filters;
+pub mod billing_bill;
 pub mod billing_breakdown;
 pub mod billing_charts;
 pub mod billing_whatif;

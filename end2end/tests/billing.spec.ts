@@ -54,3 +54,47 @@ test("turning the duplicate trail off in what-if lowers the total by its saving,
   await expect(billing.total).toHaveAttribute("data-micro-usd", String(before - saving));
   await expect(billing.delivers("security-team-copy")).not.toBeChecked();
 });
+
+test("without a configured account the page says why there is no bill beside the estimate", async ({ page }) => {
+  const billing = new BillingPage(page);
+  await billing.open();
+  await expect(billing.againstBill.getByTestId("no-bill")).toContainText("No AWS account is configured");
+  await expect(billing.againstBill.getByTestId("no-bill")).toContainText("cost_explorer = true");
+  await expect(billing.againstBill.getByRole("table")).toHaveCount(0);
+});
+
+test("scoping a data rule to one bucket in what-if lowers the total, with no request", async ({ page }) => {
+  const billing = new BillingPage(page);
+  await billing.open();
+  const before = await BillingPage.micro(billing.total);
+  const requests: string[] = [];
+  page.on("request", (r) => {
+    if (new URL(r.url()).pathname !== "/favicon.svg") requests.push(`${r.method()} ${r.url()}`);
+  });
+  const scope = billing.scope("s3-lambda-data-events", 1, "AWS::S3::Object");
+  await scope.fill("orders-data-prod");
+  await scope.press("Enter");
+
+  await expect(page).toHaveURL(/change=data%3A0%3Aonly%3Dorders%2Ddata%2Dprod%40arn%3Aaws%3Acloudtrail%3Aus%2Deast%2D1%3A123456789012%3Atrail%2Fs3%2Dlambda%2Ddata%2Devents/);
+  await expect(page.getByTestId("difference")).toHaveAttribute("data-micro-usd", /^-\d+$/);
+  const after = await BillingPage.micro(billing.total);
+  expect(after).toBeLessThan(before);
+  expect(after - before).toEqual(await BillingPage.micro(page.getByTestId("difference")));
+  expect(requests).toEqual([]);
+
+  // Shared by its URL: the server renders the same total and the field shows the scope.
+  await page.reload();
+  await expect(billing.total).toHaveAttribute("data-micro-usd", String(after));
+  await expect(billing.scope("s3-lambda-data-events", 1, "AWS::S3::Object")).toHaveValue("orders-data-prod");
+});
+
+test("the events per day that drive the estimate are charted, with a table", async ({ page }) => {
+  const billing = new BillingPage(page);
+  await billing.open();
+  const chart = page.getByRole("img", { name: /^Events per day by kind over \d+ days/ });
+  await expect(chart.locator("svg")).toBeVisible();
+  await page.getByText("Events per day as a table").click();
+  const rows = page.getByTestId("daily-table").locator("tbody tr");
+  expect(await rows.count()).toBeGreaterThan(0);
+  await expect(rows.first().getByRole("rowheader")).toHaveText(/^\d{4}-\d\d-\d\d$/);
+});

@@ -3,68 +3,27 @@
 //! like AWS's documented `GetCostAndUsage` response (`ResultsByTime`, `Groups` with `Keys` and `Metrics`, a
 //! `NextPageToken` on the first page), read over HTTP at `/api/billing/bill` as a signed-in viewer would.
 mod common;
+#[path = "common/cost_explorer_server.rs"]
+mod cost_explorer_server;
 
 use app::model::cost_explorer::{
     AccountBill, Bill, BillOutcome, CloudTrailBill, NoAccess, UsageClass,
 };
 use app::model::time::{DAY, civil_from_days};
 use app::ssr::auth::Role;
-use app::ssr::aws::AwsAccount;
 use app::ssr::aws::clients::AwsClients;
 use app::ssr::state::AppState;
 use app::ssr::store::Store;
-use axum::body::Bytes;
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use cost_explorer_server::{
+    CostExplorer, TARGET, account, clients, group, month_after, period, serve,
+};
 use serde_json::{Value, json};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 /// The configured (management) account and a member of its organization.
 const MANAGEMENT: &str = "111122223333";
 const MEMBER: &str = "444455556666";
-const TARGET: &str = "AWSInsightsIndexService.GetCostAndUsage";
-
-/// The local Cost Explorer: the requests it was sent (target header, JSON body), and whether it refuses.
-#[derive(Default)]
-struct CostExplorer {
-    requests: Mutex<Vec<(String, Value)>>,
-    deny: bool,
-}
-
-impl CostExplorer {
-    fn requests(&self) -> Vec<(String, Value)> {
-        self.requests.lock().expect("requests").clone()
-    }
-}
-
-/// `YYYY-MM-01` of the `offset`-th month after the `YYYY-MM-DD` date `start`.
-fn month_after(start: &str, offset: u32) -> String {
-    let year: u32 = start[..4].parse().expect("year");
-    let month: u32 = start[5..7].parse().expect("month");
-    let index = year * 12 + (month - 1) + offset;
-    format!("{:04}-{:02}-01", index / 12, index % 12 + 1)
-}
-
-/// One group: keys (linked account, usage type) and both metrics.
-fn group(account: &str, usage_type: &str, cost: &str, quantity: &str, unit: &str) -> Value {
-    json!({
-        "Keys": [account, usage_type],
-        "Metrics": {
-            "UnblendedCost": { "Amount": cost, "Unit": "USD" },
-            "UsageQuantity": { "Amount": quantity, "Unit": unit }
-        }
-    })
-}
-
-/// One month of the answer.
-fn period(start: &str, end: &str, estimated: bool, groups: Vec<Value>) -> Value {
-    json!({
-        "TimePeriod": { "Start": start, "End": end },
-        "Total": {},
-        "Groups": groups,
-        "Estimated": estimated
-    })
-}
 
 /// The answer to one request: the months asked (from its `TimePeriod`), split over two pages.
 fn page(request: &Value) -> Value {
@@ -109,76 +68,6 @@ fn page(request: &Value) -> Value {
             ],
             "DimensionValueAttributes": []
         })
-    }
-}
-
-async fn answer(
-    state: axum::extract::State<Arc<CostExplorer>>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let target = headers
-        .get("x-amz-target")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
-    let request: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-    state
-        .requests
-        .lock()
-        .expect("requests")
-        .push((target.clone(), request.clone()));
-    let json = [("content-type", "application/x-amz-json-1.1")];
-    if state.deny {
-        let error = json!({
-            "__type": "AccessDeniedException",
-            "Message": format!("User: arn:aws:iam::{MANAGEMENT}:user/reader is not authorized to perform: ce:GetCostAndUsage")
-        });
-        return (StatusCode::BAD_REQUEST, json, error.to_string()).into_response();
-    }
-    if target != TARGET {
-        let error = json!({ "__type": "UnknownOperationException" });
-        return (StatusCode::BAD_REQUEST, json, error.to_string()).into_response();
-    }
-    (StatusCode::OK, json, page(&request).to_string()).into_response()
-}
-
-/// Serves `cost_explorer` on 127.0.0.1; the endpoint URL.
-async fn serve(cost_explorer: Arc<CostExplorer>) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    let app = axum::Router::new()
-        .route("/", axum::routing::post(answer))
-        .with_state(cost_explorer);
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    format!("http://{addr}")
-}
-
-/// The clients of `accounts`, every service of the SDK pointed at `endpoint` with fixed credentials.
-fn clients(endpoint: &str, accounts: Vec<AwsAccount>) -> AwsClients {
-    let endpoint = endpoint.to_owned();
-    AwsClients::with_loader(
-        accounts,
-        Arc::new(move || {
-            aws_config::defaults(aws_config::BehaviorVersion::latest())
-                .endpoint_url(endpoint.clone())
-                .credentials_provider(aws_sdk_cloudtrail::config::Credentials::new(
-                    "testing", "testing", None, None, "tests",
-                ))
-        }),
-    )
-}
-
-fn account(name: &str, cost_explorer: bool) -> AwsAccount {
-    AwsAccount {
-        name: Some(name.into()),
-        regions: vec!["us-east-1".into()],
-        cost_explorer,
-        ..AwsAccount::default()
     }
 }
 
@@ -228,7 +117,7 @@ fn lines(bill: &Bill, month: usize) -> Vec<(UsageClass, Option<String>, String, 
 
 #[tokio::test]
 async fn the_bill_is_read_by_usage_type_over_two_pages_and_reused() {
-    let cost_explorer = Arc::new(CostExplorer::default());
+    let cost_explorer = Arc::new(CostExplorer::answering(page));
     let endpoint = serve(cost_explorer.clone()).await;
     let aws = clients(
         &endpoint,
@@ -391,10 +280,9 @@ async fn the_bill_is_read_by_usage_type_over_two_pages_and_reused() {
 
 #[tokio::test]
 async fn access_denied_is_shown_as_no_cost_explorer_access_not_an_error() {
-    let cost_explorer = Arc::new(CostExplorer {
-        deny: true,
-        ..CostExplorer::default()
-    });
+    let cost_explorer = Arc::new(CostExplorer::denying(&format!(
+        "User: arn:aws:iam::{MANAGEMENT}:user/reader is not authorized to perform: ce:GetCostAndUsage"
+    )));
     let endpoint = serve(cost_explorer.clone()).await;
     let (router, cookie, _data) = site(clients(&endpoint, vec![account("prod", true)])).await;
 

@@ -2,7 +2,7 @@
 //! savings and every what-if are computed from it in the browser (the same `model::billing` code the
 //! server's `/api/billing/estimate` runs), so a what-if makes no request.
 use crate::error::AppError;
-use crate::model::billing::{Inputs, Prices};
+use crate::model::billing::{DailyVolume, Inputs, Prices};
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 use serde::{Deserialize, Serialize};
@@ -18,10 +18,12 @@ pub struct BillingInputs {
     pub window_secs: i64,
     /// When the trails snapshot was taken (epoch seconds), or `None` before the first one.
     pub trails_taken_at: Option<i64>,
+    /// The events of each of the last 30 days, by kind (what drives the estimate), oldest first.
+    pub daily: Vec<DailyVolume>,
 }
 
-/// The inputs of the billing model now: the newest trails snapshot, the volumes of the last 30 days and
-/// the configured prices and entered volumes. Viewers and admins.
+/// The inputs of the billing model now: the newest trails snapshot, the volumes of the last 30 days (in all
+/// and per day) and the configured prices and entered volumes. Viewers and admins.
 #[server(prefix = "/api", endpoint = "billing/inputs", input = GetUrl)]
 pub async fn get_billing_inputs() -> Result<BillingInputs, AppError> {
     crate::api::with_status(
@@ -34,14 +36,19 @@ pub async fn get_billing_inputs() -> Result<BillingInputs, AppError> {
                 AppError::Internal
             })?;
             let now = crate::ssr::clock::now_secs();
-            let (inputs, window_secs, trails_taken_at) = state
-                .blocking(move |store| crate::ssr::billing::inputs(store, &settings, now))
+            let ((inputs, window_secs, trails_taken_at), daily) = state
+                .blocking(move |store| {
+                    let inputs = crate::ssr::billing::inputs(store, &settings, now)?;
+                    let daily = crate::ssr::store::volumes::daily(store, now)?;
+                    Ok::<_, crate::ssr::store::StoreError>((inputs, daily))
+                })
                 .await?;
             Ok(BillingInputs {
                 inputs,
                 prices,
                 window_secs,
                 trails_taken_at,
+                daily,
             })
         }
         .await,

@@ -2,27 +2,12 @@
 //! each opening (a `<details>`) to its formula with its inputs: events, the rate with its source and
 //! confidence, and whether the volumes were measured (over which window) or entered.
 use crate::model::billing::{
-    Basis, Confidence, Estimate, Line, LineItem, MicroUsd, PriceItem, Prices, Subtotal,
-    group_thousands,
+    Basis, Confidence, Estimate, Line, LineItem, MicroUsd, Prices, Subtotal, group_thousands,
 };
 use leptos::prelude::*;
 
 /// Lines shown at most, the costliest first; the rest are in `/api/billing/lines.csv`.
 pub const MAX_LINES_SHOWN: usize = 300;
-
-/// The price file's item behind a line item (`None` for the free first copy).
-pub fn price_item(item: LineItem) -> Option<PriceItem> {
-    match item {
-        LineItem::FreeCopy => None,
-        LineItem::PaidCopy => Some(PriceItem::PaidManagementCopy),
-        LineItem::DataEvents => Some(PriceItem::DataEvents),
-        LineItem::NetworkActivity => Some(PriceItem::NetworkActivityEvents),
-        LineItem::InsightsManagement => Some(PriceItem::InsightsManagement),
-        LineItem::InsightsData => Some(PriceItem::InsightsData),
-        LineItem::CloudWatchLogs => Some(PriceItem::CloudwatchLogsIngestion),
-        LineItem::S3Storage => Some(PriceItem::S3Storage),
-    }
-}
 
 /// The words of a price's confidence, e.g. "secondary source".
 pub fn confidence_label(c: Confidence) -> &'static str {
@@ -137,7 +122,10 @@ fn line_view(e: &Estimate, line: &Line, prices: &Prices) -> impl IntoView + use<
         ),
         _ => line.item.label().to_owned(),
     };
-    let figure = price_item(line.item).and_then(|p| prices.figure(p, &region));
+    let figure = line
+        .item
+        .price_item()
+        .and_then(|p| prices.figure(p, &region));
     let price = figure.map(|f| {
         let marked = f.confidence != Confidence::Primary;
         view! {

@@ -1,8 +1,10 @@
 //! The Billing page's charts, drawn with plotters as SVG strings by pure functions (the server draws them
-//! for the first paint, the browser again on every what-if): cost per trail stacked by line item, and the
-//! monthly event volumes per Region that drive the cost. Each has a table beside it as its text
-//! alternative.
-use crate::model::billing::{Estimate, EventClass, Inputs, LineItem, MicroUsd, compact_count};
+//! for the first paint, the browser again on every what-if): cost per trail stacked by line item, the
+//! monthly event volumes per Region, and the events per day by kind that drive the cost. Each is a
+//! [`ChartShell`]: the figure with its legend, and a table as its text alternative.
+use crate::model::billing::{
+    DailyVolume, Estimate, Inputs, LineItem, MicroUsd, VolumeKind, compact_count,
+};
 use crate::model::format::group_digits;
 use leptos::prelude::*;
 use plotters::prelude::*;
@@ -24,16 +26,12 @@ pub const ITEM_COLORS: [RGBColor; 8] = [
     RGBColor(157, 117, 93),
 ];
 
-/// Volume classes drawn, with their colours (`.legend i.vol-*` in style/main.css).
-const VOLUME_CLASSES: [(&str, &str, RGBColor); 4] = [
-    ("management-read", "Management read", RGBColor(76, 120, 168)),
-    (
-        "management-write",
-        "Management write",
-        RGBColor(245, 133, 24),
-    ),
-    ("data", "Data", RGBColor(84, 162, 75)),
-    ("network", "Network activity", RGBColor(178, 121, 162)),
+/// Each volume kind's colour, in [`VolumeKind::ALL`] order (`.legend i.vol-*` in style/main.css).
+const VOLUME_COLORS: [RGBColor; 4] = [
+    RGBColor(76, 120, 168),
+    RGBColor(245, 133, 24),
+    RGBColor(84, 162, 75),
+    RGBColor(178, 121, 162),
 ];
 
 /// The CSS class of a line item's legend swatch, e.g. `li-paid_copy`.
@@ -65,19 +63,12 @@ pub fn cost_per_trail(e: &Estimate) -> Vec<[MicroUsd; 8]> {
     out
 }
 
-/// Events per month per Region and volume class (`[management read, management write, data, network]`).
+/// Events per month per Region and volume kind (in [`VolumeKind::ALL`] order).
 pub fn volumes_per_region(inputs: &Inputs) -> BTreeMap<String, [u64; 4]> {
     let mut out: BTreeMap<String, [u64; 4]> = BTreeMap::new();
     for v in &inputs.volumes {
-        let i = match &v.class {
-            EventClass::Management {
-                read_only: true, ..
-            } => 0,
-            EventClass::Management { .. } => 1,
-            EventClass::Data { .. } => 2,
-            EventClass::NetworkActivity { .. } => 3,
-        };
-        out.entry(v.region.clone()).or_default()[i] += v.events_per_month;
+        out.entry(v.region.clone()).or_default()[VolumeKind::of(&v.class) as usize] +=
+            v.events_per_month;
     }
     out
 }
@@ -168,8 +159,62 @@ pub fn render_volumes_svg(inputs: &Inputs) -> String {
     let per_region = volumes_per_region(inputs);
     let labels: Vec<String> = per_region.keys().cloned().collect();
     let layers: Vec<Vec<u64>> = per_region.values().map(|v| v.to_vec()).collect();
-    let colors: Vec<RGBColor> = VOLUME_CLASSES.iter().map(|c| c.2).collect();
-    stacked_svg(&labels, &layers, &colors, &|y| compact_count(*y))
+    stacked_svg(&labels, &layers, &VOLUME_COLORS, &|y| compact_count(*y))
+}
+
+/// The events-per-day chart as an SVG document: one bar per day (`MM-DD`), stacked by kind.
+pub fn render_daily_svg(days: &[DailyVolume]) -> String {
+    let labels: Vec<String> = days.iter().map(|d| day_label(d.day_secs)).collect();
+    let layers: Vec<Vec<u64>> = days.iter().map(|d| d.events.to_vec()).collect();
+    stacked_svg(&labels, &layers, &VOLUME_COLORS, &|y| compact_count(*y))
+}
+
+/// `YYYY-MM-DD` of a day's first second.
+fn day_label(day_secs: i64) -> String {
+    let (y, m, d) =
+        crate::model::time::civil_from_days(day_secs.div_euclid(crate::model::time::DAY));
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// The volume kinds' legend entries.
+fn volume_legend() -> Vec<(String, &'static str)> {
+    VolumeKind::ALL
+        .iter()
+        .map(|k| (format!("vol-{}", k.key()), k.label()))
+        .collect()
+}
+
+/// A chart's figure (its SVG behind `role="img"` with a description, and a legend of colour swatches) and,
+/// below it, the same figures as a table that opens (`children`): the shell every Billing chart shares.
+#[component]
+pub fn ChartShell(
+    /// What the chart shows, in words (its accessible name).
+    #[prop(into)]
+    description: Signal<String>,
+    /// The SVG document.
+    #[prop(into)]
+    svg: Signal<String>,
+    /// (CSS class of the swatch, label) per colour.
+    legend: Vec<(String, &'static str)>,
+    /// The summary of the table's disclosure, e.g. "Cost per trail as a table".
+    table_title: &'static str,
+    /// The table.
+    children: Children,
+) -> impl IntoView {
+    let legend = legend
+        .into_iter()
+        .map(|(class, label)| view! { <span><i class=class></i>{label}</span> })
+        .collect_view();
+    view! {
+        <figure class="timeline billing-chart">
+            <div class="chart" role="img" aria-label=description inner_html=svg></div>
+            <figcaption class="legend">{legend}</figcaption>
+        </figure>
+        <details class="timeline-table">
+            <summary>{table_title}</summary>
+            {children()}
+        </details>
+    }
 }
 
 /// Cost per trail stacked by line item, with its table.
@@ -178,8 +223,8 @@ pub fn CostChart(
     /// The estimate to draw, recomputed on every what-if.
     estimate: Memo<Estimate>,
 ) -> impl IntoView {
-    let svg = move || estimate.with(render_cost_svg);
-    let description = move || {
+    let svg = Signal::derive(move || estimate.with(render_cost_svg));
+    let description = Signal::derive(move || {
         estimate.with(|e| {
             let parts: Vec<String> = e
                 .trails
@@ -191,11 +236,11 @@ pub fn CostChart(
                 parts.join(", ")
             )
         })
-    };
+    });
     let legend = LineItem::ALL
         .iter()
-        .map(|&item| view! { <span><i class=item_class(item)></i>{item.label()}</span> })
-        .collect_view();
+        .map(|&item| (item_class(item), item.label()))
+        .collect();
     let rows = move || {
         estimate.with(|e| {
             e.trails
@@ -218,21 +263,25 @@ pub fn CostChart(
         .map(|item| view! { <th scope="col">{item.label()}</th> })
         .collect_view();
     view! {
-        <figure class="timeline billing-chart">
-            <div class="chart" role="img" aria-label=description inner_html=svg></div>
-            <figcaption class="legend">{legend}</figcaption>
-        </figure>
-        <details class="timeline-table">
-            <summary>"Cost per trail as a table"</summary>
+        <ChartShell description svg legend table_title="Cost per trail as a table">
             <table>
                 <thead><tr><th scope="col">"Trail"</th>{heads}<th scope="col">"Total"</th></tr></thead>
                 <tbody>{rows}</tbody>
             </table>
-        </details>
+        </ChartShell>
     }
 }
 
-/// The monthly event volumes per Region by class, with its table. The volumes do not change with a
+/// The header cells of a volume table: the first column's name, then each kind.
+fn volume_heads(first: &'static str, total: bool) -> impl IntoView + use<> {
+    let kinds = VolumeKind::ALL
+        .iter()
+        .map(|k| view! { <th scope="col">{k.label()}</th> })
+        .collect_view();
+    view! { <tr><th scope="col">{first}</th>{kinds}{total.then(|| view! { <th scope="col">"Total"</th> })}</tr> }
+}
+
+/// The monthly event volumes per Region by kind, with its table. The volumes do not change with a
 /// what-if (they are what happens in the accounts, whatever the trails deliver).
 #[component]
 pub fn VolumeChart(
@@ -245,10 +294,6 @@ pub fn VolumeChart(
         "Events per month per Region by class, in {} Regions",
         per_region.len()
     );
-    let legend = VOLUME_CLASSES
-        .iter()
-        .map(|(key, label, _)| view! { <span><i class=format!("vol-{key}")></i>{*label}</span> })
-        .collect_view();
     let rows = per_region
         .into_iter()
         .map(|(region, v)| {
@@ -260,21 +305,52 @@ pub fn VolumeChart(
             }
         })
         .collect_view();
-    let heads = VOLUME_CLASSES
-        .iter()
-        .map(|(_, label, _)| view! { <th scope="col">{*label}</th> })
-        .collect_view();
     view! {
-        <figure class="timeline billing-chart">
-            <div class="chart" role="img" aria-label=description inner_html=svg></div>
-            <figcaption class="legend">{legend}</figcaption>
-        </figure>
-        <details class="timeline-table">
-            <summary>"Event volumes per Region as a table"</summary>
+        <ChartShell description svg legend=volume_legend() table_title="Event volumes per Region as a table">
             <table>
-                <thead><tr><th scope="col">"Region"</th>{heads}</tr></thead>
+                <thead>{volume_heads("Region", false)}</thead>
                 <tbody>{rows}</tbody>
             </table>
-        </details>
+        </ChartShell>
     }
+}
+
+/// The events of each of the last 30 days by kind, as counted (not scaled), with its table: which events
+/// the estimate comes from, and whether a day stands out.
+#[component]
+pub fn DailyVolumeChart(
+    /// The days, oldest first.
+    days: Vec<DailyVolume>,
+) -> impl IntoView {
+    if days.is_empty() {
+        return view! { <p class="empty" data-testid="daily-empty">"No events stored in the last 30 days: nothing to chart per day."</p> }.into_any();
+    }
+    let svg = render_daily_svg(&days);
+    let total: u64 = days.iter().map(DailyVolume::total).sum();
+    let description = format!(
+        "Events per day by kind over {} days: {} in all",
+        days.len(),
+        group_digits(total)
+    );
+    let rows = days
+        .iter()
+        .map(|d| {
+            view! {
+                <tr>
+                    <th scope="row">{day_label(d.day_secs)}</th>
+                    {d.events.iter().map(|n| view! { <td class="num">{group_digits(*n)}</td> }).collect_view()}
+                    <td class="num">{group_digits(d.total())}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <ChartShell description svg legend=volume_legend() table_title="Events per day as a table">
+            <table data-testid="daily-table">
+                <thead>{volume_heads("Day (UTC)", true)}</thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </ChartShell>
+    }
+    .into_any()
 }

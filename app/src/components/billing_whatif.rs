@@ -3,12 +3,13 @@
 //! URL's `change` parameters (the text form of [`Change`], the same as `/api/billing/estimate` takes), so it
 //! can be shared; a control replaces the trail's change of its kind and navigates on the client, which
 //! makes no request: the page recomputes the estimate in the browser.
-use crate::model::billing::{BillingTrail, Change, RuleChange, apply_all};
-use crate::model::selectors::{InsightCategory, InsightType};
+use crate::model::billing::{BillingTrail, Change, EventClass, Inputs, RuleChange, apply_all};
+use crate::model::selectors::{InsightCategory, InsightType, ResourceType};
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::use_navigate;
 use leptos_router::params::ParamsMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// What a change sets, so a trail has at most one change of each kind.
 #[derive(PartialEq, Eq)]
@@ -116,6 +117,94 @@ const INSIGHTS_CHOICES: [(&str, &str); 7] = [
     ("call,error,data", "both types, also on data events"),
 ];
 
+/// The resources the store has data events on, by resource type: what a rule can be scoped to.
+pub fn known_resources(inputs: &Inputs) -> BTreeMap<String, Vec<String>> {
+    let mut known: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for v in &inputs.volumes {
+        if let EventClass::Data {
+            resource_type,
+            resource: Some(resource),
+            ..
+        } = &v.class
+        {
+            known
+                .entry(resource_type.clone())
+                .or_default()
+                .insert(resource.clone());
+        }
+    }
+    known
+        .into_iter()
+        .map(|(t, r)| (t, r.into_iter().collect()))
+        .collect()
+}
+
+/// The `id` of the `<datalist>` of a resource type's known resources.
+fn list_id(resource_type: &str) -> String {
+    format!("known-{}", resource_type.replace("::", "-"))
+}
+
+/// A text field scoping data rule `rule` of the trail `arn` to named resources (bucket names for S3
+/// objects, ARNs otherwise, separated by commas): the `data:N:only=…` change; empty, the rule as
+/// configured. Committed on Enter or when the field is left.
+fn scope_control<F: Fn(Change, Option<Change>) + Copy + 'static>(
+    arn: &str,
+    rule: usize,
+    resource_type: ResourceType,
+    label: &str,
+    changes: Memo<Vec<Change>>,
+    set: F,
+) -> impl IntoView + use<F> {
+    let what = if resource_type == ResourceType::S3Object {
+        "buckets"
+    } else {
+        "ARNs"
+    };
+    let list_id = list_id(resource_type.as_str());
+    let arn_now = arn.to_owned();
+    let only = move || {
+        changes
+            .get()
+            .iter()
+            .find_map(|c| match c {
+                Change::DataRule {
+                    trail_arn,
+                    rule: n,
+                    scope: RuleChange::Only(r),
+                } if *trail_arn == arn_now && *n == rule => Some(r.join(", ")),
+                _ => None,
+            })
+            .unwrap_or_default()
+    };
+    let arn = arn.to_owned();
+    let on_change = move |ev: leptos::ev::Event| {
+        let text = event_target_value(&ev);
+        let like = Change::DataRule {
+            trail_arn: arn.clone(),
+            rule,
+            scope: RuleChange::Drop,
+        };
+        let resources: Vec<String> = text
+            .split(',')
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .map(str::to_owned)
+            .collect();
+        let next = (!resources.is_empty()).then(|| Change::DataRule {
+            trail_arn: arn.clone(),
+            rule,
+            scope: RuleChange::Only(resources),
+        });
+        set(like, next);
+    };
+    view! {
+        <label class="whatif-scope">
+            <span class="visually-hidden">{format!("{label}: only these {what}")}</span>
+            <input type="text" list=list_id placeholder=format!("only these {what}, comma-separated") prop:value=only on:change=on_change />
+        </label>
+    }
+}
+
 /// The what-if table: one row per trail with its controls.
 #[component]
 pub fn WhatIf(
@@ -123,7 +212,20 @@ pub fn WhatIf(
     trails: Vec<BillingTrail>,
     /// The changes in the URL.
     changes: Memo<Vec<Change>>,
+    /// The resources the store has data events on, by resource type (`AWS::S3::Object` → bucket names),
+    /// offered when a rule is scoped.
+    known: BTreeMap<String, Vec<String>>,
 ) -> impl IntoView {
+    let datalists = known
+        .into_iter()
+        .map(|(resource_type, resources)| {
+            let options = resources
+                .into_iter()
+                .map(|r| view! { <option value=r></option> })
+                .collect_view();
+            view! { <datalist id=list_id(&resource_type)>{options}</datalist> }
+        })
+        .collect_view();
     let navigate = use_navigate();
     let trails = StoredValue::new(trails);
     let go = Callback::new(move |next: Vec<Change>| {
@@ -217,6 +319,7 @@ pub fn WhatIf(
                             set(like.clone(), next);
                         };
                         let label = format!("{} data rule {} ({})", name, rule + 1, r.resource_type.as_str());
+                        let scope = scope_control(&arn, rule, r.resource_type.clone(), &label, changes, set);
                         let current2 = current.clone();
                         let custom = move || {
                             let c = current2();
@@ -232,6 +335,7 @@ pub fn WhatIf(
                                     {custom}
                                 </select>
                             </label>
+                            {scope}
                         }
                     })
                     .collect_view();
@@ -285,6 +389,7 @@ pub fn WhatIf(
                 </thead>
                 <tbody>{rows}</tbody>
             </table>
+            {datalists}
             <button type="button" on:click=reset disabled=move || changes.get().is_empty()>"Reset the what-if"</button>
         </section>
     }

@@ -55,12 +55,33 @@ pub enum NoAccess {
     /// The account's configuration does not set `cost_explorer = true`, so Cost Explorer (charged per request)
     /// is never asked.
     NotConfigured,
-    /// Cost Explorer answered `AccessDeniedException`: the credentials may not call `ce:GetCostAndUsage` (or
-    /// Cost Explorer is not enabled for the account).
+    /// Cost Explorer answered `AccessDeniedException`: the credentials may not call `ce:GetCostAndUsage`.
     AccessDenied {
         /// AWS's message.
         message: String,
     },
+    /// Cost Explorer answered `AccessDeniedException` with "User not enabled for cost explorer access": Cost
+    /// Explorer has never been enabled for the account (an account setting, not an IAM permission).
+    NotEnabled {
+        /// AWS's message.
+        message: String,
+    },
+}
+
+impl NoAccess {
+    /// The refusal an `AccessDeniedException` with AWS's `message` stands for: Cost Explorer not enabled
+    /// when AWS says "User not enabled for cost explorer access" (its only signal of that state), else a
+    /// missing permission.
+    pub fn of_access_denied(message: String) -> Self {
+        if message
+            .to_ascii_lowercase()
+            .contains("not enabled for cost explorer")
+        {
+            Self::NotEnabled { message }
+        } else {
+            Self::AccessDenied { message }
+        }
+    }
 }
 
 impl fmt::Display for NoAccess {
@@ -74,6 +95,10 @@ impl fmt::Display for NoAccess {
             Self::AccessDenied { message } => write!(
                 f,
                 "no Cost Explorer access: allow {GRANT} to these credentials (AWS said: {message})"
+            ),
+            Self::NotEnabled { message } => write!(
+                f,
+                "no Cost Explorer access: Cost Explorer is not enabled for this account. Enable it once by opening Cost Explorer in the AWS Billing and Cost Management console (of the organization's management account for its members); AWS then prepares the data, which takes up to 24 hours (AWS said: {message})"
             ),
         }
     }
@@ -135,6 +160,14 @@ impl Month {
                 month: month + 1,
             },
         }
+    }
+
+    /// The number of days in the month (28–31).
+    pub fn days(self) -> u32 {
+        let next = self.next();
+        let days = crate::model::time::days_from_civil(i64::from(next.year), next.month, 1)
+            - crate::model::time::days_from_civil(i64::from(self.year), self.month, 1);
+        u32::try_from(days).unwrap_or(30)
     }
 
     /// Its first day as `YYYY-MM-01`.
@@ -267,6 +300,11 @@ mod tests {
             })
         );
         assert_eq!(Month::of_date("2026-13-01"), None);
+        let days = |year, month| Month { year, month }.days();
+        assert_eq!(
+            (days(2026, 2), days(2028, 2), days(2026, 12), days(2026, 11)),
+            (28, 29, 31, 30)
+        );
         assert_eq!(Month::of_date("November"), None);
     }
 
@@ -313,6 +351,9 @@ mod tests {
             NoAccess::AccessDenied {
                 message: "User is not authorized".into(),
             },
+            NoAccess::NotEnabled {
+                message: "User not enabled for cost explorer access".into(),
+            },
         ] {
             let shown = no_access.to_string();
             assert!(shown.starts_with("no Cost Explorer access"), "{shown}");
@@ -323,5 +364,15 @@ mod tests {
                 .to_string()
                 .contains("cost_explorer = true")
         );
+        let not_enabled =
+            NoAccess::of_access_denied("User not enabled for cost explorer access".into());
+        assert!(matches!(not_enabled, NoAccess::NotEnabled { .. }));
+        assert!(
+            not_enabled
+                .to_string()
+                .contains("Enable it once by opening Cost Explorer")
+        );
+        let denied = NoAccess::of_access_denied("User: x is not authorized to perform".into());
+        assert!(matches!(denied, NoAccess::AccessDenied { .. }));
     }
 }

@@ -3,14 +3,15 @@
 //! the model's inputs once (`get_billing_inputs`); the what-if lives in the URL's `change` parameters and
 //! every estimate after the first is computed here, with no request.
 use crate::api::billing::{BillingInputs, get_billing_inputs};
+use crate::components::billing_bill::AgainstTheBill;
 use crate::components::billing_breakdown::{Lines, Subtotals, confidence_label};
-use crate::components::billing_charts::{CostChart, VolumeChart};
-use crate::components::billing_whatif::{WhatIf, changes_query};
+use crate::components::billing_charts::{CostChart, DailyVolumeChart, VolumeChart};
+use crate::components::billing_whatif::{WhatIf, changes_query, known_resources};
 use crate::components::error_list::error_list;
 use crate::error::AppError;
 use crate::model::billing::{
-    Basis, Change, Confidence, Estimate, Inputs, PriceItem, Prices, Saving, SavingKind, Savings,
-    compact_count, estimate, savings,
+    Basis, Change, Confidence, Estimate, Inputs, PROPOSALS_PER_STEP, PriceItem, Prices, Saving,
+    SavingKind, Savings, SavingsRun, compact_count, estimate, savings,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -57,6 +58,7 @@ fn Billing(data: BillingInputs) -> impl IntoView {
         prices,
         window_secs,
         trails_taken_at,
+        daily,
     } = data;
     let query = use_query_map();
     let model = StoredValue::new((inputs.clone(), prices.clone()));
@@ -68,9 +70,7 @@ fn Billing(data: BillingInputs) -> impl IntoView {
     let base = Memo::new(move |_| model.with_value(|(i, p)| estimate(i, p, &[])));
     let current =
         Memo::new(move |_| changes.with(|c| model.with_value(|(i, p)| estimate(i, p, c))));
-    let found = Memo::new(move |_| {
-        changes.with(|c| current.with(|e| model.with_value(|(i, p)| savings(i, p, c, e))))
-    });
+    let found = savings_after_estimate(model, changes, current);
     let bad_changes = move || {
         parsed.with(|p| {
             (!p.1.is_empty()).then(|| {
@@ -88,12 +88,14 @@ fn Billing(data: BillingInputs) -> impl IntoView {
         {bad_changes}
         {no_trails.then(|| view! { <p class="empty">"No trails are known yet: the estimate counts what trails deliver, so read the trails first (Trails page)."</p> })}
         <Summary base current changes window_secs trails_taken_at inputs=inputs.clone() />
+        <AgainstTheBill base inputs=model window_secs />
         <SavingsList found changes trails=trails.clone() />
-        <WhatIf trails changes />
+        <WhatIf trails changes known=known_resources(&inputs) />
         <section aria-labelledby="charts-title">
             <h2 id="charts-title">"Charts"</h2>
             <CostChart estimate=current />
             <VolumeChart inputs />
+            <DailyVolumeChart days=daily />
         </section>
         <section aria-labelledby="breakdown-title">
             <h2 id="breakdown-title">"Breakdown"</h2>
@@ -103,6 +105,67 @@ fn Billing(data: BillingInputs) -> impl IntoView {
         </section>
         <PriceList prices />
     }
+}
+
+/// The savings of the current what-if, priced after the estimate is shown: the server prices those of the
+/// page it renders (handed to the browser with the page, so hydrating prices nothing); every what-if after
+/// that is priced in the browser a few proposals per step ([`SavingsRun`], [`PROPOSALS_PER_STEP`]) between
+/// frames, so the estimate and the controls answer at once. `None` while they are being priced.
+fn savings_after_estimate(
+    model: StoredValue<(Inputs, Prices)>,
+    changes: Memo<Vec<Change>>,
+    current: Memo<Estimate>,
+) -> RwSignal<Option<Savings>> {
+    let rendered = leptos::server::SharedValue::new(move || {
+        cfg!(feature = "ssr").then(|| {
+            let c = changes.get_untracked();
+            current.with_untracked(|e| model.with_value(|(i, p)| savings(i, p, &c, e)))
+        })
+    });
+    let found = RwSignal::new(rendered.into_inner());
+    let generation = StoredValue::new(0_u64);
+    Effect::new(move |ran: Option<()>| {
+        let c = changes.get();
+        if ran.is_none() && found.with_untracked(Option::is_some) {
+            return;
+        }
+        let run = current.with_untracked(|e| model.with_value(|(i, _)| SavingsRun::new(i, &c, e)));
+        let g = generation.get_value() + 1;
+        generation.set_value(g);
+        found.set(None);
+        price_savings(run, g, generation, model, found);
+    });
+    found
+}
+
+/// Prices the next proposals of `run` in a later task, unless a newer what-if started its own run.
+fn price_savings(
+    mut run: SavingsRun,
+    g: u64,
+    generation: StoredValue<u64>,
+    model: StoredValue<(Inputs, Prices)>,
+    found: RwSignal<Option<Savings>>,
+) {
+    set_timeout(
+        move || {
+            if generation.try_get_value() != Some(g) {
+                return;
+            }
+            // The page may be gone (navigated away): then nothing is left to price.
+            let Some(done) = model.try_with_value(|(i, p)| run.step(i, p, PROPOSALS_PER_STEP))
+            else {
+                return;
+            };
+            if done {
+                if let Some(s) = model.try_with_value(|(i, p)| run.finish(i, p)) {
+                    found.try_set(Some(s));
+                }
+            } else {
+                price_savings(run, g, generation, model, found);
+            }
+        },
+        std::time::Duration::ZERO,
+    );
 }
 
 #[component]
@@ -200,13 +263,16 @@ fn saving_words(s: &Saving) -> String {
 
 #[component]
 fn SavingsList(
-    found: Memo<Savings>,
+    found: RwSignal<Option<Savings>>,
     changes: Memo<Vec<Change>>,
     trails: Vec<crate::model::billing::BillingTrail>,
 ) -> impl IntoView {
     let trails = StoredValue::new(trails);
     let list = move || {
         found.with(|f| {
+            let Some(f) = f else {
+                return view! { <p class="loading" role="status" data-testid="savings-pending">"Pricing the savings: each re-runs the model with its change…"</p> }.into_any();
+            };
             if f.savings.is_empty() {
                 return view! { <p class="empty">"No saving found."</p> }.into_any();
             }

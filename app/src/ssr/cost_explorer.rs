@@ -96,7 +96,7 @@ async fn read(account: &AccountClients, now_secs: i64) -> BillOutcome {
         Ok(bill) => BillOutcome::Read(bill),
         Err(FetchError::AccessDenied(message)) => {
             tracing::info!(account = %label, %message, "no Cost Explorer access");
-            BillOutcome::NoAccess(NoAccess::AccessDenied { message })
+            BillOutcome::NoAccess(NoAccess::of_access_denied(message))
         }
         Err(FetchError::Failed(reason)) => {
             tracing::warn!(account = %label, %reason, "cannot read the CloudTrail bill from Cost Explorer");

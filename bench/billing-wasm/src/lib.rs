@@ -4,7 +4,8 @@
 //! code in the shipped WASM.
 #![forbid(unsafe_code)]
 use app::model::billing::{
-    Basis, BillingTrail, EventClass, EventSize, Inputs, Prices, Volume, estimate, savings,
+    Basis, BillingTrail, EventClass, EventSize, Inputs, PROPOSALS_PER_STEP, Prices, SavingsRun,
+    Volume, estimate, savings,
 };
 use app::model::selectors::{
     DataRule, DataScope, DecodedSelectors, InsightCategory, InsightRule, InsightType, Management,
@@ -15,6 +16,7 @@ use wasm_bindgen::prelude::wasm_bindgen;
 
 thread_local! {
     static MODEL: RefCell<Option<(Inputs, Prices)>> = const { RefCell::new(None) };
+    static RUN: RefCell<Option<SavingsRun>> = const { RefCell::new(None) };
 }
 
 fn management(read: bool, write: bool) -> Management {
@@ -168,6 +170,45 @@ pub fn run_estimate_and_savings() -> usize {
         m.borrow().as_ref().map_or(0, |(i, p)| {
             let e = estimate(i, p, &[]);
             savings(i, p, &[], &e).savings.len()
+        })
+    })
+}
+
+/// Starts pricing the savings as the Billing page does after a what-if: the estimate, then the proposals
+/// (found, not yet priced); answers how many there are.
+#[wasm_bindgen]
+pub fn start_savings() -> usize {
+    MODEL.with(|m| {
+        m.borrow().as_ref().map_or(0, |(i, p)| {
+            let e = estimate(i, p, &[]);
+            let run = SavingsRun::new(i, &[], &e);
+            let proposed = run.progress().1;
+            RUN.with(|r| *r.borrow_mut() = Some(run));
+            proposed
+        })
+    })
+}
+
+/// One step of the page's pricing ([`PROPOSALS_PER_STEP`] proposals, or the last step's full re-run with
+/// every saving); answers true when the savings are complete.
+#[wasm_bindgen]
+pub fn savings_step() -> bool {
+    MODEL.with(|m| {
+        let model = m.borrow();
+        let Some((i, p)) = model.as_ref() else {
+            return true;
+        };
+        RUN.with(|r| {
+            let mut slot = r.borrow_mut();
+            let Some(run) = slot.as_mut() else {
+                return true;
+            };
+            if run.step(i, p, PROPOSALS_PER_STEP)
+                && let Some(run) = slot.take()
+            {
+                let _ = run.finish(i, p);
+            }
+            slot.is_none()
         })
     })
 }

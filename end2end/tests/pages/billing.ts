@@ -34,6 +34,17 @@ export class BillingPage {
     return this.savings.locator(`li[data-trail="${trail}"]`).getByTestId("saving");
   }
 
+  /** The what-if field scoping a trail's data rule (numbered from 1) to named buckets or ARNs. */
+  scope(trail: string, rule: number, resourceType: string): Locator {
+    const what = resourceType === "AWS::S3::Object" ? "buckets" : "ARNs";
+    return this.whatIf.getByRole("combobox", { name: `${trail} data rule ${rule} (${resourceType}): only these ${what}` });
+  }
+
+  /** The section setting the estimate beside CloudTrail's bill. */
+  get againstBill(): Locator {
+    return this.page.getByRole("region", { name: "Estimate against the bill" });
+  }
+
   /** The what-if checkbox that turns a trail's delivery on and off. */
   delivers(trail: string): Locator {
     return this.whatIf.getByRole("checkbox", { name: `${trail} delivers events` });

@@ -3,6 +3,7 @@
 use super::change::Change;
 use super::inputs::Basis;
 use super::money::{MicroUsd, Rate, compact_bytes, compact_count};
+use super::prices::PriceItem;
 use serde::{Deserialize, Serialize};
 
 /// A month of CloudTrail charges.
@@ -99,6 +100,20 @@ impl LineItem {
         Self::CloudWatchLogs,
         Self::S3Storage,
     ];
+
+    /// The price file's item a line is charged at (`None` for the free first copy).
+    pub fn price_item(self) -> Option<PriceItem> {
+        match self {
+            Self::FreeCopy => None,
+            Self::PaidCopy => Some(PriceItem::PaidManagementCopy),
+            Self::DataEvents => Some(PriceItem::DataEvents),
+            Self::NetworkActivity => Some(PriceItem::NetworkActivityEvents),
+            Self::InsightsManagement => Some(PriceItem::InsightsManagement),
+            Self::InsightsData => Some(PriceItem::InsightsData),
+            Self::CloudWatchLogs => Some(PriceItem::CloudwatchLogsIngestion),
+            Self::S3Storage => Some(PriceItem::S3Storage),
+        }
+    }
 
     /// A few words, e.g. "paid copies".
     pub fn label(self) -> &'static str {

@@ -108,21 +108,23 @@ fn priority(trail: &BillingTrail) -> (bool, bool, &str) {
 /// event analyzed; CloudWatch Logs per GB ingested and S3 per GB-month, from the cell's log file sizes.
 pub fn estimate(inputs: &Inputs, prices: &Prices, changes: &[Change]) -> Estimate {
     let volumes: Vec<&Volume> = inputs.volumes.iter().collect();
-    estimate_of(inputs, &volumes, prices, changes)
+    let trails: Vec<&BillingTrail> = inputs.trails.iter().collect();
+    estimate_of(inputs, &trails, &volumes, prices, changes)
 }
 
-/// [`estimate`] over some of the volumes only (the cells a change can touch, for savings); trails, sizes
-/// and prices from `inputs`.
+/// [`estimate`] over some of the trails and volumes only (the cells a change can touch and the trails
+/// that deliver there, for savings: its lines index `trails`); sizes from `inputs`.
 pub(super) fn estimate_of(
     inputs: &Inputs,
+    trails: &[&BillingTrail],
     volumes: &[&Volume],
     prices: &Prices,
     changes: &[Change],
 ) -> Estimate {
     // Only the trails a change names are copied.
-    let trails: Vec<Cow<BillingTrail>> = inputs
-        .trails
+    let trails: Vec<Cow<BillingTrail>> = trails
         .iter()
+        .copied()
         .map(|trail| {
             if changes.iter().any(|c| c.trail_arn() == trail.trail_arn) {
                 let mut changed = trail.clone();

@@ -85,13 +85,188 @@ pub enum SavingKind {
 }
 
 /// The savings against `base`, the estimate of `inputs` at `prices` with `applied` (the what-if changes
-/// already made); each saving adds one change to `applied` and re-runs [`estimate`].
+/// already made); each saving adds one change to `applied` and re-runs [`estimate`]. The same as a
+/// [`SavingsRun`] stepped to its end.
 pub fn savings(inputs: &Inputs, prices: &Prices, applied: &[Change], base: &Estimate) -> Savings {
-    let trails = apply_all(&inputs.trails, applied);
-    let mut proposals: Vec<(SavingKind, &BillingTrail, Change)> = Vec::new();
+    let mut run = SavingsRun::new(inputs, applied, base);
+    run.step(inputs, prices, usize::MAX);
+    run.finish(inputs, prices)
+}
+
+/// Proposals a page prices per step of a [`SavingsRun`] between two frames: at the bench's size (50 accounts ×
+/// 17 Regions × 5 trails) a proposal re-runs the model on one account's cells, a few milliseconds in WASM, so
+/// a step stays within a frame and the page keeps answering (BENCHMARKS.md, "Billing model in the browser").
+pub const PROPOSALS_PER_STEP: usize = 4;
+
+/// Savings found at once (cheap: read from the estimate) and priced a few at a time ([`SavingsRun::step`]), so
+/// a page can show the estimate first and price the savings between frames.
+pub struct SavingsRun {
+    /// The what-if changes already made.
+    applied: Vec<Change>,
+    /// The trails with `applied` made.
+    trails: Vec<BillingTrail>,
+    /// The estimate's total with `applied`.
+    base_total: MicroUsd,
+    /// (why, trail index in `trails`, change), in the order found.
+    proposals: Vec<(SavingKind, usize, Change)>,
+    /// Proposals priced so far.
+    next: usize,
+    /// The proposals priced that save something (or are always shown).
+    found: Vec<Saving>,
+}
+
+impl SavingsRun {
+    /// The proposals against `base`, the estimate of `inputs` with `applied`; none priced yet.
+    pub fn new(inputs: &Inputs, applied: &[Change], base: &Estimate) -> Self {
+        let trails = apply_all(&inputs.trails, applied);
+        let proposals = proposals(inputs, &trails, base);
+        Self {
+            applied: applied.to_vec(),
+            trails,
+            base_total: base.total,
+            proposals,
+            next: 0,
+            found: Vec::new(),
+        }
+    }
+
+    /// (priced, proposed).
+    pub fn progress(&self) -> (usize, usize) {
+        (self.next, self.proposals.len())
+    }
+
+    /// Whether every proposal is priced.
+    pub fn is_done(&self) -> bool {
+        self.next >= self.proposals.len()
+    }
+
+    /// Prices up to `max` more proposals; true when every one is priced.
+    pub fn step(&mut self, inputs: &Inputs, prices: &Prices, max: usize) -> bool {
+        let end = self.proposals.len().min(self.next.saturating_add(max));
+        if self.next < end {
+            let cells = Cells::new(inputs);
+            for (kind, t, change) in &self.proposals[self.next..end] {
+                let trail = &self.trails[*t];
+                let monthly = cells.saving(inputs, prices, &self.applied, trail, change);
+                let keep =
+                    monthly > MicroUsd::ZERO || matches!(kind, SavingKind::LogBucketLoop { .. });
+                if keep {
+                    self.found.push(Saving {
+                        kind: kind.clone(),
+                        trail_arn: trail.trail_arn.clone(),
+                        trail_name: trail.name.clone(),
+                        change: change.clone(),
+                        monthly,
+                    });
+                }
+            }
+            self.next = end;
+        }
+        self.is_done()
+    }
+
+    /// The savings, largest first, with what all of them save together (one more full run). Prices what
+    /// is left first.
+    pub fn finish(mut self, inputs: &Inputs, prices: &Prices) -> Savings {
+        self.step(inputs, prices, usize::MAX);
+        let mut found = self.found;
+        found.sort_by(|a, b| {
+            b.monthly
+                .cmp(&a.monthly)
+                .then(a.trail_arn.cmp(&b.trail_arn))
+        });
+        let every: Vec<Change> = self
+            .applied
+            .iter()
+            .cloned()
+            .chain(found.iter().map(|s| s.change.clone()))
+            .collect();
+        let all_together = if found.is_empty() {
+            MicroUsd::ZERO
+        } else {
+            self.base_total - estimate(inputs, prices, &every).total
+        };
+        Savings {
+            base_total: self.base_total,
+            savings: found,
+            all_together,
+        }
+    }
+}
+
+/// A change to a trail can only change the cells it delivers in: its accounts, in every Region when it is
+/// multi-Region, else in its home Region. A saving re-runs the model on those cells alone, with only the
+/// trails that deliver in those accounts, before and after (lines are per cell, so the difference is the
+/// whole estimate's).
+struct Cells<'a> {
+    volumes: FxHashMap<&'a str, Vec<&'a Volume>>,
+    trails: FxHashMap<&'a str, Vec<usize>>,
+}
+
+impl<'a> Cells<'a> {
+    fn new(inputs: &'a Inputs) -> Self {
+        let mut volumes: FxHashMap<&str, Vec<&Volume>> = FxHashMap::default();
+        for v in &inputs.volumes {
+            volumes.entry(v.account.as_str()).or_default().push(v);
+        }
+        let mut trails: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
+        for (t, trail) in inputs.trails.iter().enumerate() {
+            for account in &trail.accounts {
+                trails.entry(account.as_str()).or_default().push(t);
+            }
+        }
+        Self { volumes, trails }
+    }
+
+    /// The estimate's total with `applied` minus with `change` too, over the cells of `trail`.
+    fn saving(
+        &self,
+        inputs: &Inputs,
+        prices: &Prices,
+        applied: &[Change],
+        trail: &BillingTrail,
+        change: &Change,
+    ) -> MicroUsd {
+        let cells: Vec<&Volume> = trail
+            .accounts
+            .iter()
+            .filter_map(|a| self.volumes.get(a.as_str()))
+            .flatten()
+            .filter(|v| trail.is_multi_region || v.region == trail.home_region)
+            .copied()
+            .collect();
+        let mut delivering: Vec<usize> = trail
+            .accounts
+            .iter()
+            .filter_map(|a| self.trails.get(a.as_str()))
+            .flatten()
+            .copied()
+            .collect();
+        delivering.sort_unstable();
+        delivering.dedup();
+        let trails: Vec<&BillingTrail> = delivering.iter().map(|&t| &inputs.trails[t]).collect();
+        let with = [applied, std::slice::from_ref(change)].concat();
+        estimate_of(inputs, &trails, &cells, prices, applied).total
+            - estimate_of(inputs, &trails, &cells, prices, &with).total
+    }
+}
+
+/// Every change worth pricing against `base`, from each trail's lines (with `applied` made).
+fn proposals(
+    inputs: &Inputs,
+    trails: &[BillingTrail],
+    base: &Estimate,
+) -> Vec<(SavingKind, usize, Change)> {
+    let mut proposals: Vec<(SavingKind, usize, Change)> = Vec::new();
+    let mut by_trail: Vec<Vec<&super::breakdown::Line>> = vec![Vec::new(); trails.len()];
+    for line in &base.lines {
+        if let Some(lines) = by_trail.get_mut(line.trail) {
+            lines.push(line);
+        }
+    }
     for (t, trail) in trails.iter().enumerate() {
         let arn = || trail.trail_arn.clone();
-        let lines = base.lines.iter().filter(|l| l.trail == t);
+        let lines = by_trail[t].iter();
         let (mut paid_read, mut paid_write, mut insights) = (0, 0, MicroUsd::ZERO);
         for line in lines {
             match line.item {
@@ -133,7 +308,7 @@ pub fn savings(inputs: &Inputs, prices: &Prices, applied: &[Change], base: &Esti
                 };
                 (kind, change)
             };
-            proposals.push((kind, trail, change));
+            proposals.push((kind, t, change));
         }
         let trail_cost = base.trails.get(t).map_or(MicroUsd::ZERO, |x| x.cost);
         if insights > MicroUsd::ZERO && insights > trail_cost - insights {
@@ -147,7 +322,7 @@ pub fn savings(inputs: &Inputs, prices: &Prices, applied: &[Change], base: &Esti
                 api_error_rate: false,
                 data_events: false,
             };
-            proposals.push((kind, trail, change));
+            proposals.push((kind, t, change));
         }
         let own_rule = rules::logs_own_bucket(trail);
         if let (Some(rule), Some(bucket)) = (own_rule, &trail.s3_bucket_name) {
@@ -160,63 +335,13 @@ pub fn savings(inputs: &Inputs, prices: &Prices, applied: &[Change], base: &Esti
                 rule,
                 scope: RuleChange::Except(vec![bucket.clone()]),
             };
-            proposals.push((kind, trail, change));
+            proposals.push((kind, t, change));
         }
         if let Some((kind, change)) = busiest_bucket(inputs, trail) {
-            proposals.push((kind, trail, change));
+            proposals.push((kind, t, change));
         }
     }
-    // A change to a trail can only change the cells it delivers in: its accounts, in every Region when it
-    // is multi-Region, else in its home Region. Each saving re-runs the model on those cells alone, before
-    // and after (lines are per cell, so the difference is the whole estimate's).
-    let mut by_account: FxHashMap<&str, Vec<&Volume>> = FxHashMap::default();
-    for v in &inputs.volumes {
-        by_account.entry(v.account.as_str()).or_default().push(v);
-    }
-    let mut found: Vec<Saving> = proposals
-        .into_iter()
-        .filter_map(|(kind, trail, change)| {
-            let cells: Vec<&Volume> = trail
-                .accounts
-                .iter()
-                .filter_map(|a| by_account.get(a.as_str()))
-                .flatten()
-                .filter(|v| trail.is_multi_region || v.region == trail.home_region)
-                .copied()
-                .collect();
-            let with = [applied, std::slice::from_ref(&change)].concat();
-            let monthly = estimate_of(inputs, &cells, prices, applied).total
-                - estimate_of(inputs, &cells, prices, &with).total;
-            let keep = monthly > MicroUsd::ZERO || matches!(kind, SavingKind::LogBucketLoop { .. });
-            keep.then(|| Saving {
-                kind,
-                trail_arn: trail.trail_arn.clone(),
-                trail_name: trail.name.clone(),
-                change,
-                monthly,
-            })
-        })
-        .collect();
-    found.sort_by(|a, b| {
-        b.monthly
-            .cmp(&a.monthly)
-            .then(a.trail_arn.cmp(&b.trail_arn))
-    });
-    let every: Vec<Change> = applied
-        .iter()
-        .cloned()
-        .chain(found.iter().map(|s| s.change.clone()))
-        .collect();
-    let all_together = if found.is_empty() {
-        MicroUsd::ZERO
-    } else {
-        base.total - estimate(inputs, prices, &every).total
-    };
-    Savings {
-        base_total: base.total,
-        savings: found,
-        all_together,
-    }
+    proposals
 }
 
 /// For a rule on every S3 bucket of `trail`, the busiest bucket the store shows in the trail's accounts,

@@ -1,5 +1,6 @@
 //! One table-driven test per billing rule, with volumes and prices stated here and the expected amounts
 //! worked out by hand in the comments.
+mod against_bill;
 mod bench;
 mod lines;
 mod savings;

@@ -4,7 +4,9 @@
 //! the archive's log files (compressed from `files`, uncompressed from a few decompressed blocks).
 use super::segments::{BlockRef, read_block};
 use super::{Store, StoreError};
-use crate::model::billing::{Basis, EventClass, EventSize, MONTH_DAYS, Volume};
+use crate::model::billing::{
+    Basis, DailyVolume, EventClass, EventSize, MONTH_DAYS, Volume, VolumeKind,
+};
 use crate::model::selectors::{EXCLUDABLE_SOURCES, ResourceType};
 use crate::model::time::DAY;
 use crate::ssr::logs::gzip::gunzip;
@@ -165,6 +167,39 @@ fn volumes(conn: &Connection, first_day: i64, window_secs: i64) -> Result<Vec<Vo
             basis: Basis::Measured { window_secs },
         })
         .collect())
+}
+
+/// The events of each of the last [`MONTH_DAYS`] UTC days before `now` (epoch seconds) that the store has
+/// events of, by [`VolumeKind`], oldest first, from `rollup_billing_daily` (at most 30 × 4 sums).
+///
+/// Errors: [`StoreError`] when the store cannot be read.
+pub fn daily(store: &Store, now: i64) -> Result<Vec<DailyVolume>, StoreError> {
+    let first_day = now.div_euclid(DAY) * DAY - (MONTH_DAYS - 1) * DAY;
+    store.read(|conn| {
+        let mut stmt = conn.prepare_cached(
+            "SELECT day, category, read_only = 1, sum(events) FROM rollup_billing_daily
+             WHERE day >= ?1 AND category IN (0, 1, 3)
+             GROUP BY day, category, read_only = 1 ORDER BY day",
+        )?;
+        let mut rows = stmt.query([first_day])?;
+        let mut days: BTreeMap<i64, [u64; 4]> = BTreeMap::new();
+        while let Some(row) = rows.next()? {
+            let (day, category, read_only, events): (i64, i64, bool, i64) =
+                (row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?);
+            // The same classes as `volumes` reads, so the chart adds up to the estimate's inputs.
+            let kind = match (category, read_only) {
+                (0, true) => VolumeKind::ManagementRead,
+                (0, false) => VolumeKind::ManagementWrite,
+                (1, _) => VolumeKind::Data,
+                _ => VolumeKind::NetworkActivity,
+            };
+            days.entry(day).or_default()[kind as usize] += events.max(0) as u64;
+        }
+        Ok(days
+            .into_iter()
+            .map(|(day_secs, events)| DailyVolume { day_secs, events })
+            .collect())
+    })
 }
 
 /// `n × month / window`, rounded to the nearest event.
