@@ -304,28 +304,6 @@ pub fn search(
     Ok(page)
 }
 
-/// One page of events matching `filter` and the next page's cursor, without the total.
-pub fn search_page(
-    conn: &Connection,
-    filter: &EventFilter,
-    page_size: u32,
-    cursor: Option<Cursor>,
-    now: i64,
-) -> Result<EventPage, StoreError> {
-    let window = resolve_range(conn, filter.range, now)?;
-    let conds = conditions(conn, filter)?;
-    page_of(conn, conds.as_ref(), window, page_size, cursor)
-}
-
-/// How many events match `filter` in its whole range.
-pub fn count_matches(conn: &Connection, filter: &EventFilter, now: i64) -> Result<u64, StoreError> {
-    let window = resolve_range(conn, filter.range, now)?;
-    match conditions(conn, filter)? {
-        Some(conds) => count(conn, &conds, filter, window),
-        None => Ok(0),
-    }
-}
-
 /// The page below `cursor` in `window` (empty when `conds` is `None`: nothing can match), total left at 0.
 fn page_of(
     conn: &Connection,

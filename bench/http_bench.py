@@ -1,0 +1,152 @@
+#!/usr/bin/env python3
+"""Latency of what a user gets, over HTTP: logs in through the login route as a viewer (keeping the session
+cookie, as a browser does), then times the requests the Events and Activity pages make, event detail, the
+billing estimate and the two pages' HTML. Prints p50/p95/p99 in milliseconds per request.
+
+Usage: bench/http_bench.py BASE_URL STORE_DB USER PASSWORD [--only SUBSTRING]
+STORE_DB (trailscope.db) is read, read-only, to pick the busiest identity, IP, event source, account and resource
+ARN as filter values, the same way for every run. Standard library only."""
+import http.client
+import json
+import sqlite3
+import sys
+import time
+import urllib.parse
+
+# Per request: at least MIN_SAMPLES timed runs after WARMUP, at most MAX_SAMPLES, and no more once BUDGET_SECS
+# of timed runs are spent (the slow ones get fewer samples; the count is printed).
+WARMUP, MIN_SAMPLES, MAX_SAMPLES, BUDGET_SECS = 2, 5, 41, 15.0
+
+
+def percentile(sorted_ms, p):
+    """Nearest rank on a sorted list."""
+    return sorted_ms[min(len(sorted_ms) - 1, max(0, round((len(sorted_ms) - 1) * p)))]
+
+
+class Client:
+    def __init__(self, base):
+        url = urllib.parse.urlsplit(base)
+        self.host, self.port, self.origin = url.hostname, url.port, f"{url.scheme}://{url.netloc}"
+        self.conn = http.client.HTTPConnection(self.host, self.port, timeout=120)
+        self.cookie = None
+
+    def request(self, method, path, body=None, headers=None):
+        headers = dict(headers or {})
+        if self.cookie:
+            headers["Cookie"] = self.cookie
+        for attempt in (0, 1):
+            try:
+                self.conn.request(method, path, body=body, headers=headers)
+                response = self.conn.getresponse()
+                return response, response.read()
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                if attempt:
+                    raise
+                self.conn.close()
+                self.conn = http.client.HTTPConnection(self.host, self.port, timeout=120)
+
+    def login(self, user, password):
+        body = urllib.parse.urlencode({"username": user, "password": password, "next": "/"})
+        response, _ = self.request(
+            "POST",
+            "/api/auth/login",
+            body,
+            {"Content-Type": "application/x-www-form-urlencoded", "Origin": self.origin},
+        )
+        cookie = response.getheader("Set-Cookie")
+        if response.status >= 400 or not cookie:
+            sys.exit(f"login as {user} failed: HTTP {response.status}")
+        self.cookie = cookie.split(";", 1)[0]
+
+    def get(self, path, accept="application/json"):
+        response, body = self.request("GET", path, headers={"Accept": accept})
+        if response.status != 200:
+            sys.exit(f"GET {path}: HTTP {response.status}: {body[:300]!r}")
+        return body
+
+
+def busiest(db, sql):
+    return db.execute(sql).fetchone()[0]
+
+
+def filter_values(path):
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    top = lambda column: busiest(
+        db,
+        f"""SELECT s.value FROM (SELECT {column} AS v FROM events WHERE id % 97 = 0 AND {column} IS NOT NULL
+            GROUP BY v ORDER BY count(*) DESC LIMIT 1) JOIN strings s ON s.id = v""",
+    )
+    values = {c: top(c) for c in ("identity_name", "source_ip", "event_source", "account")}
+    values["resource"] = busiest(
+        db, "SELECT arn FROM event_resources WHERE event % 97 = 0 GROUP BY arn ORDER BY count(*) DESC LIMIT 1"
+    )
+    values["events"] = busiest(db, "SELECT max(id) FROM events")
+    return values
+
+
+def q(**pairs):
+    return "?" + urllib.parse.urlencode(pairs) if pairs else ""
+
+
+def main():
+    args = sys.argv[1:]
+    only = None
+    if "--only" in args:
+        i = args.index("--only")
+        only = args[i + 1]
+        del args[i : i + 2]
+    base, db_path, user, password = args
+    v = filter_values(db_path)
+    client = Client(base)
+    client.login(user, password)
+    searches = [
+        ("default: 24h, read-only hidden", q()),
+        ("7d, read-only hidden", q(range="7d")),
+        ("30d, everything", q(range="30d", rw="all")),
+        ("30d, event name ConsoleLogin", q(range="30d", name="ConsoleLogin")),
+        ("30d, the busiest identity", q(range="30d", rw="all", user=v["identity_name"])),
+        ("30d, the busiest source IP", q(range="30d", ip=v["source_ip"])),
+        ("7d, errors only", q(range="7d", errors="1")),
+        (
+            "7d, account + Region + event source",
+            q(range="7d", account=v["account"], region="us-east-1", source=v["event_source"]),
+        ),
+        ('24h, user agent contains "python"', q(rw="all", agent="python")),
+        ("30d, the busiest resource ARN", q(range="30d", rw="all", resource=v["resource"])),
+        ("all, category data", q(range="all", rw="all", category="data")),
+    ]
+    # The Events page asks one server function for the page and its total (`search_events`).
+    requests = [(f"search: {label}", f"/api/events/search{query}", "application/json") for label, query in searches]
+    page = json.loads(client.get("/api/events/search?range=7d&rw=all"))
+    event_id = page["events"][len(page["events"]) // 2]["event_id"]
+    requests.append(("event detail", f"/api/events/event?id={urllib.parse.quote(event_id)}", "application/json"))
+    for r in ("24h", "7d", "30d", "all"):
+        requests.append((f"activity timeline {r}", f"/api/activity/timeline?range={r}", "application/json"))
+    for r in ("24h", "7d", "30d", "all"):
+        requests.append((f"activity top-10 {r}", f"/api/activity/top?range={r}", "application/json"))
+    requests += [
+        ("billing estimate", "/api/billing/estimate", "application/json"),
+        ("Activity page HTML (7d)", "/", "text/html"),
+        ("Events page HTML (24h)", "/events", "text/html"),
+    ]
+    print(f"store: {v['events']:,} events, {db_path}")
+    print(f"{'request':<52} {'n':>3} {'p50 ms':>9} {'p95 ms':>9} {'p99 ms':>9} {'bytes':>9}")
+    for label, path, accept in requests:
+        if only and only not in label:
+            continue
+        for _ in range(WARMUP):
+            body = client.get(path, accept)
+        samples, spent = [], 0.0
+        while len(samples) < MAX_SAMPLES and (len(samples) < MIN_SAMPLES or spent < BUDGET_SECS):
+            started = time.perf_counter()
+            body = client.get(path, accept)
+            elapsed = time.perf_counter() - started
+            spent += elapsed
+            samples.append(elapsed * 1000)
+        samples.sort()
+        p50, p95, p99 = (percentile(samples, p) for p in (0.5, 0.95, 0.99))
+        print(f"{label:<52} {len(samples):>3} {p50:>9.1f} {p95:>9.1f} {p99:>9.1f} {len(body):>9}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
