@@ -360,7 +360,10 @@ mod tests {
             gzip(&second).expect("gzip"),
             gzip(&first).expect("gzip"),
         );
-        assert_eq!(a, again, "the same bytes for the same file, whatever came before");
+        assert_eq!(
+            a, again,
+            "the same bytes for the same file, whatever came before"
+        );
         for (gz, plain) in [(&a, &first), (&b, &second)] {
             // One gzip member each, read back by a standard gzip reader (which checks the CRC and size).
             let mut read = Vec::new();
