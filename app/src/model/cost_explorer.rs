@@ -346,19 +346,22 @@ mod tests {
 
     #[test]
     fn no_access_reads_as_no_cost_explorer_access_with_what_to_grant() {
+        // Missing configuration or permission: what to grant. Cost Explorer not enabled: how to enable it.
         for no_access in [
             NoAccess::NotConfigured,
             NoAccess::AccessDenied {
                 message: "User is not authorized".into(),
-            },
-            NoAccess::NotEnabled {
-                message: "User not enabled for cost explorer access".into(),
             },
         ] {
             let shown = no_access.to_string();
             assert!(shown.starts_with("no Cost Explorer access"), "{shown}");
             assert!(shown.contains("ce:GetCostAndUsage"), "{shown}");
         }
+        let shown = NoAccess::NotEnabled {
+            message: "User not enabled for cost explorer access".into(),
+        }
+        .to_string();
+        assert!(shown.starts_with("no Cost Explorer access"), "{shown}");
         assert!(
             NoAccess::NotConfigured
                 .to_string()

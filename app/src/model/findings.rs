@@ -95,7 +95,7 @@ pub struct Finding {
     pub identities: Vec<String>,
     /// `eventID`s of the matching events, newest first, at most [`EVIDENCE_LIMIT`].
     pub evidence_event_ids: Vec<String>,
-    /// Matches per day over the days before the newest match listed (the sparkline).
+    /// Matches per day over the days before the newest match in the store (the sparkline).
     pub daily_matches: DailyMatches,
     /// An admin's decision about it; `None` while nobody has triaged it (it is open).
     pub triage: Option<Triage>,

@@ -3,7 +3,7 @@
 use crate::model::time::{DAY, format_rfc3339};
 use serde::{Deserialize, Serialize};
 
-/// Days a sparkline covers, ending with the day of the newest match among the findings listed.
+/// Days a sparkline covers, ending with the day of the newest match in the store.
 pub const SPARKLINE_DAYS: usize = 30;
 
 /// Matches per UTC day over [`SPARKLINE_DAYS`] days.
@@ -79,7 +79,7 @@ mod tests {
     use super::*;
 
     /// 2026-11-20T12:00:00Z.
-    const NOV_20_NOON: i64 = 1_795_694_400;
+    const NOV_20_NOON: i64 = 1_795_176_000;
 
     #[test]
     fn matches_land_on_their_day_and_the_sentence_says_the_busiest() {

@@ -173,8 +173,16 @@ pub fn list(
                 triage,
             });
         }
-        // One span of days for every sparkline, so they compare: the days before the newest match listed.
-        if let Some(latest) = findings.iter().map(|f| f.last_seen_secs).max() {
+        // One span of days for every sparkline, so they compare, whatever the filter: the days before the
+        // newest match in the store.
+        let latest: Option<i64> = if findings.is_empty() {
+            None
+        } else {
+            c.query_row("SELECT max(event_time) FROM finding_matches", [], |r| {
+                r.get(0)
+            })?
+        };
+        if let Some(latest) = latest {
             let mut stmt = c.prepare_cached(
                 "SELECT event_time / 86400 * 86400, count(*) FROM finding_matches
                  WHERE rule_id = ?1 AND (?2 IS NULL OR account = ?2) AND event_time >= ?3 GROUP BY 1",
