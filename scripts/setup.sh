@@ -43,6 +43,10 @@ fi
 
 if [ "${1:-}" = build ]; then exit 0; fi
 
+# Every crate in Cargo.lock, for every platform (a build downloads only this one's): the IAM policy test reads the
+# dependency graph with `cargo metadata --offline`. A no-op when they are all there.
+cargo fetch --locked --quiet
+
 if [ ! -x /usr/bin/chromium ]; then
   say "installing Debian's chromium"
   apt-get update -qq
