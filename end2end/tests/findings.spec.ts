@@ -45,11 +45,15 @@ test("opening a finding shows its evidence events, and each opens Events filtere
   await findings.row(title).getByRole("link", { name: title }).click();
   await expect(page).toHaveURL(/open=/);
   const evidence = findings.evidence(title);
-  await expect(evidence.locator("tbody tr")).toHaveCount(1);
-  await expect(evidence.locator("tbody tr").first()).toContainText("StopLogging");
-  await expect(evidence).toContainText("svc-backup");
+  // The planted incident (svc-backup) and bob's StopLogging on dev-trail, the gap the Integrity page shows.
+  await expect(evidence.locator("tbody tr")).toHaveCount(2);
+  for (const row of await evidence.locator("tbody tr").all()) {
+    await expect(row).toContainText("StopLogging");
+  }
+  const planted = evidence.locator("tbody tr").filter({ hasText: "svc-backup" });
+  await expect(planted).toHaveCount(1);
 
-  await evidence.getByRole("link", { name: /^StopLogging at .* in Events$/ }).click();
+  await planted.getByRole("link", { name: /^Show StopLogging at .* in Events$/ }).click();
   await expect(page).toHaveURL(/\/events\?range=custom&from=.*&id=.*&rw=all/);
   const events = new EventsPage(page);
   await expect(events.rows).toHaveCount(1);

@@ -100,11 +100,8 @@ pub fn Opened(
 fn EvidenceRow(evidence: EvidenceEvent) -> impl IntoView {
     let EvidenceEvent { event, in_events } = evidence;
     let href = format!("/events{}", in_events.to_query_string());
-    let label = format!(
-        "{} at {} in Events",
-        event.event_name,
-        format_minute(event.time)
-    );
+    // The visible words begin and end the link's name, so speech input finds it by what it shows.
+    let context = format!("{} at {} ", event.event_name, format_minute(event.time));
     view! {
         <tr>
             <td>{format_minute(event.time)}</td>
@@ -113,7 +110,9 @@ fn EvidenceRow(evidence: EvidenceEvent) -> impl IntoView {
             <td>{event.account.clone()}</td>
             <td>{event.region.clone()}</td>
             <td>{event.source_ip.clone().unwrap_or_default()}</td>
-            <td><A href=href attr:aria-label=label>"Show in Events"</A></td>
+            <td>
+                <A href=href>"Show "<span class="visually-hidden">{context}</span>"in Events"</A>
+            </td>
         </tr>
     }
 }
