@@ -3,13 +3,12 @@
 //! [`Savings::all_together`] re-runs with every change at once).
 use super::breakdown::{Estimate, LineItem};
 use super::change::{Change, RuleChange, apply_all};
-use super::estimate::{estimate, estimate_of};
-use super::inputs::{BillingTrail, EventClass, Inputs, Volume};
+use super::estimate::estimate;
+use super::inputs::{BillingTrail, EventClass, Inputs};
 use super::money::MicroUsd;
 use super::prices::Prices;
 use super::rules;
 use crate::model::selectors::ResourceType;
-use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -144,10 +143,13 @@ impl SavingsRun {
     pub fn step(&mut self, inputs: &Inputs, prices: &Prices, max: usize) -> bool {
         let end = self.proposals.len().min(self.next.saturating_add(max));
         if self.next < end {
-            let cells = Cells::new(inputs);
+            // The whole model re-run with each change, so a saving is exactly what the what-if then shows
+            // (re-running only the cells a trail delivers in differed from it by rounding).
+            let base_total = estimate(inputs, prices, &self.applied).total;
             for (kind, t, change) in &self.proposals[self.next..end] {
                 let trail = &self.trails[*t];
-                let monthly = cells.saving(inputs, prices, &self.applied, trail, change);
+                let with = [self.applied.as_slice(), std::slice::from_ref(change)].concat();
+                let monthly = base_total - estimate(inputs, prices, &with).total;
                 let keep =
                     monthly > MicroUsd::ZERO || matches!(kind, SavingKind::LogBucketLoop { .. });
                 if keep {
@@ -191,63 +193,6 @@ impl SavingsRun {
             savings: found,
             all_together,
         }
-    }
-}
-
-/// A change to a trail can only change the cells it delivers in: its accounts, in every Region when it is
-/// multi-Region, else in its home Region. A saving re-runs the model on those cells alone, with only the
-/// trails that deliver in those accounts, before and after (lines are per cell, so the difference is the
-/// whole estimate's).
-struct Cells<'a> {
-    volumes: FxHashMap<&'a str, Vec<&'a Volume>>,
-    trails: FxHashMap<&'a str, Vec<usize>>,
-}
-
-impl<'a> Cells<'a> {
-    fn new(inputs: &'a Inputs) -> Self {
-        let mut volumes: FxHashMap<&str, Vec<&Volume>> = FxHashMap::default();
-        for v in &inputs.volumes {
-            volumes.entry(v.account.as_str()).or_default().push(v);
-        }
-        let mut trails: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
-        for (t, trail) in inputs.trails.iter().enumerate() {
-            for account in &trail.accounts {
-                trails.entry(account.as_str()).or_default().push(t);
-            }
-        }
-        Self { volumes, trails }
-    }
-
-    /// The estimate's total with `applied` minus with `change` too, over the cells of `trail`.
-    fn saving(
-        &self,
-        inputs: &Inputs,
-        prices: &Prices,
-        applied: &[Change],
-        trail: &BillingTrail,
-        change: &Change,
-    ) -> MicroUsd {
-        let cells: Vec<&Volume> = trail
-            .accounts
-            .iter()
-            .filter_map(|a| self.volumes.get(a.as_str()))
-            .flatten()
-            .filter(|v| trail.is_multi_region || v.region == trail.home_region)
-            .copied()
-            .collect();
-        let mut delivering: Vec<usize> = trail
-            .accounts
-            .iter()
-            .filter_map(|a| self.trails.get(a.as_str()))
-            .flatten()
-            .copied()
-            .collect();
-        delivering.sort_unstable();
-        delivering.dedup();
-        let trails: Vec<&BillingTrail> = delivering.iter().map(|&t| &inputs.trails[t]).collect();
-        let with = [applied, std::slice::from_ref(change)].concat();
-        estimate_of(inputs, &trails, &cells, prices, applied).total
-            - estimate_of(inputs, &trails, &cells, prices, &with).total
     }
 }
 
