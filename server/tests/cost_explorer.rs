@@ -147,7 +147,11 @@ async fn the_bill_is_read_by_usage_type_over_two_pages_and_reused() {
         assert_eq!(target, TARGET);
         assert_eq!(
             request["Filter"],
-            json!({ "Dimensions": { "Key": "SERVICE", "Values": ["AWS CloudTrail"] } })
+            json!({ "And": [
+                { "Dimensions": { "Key": "SERVICE", "Values": ["AWS CloudTrail"] } },
+                { "Dimensions": { "Key": "RECORD_TYPE", "Values": ["Usage"] } }
+            ] }),
+            "CloudTrail's usage only, without credits, refunds, discounts or tax"
         );
         assert_eq!(request["Granularity"], "MONTHLY");
         assert_eq!(

@@ -285,3 +285,108 @@ async fn a_rule_over_data_events_cannot_evaluate_in_a_store_without_any() {
         demo_report.unevaluable
     );
 }
+
+/// The same trail stopped again an hour later, by the same user: a new `StopLogging` in a new log file.
+const STOPPED_AGAIN: &str = r#"{"Records":[{"eventVersion":"1.09","userIdentity":{"type":"IAMUser","principalId":"AIDAEXAMPLE","arn":"arn:aws:iam::111122223333:user/alice","accountId":"111122223333","userName":"alice"},"eventTime":"2026-11-19T11:00:00Z","eventSource":"cloudtrail.amazonaws.com","eventName":"StopLogging","awsRegion":"us-east-1","sourceIPAddress":"198.51.100.7","userAgent":"aws-cli/2.15.0","requestParameters":{"name":"management-events"},"responseElements":null,"eventID":"bbbbbbbb-cccc-4ddd-8eee-ffffffffffff","readOnly":false,"eventType":"AwsApiCall","managementEvent":true,"recipientAccountId":"111122223333","eventCategory":"Management"}]}"#;
+
+/// Activity's count of open findings at `severity` (`GET /api/findings/summary`).
+async fn open_at(router: &axum::Router, cookie: &str, severity: &str) -> u64 {
+    let summary = get_json(router, cookie, "/api/findings/summary").await;
+    summary["open"]
+        .as_array()
+        .expect("open")
+        .iter()
+        .find(|pair| pair[0] == severity)
+        .map_or(0, |pair| pair[1].as_u64().expect("count"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resolved_finding_opens_again_when_its_rule_matches_a_new_event() {
+    let (data, archive) = (
+        tempfile::tempdir().expect("tmp"),
+        tempfile::tempdir().expect("tmp"),
+    );
+    let day = "AWSLogs/111122223333/CloudTrail/us-east-1/2026/11/19";
+    common::write_gz(
+        archive.path(),
+        &format!("{day}/111122223333_CloudTrail_us-east-1_20261119T1005Z_stoppedfirst01.json.gz"),
+        MANAGEMENT_ONLY.as_bytes(),
+    );
+    let store = Store::open_in(data.path()).expect("store");
+    let rules = RuleSet::load(None);
+    tokio::task::block_in_place(|| {
+        common::ingest(&store, archive.path());
+        evaluate_new(&store, &rules).expect("evaluated");
+    });
+    add_user(&store, "admin", Role::Admin, PASSWORD).expect("admin");
+    let app = AppState::with_auth(store, common::lenient_auth());
+    let store = app.store.clone();
+    let router = router_of(app);
+    let admin = log_in(&router, "admin", PASSWORD, None)
+        .await
+        .expect("admin");
+    let stopped = rule_id(&get_json(&router, &admin, "/api/findings").await, STOPPED);
+    let high_open = open_at(&router, &admin, "high").await;
+    assert!(high_open >= 1, "the stopped trail is open (high)");
+
+    let form =
+        format!("rule={stopped}&state=resolved&note=Maintenance+window%3B+logging+restarted");
+    let (status, _, body) = exchange(
+        &router,
+        form_post("/api/findings/triage", &form, Some(&admin)),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let open = get_json(&router, &admin, "/api/findings?state=open").await;
+    assert!(!titles(&open).contains(&STOPPED.to_owned()), "resolved");
+    assert_eq!(open_at(&router, &admin, "high").await, high_open - 1);
+
+    // The trail is stopped again: the new match reopens the finding.
+    common::write_gz(
+        archive.path(),
+        &format!("{day}/111122223333_CloudTrail_us-east-1_20261119T1105Z_stoppedagain01.json.gz"),
+        STOPPED_AGAIN.as_bytes(),
+    );
+    tokio::task::block_in_place(|| {
+        common::ingest(&store, archive.path());
+        evaluate_new(&store, &rules).expect("evaluated");
+    });
+    let open = get_json(&router, &admin, "/api/findings?state=open").await;
+    assert!(titles(&open).contains(&STOPPED.to_owned()), "{open}");
+    let finding = open["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["title"] == STOPPED)
+        .expect("stopped");
+    assert_eq!(finding["count"], 2);
+    assert_eq!(finding["new_matches_since_triage"], 1);
+    assert_eq!(finding["triage"]["state"], "resolved", "the decision stays");
+    let resolved = get_json(&router, &admin, "/api/findings?state=resolved").await;
+    assert!(!titles(&resolved).contains(&STOPPED.to_owned()));
+    assert_eq!(open_at(&router, &admin, "high").await, high_open);
+    let (_, _, html) = exchange(
+        &router,
+        common::get(&format!("/findings?open={stopped}"), Some(&admin)),
+    )
+    .await;
+    assert!(
+        html.contains("reopened: 1 new match since it was marked resolved")
+            && html.contains("Resolved by admin on "),
+        "{html}"
+    );
+
+    // Resolving it again covers the new match too.
+    let (status, _, _) = exchange(
+        &router,
+        form_post("/api/findings/triage", &form, Some(&admin)),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let open = get_json(&router, &admin, "/api/findings?state=open").await;
+    assert!(
+        !titles(&open).contains(&STOPPED.to_owned()),
+        "resolved again"
+    );
+    assert_eq!(open_at(&router, &admin, "high").await, high_open - 1);
+}

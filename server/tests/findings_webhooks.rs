@@ -292,7 +292,7 @@ async fn a_new_high_finding_reaches_slack_and_json_webhooks_and_a_low_one_does_n
     );
     assert!(
         stopped[0].contains(&format!(
-            "<https://trailscope.example.com/findings?rule={STOP_LOGGING_RULE}|Open in Trailscope>"
+            "<https://trailscope.example.com/findings?rule={STOP_LOGGING_RULE}&amp;open={STOP_LOGGING_RULE}|Open in Trailscope>"
         )),
         "{}",
         stopped[0]
@@ -323,7 +323,7 @@ async fn a_new_high_finding_reaches_slack_and_json_webhooks_and_a_low_one_does_n
         (
             "link",
             serde_json::json!(format!(
-                "https://trailscope.example.com/findings?rule={STOP_LOGGING_RULE}"
+                "https://trailscope.example.com/findings?rule={STOP_LOGGING_RULE}&open={STOP_LOGGING_RULE}"
             )),
         ),
     ] {

@@ -12,7 +12,7 @@ use daily::DailyMatches;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
-use triage::{Triage, TriageState};
+use triage::{Reopened, Triage, TriageState};
 
 /// A rule's severity: Sigma's `level`, least to most severe (so `Ord` compares severities).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -99,12 +99,29 @@ pub struct Finding {
     pub daily_matches: DailyMatches,
     /// An admin's decision about it; `None` while nobody has triaged it (it is open).
     pub triage: Option<Triage>,
+    /// Matches the triage did not cover: found after the decision (0 when untriaged). Any reopen a finding
+    /// marked acknowledged, resolved or false positive ([`Finding::reopened`]).
+    #[serde(default)]
+    pub new_matches_since_triage: u64,
 }
 
 impl Finding {
-    /// Where it stands: the triage's state, or open.
+    /// Where it stands: the triage's state, or open (untriaged, or [`Finding::reopened`]).
     pub fn state(&self) -> TriageState {
-        self.triage.as_ref().map_or(TriageState::Open, |t| t.state)
+        match &self.triage {
+            Some(t) if self.reopened().is_none() => t.state,
+            _ => TriageState::Open,
+        }
+    }
+
+    /// Set when the rule matched again after an admin marked it acknowledged, resolved or false positive: the
+    /// finding is open again, and the decision stays shown.
+    pub fn reopened(&self) -> Option<Reopened> {
+        let was = self.triage.as_ref()?.state;
+        (was != TriageState::Open && self.new_matches_since_triage > 0).then_some(Reopened {
+            was,
+            new_matches: self.new_matches_since_triage,
+        })
     }
 }
 

@@ -199,6 +199,7 @@ fn Row(finding: Finding, query: FindingsQuery, opened: Option<String>) -> impl I
         text
     };
     let state = finding.state();
+    let reopened = finding.reopened().map(|r| r.to_string());
     view! {
         <tr class:opened=is_open>
             <td><SeverityMark severity=finding.severity /></td>
@@ -210,7 +211,10 @@ fn Row(finding: Finding, query: FindingsQuery, opened: Option<String>) -> impl I
             <td>{finding.accounts.join(", ")}</td>
             <td class="identities">{identities}</td>
             <td><Sparkline days=finding.daily_matches.clone() /></td>
-            <td class=format!("state state-{}", state.as_str())>{state.label()}</td>
+            <td class=format!("state state-{}", state.as_str())>
+                {state.label()}
+                {reopened.map(|r| view! { <span class="reopened">" (" {r} ")"</span> })}
+            </td>
         </tr>
     }
 }

@@ -90,4 +90,42 @@ mod tests {
         };
         assert_eq!(quiet.line(), "Findings: none open (42 rules)");
     }
+
+    #[test]
+    fn a_finding_that_matched_again_after_its_triage_counts_as_open() {
+        use crate::model::findings::Finding;
+        use crate::model::findings::daily::DailyMatches;
+        use crate::model::findings::triage::Triage;
+        let resolved = |rule_id: &str, new_matches_since_triage| Finding {
+            rule_id: rule_id.to_owned(),
+            title: rule_id.to_owned(),
+            severity: Severity::High,
+            technique: None,
+            first_seen_secs: 0,
+            last_seen_secs: 60,
+            count: 2,
+            accounts: Vec::new(),
+            identities: Vec::new(),
+            evidence_event_ids: Vec::new(),
+            daily_matches: DailyMatches::default(),
+            triage: Some(Triage {
+                state: TriageState::Resolved,
+                note: "rotated the keys".to_owned(),
+                by: "admin".to_owned(),
+                at_secs: 30,
+            }),
+            new_matches_since_triage,
+        };
+        let report = FindingsReport {
+            findings: vec![resolved("quiet", 0), resolved("again", 1)],
+            rules: 2,
+            ..FindingsReport::default()
+        };
+        assert_eq!(report.findings[0].state(), TriageState::Resolved);
+        assert_eq!(report.findings[1].state(), TriageState::Open);
+        assert_eq!(
+            FindingsSummary::of(&report).line(),
+            "Findings: 1 high open · 1 triaged"
+        );
+    }
 }

@@ -88,6 +88,33 @@ pub struct Triage {
     pub at_secs: i64,
 }
 
+/// A triaged finding whose rule matched again after the decision ([`crate::model::findings::Finding::reopened`]):
+/// it counts as open.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Reopened {
+    /// What an admin had marked it: acknowledged, resolved or false positive.
+    pub was: TriageState,
+    /// How many matches came after the decision.
+    pub new_matches: u64,
+}
+
+impl fmt::Display for Reopened {
+    /// `reopened: 2 new matches since it was marked false positive`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let matches = if self.new_matches == 1 {
+            "match"
+        } else {
+            "matches"
+        };
+        write!(
+            f,
+            "reopened: {} new {matches} since it was marked {}",
+            self.new_matches,
+            self.was.label().to_lowercase()
+        )
+    }
+}
+
 /// The note of a triage, checked: trimmed, not empty, at most [`NOTE_MAX_CHARS`] characters.
 ///
 /// Errors: [`AppError::Invalid`] naming `note`.
@@ -121,6 +148,19 @@ mod tests {
         }
         assert!("closed".parse::<TriageState>().is_err());
         assert_eq!(TriageState::FalsePositive.label(), "False positive");
+    }
+
+    #[test]
+    fn a_reopened_finding_says_how_many_new_matches_since_which_decision() {
+        let reopened = |was, new_matches| Reopened { was, new_matches }.to_string();
+        assert_eq!(
+            reopened(TriageState::Resolved, 1),
+            "reopened: 1 new match since it was marked resolved"
+        );
+        assert_eq!(
+            reopened(TriageState::FalsePositive, 3),
+            "reopened: 3 new matches since it was marked false positive"
+        );
     }
 
     #[test]

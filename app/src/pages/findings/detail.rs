@@ -35,6 +35,11 @@ pub fn Opened(
     } = detail;
     let close = format!("/findings{}", query.with_open(None).to_query_string());
     let state = finding.state();
+    // The decision keeps its own state's look; a reopened finding says so above it.
+    let decided_state = finding
+        .triage
+        .as_ref()
+        .map_or(TriageState::Open, |t| t.state);
     let decided = match &finding.triage {
         Some(t) => format!(
             "{} by {} on {}: {}",
@@ -67,7 +72,8 @@ pub fn Opened(
             {fix.map(|f| view! { <p class="fix"><strong>"What to do: "</strong>{f}</p> })}
             {technique}
             <p class="hint">"Rule " <code>{finding.rule_id.clone()}</code> " from " <code>{file}</code></p>
-            <p class=format!("triage state-{}", state.as_str()) data-testid="triage">{decided}</p>
+            {finding.reopened().map(|r| view! { <p class="reopened state-open" data-testid="reopened">"Open, " {r.to_string()} "."</p> })}
+            <p class=format!("triage state-{}", decided_state.as_str()) data-testid="triage">{decided}</p>
             <ForRole needed=Role::Admin>
                 <ActionForm action=triage attr:class="inline-form" attr:aria-label="Triage this finding">
                     <input type="hidden" name="rule" value=rule_id.get_value() />

@@ -69,13 +69,16 @@ pub async fn cloudtrail_bill(client: &Client, now_secs: i64) -> Result<Bill, Fet
         .end(end)
         .build()
         .map_err(|error| FetchError::Failed(error.to_string()))?;
+    let dimension = |key: Dimension, value: &str| {
+        Expression::builder()
+            .dimensions(DimensionValues::builder().key(key).values(value).build())
+            .build()
+    };
+    // Usage only: credits, refunds, discounts and tax are other record types (Cost Explorer's RECORD_TYPE
+    // dimension), which the estimate does not model; left in, credits could show a $0 bill beside the estimate.
     let cloudtrail = Expression::builder()
-        .dimensions(
-            DimensionValues::builder()
-                .key(Dimension::Service)
-                .values(CLOUDTRAIL_SERVICE)
-                .build(),
-        )
+        .and(dimension(Dimension::Service, CLOUDTRAIL_SERVICE))
+        .and(dimension(Dimension::RecordType, "Usage"))
         .build();
     let group = |dimension: Dimension| {
         GroupDefinition::builder()

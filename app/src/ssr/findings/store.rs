@@ -45,49 +45,71 @@ CREATE TABLE findings_passes (until_id INTEGER PRIMARY KEY);
 /// The event-file migration that adds the admins' triage of findings (appended to `schema::MIGRATIONS`).
 pub const TRIAGE_MIGRATION: &str = r#"
 -- Triage of findings (issue 14): an admin's decision about one rule's finding, with a note; the audit log keeps
--- every change (`finding.triage`), this row the current one. `state` is `TriageState::as_str`.
+-- every change (`finding.triage`), this row the current one. `state` is `TriageState::as_str`. The decision covers
+-- the rule's matches up to `covered_through`: a later match reopens the finding (`Finding::reopened`).
 CREATE TABLE finding_triage (
   rule_id TEXT PRIMARY KEY,
   state TEXT NOT NULL CHECK (state IN ('open', 'acknowledged', 'resolved', 'false_positive')),
   note TEXT NOT NULL,
   decided_by TEXT NOT NULL,
-  decided_at INTEGER NOT NULL             -- epoch seconds, UTC
+  decided_at INTEGER NOT NULL,            -- epoch seconds, UTC
+  covered_through INTEGER NOT NULL        -- the largest finding_matches.event of the rule when decided (0: none)
 ) WITHOUT ROWID;
 "#;
 
-/// Stores `triage` as the decision about rule `rule_id`'s finding, replacing the one before. Blocking.
+/// Stores `triage` as the decision about rule `rule_id`'s finding, replacing the one before. It covers the
+/// rule's matches stored now; a later one reopens the finding. Blocking.
 ///
 /// Errors: [`FindingsError::Store`].
 pub fn save_triage(store: &Store, rule_id: &str, triage: &Triage) -> Result<(), FindingsError> {
     store.write(|c| {
         c.execute(
-            "INSERT INTO finding_triage (rule_id, state, note, decided_by, decided_at) VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT (rule_id) DO UPDATE SET state = ?2, note = ?3, decided_by = ?4, decided_at = ?5",
+            "INSERT INTO finding_triage (rule_id, state, note, decided_by, decided_at, covered_through)
+             VALUES (?1, ?2, ?3, ?4, ?5,
+                     (SELECT coalesce(max(event), 0) FROM finding_matches WHERE rule_id = ?1))
+             ON CONFLICT (rule_id) DO UPDATE SET state = ?2, note = ?3, decided_by = ?4, decided_at = ?5,
+               covered_through = excluded.covered_through",
             params![rule_id, triage.state.as_str(), triage.note, triage.by, triage.at_secs],
         )
     })?;
     Ok(())
 }
 
-/// The decision about rule `rule_id`'s finding, if any (a state this build does not know reads as none).
-fn triage_of(c: &rusqlite::Connection, rule_id: &str) -> rusqlite::Result<Option<Triage>> {
+/// The decision about rule `rule_id`'s finding, if any (a state this build does not know reads as none), and
+/// how many of the rule's matches (in `account`, if given) came after it.
+fn triage_of(
+    c: &rusqlite::Connection,
+    rule_id: &str,
+    account: Option<&str>,
+) -> rusqlite::Result<(Option<Triage>, u64)> {
     use rusqlite::OptionalExtension;
-    let row: Option<(String, String, String, i64)> = c
+    let row: Option<(String, String, String, i64, i64)> = c
         .prepare_cached(
-            "SELECT state, note, decided_by, decided_at FROM finding_triage WHERE rule_id = ?1",
+            "SELECT state, note, decided_by, decided_at, covered_through FROM finding_triage WHERE rule_id = ?1",
         )?
         .query_row([rule_id], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
         })
         .optional()?;
-    Ok(row.and_then(|(state, note, by, at_secs)| {
-        Some(Triage {
-            state: state.parse().ok()?,
-            note,
-            by,
-            at_secs,
-        })
-    }))
+    let Some((state, note, by, at_secs, covered_through)) = row else {
+        return Ok((None, 0));
+    };
+    let Ok(state) = state.parse() else {
+        return Ok((None, 0));
+    };
+    let since: i64 = c
+        .prepare_cached(
+            "SELECT count(*) FROM finding_matches WHERE rule_id = ?1 AND (?2 IS NULL OR account = ?2)
+             AND event > ?3",
+        )?
+        .query_row(params![rule_id, account, covered_through], |r| r.get(0))?;
+    let triage = Triage {
+        state,
+        note,
+        by,
+        at_secs,
+    };
+    Ok((Some(triage), since as u64))
 }
 
 /// At most this many accounts or identities are listed with a finding.
@@ -130,9 +152,23 @@ pub fn list(
                 .query_map(params![rule_id, account], |r| r.get(0))?
                 .collect()
             };
-            let triage = triage_of(c, &rule_id)?;
-            let state = triage.as_ref().map(|t| t.state).unwrap_or_default();
-            if filter.state.is_some_and(|s| s != state) {
+            let (triage, new_matches_since_triage) = triage_of(c, &rule_id, account)?;
+            let mut finding = Finding {
+                rule_id: rule_id.clone(),
+                title: info.title.clone(),
+                severity: info.severity,
+                technique: info.technique.clone(),
+                first_seen_secs: first,
+                last_seen_secs: last,
+                count,
+                accounts: Vec::new(),
+                identities: Vec::new(),
+                evidence_event_ids: Vec::new(),
+                daily_matches: DailyMatches::default(),
+                triage,
+                new_matches_since_triage,
+            };
+            if filter.state.is_some_and(|s| s != finding.state()) {
                 continue;
             }
             let (accounts, identities) = (distinct("account")?, distinct("identity")?);
@@ -158,20 +194,10 @@ pub fn list(
                     }
                 }
             }
-            findings.push(Finding {
-                rule_id: rule_id.clone(),
-                title: info.title.clone(),
-                severity: info.severity,
-                technique: info.technique.clone(),
-                first_seen_secs: first,
-                last_seen_secs: last,
-                count,
-                accounts,
-                identities,
-                evidence_event_ids: evidence,
-                daily_matches: DailyMatches::default(),
-                triage,
-            });
+            finding.accounts = accounts;
+            finding.identities = identities;
+            finding.evidence_event_ids = evidence;
+            findings.push(finding);
         }
         // One span of days for every sparkline, so they compare, whatever the filter: the days before the
         // newest match in the store.

@@ -146,7 +146,7 @@ pub struct DeliveryPolicy {
 }
 
 impl Default for DeliveryPolicy {
-    /// Retries after 5 s, 10 s, 20 s, … up to 1 h apart, for 24 attempts (about 17 h); 10 s per POST; 1,000
+    /// Retries after 5 s, 10 s, 20 s, … up to 1 h apart, for 24 attempts (about 14 h); 10 s per POST; 1,000
     /// waiting per webhook.
     fn default() -> Self {
         Self {
@@ -216,7 +216,7 @@ impl Webhooks {
             .collect();
         self.public_url
             .as_ref()
-            .map(|base| format!("{base}/findings?rule={encoded}"))
+            .map(|base| format!("{base}/findings?rule={encoded}&open={encoded}"))
     }
 
     /// Wakes every webhook's delivery task (new deliveries were queued).

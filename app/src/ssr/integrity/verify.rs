@@ -28,10 +28,11 @@ pub struct ListedLog {
     pub hash: String,
 }
 
-/// The most bytes a digest file may take, compressed or decompressed: 64 MiB. A digest lists an hour of one
+/// The most bytes a digest file may take, compressed or decompressed: 16 MiB. A digest lists an hour of one
 /// Region's log files, about 200 bytes each, so a real one stays far below a megabyte; a larger one is refused
-/// before it can exhaust memory (a gzip bomb planted as a digest).
-pub const MAX_DIGEST_BYTES: usize = 64 << 20;
+/// before it can exhaust memory (a gzip bomb planted as a digest; a chain's digests are read ahead together, so
+/// the bound also caps what planted digests can make a run hold).
+pub const MAX_DIGEST_BYTES: usize = 16 << 20;
 
 /// Why a digest over [`MAX_DIGEST_BYTES`] is not read.
 pub fn digest_too_large() -> String {
@@ -400,7 +401,7 @@ mod tests {
         assert_eq!(
             rejected.verdict,
             DigestVerdict::Unreadable {
-                reason: "digest file larger than 64 MiB (compressed or decompressed), not read"
+                reason: "digest file larger than 16 MiB (compressed or decompressed), not read"
                     .to_owned()
             }
         );

@@ -15,7 +15,7 @@ pub const VERSION: u32 = 1;
 ///  "rule_id": "…", "title": "CloudTrail logging stopped", "severity": "high", "technique": "T1562.008",
 ///  "count": 1, "first_seen": "2026-11-19T09:55:00Z", "last_seen": "2026-11-19T09:55:00Z",
 ///  "accounts": ["123456789012"], "identities": ["arn:aws:iam::123456789012:user/mallory"],
-///  "link": "https://trailscope.example.com/findings?rule=…"}
+///  "link": "https://trailscope.example.com/findings?rule=…&open=…"}
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Notification {
