@@ -40,7 +40,7 @@ pub use inputs::{
 pub use money::{GB_BYTES, MicroUsd, Rate, Unit, compact_bytes, compact_count, group_thousands};
 pub use prices::{Confidence, PriceFigure, PriceItem, PriceOverride, Prices, RegionRates};
 pub use rules::{delivers, insights_passes, logs_own_bucket};
-pub use savings::{PROPOSALS_PER_STEP, Saving, SavingKind, Savings, SavingsRun, savings};
+pub use savings::{STEP_BUDGET_MS, Saving, SavingKind, Savings, SavingsRun, savings};
 
 /// Days a month has in every estimate: measured volumes are scaled to this many days.
 pub const MONTH_DAYS: i64 = 30;

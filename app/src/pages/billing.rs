@@ -10,7 +10,7 @@ use crate::components::billing_whatif::{WhatIf, changes_query, known_resources};
 use crate::components::error_list::error_list;
 use crate::error::AppError;
 use crate::model::billing::{
-    Basis, Change, Confidence, Estimate, Inputs, PROPOSALS_PER_STEP, PriceItem, Prices, Saving,
+    Basis, Change, Confidence, Estimate, Inputs, PriceItem, Prices, STEP_BUDGET_MS, Saving,
     SavingKind, Savings, SavingsRun, compact_count, estimate, savings,
 };
 use leptos::prelude::*;
@@ -109,7 +109,7 @@ fn Billing(data: BillingInputs) -> impl IntoView {
 
 /// The savings of the current what-if, priced after the estimate is shown: the server prices those of the
 /// page it renders (handed to the browser with the page, so hydrating prices nothing); every what-if after
-/// that is priced in the browser a few proposals per step ([`SavingsRun`], [`PROPOSALS_PER_STEP`]) between
+/// that is priced in the browser [`STEP_BUDGET_MS`] at a time ([`SavingsRun::step_within`]) between
 /// frames, so the estimate and the controls answer at once. `None` while they are being priced.
 fn savings_after_estimate(
     model: StoredValue<(Inputs, Prices)>,
@@ -138,6 +138,18 @@ fn savings_after_estimate(
     found
 }
 
+/// The browser's clock, in milliseconds since the epoch (0 outside the browser, where savings are priced whole).
+fn now_ms() -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        leptos::web_sys::js_sys::Date::now()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        0.0
+    }
+}
+
 /// Prices the next proposals of `run` in a later task, unless a newer what-if started its own run.
 fn price_savings(
     mut run: SavingsRun,
@@ -152,7 +164,8 @@ fn price_savings(
                 return;
             }
             // The page may be gone (navigated away): then nothing is left to price.
-            let Some(done) = model.try_with_value(|(i, p)| run.step(i, p, PROPOSALS_PER_STEP))
+            let Some(done) =
+                model.try_with_value(|(i, p)| run.step_within(i, p, STEP_BUDGET_MS, now_ms))
             else {
                 return;
             };

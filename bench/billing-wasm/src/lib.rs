@@ -4,8 +4,8 @@
 //! code in the shipped WASM.
 #![forbid(unsafe_code)]
 use app::model::billing::{
-    Basis, BillingTrail, EventClass, EventSize, Inputs, PROPOSALS_PER_STEP, Prices, SavingsRun,
-    Volume, estimate, savings,
+    Basis, BillingTrail, EventClass, EventSize, Inputs, Prices, STEP_BUDGET_MS, SavingsRun, Volume,
+    estimate, savings,
 };
 use app::model::selectors::{
     DataRule, DataScope, DecodedSelectors, InsightCategory, InsightRule, InsightType, Management,
@@ -189,7 +189,7 @@ pub fn start_savings() -> usize {
     })
 }
 
-/// One step of the page's pricing ([`PROPOSALS_PER_STEP`] proposals, or the last step's full re-run with
+/// One step of the page's pricing (proposals for [`STEP_BUDGET_MS`], or the last step's full re-run with
 /// every saving); answers true when the savings are complete.
 #[wasm_bindgen]
 pub fn savings_step() -> bool {
@@ -203,7 +203,7 @@ pub fn savings_step() -> bool {
             let Some(run) = slot.as_mut() else {
                 return true;
             };
-            if run.step(i, p, PROPOSALS_PER_STEP)
+            if run.step_within(i, p, STEP_BUDGET_MS, leptos::web_sys::js_sys::Date::now)
                 && let Some(run) = slot.take()
             {
                 let _ = run.finish(i, p);

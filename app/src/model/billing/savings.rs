@@ -92,10 +92,11 @@ pub fn savings(inputs: &Inputs, prices: &Prices, applied: &[Change], base: &Esti
     run.finish(inputs, prices)
 }
 
-/// Proposals a page prices per step of a [`SavingsRun`] between two frames: at the bench's size (50 accounts ×
-/// 17 Regions × 5 trails) a proposal re-runs the model on one account's cells, a few milliseconds in WASM, so
-/// a step stays within a frame and the page keeps answering (BENCHMARKS.md, "Billing model in the browser").
-pub const PROPOSALS_PER_STEP: usize = 4;
+/// How long a page may spend pricing proposals in one step of a [`SavingsRun`] ([`SavingsRun::step_within`]),
+/// in milliseconds: half a frame at 60 Hz, so a step (which always prices at least one proposal, one re-run
+/// of the model: ≤ 16 ms at the bench's 50 accounts × 17 Regions × 5 trails) stays near a frame and the page
+/// keeps answering (BENCHMARKS.md, "Billing model in the browser").
+pub const STEP_BUDGET_MS: f64 = 8.0;
 
 /// Savings found at once (cheap: read from the estimate) and priced a few at a time ([`SavingsRun::step`]), so
 /// a page can show the estimate first and price the savings between frames.
@@ -139,13 +140,33 @@ impl SavingsRun {
         self.next >= self.proposals.len()
     }
 
+    /// Prices proposals one at a time until `budget_ms` milliseconds have passed on the clock `now_ms`
+    /// (milliseconds, any origin), at least one; true when every one is priced.
+    pub fn step_within(
+        &mut self,
+        inputs: &Inputs,
+        prices: &Prices,
+        budget_ms: f64,
+        now_ms: impl Fn() -> f64,
+    ) -> bool {
+        let started_ms = now_ms();
+        loop {
+            if self.step(inputs, prices, 1) {
+                return true;
+            }
+            if now_ms() - started_ms >= budget_ms {
+                return false;
+            }
+        }
+    }
+
     /// Prices up to `max` more proposals; true when every one is priced.
     pub fn step(&mut self, inputs: &Inputs, prices: &Prices, max: usize) -> bool {
         let end = self.proposals.len().min(self.next.saturating_add(max));
         if self.next < end {
             // The whole model re-run with each change, so a saving is exactly what the what-if then shows
             // (re-running only the cells a trail delivers in differed from it by rounding).
-            let base_total = estimate(inputs, prices, &self.applied).total;
+            let base_total = self.base_total;
             for (kind, t, change) in &self.proposals[self.next..end] {
                 let trail = &self.trails[*t];
                 let with = [self.applied.as_slice(), std::slice::from_ref(change)].concat();

@@ -116,3 +116,54 @@ fn insights_loops_and_busy_buckets() {
         "largest first"
     );
 }
+
+/// The page prices savings a time budget at a time: a step spends its budget (at least one proposal each,
+/// however slow the clock says the model is) and, stepped to the end, finds exactly the savings priced at once.
+#[test]
+fn savings_priced_step_by_step_within_a_budget_equal_those_priced_at_once() {
+    let mut multi = trail("multi", A, USE1);
+    multi.is_multi_region = true;
+    let mut insightful = trail("insightful", A, USE1);
+    insightful.selectors.insights = vec![InsightRule {
+        insight_type: InsightType::ApiErrorRate,
+        categories: vec![InsightCategory::Management],
+    }];
+    let volumes = vec![mgmt(A, USE1, true, 500_000), mgmt(A, USE1, false, 100_000)];
+    let i = inputs(
+        vec![
+            trail("reader", A, USE1),
+            multi,
+            trail("copy", A, USE1),
+            insightful,
+        ],
+        volumes,
+    );
+    let base = estimate(&i, &prices(), &[]);
+    let whole = savings(&i, &prices(), &[], &base);
+    assert!(whole.savings.len() >= 2, "{whole:?}");
+
+    // A clock that moves 5 ms per reading: a 8 ms budget is spent after the first proposal's reading...
+    let ticks = std::cell::Cell::new(0.0);
+    let slow = || {
+        ticks.set(ticks.get() + 5.0);
+        ticks.get()
+    };
+    let mut run = SavingsRun::new(&i, &[], &base);
+    let proposed = run.progress().1;
+    let mut steps = 0;
+    while !run.step_within(&i, &prices(), 8.0, slow) {
+        steps += 1;
+        assert_eq!(
+            run.progress().0,
+            steps * 2,
+            "two proposals per 8 ms step of 5 ms readings"
+        );
+    }
+    assert!(steps >= 1, "{proposed} proposals took more than one step");
+    assert_eq!(run.finish(&i, &prices()), whole);
+
+    // ...and a clock that stands still prices everything in one step.
+    let mut run = SavingsRun::new(&i, &[], &base);
+    assert!(run.step_within(&i, &prices(), 8.0, || 0.0));
+    assert_eq!(run.finish(&i, &prices()), whole);
+}
