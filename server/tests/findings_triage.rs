@@ -390,3 +390,61 @@ async fn a_resolved_finding_opens_again_when_its_rule_matches_a_new_event() {
     );
     assert_eq!(open_at(&router, &admin, "high").await, high_open - 1);
 }
+
+/// A store triaged by a build from before a decision covered only the matches stored when it was made
+/// (schema 15, no `covered_through`): after the upgrade its decision still covers those matches, so a resolved
+/// finding does not come back open with nothing new.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_triage_made_before_the_upgrade_still_covers_the_matches_it_saw() {
+    let (data, archive) = (
+        tempfile::tempdir().expect("tmp"),
+        tempfile::tempdir().expect("tmp"),
+    );
+    let day = "AWSLogs/111122223333/CloudTrail/us-east-1/2026/11/19";
+    common::write_gz(
+        archive.path(),
+        &format!("{day}/111122223333_CloudTrail_us-east-1_20261119T1005Z_stoppedfirst01.json.gz"),
+        MANAGEMENT_ONLY.as_bytes(),
+    );
+    let store = Store::open_in(data.path()).expect("store");
+    tokio::task::block_in_place(|| {
+        common::ingest(&store, archive.path());
+        evaluate_new(&store, &RuleSet::load(None)).expect("evaluated");
+    });
+    add_user(&store, "admin", Role::Admin, PASSWORD).expect("admin");
+    let router = router_of(AppState::with_auth(store, common::lenient_auth()));
+    let admin = log_in(&router, "admin", PASSWORD, None)
+        .await
+        .expect("admin");
+    let stopped = rule_id(&get_json(&router, &admin, "/api/findings").await, STOPPED);
+    let form = format!("rule={stopped}&state=resolved&note=Maintenance");
+    let (status, _, _) = exchange(
+        &router,
+        form_post("/api/findings/triage", &form, Some(&admin)),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    drop(router);
+
+    // Back to schema 15: the triage row without what it covers.
+    let conn =
+        rusqlite::Connection::open(data.path().join(app::ssr::store::STORE_FILE)).expect("open");
+    conn.execute_batch(
+        "ALTER TABLE finding_triage DROP COLUMN covered_through; PRAGMA user_version = 15;",
+    )
+    .expect("schema 15");
+    drop(conn);
+
+    let store = Store::open_in(data.path()).expect("upgraded");
+    let router = router_of(AppState::with_auth(store, common::lenient_auth()));
+    let admin = log_in(&router, "admin", PASSWORD, None)
+        .await
+        .expect("admin");
+    let open = get_json(&router, &admin, "/api/findings?state=open").await;
+    assert!(!titles(&open).contains(&STOPPED.to_owned()), "{open}");
+    let resolved = get_json(&router, &admin, "/api/findings?state=resolved").await;
+    assert!(
+        titles(&resolved).contains(&STOPPED.to_owned()),
+        "{resolved}"
+    );
+}

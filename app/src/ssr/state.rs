@@ -128,7 +128,7 @@ impl AppState {
         T: Send + 'static,
         E: Into<AppError> + Send + 'static,
     {
-        crate::ssr::store::off_runtime(&self.store, work)
+        crate::ssr::store::request_job(&self.store, work)
             .await
             .map_err(|error| {
                 tracing::error!(%error, "store task failed");

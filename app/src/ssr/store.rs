@@ -114,13 +114,36 @@ where
     tokio::task::spawn_blocking(move || work(&store)).await
 }
 
+/// Runs a request's `work` like [`off_runtime`], once one of the store's [`REQUEST_JOBS_MAX`] permits is free.
+/// The outer `Err` is the task failing (a panic).
+pub async fn request_job<T, E>(
+    store: &Arc<Store>,
+    work: impl FnOnce(&Store) -> Result<T, E> + Send + 'static,
+) -> Result<Result<T, E>, tokio::task::JoinError>
+where
+    T: Send + 'static,
+    E: Send + 'static,
+{
+    // The semaphore is never closed, so acquiring only fails if it were: run unbounded then.
+    let _permit = store.request_jobs.acquire().await.ok();
+    off_runtime(store, work).await
+}
+
 /// The store in a data directory: the event file (`trailscope.db`, with its raw-record segments in
 /// `trailscope.blocks/`) and the auth file (`trailscope-auth.db`: users, sessions, API tokens, audit log). Each
 /// file has one long-lived writer connection; the auth file's own lock means a login never waits for ingest.
 pub struct Store {
     events: Arc<Database>,
     auth: Database,
+    /// Permits for [`request_job`]s, [`REQUEST_JOBS_MAX`] in all.
+    request_jobs: tokio::sync::Semaphore,
 }
+
+/// Store work of requests (pages, server functions, the API) that runs at once; more waits, without holding a
+/// thread, for a permit. Two cores answer no faster with more in flight, and each running read holds a reader
+/// connection with its page cache ([`database::POOLED_READERS_MAX`]), so under 64 clients the server's
+/// memory stays bounded (issue 16, items 5 and 8). Sessions, ingest and sync do not take permits.
+pub const REQUEST_JOBS_MAX: usize = 8;
 
 /// Pages of WAL after which the event file's writer copies them into the database: large steps while loading,
 /// so each page is copied once.
@@ -151,6 +174,7 @@ impl Store {
         Ok(Self {
             events: Arc::new(events),
             auth,
+            request_jobs: tokio::sync::Semaphore::new(REQUEST_JOBS_MAX),
         })
     }
 
@@ -221,5 +245,47 @@ impl Store {
             )?;
             Ok(())
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// 64 clients at once (issue 16's load): every request's store work runs and answers, never more than
+    /// [`REQUEST_JOBS_MAX`] at a time, so no more reader connections (and their caches) than that are busy.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sixty_four_requests_at_once_all_answer_at_most_eight_at_a_time() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = Arc::new(Store::open_in(dir.path()).expect("store"));
+        let running = Arc::new(AtomicUsize::new(0));
+        let most = Arc::new(AtomicUsize::new(0));
+        let jobs: Vec<_> = (0..64_i64)
+            .map(|n| {
+                let (store, running, most) = (store.clone(), running.clone(), most.clone());
+                tokio::spawn(async move {
+                    request_job(&store, move |s| {
+                        let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+                        most.fetch_max(now, Ordering::SeqCst);
+                        std::thread::sleep(std::time::Duration::from_millis(20));
+                        let answer = s.read(|c| {
+                            c.query_row("SELECT ?1 + 1", [n], |r| r.get::<_, i64>(0))
+                                .map_err(StoreError::from)
+                        });
+                        running.fetch_sub(1, Ordering::SeqCst);
+                        answer
+                    })
+                    .await
+                })
+            })
+            .collect();
+        for (n, job) in (0_i64..).zip(jobs) {
+            let answer = job.await.expect("task").expect("job").expect("read");
+            assert_eq!(answer, n + 1);
+        }
+        let most = most.load(Ordering::SeqCst);
+        assert!(most <= REQUEST_JOBS_MAX, "{most} jobs ran at once");
+        assert!(most > 1, "jobs ran one at a time: {most}");
     }
 }

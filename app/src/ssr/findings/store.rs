@@ -45,16 +45,25 @@ CREATE TABLE findings_passes (until_id INTEGER PRIMARY KEY);
 /// The event-file migration that adds the admins' triage of findings (appended to `schema::MIGRATIONS`).
 pub const TRIAGE_MIGRATION: &str = r#"
 -- Triage of findings (issue 14): an admin's decision about one rule's finding, with a note; the audit log keeps
--- every change (`finding.triage`), this row the current one. `state` is `TriageState::as_str`. The decision covers
--- the rule's matches up to `covered_through`: a later match reopens the finding (`Finding::reopened`).
+-- every change (`finding.triage`), this row the current one. `state` is `TriageState::as_str`.
 CREATE TABLE finding_triage (
   rule_id TEXT PRIMARY KEY,
   state TEXT NOT NULL CHECK (state IN ('open', 'acknowledged', 'resolved', 'false_positive')),
   note TEXT NOT NULL,
   decided_by TEXT NOT NULL,
-  decided_at INTEGER NOT NULL,            -- epoch seconds, UTC
-  covered_through INTEGER NOT NULL        -- the largest finding_matches.event of the rule when decided (0: none)
+  decided_at INTEGER NOT NULL             -- epoch seconds, UTC
 ) WITHOUT ROWID;
+"#;
+
+/// The event-file migration after which a triage covers only the matches stored when it was decided
+/// (appended to `schema::MIGRATIONS` after the webhooks queue). A decision made before it covers the rule's
+/// matches stored at migration time.
+pub const TRIAGE_COVERS_MIGRATION: &str = r#"
+-- The decision covers the rule's matches up to covered_through (the largest finding_matches.event of the rule
+-- when decided; 0: none): a later match reopens the finding (`Finding::reopened`).
+ALTER TABLE finding_triage ADD COLUMN covered_through INTEGER NOT NULL DEFAULT 0;
+UPDATE finding_triage SET covered_through = coalesce(
+  (SELECT max(m.event) FROM finding_matches m WHERE m.rule_id = finding_triage.rule_id), 0);
 "#;
 
 /// Stores `triage` as the decision about rule `rule_id`'s finding, replacing the one before. It covers the

@@ -183,6 +183,7 @@ CREATE TABLE IF NOT EXISTS integrity_archives (
 "#,
     crate::ssr::findings::store::TRIAGE_MIGRATION,
     crate::ssr::findings::webhooks::queue::MIGRATION,
+    crate::ssr::findings::store::TRIAGE_COVERS_MIGRATION,
 ];
 
 /// SQL over `strings.value`: the part after its last `/` (`alice@example.com` of
