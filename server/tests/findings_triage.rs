@@ -392,7 +392,7 @@ async fn a_resolved_finding_opens_again_when_its_rule_matches_a_new_event() {
 }
 
 /// A store triaged by a build from before a decision covered only the matches stored when it was made
-/// (schema 15, no `covered_through`): after the upgrade its decision still covers those matches, so a resolved
+/// (no `covered_through`): after the upgrade its decision still covers those matches, so a resolved
 /// finding does not come back open with nothing new.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_triage_made_before_the_upgrade_still_covers_the_matches_it_saw() {
@@ -426,13 +426,14 @@ async fn a_triage_made_before_the_upgrade_still_covers_the_matches_it_saw() {
     assert_eq!(status, StatusCode::OK);
     drop(router);
 
-    // Back to schema 15: the triage row without what it covers.
+    // Back to the schema before `covered_through` (its migration is the last): the triage row without it.
+    let before = app::ssr::store::schema::known_version() - 1;
     let conn =
         rusqlite::Connection::open(data.path().join(app::ssr::store::STORE_FILE)).expect("open");
-    conn.execute_batch(
-        "ALTER TABLE finding_triage DROP COLUMN covered_through; PRAGMA user_version = 15;",
-    )
-    .expect("schema 15");
+    conn.execute_batch(&format!(
+        "ALTER TABLE finding_triage DROP COLUMN covered_through; PRAGMA user_version = {before};"
+    ))
+    .expect("schema before");
     drop(conn);
 
     let store = Store::open_in(data.path()).expect("upgraded");
