@@ -426,14 +426,13 @@ async fn a_triage_made_before_the_upgrade_still_covers_the_matches_it_saw() {
     assert_eq!(status, StatusCode::OK);
     drop(router);
 
-    // Back to the schema before `covered_through` (its migration is the last): the triage row without it.
-    let before = app::ssr::store::schema::known_version() - 1;
+    // The triage row as a build before `covered_through` left it, upgraded by that column's migration.
     let conn =
         rusqlite::Connection::open(data.path().join(app::ssr::store::STORE_FILE)).expect("open");
-    conn.execute_batch(&format!(
-        "ALTER TABLE finding_triage DROP COLUMN covered_through; PRAGMA user_version = {before};"
-    ))
-    .expect("schema before");
+    conn.execute_batch("ALTER TABLE finding_triage DROP COLUMN covered_through")
+        .expect("before");
+    conn.execute_batch(app::ssr::findings::store::TRIAGE_COVERS_MIGRATION)
+        .expect("upgraded");
     drop(conn);
 
     let store = Store::open_in(data.path()).expect("upgraded");
