@@ -276,3 +276,40 @@ fn a_store_made_before_the_rollup_gives_the_same_lists_once_opened() {
         .expect("meta");
     assert!(!pending, "the backfill is done once");
 }
+
+#[test]
+fn timelines_equal_a_count_of_the_events() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let store = demo_store(dir.path());
+    store
+        .read(|conn| {
+            for filter in filters(conn) {
+                let w = resolve_window(conn, filter.range, NOW)?;
+                let mut counted = Vec::new();
+                if let Some((conds, params)) = conditions(conn, &filter, Table::Events)? {
+                    let mut stmt = conn.prepare(&format!(
+                        "SELECT event_time, read_only, error_code IS NOT NULL FROM events
+                         WHERE event_time >= ? AND event_time < ?{conds}"
+                    ))?;
+                    let all_params = [w.start, w.end].into_iter().chain(params);
+                    let mut rows = stmt.query(params_from_iter(all_params))?;
+                    while let Some(row) = rows.next()? {
+                        let (time, read_only, error): (i64, Option<i64>, bool) =
+                            (row.get(0)?, row.get(1)?, row.get(2)?);
+                        let one = |wanted| u64::from(read_only == wanted);
+                        counted.push(TimelineBucket {
+                            start: w.start + (time - w.start) / w.bucket_secs * w.bucket_secs,
+                            read: one(Some(1)),
+                            write: one(Some(0)),
+                            other: one(None),
+                            errors: u64::from(error),
+                        });
+                    }
+                }
+                let expected = Timeline::from_sparse(w.start, w.end, w.bucket_secs, counted);
+                assert_eq!(timeline(conn, &filter, NOW)?, expected, "{filter:?}");
+            }
+            Ok(())
+        })
+        .expect("queries");
+}
