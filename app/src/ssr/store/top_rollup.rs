@@ -71,7 +71,7 @@ fn encode(counts: &Counts) -> Vec<u8> {
 
 /// Calls `each` with every entry of a packed blob. Errors: [`StoreError::Corrupt`] when it is not whole entries.
 fn decode(blob: &[u8], mut each: impl FnMut(Entry, u64)) -> Result<(), StoreError> {
-    if blob.len() % ENTRY_BYTES != 0 {
+    if !blob.len().is_multiple_of(ENTRY_BYTES) {
         return Err(StoreError::Corrupt(format!(
             "rollup_top entries of {} bytes are not whole entries",
             blob.len()

@@ -13,8 +13,9 @@ use std::path::{Path, PathBuf};
 
 /// 2026-11-01T00:00:00Z, the demo archives' end.
 const END: i64 = 1_793_491_200;
-/// "now" for relative ranges: a little after the end, off any hour boundary.
-const NOW: i64 = END + 7 * 60 + 13;
+/// "now" for relative ranges: inside the archive's last hours, off any hour boundary, so that "24h" (15-minute
+/// buckets) starts and ends inside an hour that holds events.
+const NOW: i64 = END - 2 * HOUR + 37 * 60 + 13;
 
 /// A demo archive of `events` background events over 3 days up to [`END`], written under `dir/name`.
 fn demo_archive(dir: &Path, name: &str, seed: u64, events: u64) -> PathBuf {
