@@ -171,11 +171,13 @@ fn make_pre_auth_file_store(data: &std::path::Path) {
         ))
         .expect(table);
     }
-    // Tables of the migrations after 10 (findings, billing rollup, integrity, triage, findings webhooks), which schema 9 did not have.
+    // Tables of the migrations after 10 (findings, billing rollup, integrity, triage, findings webhooks, top-10
+    // rollup), which schema 9 did not have.
     conn.execute_batch(
         "DROP TABLE finding_matches; DROP TABLE findings_state; DROP TABLE findings_passes;
          DROP TABLE rollup_billing_daily; DROP TABLE integrity_archives; DROP TABLE finding_triage;
-         DROP TABLE finding_deliveries; DROP TABLE findings_notified; DROP TABLE finding_webhooks;",
+         DROP TABLE finding_deliveries; DROP TABLE findings_notified; DROP TABLE finding_webhooks;
+         DROP TABLE rollup_top;",
     )
     .expect("later tables");
     conn.execute_batch("DETACH DATABASE auth; PRAGMA user_version = 9")

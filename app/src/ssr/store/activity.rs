@@ -1,12 +1,15 @@
 //! Activity queries: the timeline (from hourly rollups when buckets are whole hours, else from events), the
 //! top-10 lists and the filter choices. Every query of one request uses the same resolved window, so the
 //! page's totals, chart and tables agree.
+#[cfg(test)]
+mod tests;
 use super::StoreError;
 use super::dictionary::lookup;
+use super::top_rollup::{self, Dimension};
 use crate::model::activity::{
     FilterChoices, TOP_N, Timeline, TimelineBucket, TopEntry, TopLists, bucket_secs_for, ceil_div,
 };
-use crate::model::filter::{ActivityFilter, RangeSpec};
+use crate::model::filter::{ActivityFilter, RangeSpec, ReadWrite};
 use crate::model::time::{DAY, HOUR};
 use rusqlite::{Connection, OptionalExtension, params_from_iter};
 use rustc_hash::FxHashMap;
@@ -109,39 +112,64 @@ pub fn timeline(
             Vec::new(),
         ));
     };
-    let sql = if from_rollups {
-        format!(
-            "SELECT (hour - ?1) / ?2 AS b, read_only, sum(events), sum(events * is_error)
-             FROM rollup_hourly WHERE hour >= ?1 AND hour < ?3{conds} GROUP BY b, read_only"
-        )
-    } else {
-        format!(
-            "SELECT (event_time - ?1) / ?2 AS b, coalesce(read_only, 2) AS ro, count(*), count(error_code)
-             FROM events WHERE event_time >= ?1 AND event_time < ?3{conds} GROUP BY b, ro"
-        )
-    };
-    let params = [w.start, w.bucket_secs, w.end]
-        .into_iter()
-        .chain(cond_params);
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let mut rows = stmt.query(params_from_iter(params))?;
-    let mut sparse = Vec::new();
-    while let Some(row) = rows.next()? {
-        let (index, read_only, events, errors): (i64, i64, i64, i64) =
-            (row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?);
-        let mut bucket = TimelineBucket {
-            start: w.start + index * w.bucket_secs,
-            errors: errors as u64,
+    // Every bucket of the window, each row's counts added to its own.
+    let mut buckets: Vec<TimelineBucket> = (0..(w.end - w.start) / w.bucket_secs)
+        .map(|i| TimelineBucket {
+            start: w.start + i * w.bucket_secs,
             ..Default::default()
+        })
+        .collect();
+    let mut add = |index: i64, read_only: i64, events: i64, errors: i64| {
+        let Some(bucket) = usize::try_from(index).ok().and_then(|i| buckets.get_mut(i)) else {
+            return;
         };
+        bucket.errors += errors as u64;
         *match read_only {
             1 => &mut bucket.read,
             0 => &mut bucket.write,
             _ => &mut bucket.other,
-        } = events as u64;
-        sparse.push(bucket);
+        } += events as u64;
+    };
+    if from_rollups {
+        // Summed here rather than by a GROUP BY, which sorts every row in a temporary B-tree first (several ms
+        // for 30 days of rows).
+        let sql = format!(
+            "SELECT hour, read_only, events, is_error FROM rollup_hourly
+             WHERE hour >= ?1 AND hour < ?2{conds}"
+        );
+        let params = [w.start, w.end].into_iter().chain(cond_params);
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let mut rows = stmt.query(params_from_iter(params))?;
+        while let Some(row) = rows.next()? {
+            let (hour, read_only, events, is_error): (i64, i64, i64, i64) =
+                (row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?);
+            add(
+                (hour - w.start) / w.bucket_secs,
+                read_only,
+                events,
+                events * is_error,
+            );
+        }
+    } else {
+        let sql = format!(
+            "SELECT (event_time - ?1) / ?2 AS b, coalesce(read_only, 2) AS ro, count(*), count(error_code)
+             FROM events WHERE event_time >= ?1 AND event_time < ?3{conds} GROUP BY b, ro"
+        );
+        let params = [w.start, w.bucket_secs, w.end]
+            .into_iter()
+            .chain(cond_params);
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let mut rows = stmt.query(params_from_iter(params))?;
+        while let Some(row) = rows.next()? {
+            add(row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?);
+        }
     }
-    Ok(Timeline::from_sparse(w.start, w.end, w.bucket_secs, sparse))
+    Ok(Timeline::from_sparse(
+        w.start,
+        w.end,
+        w.bucket_secs,
+        buckets,
+    ))
 }
 
 /// Counts per value of one column, turned into the `TOP_N` most frequent entries.
@@ -149,9 +177,9 @@ pub fn timeline(
 struct Tally<K>(FxHashMap<K, u64>);
 
 impl<K: std::hash::Hash + Eq + Copy + Ord> Tally<K> {
-    fn add(&mut self, key: Option<K>) {
+    fn add(&mut self, key: Option<K>, n: u64) {
         if let Some(key) = key {
-            *self.0.entry(key).or_default() += 1;
+            *self.0.entry(key).or_default() += n;
         }
     }
 
@@ -183,16 +211,124 @@ fn entries(conn: &Connection, tally: Tally<i64>) -> Result<Vec<TopEntry>, StoreE
         .collect()
 }
 
-/// The top-10 lists in one pass over the matching events (one scan instead of one per list). When the window
-/// holds every stored event, the table is read in storage order rather than through the time index, which
-/// would visit the rows in random order.
+/// Every list's counts, and the events counted.
+#[derive(Default)]
+struct Tallies {
+    events: u64,
+    names: Tally<i64>,
+    sources: Tally<i64>,
+    identities: Tally<(i64, i64)>,
+    ips: Tally<i64>,
+    errors: Tally<i64>,
+}
+
+impl Tallies {
+    /// Counts the matching events of `[start, end)` one by one. `in_storage_order` reads the table in storage
+    /// order rather than through the time index (which would visit the rows in random order): for a window
+    /// holding every stored event.
+    fn scan(
+        &mut self,
+        conn: &Connection,
+        (conds, params): (&str, &[i64]),
+        (start, end): (i64, i64),
+        in_storage_order: bool,
+    ) -> Result<(), StoreError> {
+        if start >= end {
+            return Ok(());
+        }
+        let table = if in_storage_order {
+            "events NOT INDEXED"
+        } else {
+            "events"
+        };
+        let sql = format!(
+            "SELECT event_name, event_source, identity_name, account, source_ip, error_code FROM {table}
+             WHERE event_time >= ? AND event_time < ?{conds}"
+        );
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let all_params = [start, end].into_iter().chain(params.iter().copied());
+        let mut rows = stmt.query(params_from_iter(all_params))?;
+        while let Some(row) = rows.next()? {
+            self.events += 1;
+            self.names.add(row.get(0)?, 1);
+            self.sources.add(row.get(1)?, 1);
+            self.identities
+                .add(row.get::<_, Option<i64>>(2)?.zip(row.get(3)?), 1);
+            self.ips.add(row.get(4)?, 1);
+            self.errors.add(row.get(5)?, 1);
+        }
+        Ok(())
+    }
+
+    /// Adds the rollup's counts of the whole hours `[start, end)` (multiples of an hour) that `keep` accepts
+    /// (by entry flags): whole days from the daily rows, the hours around them from the hourly ones.
+    fn add_rollups(
+        &mut self,
+        conn: &Connection,
+        (start, end): (i64, i64),
+        keep: impl Fn(u8) -> bool,
+    ) -> Result<(), StoreError> {
+        let first_day = ceil_div(start, DAY) * DAY;
+        let last_day = end.div_euclid(DAY) * DAY;
+        let parts = if first_day < last_day {
+            vec![
+                (HOUR, start, first_day),
+                (DAY, first_day, last_day),
+                (HOUR, last_day, end),
+            ]
+        } else {
+            vec![(HOUR, start, end)]
+        };
+        for (span, from, to) in parts {
+            if from >= to {
+                continue;
+            }
+            top_rollup::for_each_entry(conn, span, (from, to), |dimension, entry, n| {
+                if !keep(entry.flags) {
+                    return;
+                }
+                let value = Some(entry.value);
+                match dimension {
+                    Dimension::EventName => {
+                        // Every event has a name: these entries count the events.
+                        self.events += n;
+                        self.names.add(value, n);
+                    }
+                    Dimension::EventSource => self.sources.add(value, n),
+                    Dimension::Identity => {
+                        self.identities.add(Some((entry.value, entry.account)), n)
+                    }
+                    Dimension::SourceIp => self.ips.add(value, n),
+                    Dimension::ErrorCode => self.errors.add(value, n),
+                }
+            })?;
+        }
+        Ok(())
+    }
+}
+
+/// Whether rollup entries with `flags` match `filter`'s read/write and errors conditions (as `conditions` does
+/// on the events).
+fn keeps(filter: &ActivityFilter, flags: u8) -> bool {
+    let read = flags & top_rollup::READ != 0;
+    let read_write = match filter.read_write {
+        ReadWrite::Read => read,
+        ReadWrite::Write => !read,
+        ReadWrite::All => true,
+    };
+    read_write && (!filter.errors_only || flags & top_rollup::ERROR != 0)
+}
+
+/// The top-10 lists. Without an account or Region filter, whole hours are counted from `rollup_top` and only the
+/// partial hours at either end of the window from the events, so the cost does not grow with the events in the
+/// range; with one, the matching events are counted in one pass (one scan instead of one per list).
 pub fn top_lists(
     conn: &Connection,
     filter: &ActivityFilter,
     now: i64,
 ) -> Result<TopLists, StoreError> {
     let w = resolve_window(conn, filter.range, now)?;
-    let mut lists = TopLists {
+    let lists = TopLists {
         start: w.start,
         end: w.end,
         ..Default::default()
@@ -200,55 +336,48 @@ pub fn top_lists(
     let Some((conds, params)) = conditions(conn, filter, Table::Events)? else {
         return Ok(lists);
     };
-    let extent: (Option<i64>, Option<i64>) = conn.query_row(
-        "SELECT min(event_time), max(event_time) FROM events",
-        [],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
-    let covers_all =
-        matches!(extent, (Some(first), Some(last)) if w.start <= first && last < w.end);
-    let table = if covers_all {
-        "events NOT INDEXED"
+    let mut tallies = Tallies::default();
+    let first_hour = ceil_div(w.start, HOUR) * HOUR;
+    let last_hour = w.end.div_euclid(HOUR) * HOUR;
+    if filter.account.is_none() && filter.region.is_none() && first_hour < last_hour {
+        tallies.scan(conn, (&conds, &params), (w.start, first_hour), false)?;
+        tallies.add_rollups(conn, (first_hour, last_hour), |flags| keeps(filter, flags))?;
+        tallies.scan(conn, (&conds, &params), (last_hour, w.end), false)?;
     } else {
-        "events"
-    };
-    let sql = format!(
-        "SELECT event_name, event_source, identity_name, account, source_ip, error_code FROM {table}
-         WHERE event_time >= ? AND event_time < ?{conds}"
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let mut rows = stmt.query(params_from_iter([w.start, w.end].into_iter().chain(params)))?;
-    let (mut names, mut sources, mut ips, mut errors) = (
-        Tally::default(),
-        Tally::default(),
-        Tally::default(),
-        Tally::default(),
-    );
-    let mut identities: Tally<(i64, i64)> = Tally::default();
-    while let Some(row) = rows.next()? {
-        lists.events += 1;
-        names.add(row.get(0)?);
-        sources.add(row.get(1)?);
-        identities.add(row.get::<_, Option<i64>>(2)?.zip(row.get(3)?));
-        ips.add(row.get(4)?);
-        errors.add(row.get(5)?);
+        let extent: (Option<i64>, Option<i64>) = conn.query_row(
+            "SELECT min(event_time), max(event_time) FROM events",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let covers_all =
+            matches!(extent, (Some(first), Some(last)) if w.start <= first && last < w.end);
+        tallies.scan(conn, (&conds, &params), (w.start, w.end), covers_all)?;
     }
-    lists.event_names = entries(conn, names)?;
-    lists.event_sources = entries(conn, sources)?;
-    lists.source_ips = entries(conn, ips)?;
-    lists.error_codes = entries(conn, errors)?;
-    lists.identities = identities
-        .top()
-        .into_iter()
-        .map(|((name, account), count)| {
-            let name = super::identity_center::shown_name(conn, string_of(conn, name)?)?;
-            Ok(TopEntry {
-                value: format!("{name} ({})", string_of(conn, account)?),
-                count,
+    tallies.into_lists(conn, lists)
+}
+
+impl Tallies {
+    /// `lists` (its window set) filled with the ten most frequent entries of each list, by name.
+    fn into_lists(self, conn: &Connection, mut lists: TopLists) -> Result<TopLists, StoreError> {
+        lists.events = self.events;
+        lists.event_names = entries(conn, self.names)?;
+        lists.event_sources = entries(conn, self.sources)?;
+        lists.source_ips = entries(conn, self.ips)?;
+        lists.error_codes = entries(conn, self.errors)?;
+        lists.identities = self
+            .identities
+            .top()
+            .into_iter()
+            .map(|((name, account), count)| {
+                let name = super::identity_center::shown_name(conn, string_of(conn, name)?)?;
+                Ok(TopEntry {
+                    value: format!("{name} ({})", string_of(conn, account)?),
+                    count,
+                })
             })
-        })
-        .collect::<Result<_, StoreError>>()?;
-    Ok(lists)
+            .collect::<Result<_, StoreError>>()?;
+        Ok(lists)
+    }
 }
 
 /// The accounts and Regions the store holds events for. Errors: [`StoreError`] when the store cannot be read.

@@ -184,6 +184,20 @@ CREATE TABLE IF NOT EXISTS integrity_archives (
     crate::ssr::findings::store::TRIAGE_MIGRATION,
     crate::ssr::findings::webhooks::queue::MIGRATION,
     crate::ssr::findings::store::TRIAGE_COVERS_MIGRATION,
+    r#"
+-- Activity top-10 lists (issue 16; store/top_rollup.rs): per hour (span 3600) and UTC day (span 86400) and list
+-- (dimension 0 event name, 1 event source, 2 identity, 3 source IP, 4 error code), the events per value, read-only
+-- flag and error flag, packed in `entries`. The events already stored are counted when the store next opens.
+CREATE TABLE rollup_top (
+  span INTEGER NOT NULL,
+  period INTEGER NOT NULL,
+  dimension INTEGER NOT NULL,
+  entries BLOB NOT NULL,
+  PRIMARY KEY (span, period, dimension)
+) WITHOUT ROWID;
+INSERT OR REPLACE INTO meta (key, value)
+  SELECT 'rollup_top_backfill', 'pending' WHERE EXISTS (SELECT 1 FROM events);
+"#,
 ];
 
 /// SQL over `strings.value`: the part after its last `/` (`alice@example.com` of
@@ -286,6 +300,7 @@ pub fn version(conn: &Connection) -> Result<i64, StoreError> {
 /// Brings the event file at `path` (on its writer `conn`) up to date and re-creates any missing search index.
 pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
     super::database::migrate(conn, path, MIGRATIONS, |_| Ok(()))?;
+    super::top_rollup::backfill_if_pending(conn)?;
     ensure_search_indexes(conn)?;
     Ok(())
 }

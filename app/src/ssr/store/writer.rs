@@ -1,9 +1,11 @@
 //! The event loader: stores parsed log files in one transaction per batch on the event file's one writer
-//! connection, de-duplicating by event ID and keeping the hourly rollups in step with the events actually
-//! inserted. It holds that connection only while it writes, so other writes take turns between batches.
+//! connection, de-duplicating by event ID and keeping the rollups (hourly event counts, daily billing counts,
+//! the top-10 lists' counts) in step with the events actually inserted. It holds that connection only while it
+//! writes, so other writes take turns between batches.
 use super::dictionary::{Code, Dictionary, Encoder};
 use super::event_id::EventIdKey;
 use super::segments::SegmentWriter;
+use super::top_rollup::{Counted, TopCounts};
 use super::{Database, Store, StoreError};
 use crate::model::events::EventCategory;
 use crate::model::time::{DAY, HOUR};
@@ -294,6 +296,7 @@ impl EventWriter {
         let mut outcome = BatchOutcome::default();
         let mut rollups: HashMap<RollupKey, i64> = HashMap::new();
         let mut billing: HashMap<super::volumes::RollupKey, i64> = HashMap::new();
+        let mut top = TopCounts::default();
         {
             let mut insert_file = tx.prepare_cached(
                 "INSERT INTO files (key, size_bytes, events, duplicates, rejected_records, problem, ingested_at)
@@ -336,20 +339,30 @@ impl EventWriter {
                     let is_error = e.error_code.is_some();
                     let event_source = d.resolve(&tx, e.event_source)?;
                     let user_agent = d.resolve_opt(&tx, e.user_agent)?;
+                    let counted = Counted {
+                        event_time: e.event_time,
+                        account,
+                        read_only,
+                        event_name: d.resolve(&tx, e.event_name)?,
+                        event_source,
+                        identity_name: d.resolve_opt(&tx, e.identity_name)?,
+                        source_ip: d.resolve_opt(&tx, e.source_ip)?,
+                        error_code: d.resolve_opt(&tx, e.error_code)?,
+                    };
                     let changed = insert_event.execute(params![
                         e.event_time,
                         e.event_id,
                         account,
                         region,
                         event_source,
-                        d.resolve(&tx, e.event_name)?,
+                        counted.event_name,
                         d.resolve_opt(&tx, e.identity_type)?,
                         d.resolve_opt(&tx, e.identity_arn)?,
-                        d.resolve_opt(&tx, e.identity_name)?,
+                        counted.identity_name,
                         d.resolve_opt(&tx, e.access_key)?,
-                        d.resolve_opt(&tx, e.source_ip)?,
+                        counted.source_ip,
                         user_agent,
-                        d.resolve_opt(&tx, e.error_code)?,
+                        counted.error_code,
                         read_only,
                         i64::from(e.category.code()),
                         origin,
@@ -367,6 +380,7 @@ impl EventWriter {
                         continue;
                     }
                     inserted += 1;
+                    top.add(&counted);
                     let event = tx.last_insert_rowid();
                     let mut resources = Vec::with_capacity(e.resources.len());
                     for (kind, arn) in e.resources {
@@ -432,6 +446,7 @@ impl EventWriter {
             }
             super::volumes::add_to_rollup(&tx, &billing)?;
         }
+        top.write(&tx)?;
         then(&tx)?;
         self.segments.commit()?;
         tx.commit()?;

@@ -1,0 +1,278 @@
+//! The counts behind the Activity top-10 lists (issue 16), so that a list costs the same whatever the number of
+//! events in its range: per hour and per UTC day, for each list (event name, event source, identity, source IP,
+//! error code), how many events had each value, by whether they were read-only and whether they failed.
+//! `rollup_top` holds one row per (span, period, dimension) with its entries packed in a blob (one row rewrite per
+//! batch and hour instead of one upsert per value, which would cost ingest more than the lists save). The writer
+//! keeps it in step with the events it inserts; a store that had events before the table existed is counted once
+//! when it is opened ([`backfill_if_pending`]). Account and Region are not part of an entry: lists filtered by
+//! them read the events (`store::activity`).
+use super::StoreError;
+use crate::model::time::{DAY, HOUR};
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
+use rustc_hash::FxHashMap;
+
+/// The lists counted, as `rollup_top.dimension` codes; never renumber (stored data holds these).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dimension {
+    /// `eventName`.
+    EventName = 0,
+    /// `eventSource`.
+    EventSource = 1,
+    /// The readable principal with the account it acted in (`events.identity_name`, `events.account`).
+    Identity = 2,
+    /// `sourceIPAddress`.
+    SourceIp = 3,
+    /// `errorCode`.
+    ErrorCode = 4,
+}
+
+/// Every dimension, in code order.
+pub const DIMENSIONS: [Dimension; 5] = [
+    Dimension::EventName,
+    Dimension::EventSource,
+    Dimension::Identity,
+    Dimension::SourceIp,
+    Dimension::ErrorCode,
+];
+
+/// Entry flag: the event was read-only (`readOnly: true`; `events.read_only = 1`).
+pub const READ: u8 = 1;
+/// Entry flag: the event has an `errorCode`.
+pub const ERROR: u8 = 2;
+
+/// One counted value of a dimension.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Entry {
+    /// `strings.id` of the value.
+    pub value: i64,
+    /// For [`Dimension::Identity`], `strings.id` of the account; 0 otherwise.
+    pub account: i64,
+    /// [`READ`] and [`ERROR`] bits.
+    pub flags: u8,
+}
+
+/// Bytes of one packed entry: value, account (i64 LE), flags (u8), count (u64 LE).
+const ENTRY_BYTES: usize = 8 + 8 + 1 + 8;
+
+type Counts = FxHashMap<Entry, u64>;
+
+fn encode(counts: &Counts) -> Vec<u8> {
+    let mut entries: Vec<(&Entry, &u64)> = counts.iter().collect();
+    entries.sort_unstable();
+    let mut blob = Vec::with_capacity(entries.len() * ENTRY_BYTES);
+    for (entry, count) in entries {
+        blob.extend_from_slice(&entry.value.to_le_bytes());
+        blob.extend_from_slice(&entry.account.to_le_bytes());
+        blob.push(entry.flags);
+        blob.extend_from_slice(&count.to_le_bytes());
+    }
+    blob
+}
+
+/// Calls `each` with every entry of a packed blob. Errors: [`StoreError::Corrupt`] when it is not whole entries.
+fn decode(blob: &[u8], mut each: impl FnMut(Entry, u64)) -> Result<(), StoreError> {
+    if !blob.len().is_multiple_of(ENTRY_BYTES) {
+        return Err(StoreError::Corrupt(format!(
+            "rollup_top entries of {} bytes are not whole entries",
+            blob.len()
+        )));
+    }
+    let int = |bytes: &[u8]| {
+        let mut raw = [0u8; 8];
+        raw.copy_from_slice(bytes);
+        raw
+    };
+    for chunk in blob.chunks_exact(ENTRY_BYTES) {
+        let entry = Entry {
+            value: i64::from_le_bytes(int(&chunk[0..8])),
+            account: i64::from_le_bytes(int(&chunk[8..16])),
+            flags: chunk[16],
+        };
+        each(entry, u64::from_le_bytes(int(&chunk[17..25])));
+    }
+    Ok(())
+}
+
+/// One event as the lists count it: the store's coded columns.
+#[derive(Clone, Copy, Debug)]
+pub struct Counted {
+    /// `eventTime`: epoch seconds UTC.
+    pub event_time: i64,
+    /// `strings.id` of the account.
+    pub account: i64,
+    /// `events.read_only`: 1 read, 0 write, `None` unknown.
+    pub read_only: Option<i64>,
+    /// `strings.id` of the event name.
+    pub event_name: i64,
+    /// `strings.id` of the event source.
+    pub event_source: i64,
+    /// `strings.id` of the identity name, if any.
+    pub identity_name: Option<i64>,
+    /// `strings.id` of the source IP address, if any.
+    pub source_ip: Option<i64>,
+    /// `strings.id` of the error code, if any.
+    pub error_code: Option<i64>,
+}
+
+/// Counts of one batch of inserted events by hour, to be added to `rollup_top` in the batch's transaction.
+#[derive(Default)]
+pub struct TopCounts {
+    hours: FxHashMap<i64, [Counts; 5]>,
+}
+
+impl TopCounts {
+    /// Counts one inserted event.
+    pub fn add(&mut self, e: &Counted) {
+        let hour = e.event_time.div_euclid(HOUR) * HOUR;
+        let flags = if e.read_only == Some(1) { READ } else { 0 }
+            | if e.error_code.is_some() { ERROR } else { 0 };
+        let lists = self.hours.entry(hour).or_default();
+        let mut count = |dimension: Dimension, value: Option<i64>, account: i64| {
+            if let Some(value) = value {
+                let entry = Entry {
+                    value,
+                    account,
+                    flags,
+                };
+                *lists[dimension as usize].entry(entry).or_default() += 1;
+            }
+        };
+        count(Dimension::EventName, Some(e.event_name), 0);
+        count(Dimension::EventSource, Some(e.event_source), 0);
+        count(Dimension::Identity, e.identity_name, e.account);
+        count(Dimension::SourceIp, e.source_ip, 0);
+        count(Dimension::ErrorCode, e.error_code, 0);
+    }
+
+    /// Adds the counts to `rollup_top`'s hours and days (a read, merge and rewrite of each row touched).
+    /// Errors: SQLite's, or [`StoreError::Corrupt`] for a stored row that cannot be read.
+    pub fn write(self, tx: &Transaction<'_>) -> Result<(), StoreError> {
+        let mut days: FxHashMap<i64, [Counts; 5]> = FxHashMap::default();
+        for (hour, lists) in &self.hours {
+            let day = days.entry(hour.div_euclid(DAY) * DAY).or_default();
+            for (into, from) in day.iter_mut().zip(lists) {
+                for (entry, n) in from {
+                    *into.entry(*entry).or_default() += n;
+                }
+            }
+        }
+        for (span, periods) in [(HOUR, self.hours), (DAY, days)] {
+            for (period, lists) in periods {
+                for (dimension, counts) in DIMENSIONS.iter().zip(lists) {
+                    if !counts.is_empty() {
+                        merge(tx, span, period, *dimension, counts)?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn merge(
+    tx: &Transaction<'_>,
+    span: i64,
+    period: i64,
+    dimension: Dimension,
+    mut counts: Counts,
+) -> Result<(), StoreError> {
+    let stored: Option<Vec<u8>> = tx
+        .prepare_cached(
+            "SELECT entries FROM rollup_top WHERE span = ?1 AND period = ?2 AND dimension = ?3",
+        )?
+        .query_row(params![span, period, dimension as i64], |r| r.get(0))
+        .optional()?;
+    if let Some(stored) = stored {
+        decode(&stored, |entry, n| *counts.entry(entry).or_default() += n)?;
+    }
+    tx.prepare_cached(
+        "INSERT OR REPLACE INTO rollup_top (span, period, dimension, entries) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![span, period, dimension as i64, encode(&counts)])?;
+    Ok(())
+}
+
+/// Calls `each` with every entry counted in the periods of `span` (`HOUR` or `DAY`) that start in
+/// `[start, end)`. Errors: SQLite's, or [`StoreError::Corrupt`] for a row that cannot be read.
+pub fn for_each_entry(
+    conn: &Connection,
+    span: i64,
+    (start, end): (i64, i64),
+    mut each: impl FnMut(Dimension, Entry, u64),
+) -> Result<(), StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT dimension, entries FROM rollup_top WHERE span = ?1 AND period >= ?2 AND period < ?3",
+    )?;
+    let mut rows = stmt.query(params![span, start, end])?;
+    while let Some(row) = rows.next()? {
+        let code: i64 = row.get(0)?;
+        let dimension = DIMENSIONS
+            .into_iter()
+            .find(|d| *d as i64 == code)
+            .ok_or_else(|| StoreError::Corrupt(format!("rollup_top dimension {code}")))?;
+        let blob: Vec<u8> = row.get(1)?;
+        decode(&blob, |entry, n| each(dimension, entry, n))?;
+    }
+    Ok(())
+}
+
+/// The `meta` key the migration that created `rollup_top` sets when the store already held events.
+pub const BACKFILL_PENDING: &str = "rollup_top_backfill";
+
+/// Counts the stored events into `rollup_top` when the migration that created it asked for it, one UTC day at a
+/// time (memory stays that of one day), in one transaction that holds the write lock from the start (so the
+/// events cannot change meanwhile, and two processes opening the store at once count them once): a process
+/// killed meanwhile leaves it to the next open. Errors: SQLite's.
+pub fn backfill_if_pending(conn: &mut Connection) -> Result<(), StoreError> {
+    let pending = |conn: &Connection| -> rusqlite::Result<bool> {
+        conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM meta WHERE key = ?1)",
+            [BACKFILL_PENDING],
+            |r| r.get(0),
+        )
+    };
+    if !pending(conn)? {
+        return Ok(());
+    }
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    if !pending(&tx)? {
+        return Ok(()); // another process counted them meanwhile
+    }
+    let extent: Option<(i64, i64)> = tx.query_row(
+        "SELECT (SELECT min(event_time) FROM events), (SELECT max(event_time) FROM events)",
+        [],
+        |r| Ok(r.get::<_, Option<i64>>(0)?.zip(r.get::<_, Option<i64>>(1)?)),
+    )?;
+    tx.execute("DELETE FROM rollup_top", [])?;
+    if let Some((first, last)) = extent {
+        let mut day = first.div_euclid(DAY) * DAY;
+        while day <= last {
+            let mut counts = TopCounts::default();
+            {
+                let mut stmt = tx.prepare_cached(
+                "SELECT event_time, account, read_only, event_name, event_source, identity_name, source_ip,
+                        error_code
+                 FROM events WHERE event_time >= ?1 AND event_time < ?2",
+            )?;
+                let mut rows = stmt.query([day, day + DAY])?;
+                while let Some(r) = rows.next()? {
+                    counts.add(&Counted {
+                        event_time: r.get(0)?,
+                        account: r.get(1)?,
+                        read_only: r.get(2)?,
+                        event_name: r.get(3)?,
+                        event_source: r.get(4)?,
+                        identity_name: r.get(5)?,
+                        source_ip: r.get(6)?,
+                        error_code: r.get(7)?,
+                    });
+                }
+            }
+            counts.write(&tx)?;
+            day += DAY;
+        }
+    }
+    tx.execute("DELETE FROM meta WHERE key = ?1", [BACKFILL_PENDING])?;
+    tx.commit()?;
+    Ok(())
+}
