@@ -7,6 +7,7 @@ pub mod api;
 pub mod builtin;
 pub mod engine;
 pub mod pass;
+pub mod record;
 pub mod rules;
 pub mod service;
 pub mod store;

@@ -107,8 +107,10 @@ fn numbered(patch: &Value, n: u32) -> Value {
     }
 }
 
-/// The rule ids that fire on the case's records, evaluated in order with fresh windows.
-fn fired(rules: &RuleSet, case: &Case) -> BTreeSet<String> {
+/// The rule ids that fire on the case's records, evaluated in order with fresh windows; with
+/// `restart_between_records`, each record meets a new engine that continues from the windows the previous one
+/// saved (as after a restart of the server).
+fn fired(rules: &RuleSet, case: &Case, restart_between_records: bool) -> BTreeSet<String> {
     let mut evaluator = Evaluator::new(rules).expect("the built-in rules compile");
     let mut ids = BTreeSet::new();
     let mut time = BASE_TIME_SECS;
@@ -120,6 +122,11 @@ fn fired(rules: &RuleSet, case: &Case) -> BTreeSet<String> {
         for n in 0..step.repeat {
             if n > 0 {
                 time += step.every_secs;
+            }
+            if restart_between_records {
+                let windows = evaluator.export_state();
+                evaluator = Evaluator::new(rules).expect("the built-in rules compile");
+                evaluator.import_state(&windows).expect("the windows load");
             }
             let mut record = base(count, time);
             count += 1;
@@ -137,6 +144,11 @@ fn fired(rules: &RuleSet, case: &Case) -> BTreeSet<String> {
 
 fn rules_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("rules")
+}
+
+fn cases_of(name: &str) -> Option<Cases> {
+    let text = std::fs::read_to_string(rules_dir().join(format!("{name}.cases.json"))).ok()?;
+    Some(serde_json::from_str(&text).expect("cases parse"))
 }
 
 #[test]
@@ -200,17 +212,47 @@ fn every_built_in_rule_fires_on_its_cases_and_only_on_them() {
             .map(|i| i.id.clone())
             .collect();
         for case in &cases.matching {
-            if fired(&rules, case).is_disjoint(&ids) {
+            if fired(&rules, case, false).is_disjoint(&ids) {
                 failures.push(format!("{name}: does not fire on {:?}", case.note));
             }
         }
         for case in &cases.no_match {
-            if !fired(&rules, case).is_disjoint(&ids) {
+            if !fired(&rules, case, false).is_disjoint(&ids) {
                 failures.push(format!("{name}: fires on {:?}", case.note));
             }
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn correlation_windows_of_every_kind_survive_a_restart_between_records() {
+    let rules = RuleSet::load(None);
+    let mut kinds = BTreeSet::new();
+    for (name, text) in BUILTIN {
+        let Some(kind) = text
+            .split("\ncorrelation:\n")
+            .nth(1)
+            .and_then(|c| c.lines().find_map(|l| l.trim().strip_prefix("type: ")))
+        else {
+            continue;
+        };
+        kinds.insert(kind);
+        let cases = cases_of(name).expect("cases");
+        for case in cases.matching.iter().chain(&cases.no_match) {
+            assert_eq!(
+                fired(&rules, case, true),
+                fired(&rules, case, false),
+                "{name}: {:?} across restarts",
+                case.note
+            );
+        }
+    }
+    assert_eq!(
+        kinds,
+        BTreeSet::from(["event_count", "temporal", "temporal_ordered", "value_count"]),
+        "the built-in rules use every correlation kind"
+    );
 }
 
 #[test]
@@ -257,7 +299,7 @@ fn user_rules_load_from_a_folder_and_broken_ones_are_reported_by_file() {
         },
         then: Vec::new(),
     };
-    assert!(fired(&rules, &case).contains("0b5e2c4a-1111-4222-8333-944455556666"));
+    assert!(fired(&rules, &case, false).contains("0b5e2c4a-1111-4222-8333-944455556666"));
     assert!(
         rules.info().len() > BUILTIN.len(),
         "built-in rules still run"

@@ -6,7 +6,8 @@ use super::rules::RuleSet;
 use crate::model::findings::EVIDENCE_LIMIT;
 use rsigma_eval::{
     CorrelationAction, CorrelationConfig, CorrelationEngine, CorrelationEventMode,
-    CorrelationSnapshot, Event, EventValue, JsonEvent, ResultBody, TimestampFallback,
+    CorrelationSnapshot, EvaluationResult, Event, EventValue, JsonEvent, ResultBody,
+    TimestampFallback,
 };
 use serde_json::Value;
 use std::borrow::Cow;
@@ -80,7 +81,8 @@ impl Evaluator {
         Ok(Self { engine })
     }
 
-    /// Evaluates one record (as CloudTrail wrote it) at `event_time_secs`, updating the correlation windows.
+    /// Evaluates one record (as CloudTrail wrote it) at `event_time_secs`, updating the correlation windows:
+    /// [`Evaluator::detect`] then [`Evaluator::correlate`].
     pub fn process(&mut self, record: &Value, event_time_secs: i64) -> Vec<RuleMatch> {
         let event_id = record
             .get("eventID")
@@ -90,8 +92,27 @@ impl Evaluator {
             fields: JsonEvent::borrow(record),
             event_id,
         };
+        let detections = self.detect(&event);
+        self.correlate(&event, detections, event_time_secs)
+    }
+
+    /// The detection rules `record` matches, windows untouched. It takes `&self`, so several threads can detect
+    /// at once; the results go to [`Evaluator::correlate`] in time order.
+    pub fn detect(&self, record: &impl Event) -> Vec<EvaluationResult> {
+        self.engine.evaluate(record)
+    }
+
+    /// Feeds one record's `detections` (from [`Evaluator::detect`]) to the correlation windows at
+    /// `event_time_secs`; returns the record's findings. A record without detections changes no window (its
+    /// time only lets the engine drop expired ones when its state is full), so any event may stand for it.
+    pub fn correlate(
+        &mut self,
+        record: &impl Event,
+        detections: Vec<EvaluationResult>,
+        event_time_secs: i64,
+    ) -> Vec<RuleMatch> {
         self.engine
-            .process_event_at(&event, event_time_secs)
+            .process_with_detections(record, detections, event_time_secs)
             .into_iter()
             .filter_map(|result| {
                 let rule_id = result.header.rule_id?;

@@ -8,14 +8,20 @@
 //! backfill) are still evaluated, after them. Reads use a pooled connection; the writer is taken only to commit.
 use super::FindingsError;
 use super::engine::{Evaluator, RuleMatch};
+use super::record::LazyRecord;
 use super::rules::RuleSet;
 use crate::ssr::store::Store;
 use crate::ssr::store::records::{RecordAt, RecordReader};
 use rusqlite::{OptionalExtension, params};
 use serde_json::Value;
 
+mod page;
+
 /// Events read and evaluated per committed page.
 const PAGE_EVENTS: i64 = 5_000;
+
+/// Most threads a full evaluation reads and detects on.
+const MAX_WORKERS: usize = 8;
 
 /// What one call of [`evaluate_new`] did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -123,7 +129,13 @@ pub(super) fn evaluate_pages(
             fresh
         }
     };
-    let mut reader = RecordReader::new(store);
+    // A full evaluation (new rules, or none yet) uses every core; incremental evaluation, beside ingest, one.
+    let workers = if outcome.full {
+        std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_WORKERS))
+    } else {
+        1
+    };
+    let mut readers: Vec<RecordReader> = (0..workers).map(|_| RecordReader::new(store)).collect();
     let mut pages = 0;
     while max_pages.is_none_or(|max| pages < max) {
         // `state` is what the store holds; a pass about to start is stored with its first page.
@@ -134,7 +146,7 @@ pub(super) fn evaluate_pages(
         let Some((until, time, id)) = pass else {
             return Ok(outcome);
         };
-        let (rows, found) = store.read(|conn| {
+        let rows = store.read(|conn| {
             let mut stmt = conn.prepare_cached(
                 "SELECT id, event_time, block, ordinal FROM events INDEXED BY events_by_time
                  WHERE event_time >= ?1 AND (event_time > ?1 OR id > ?2) AND id > ?3 AND id <= ?4
@@ -142,31 +154,22 @@ pub(super) fn evaluate_pages(
             )?;
             let rows = stmt
                 .query_map(params![time, id, state.through, until, page_events], |r| {
-                    Ok((
-                        r.get::<_, i64>(0)?,
-                        r.get::<_, i64>(1)?,
-                        RecordAt {
+                    Ok(page::Row {
+                        id: r.get(0)?,
+                        event_time_secs: r.get(1)?,
+                        at: RecordAt {
                             block: r.get(2)?,
                             ordinal: r.get(3)?,
                         },
-                    ))
+                    })
                 })?
                 .collect::<Result<Vec<_>, _>>()?;
-            let mut found = Vec::new();
-            for (id, event_time, at) in &rows {
-                let record = reader.read(conn, *at)?;
-                for m in evaluator.process(&record, *event_time) {
-                    found.push(MatchRow::new(*id, *event_time, &record, m));
-                }
-            }
-            Ok((
-                rows.iter().map(|(id, t, _)| (*id, *t)).collect::<Vec<_>>(),
-                found,
-            ))
+            Ok(rows)
         })?;
+        let found = page::evaluate(store, &mut evaluator, &mut readers, &rows)?;
         let mut next = state.clone();
         match rows.last() {
-            Some(&(last_id, last_time)) => next.pass = Some((until, last_time, last_id)),
+            Some(last) => next.pass = Some((until, last.event_time_secs, last.id)),
             None => {
                 next.through = until;
                 next.pass = None;
@@ -281,9 +284,9 @@ struct MatchRow {
 }
 
 impl MatchRow {
-    fn new(event: i64, event_time: i64, record: &Value, m: RuleMatch) -> Self {
+    fn new(event: i64, event_time: i64, record: &LazyRecord<'_>, m: RuleMatch) -> Self {
         let text = |v: Option<&Value>| v.and_then(Value::as_str).unwrap_or_default().to_owned();
-        let who = record.get("userIdentity");
+        let who = record.top("userIdentity");
         let identity = who
             .and_then(|u| u.get("arn"))
             .or_else(|| who.and_then(|u| u.get("invokedBy")))
@@ -291,9 +294,9 @@ impl MatchRow {
         Self {
             rule_id: m.rule_id,
             event,
-            event_id: text(record.get("eventID")),
+            event_id: text(record.top("eventID")),
             event_time,
-            account: text(record.get("recipientAccountId")),
+            account: text(record.top("recipientAccountId")),
             identity: text(identity),
             evidence: (!m.window_event_ids.is_empty())
                 .then(|| serde_json::to_string(&m.window_event_ids).unwrap_or_default()),

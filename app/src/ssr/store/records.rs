@@ -19,11 +19,17 @@ pub struct RecordAt {
     pub ordinal: u32,
 }
 
-/// Reads records, keeping the last few decoded blocks: records read in time order come from the same few files
-/// (one per account-Region and delivery), so each block is decompressed and parsed about once.
+/// Reads records, keeping the last few decompressed blocks: records read in time order come from the same few
+/// files (one per account-Region and delivery), so each block is decompressed and split about once.
 pub struct RecordReader {
     blocks_dir: PathBuf,
-    decoded: VecDeque<(i64, Vec<Result<Value, String>>)>,
+    decoded: VecDeque<(i64, Decoded)>,
+}
+
+/// A decompressed block: the log file's text and the byte range of each record in its `Records`.
+struct Decoded {
+    json: Vec<u8>,
+    spans: Vec<(usize, usize)>,
 }
 
 /// Decoded blocks kept; more than the account-Region files one delivery interval spans.
@@ -42,35 +48,48 @@ impl RecordReader {
     ///
     /// Errors: [`StoreError`] when the block cannot be read or decoded, or holds no such record.
     pub fn read(&mut self, conn: &Connection, at: RecordAt) -> Result<Value, StoreError> {
-        let records = match self.decoded.iter().position(|(id, _)| *id == at.block) {
-            Some(i) => &self.decoded[i].1,
+        let text = self.read_text(conn, at)?;
+        serde_json::from_str(text).map_err(|why| {
+            StoreError::Corrupt(format!(
+                "block {} record {} cannot be read: {why}",
+                at.block, at.ordinal
+            ))
+        })
+    }
+
+    /// The JSON text of the record at `at`, as CloudTrail wrote it (not parsed: the findings evaluation parses
+    /// only the fields its rules read).
+    ///
+    /// Errors: [`StoreError`] when the block cannot be read or decoded, or holds no such record, or the record
+    /// is not UTF-8.
+    pub fn read_text(&mut self, conn: &Connection, at: RecordAt) -> Result<&str, StoreError> {
+        let index = match self.decoded.iter().position(|(id, _)| *id == at.block) {
+            Some(i) => i,
             None => {
-                let records = self.decode(conn, at.block)?;
+                let decoded = self.decode(conn, at.block)?;
                 if self.decoded.len() == KEPT_BLOCKS {
                     self.decoded.pop_front();
                 }
-                self.decoded.push_back((at.block, records));
-                &self.decoded[self.decoded.len() - 1].1
+                self.decoded.push_back((at.block, decoded));
+                self.decoded.len() - 1
             }
         };
-        match records.get(at.ordinal as usize) {
-            Some(Ok(record)) => Ok(record.clone()),
-            Some(Err(why)) => Err(StoreError::Corrupt(format!(
-                "block {} record {} cannot be read: {why}",
-                at.block, at.ordinal
-            ))),
-            None => Err(StoreError::Corrupt(format!(
+        let decoded = &self.decoded[index].1;
+        let Some(&(start, end)) = decoded.spans.get(at.ordinal as usize) else {
+            return Err(StoreError::Corrupt(format!(
                 "block {} has no record {}",
                 at.block, at.ordinal
-            ))),
-        }
+            )));
+        };
+        std::str::from_utf8(&decoded.json[start..end]).map_err(|why| {
+            StoreError::Corrupt(format!(
+                "block {} record {} cannot be read: {why}",
+                at.block, at.ordinal
+            ))
+        })
     }
 
-    fn decode(
-        &self,
-        conn: &Connection,
-        block_id: i64,
-    ) -> Result<Vec<Result<Value, String>>, StoreError> {
+    fn decode(&self, conn: &Connection, block_id: i64) -> Result<Decoded, StoreError> {
         let (codec, block) = conn
             .prepare_cached("SELECT codec, segment, offset, length FROM blocks WHERE id = ?1")?
             .query_row([block_id], |r| {
@@ -89,12 +108,8 @@ impl RecordReader {
         let json = gunzip(&read_block(&self.blocks_dir, block)?, usize::MAX)
             .map_err(|e| corrupt(e.to_string()))?;
         // Record by record: one that serde_json cannot read (nested past its recursion limit) fails alone.
-        Ok(record_spans(&json)
-            .into_iter()
-            .map(|(start, end)| {
-                serde_json::from_slice::<Value>(&json[start..end]).map_err(|e| e.to_string())
-            })
-            .collect())
+        let spans = record_spans(&json);
+        Ok(Decoded { json, spans })
     }
 }
 

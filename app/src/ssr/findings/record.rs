@@ -1,0 +1,399 @@
+//! A CloudTrail record as the rules read it, parsed only as far as they read it. Splitting the record's text
+//! into its top-level members is a byte scan; a member is parsed into JSON the first time a rule (or rsigma's
+//! candidate index, which picks the rules a record can match from the fields it holds) asks for a field under
+//! it, and the whole record only for what needs every value (keyword rules) or for paths with brackets or
+//! escapes. Most records match no rule, so most of each record is never built, which was most of the cost of
+//! evaluating (BENCHMARKS.md, Findings). Every answer is the one `rsigma_eval::JsonEvent` gives on the whole
+//! record (the tests below compare them), so what matches is unchanged.
+use rsigma_eval::{Event, EventValue, JsonEvent};
+use serde_json::Value;
+use std::borrow::Cow;
+use std::cell::{OnceCell, RefCell};
+use std::ops::Range;
+
+/// One top-level member of the record: its key (unescaped), its value's byte range in the text (the last one
+/// when the key is repeated, as `serde_json` keeps), and the value once parsed.
+struct Member {
+    key: String,
+    value: Range<usize>,
+    parsed: OnceCell<Option<Value>>,
+}
+
+/// A record's JSON text with its members parsed on demand. `to_json` is only `{"event_id": eventID}`: what the
+/// correlation windows keep of an event.
+pub struct LazyRecord<'a> {
+    text: Cow<'a, str>,
+    /// `None` when the text is not a JSON object the scan understands: every question goes to the whole record.
+    members: Option<Vec<Member>>,
+    whole: OnceCell<Option<JsonEvent<'static>>>,
+    whole_value: OnceCell<Option<Value>>,
+    /// Why a part the rules read could not be parsed (the evaluation reports the record as unreadable).
+    failure: RefCell<Option<String>>,
+}
+
+impl<'a> LazyRecord<'a> {
+    /// The record whose JSON text is `text`; nothing is parsed yet.
+    pub fn new(text: impl Into<Cow<'a, str>>) -> Self {
+        let text = text.into();
+        let members = split_members(&text);
+        Self {
+            text,
+            members,
+            whole: OnceCell::new(),
+            whole_value: OnceCell::new(),
+            failure: RefCell::new(None),
+        }
+    }
+
+    /// The same record owning its text, keeping what was parsed (to hand it to another thread).
+    pub fn into_owned(self) -> LazyRecord<'static> {
+        LazyRecord {
+            text: Cow::Owned(self.text.into_owned()),
+            members: self.members,
+            whole: self.whole,
+            whole_value: self.whole_value,
+            failure: self.failure,
+        }
+    }
+
+    /// Errors: why a part the rules read could not be parsed, if one could not.
+    pub fn check(&self) -> Result<(), String> {
+        match self.failure.borrow().as_ref() {
+            Some(why) => Err(why.clone()),
+            None => Ok(()),
+        }
+    }
+
+    /// The value of top-level member `key`: what `serde_json::Value::get` answers on the whole record.
+    pub fn top(&self, key: &str) -> Option<&Value> {
+        if self.members.is_some() {
+            return self.member_value(key);
+        }
+        self.whole_value
+            .get_or_init(|| self.parse(&self.text))
+            .as_ref()?
+            .get(key)
+    }
+
+    fn parse(&self, text: &str) -> Option<Value> {
+        match serde_json::from_str::<Value>(text) {
+            Ok(value) => Some(value),
+            Err(why) => {
+                self.failure.borrow_mut().get_or_insert(why.to_string());
+                None
+            }
+        }
+    }
+
+    fn whole_event(&self) -> Option<&JsonEvent<'static>> {
+        self.whole
+            .get_or_init(|| self.parse(&self.text).map(JsonEvent::owned))
+            .as_ref()
+    }
+
+    fn member_value(&self, key: &str) -> Option<&Value> {
+        let member = self.members.as_ref()?.iter().find(|m| m.key == key)?;
+        member
+            .parsed
+            .get_or_init(|| self.parse(&self.text[member.value.clone()]))
+            .as_ref()
+    }
+}
+
+impl Event for LazyRecord<'_> {
+    /// As `JsonEvent::get_field`: a top-level key equal to the whole path first, then the path's segments
+    /// (separated by `.`, each crossing arrays member by member; several values found come back as an array).
+    fn get_field(&self, path: &str) -> Option<EventValue<'_>> {
+        if self.members.is_none() {
+            return self.whole_event()?.get_field(path);
+        }
+        if let Some(value) = self.member_value(path) {
+            return Some(EventValue::from(value));
+        }
+        if !path.contains(['.', '[', '\\']) {
+            return None;
+        }
+        if path.contains(['[', '\\']) || path.starts_with('.') {
+            return self.whole_event()?.get_field(path);
+        }
+        let (root, rest) = path.split_once('.')?;
+        let value = self.member_value(root)?;
+        let keys: Vec<&str> = rest.split('.').collect();
+        let mut found = Vec::new();
+        collect(value, &keys, &mut found);
+        match found.len() {
+            0 => None,
+            1 => found.pop(),
+            _ => Some(EventValue::Array(found)),
+        }
+    }
+
+    fn any_string_value(&self, pred: &dyn Fn(&str) -> bool) -> bool {
+        self.whole_event().is_some_and(|e| e.any_string_value(pred))
+    }
+
+    fn all_string_values(&self) -> Vec<Cow<'_, str>> {
+        self.whole_event()
+            .map(|e| e.all_string_values())
+            .unwrap_or_default()
+    }
+
+    fn visit_string_values(&self, visit: &mut dyn FnMut(&str)) {
+        if let Some(event) = self.whole_event() {
+            event.visit_string_values(visit);
+        }
+    }
+
+    fn to_json(&self) -> Value {
+        let event_id = self
+            .top("eventID")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        serde_json::json!({ "event_id": event_id })
+    }
+
+    fn top_level_keys(&self) -> Option<Vec<Cow<'_, str>>> {
+        match &self.members {
+            Some(members) => Some(members.iter().map(|m| Cow::from(m.key.as_str())).collect()),
+            None => self.whole_event()?.top_level_keys(),
+        }
+    }
+
+    fn visit_top_level_keys(&self, visit: &mut dyn FnMut(&str)) -> bool {
+        match &self.members {
+            Some(members) => {
+                members.iter().for_each(|m| visit(&m.key));
+                true
+            }
+            None => self
+                .whole_event()
+                .is_some_and(|e| e.visit_top_level_keys(visit)),
+        }
+    }
+}
+
+/// The values at `keys` under `current`, arrays crossed member by member (`JsonEvent`'s path walk).
+fn collect<'v>(current: &'v Value, keys: &[&str], out: &mut Vec<EventValue<'v>>) {
+    let Some((key, rest)) = keys.split_first() else {
+        out.push(EventValue::from(current));
+        return;
+    };
+    match current {
+        Value::Object(map) => {
+            if let Some(next) = map.get(*key) {
+                collect(next, rest, out);
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                collect(item, keys, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn skip_space(bytes: &[u8], mut i: usize) -> usize {
+    while bytes
+        .get(i)
+        .is_some_and(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+    {
+        i += 1;
+    }
+    i
+}
+
+/// The index after the string starting with the quote at `start`.
+fn string_end(bytes: &[u8], start: usize) -> Option<usize> {
+    let mut i = start + 1;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'\\' => i += 2,
+            b'"' => return Some(i + 1),
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// The index after the JSON value starting at `start` (strings and nesting only; no checking of scalars,
+/// which the parser checks when the value is read).
+fn value_end(bytes: &[u8], start: usize) -> Option<usize> {
+    match bytes.get(start)? {
+        b'"' => string_end(bytes, start),
+        b'{' | b'[' => {
+            let (mut depth, mut i) = (0usize, start);
+            while let Some(&b) = bytes.get(i) {
+                match b {
+                    b'"' => {
+                        i = string_end(bytes, i)?;
+                        continue;
+                    }
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            return Some(i + 1);
+                        }
+                    }
+                    _ => {}
+                }
+                i += 1;
+            }
+            None
+        }
+        _ => {
+            let mut i = start;
+            while bytes
+                .get(i)
+                .is_some_and(|b| !matches!(b, b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r'))
+            {
+                i += 1;
+            }
+            (i > start).then_some(i)
+        }
+    }
+}
+
+/// The top-level members of the JSON object `text`, or `None` when it is not one (then the whole record is
+/// parsed for every question).
+fn split_members(text: &str) -> Option<Vec<Member>> {
+    let bytes = text.as_bytes();
+    let mut i = skip_space(bytes, 0);
+    if bytes.get(i) != Some(&b'{') {
+        return None;
+    }
+    i = skip_space(bytes, i + 1);
+    let mut members: Vec<Member> = Vec::with_capacity(24);
+    if bytes.get(i) == Some(&b'}') {
+        return (skip_space(bytes, i + 1) == bytes.len()).then_some(members);
+    }
+    loop {
+        if bytes.get(i) != Some(&b'"') {
+            return None;
+        }
+        let key_end = string_end(bytes, i)?;
+        let raw = text.get(i + 1..key_end - 1)?;
+        let key = if raw.contains('\\') {
+            serde_json::from_str::<String>(text.get(i..key_end)?).ok()?
+        } else {
+            raw.to_owned()
+        };
+        i = skip_space(bytes, key_end);
+        if bytes.get(i) != Some(&b':') {
+            return None;
+        }
+        let start = skip_space(bytes, i + 1);
+        let end = value_end(bytes, start)?;
+        match members.iter_mut().find(|m| m.key == key) {
+            Some(member) => member.value = start..end,
+            None => members.push(Member {
+                key,
+                value: start..end,
+                parsed: OnceCell::new(),
+            }),
+        }
+        i = skip_space(bytes, end);
+        match bytes.get(i) {
+            Some(b',') => i = skip_space(bytes, i + 1),
+            Some(b'}') => return (skip_space(bytes, i + 1) == bytes.len()).then_some(members),
+            _ => return None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RECORD: &str = r#"{
+        "eventVersion": "1.09",
+        "userIdentity": {"type": "AssumedRole", "arn": "arn:aws:sts::111122223333:assumed-role/Admin/alice",
+            "sessionContext": {"sessionIssuer": {"userName": "Admin"}, "attributes": {"mfaAuthenticated": "true"}}},
+        "eventTime": "2026-11-20T10:00:00Z", "eventSource": "s3.amazonaws.com", "eventName": "PutBucketPolicy",
+        "requestParameters": {"bucketName": "logs", "policy": [{"Effect": "Allow"}, {"Effect": "Deny", "n": 2}],
+            "quote\"d": "x]}", "nothing": null},
+        "resources": [{"ARN": "arn:aws:s3:::logs", "type": "AWS::S3::Bucket"}, {"ARN": "arn:aws:s3:::other"}],
+        "userIdentity.type": "flat key wins",
+        "event\u004eame": "escaped key",
+        "readOnly": false, "count": 12, "ratio": 0.5,
+        "eventName": "RepeatedKeyLastWins",
+        "eventID": "3f0c9b6e-0000-4000-8000-000000000001"
+    }"#;
+
+    const PATHS: &[&str] = &[
+        "eventName",
+        "eventSource",
+        "userIdentity.type",
+        "userIdentity.arn",
+        "userIdentity.sessionContext.sessionIssuer.userName",
+        "userIdentity.sessionContext.attributes",
+        "userIdentity",
+        "requestParameters.policy.Effect",
+        "requestParameters.policy.n",
+        "requestParameters.quote\"d",
+        "requestParameters.nothing",
+        "requestParameters.absent",
+        "resources.ARN",
+        "resources.type",
+        "resources[0].ARN",
+        "resources[-1].ARN",
+        "readOnly",
+        "count",
+        "ratio",
+        "absent",
+        "absent.child",
+        ".eventName",
+        "eventName.",
+        "requestParameters..bucketName",
+        "event\\[Name",
+    ];
+
+    #[test]
+    fn every_field_reads_as_on_the_whole_record() {
+        let whole: Value = serde_json::from_str(RECORD).expect("json");
+        let reference = JsonEvent::borrow(&whole);
+        let lazy = LazyRecord::new(RECORD);
+        for path in PATHS {
+            assert_eq!(lazy.get_field(path), reference.get_field(path), "{path}");
+        }
+        for key in ["eventName", "userIdentity", "absent", "event\u{4e}ame"] {
+            assert_eq!(lazy.top(key), whole.get(key), "{key}");
+        }
+        let mut keys = Vec::new();
+        assert!(lazy.visit_top_level_keys(&mut |k| keys.push(k.to_owned())));
+        let mut expected = Vec::new();
+        assert!(reference.visit_top_level_keys(&mut |k| expected.push(k.to_owned())));
+        assert_eq!(keys, expected);
+        assert_eq!(lazy.all_string_values(), reference.all_string_values());
+        assert!(lazy.any_string_value(&|s| s == "x]}"));
+        assert_eq!(
+            lazy.to_json(),
+            serde_json::json!({"event_id": "3f0c9b6e-0000-4000-8000-000000000001"})
+        );
+        assert_eq!(lazy.check(), Ok(()));
+    }
+
+    #[test]
+    fn what_is_not_an_object_is_read_whole_and_a_bad_member_is_reported() {
+        for text in ["[1, 2]", "\"text\"", "{}", " { } "] {
+            let whole: Value = serde_json::from_str(text).expect("json");
+            let lazy = LazyRecord::new(text);
+            for path in ["eventName", "a.b", "[0]"] {
+                assert_eq!(
+                    lazy.get_field(path),
+                    JsonEvent::borrow(&whole).get_field(path),
+                    "{text} {path}"
+                );
+            }
+        }
+        let lazy = LazyRecord::new(r#"{"eventName": "Fine", "broken": tru}"#);
+        assert_eq!(
+            lazy.get_field("eventName"),
+            Some(EventValue::Str("Fine".into()))
+        );
+        assert_eq!(lazy.check(), Ok(()), "nothing read the broken member yet");
+        assert_eq!(lazy.get_field("broken"), None);
+        assert!(lazy.check().is_err(), "reading it is an error");
+    }
+}
