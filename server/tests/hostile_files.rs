@@ -213,3 +213,55 @@ fn each_hostile_file_is_named_with_its_reason_and_the_rest_is_stored() {
         "{deep}"
     );
 }
+
+/// A record nested past the parser's limit is stored (above), and the detection rules cannot read it: it is
+/// skipped, and the records after it are still evaluated — a trail stopped right after it is found, where one
+/// unreadable record used to stop every later evaluation.
+#[test]
+fn a_record_the_rules_cannot_read_does_not_hide_the_findings_after_it() {
+    let (archive, data) = (
+        tempfile::tempdir().expect("tmp"),
+        tempfile::tempdir().expect("tmp"),
+    );
+    let deep = format!("{}{}", "[".repeat(200_000), "]".repeat(200_000));
+    let stopped = record("stopped-after-deep", r#"{"name":"management-events"}"#)
+        .replace(
+            r#""eventSource":"iam.amazonaws.com","eventName":"GetUser""#,
+            r#""eventSource":"cloudtrail.amazonaws.com","eventName":"StopLogging""#,
+        )
+        .replace(r#""readOnly":true"#, r#""readOnly":false"#)
+        .replace("2026-11-27T15:01:00Z", "2026-11-27T15:02:00Z");
+    assert!(stopped.contains("StopLogging"));
+    // A call a rule reads `requestParameters` of (a log group's retention shortened), so the rules try to read it.
+    let deep = record("deep", &deep).replace(
+        r#""eventSource":"iam.amazonaws.com","eventName":"GetUser""#,
+        r#""eventSource":"logs.amazonaws.com","eventName":"PutRetentionPolicy""#,
+    );
+    let file = format!(r#"{{"Records":[{deep},{stopped}]}}"#);
+    write_gz(archive.path(), &name("DeepThenStop0001"), file.as_bytes());
+    let store = Store::open(&data.path().join("trailscope.db")).expect("store");
+    ingest_folder(
+        &store,
+        archive.path(),
+        &IngestLimits::default(),
+        &mut |_| {},
+    )
+    .expect("ingest");
+    assert_eq!(stored_ids(&store), ["deep", "stopped-after-deep"]);
+
+    let rules = app::ssr::findings::rules::RuleSet::load(None);
+    app::ssr::findings::store::evaluate_new(&store, &rules).expect("evaluation goes on");
+    let report =
+        app::ssr::findings::api::report(&store, &rules, &Default::default()).expect("report");
+    let stop = report
+        .findings
+        .iter()
+        .find(|f| f.title == "CloudTrail logging stopped")
+        .unwrap_or_else(|| {
+            panic!(
+                "{:?}",
+                report.findings.iter().map(|f| &f.title).collect::<Vec<_>>()
+            )
+        });
+    assert_eq!(stop.count, 1);
+}

@@ -119,7 +119,8 @@ impl AppState {
         }
     }
 
-    /// Runs `work` on the blocking pool (SQLite calls block), mapping its error to the wire error.
+    /// Runs a request's `work` on the blocking pool (SQLite calls block) once one of the store's
+    /// `REQUEST_JOBS_MAX` permits is free (`store::request_job`), mapping its error to the wire error.
     pub async fn blocking<T, E>(
         &self,
         work: impl FnOnce(&Store) -> Result<T, E> + Send + 'static,
@@ -129,6 +130,26 @@ impl AppState {
         E: Into<AppError> + Send + 'static,
     {
         crate::ssr::store::request_job(&self.store, work)
+            .await
+            .map_err(|error| {
+                tracing::error!(%error, "store task failed");
+                AppError::Internal
+            })?
+            .map_err(Into::into)
+    }
+
+    /// Runs authentication's `work` (the gate's session and token checks, logins, audit entries) on the blocking
+    /// pool without waiting for a request permit: they read and write the small auth file, and a user's login
+    /// must not queue behind other users' heavy pages.
+    pub async fn auth_blocking<T, E>(
+        &self,
+        work: impl FnOnce(&Store) -> Result<T, E> + Send + 'static,
+    ) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        E: Into<AppError> + Send + 'static,
+    {
+        crate::ssr::store::off_runtime(&self.store, work)
             .await
             .map_err(|error| {
                 tracing::error!(%error, "store task failed");

@@ -125,9 +125,15 @@ where
     T: Send + 'static,
     E: Send + 'static,
 {
-    // The semaphore is never closed, so acquiring only fails if it were: run unbounded then.
-    let _permit = store.request_jobs.acquire().await.ok();
-    off_runtime(store, work).await
+    // The semaphore is never closed, so acquiring only fails if it were: run unbounded then. The permit goes
+    // with the work, so a client hanging up (its future dropped) frees it only when the work is done.
+    let permit = store.request_jobs.clone().acquire_owned().await.ok();
+    off_runtime(store, move |s| {
+        let answer = work(s);
+        drop(permit);
+        answer
+    })
+    .await
 }
 
 /// The store in a data directory: the event file (`trailscope.db`, with its raw-record segments in
@@ -137,13 +143,14 @@ pub struct Store {
     events: Arc<Database>,
     auth: Database,
     /// Permits for [`request_job`]s, [`REQUEST_JOBS_MAX`] in all.
-    request_jobs: tokio::sync::Semaphore,
+    request_jobs: Arc<tokio::sync::Semaphore>,
 }
 
 /// Store work of requests (pages, server functions, the API) that runs at once; more waits, without holding a
 /// thread, for a permit. Two cores answer no faster with more in flight, and each running read holds a reader
 /// connection with its page cache ([`database::POOLED_READERS_MAX`]), so under 64 clients the server's
-/// memory stays bounded (issue 16, items 5 and 8). Sessions, ingest and sync do not take permits.
+/// memory stays bounded (issue 16, items 5 and 8). Authentication (`AppState::auth_blocking`: sessions, logins,
+/// tokens, audit entries on the auth file), ingest, sync, findings evaluation and exports do not take permits.
 pub const REQUEST_JOBS_MAX: usize = 8;
 
 /// Pages of WAL after which the event file's writer copies them into the database: large steps while loading,
@@ -175,7 +182,7 @@ impl Store {
         Ok(Self {
             events: Arc::new(events),
             auth,
-            request_jobs: tokio::sync::Semaphore::new(REQUEST_JOBS_MAX),
+            request_jobs: Arc::new(tokio::sync::Semaphore::new(REQUEST_JOBS_MAX)),
         })
     }
 

@@ -8,7 +8,7 @@ use crate::ssr::state::AppState;
 /// caller can refuse an action it could not account for.
 pub async fn audit(state: &AppState, entry: audit::Entry) -> Result<(), AppError> {
     state
-        .blocking(move |store| audit::record(store, &entry))
+        .auth_blocking(move |store| audit::record(store, &entry))
         .await
 }
 

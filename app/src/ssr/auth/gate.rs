@@ -70,7 +70,7 @@ async fn session_principal(state: &AppState, session: &Session) -> Option<Princi
         .flatten()
         .unwrap_or(0);
     let user = state
-        .blocking(move |store| find_user(store, user_id))
+        .auth_blocking(move |store| find_user(store, user_id))
         .await
         .ok()
         .flatten();
@@ -88,7 +88,7 @@ async fn session_principal(state: &AppState, session: &Session) -> Option<Princi
 /// The user a trusted proxy signed in: a Trailscope user of that name, else the configured default role.
 async fn proxy_principal(state: &AppState, name: String) -> Option<Principal> {
     let user = state
-        .blocking({
+        .auth_blocking({
             let name = name.clone();
             move |store| find_user_by_name(store, &name)
         })
@@ -113,7 +113,7 @@ async fn proxy_principal(state: &AppState, name: String) -> Option<Principal> {
 
 async fn token_principal(state: &AppState, secret: String) -> Option<Principal> {
     let token = state
-        .blocking(move |store| tokens::authenticate_token(store, &secret))
+        .auth_blocking(move |store| tokens::authenticate_token(store, &secret))
         .await
         .ok()
         .flatten()?;

@@ -39,7 +39,7 @@ pub async fn login(name: String, password: String) -> Result<(), AppError> {
         return Err(AppError::TooManyAttempts { retry_after_secs });
     }
     let user = state
-        .blocking({
+        .auth_blocking({
             let name = name.clone();
             move |store| users::verify_password(store, &name, &password)
         })

@@ -21,7 +21,7 @@ const READER_CACHE_KIB: i64 = 16 * 1024;
 
 /// Read-only connections kept open between reads; a read finding none idle opens its own, which is closed
 /// after it unless the pool has room. Together with [`crate::ssr::store::REQUEST_JOBS_MAX`] this bounds the
-/// readers' memory.
+/// memory of the readers requests use (exports and findings evaluation read without a permit).
 pub const POOLED_READERS_MAX: usize = 8;
 
 /// One SQLite file: its path, its one writer connection and a pool of readers.

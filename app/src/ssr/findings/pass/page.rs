@@ -6,8 +6,8 @@
 use super::{FindingsError, MatchRow};
 use crate::ssr::findings::engine::Evaluator;
 use crate::ssr::findings::record::LazyRecord;
+use crate::ssr::store::Store;
 use crate::ssr::store::records::{RecordAt, RecordReader};
-use crate::ssr::store::{Store, StoreError};
 use rsigma_eval::{EvaluationResult, JsonEvent};
 use serde_json::Value;
 
@@ -76,7 +76,6 @@ pub(super) fn evaluate(
                 for m in evaluator.correlate(&d.record, d.detections, row.event_time_secs) {
                     found.push(MatchRow::new(row.id, row.event_time_secs, &d.record, m));
                 }
-                d.record.check().map_err(|why| unreadable(row.at, &why))?;
             }
             // No detection: no window changes, so the record itself is not needed.
             None => {
@@ -85,13 +84,6 @@ pub(super) fn evaluate(
         }
     }
     Ok(found)
-}
-
-fn unreadable(at: RecordAt, why: &str) -> StoreError {
-    StoreError::Corrupt(format!(
-        "block {} record {} cannot be read: {why}",
-        at.block, at.ordinal
-    ))
 }
 
 /// Detection on the records of `rows` whose block falls to `worker` of `workers`.
@@ -111,7 +103,18 @@ fn detect(
             }
             let record = LazyRecord::new(reader.read_text(conn, row.at)?);
             let detections = evaluator.detect(&record);
-            record.check().map_err(|why| unreadable(row.at, &why))?;
+            if let Err(why) = record.check() {
+                // One record the rules cannot read (e.g. nested past the parser's limit, which ingest stores)
+                // must not stop the evaluation of every record after it: it is skipped, by name, in the log.
+                tracing::warn!(
+                    event = row.id,
+                    block = row.at.block,
+                    record = row.at.ordinal,
+                    reason = %why,
+                    "record not evaluated by the detection rules: it cannot be read"
+                );
+                continue;
+            }
             if !detections.is_empty() {
                 found.push(Detected {
                     index,
