@@ -129,13 +129,7 @@ impl AppState {
         T: Send + 'static,
         E: Into<AppError> + Send + 'static,
     {
-        crate::ssr::store::request_job(&self.store, work)
-            .await
-            .map_err(|error| {
-                tracing::error!(%error, "store task failed");
-                AppError::Internal
-            })?
-            .map_err(Into::into)
+        wire(crate::ssr::store::request_job(&self.store, work).await)
     }
 
     /// Runs authentication's `work` (the gate's session and token checks, logins, audit entries) on the blocking
@@ -149,14 +143,21 @@ impl AppState {
         T: Send + 'static,
         E: Into<AppError> + Send + 'static,
     {
-        crate::ssr::store::off_runtime(&self.store, work)
-            .await
-            .map_err(|error| {
-                tracing::error!(%error, "store task failed");
-                AppError::Internal
-            })?
-            .map_err(Into::into)
+        wire(crate::ssr::store::off_runtime(&self.store, work).await)
     }
+}
+
+/// A blocking store task's result as the wire error: the task failing (a panic) is logged and `Internal`; the
+/// work's own error maps into `AppError`.
+fn wire<T, E: Into<AppError>>(
+    joined: Result<Result<T, E>, tokio::task::JoinError>,
+) -> Result<T, AppError> {
+    joined
+        .map_err(|error| {
+            tracing::error!(%error, "store task failed");
+            AppError::Internal
+        })?
+        .map_err(Into::into)
 }
 
 impl From<StoreError> for AppError {
