@@ -16,6 +16,7 @@ pub mod records;
 pub mod schema;
 pub mod search;
 pub mod segments;
+pub mod timeline_rollup;
 pub mod top_rollup;
 pub mod trail_snapshots;
 pub mod volumes;

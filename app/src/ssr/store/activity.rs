@@ -1,15 +1,16 @@
-//! Activity queries: the timeline (from hourly rollups when buckets are whole hours, else from events), the
+//! Activity queries: the timeline (from rollups of days, hours or quarters as its buckets allow), the
 //! top-10 lists and the filter choices. Every query of one request uses the same resolved window, so the
 //! page's totals, chart and tables agree.
 #[cfg(test)]
 mod tests;
 use super::StoreError;
 use super::dictionary::lookup;
+use super::timeline_rollup::Source;
 use super::top_rollup::{self, Dimension};
 use crate::model::activity::{
     FilterChoices, TOP_N, Timeline, TimelineBucket, TopEntry, TopLists, bucket_secs_for, ceil_div,
 };
-use crate::model::filter::{ActivityFilter, RangeSpec, ReadWrite};
+use crate::model::filter::{ActivityFilter, RangeSpec};
 use crate::model::time::{DAY, HOUR};
 use rusqlite::{Connection, OptionalExtension, params_from_iter};
 use rustc_hash::FxHashMap;
@@ -88,8 +89,9 @@ fn conditions(
     Ok(Some((sql, params)))
 }
 
-/// The Activity timeline for `filter` at time `now` (epoch seconds UTC), from the hourly rollups when buckets
-/// are whole hours, else from the events.
+/// The Activity timeline for `filter` at time `now` (epoch seconds UTC), from the coarsest rollup whose periods
+/// divide the buckets (days and quarters in `rollup_timeline`, hours in `rollup_hourly`), else (buckets under 15
+/// minutes) from the events.
 ///
 /// Errors: [`StoreError`] when the store cannot be read.
 pub fn timeline(
@@ -98,11 +100,11 @@ pub fn timeline(
     now: i64,
 ) -> Result<Timeline, StoreError> {
     let w = resolve_window(conn, filter.range, now)?;
-    let from_rollups = w.bucket_secs % HOUR == 0;
-    let table = if from_rollups {
-        Table::Rollup
-    } else {
+    let source = Source::for_bucket(w.bucket_secs);
+    let table = if source == Source::Events {
         Table::Events
+    } else {
+        Table::Rollup
     };
     let Some((conds, cond_params)) = conditions(conn, filter, table)? else {
         return Ok(Timeline::from_sparse(
@@ -130,21 +132,29 @@ pub fn timeline(
             _ => &mut bucket.other,
         } += events as u64;
     };
-    if from_rollups {
+    if let Some((sql, first)) = match source {
+        Source::Hourly => Some((
+            "SELECT hour, read_only, events, is_error FROM rollup_hourly WHERE hour >= ? AND hour < ?",
+            None,
+        )),
+        Source::Timeline(span) => Some((
+            "SELECT period, read_only, events, is_error FROM rollup_timeline
+             WHERE span = ? AND period >= ? AND period < ?",
+            Some(span),
+        )),
+        Source::Events => None,
+    } {
         // Summed here rather than by a GROUP BY, which sorts every row in a temporary B-tree first (several ms
         // for 30 days of rows).
-        let sql = format!(
-            "SELECT hour, read_only, events, is_error FROM rollup_hourly
-             WHERE hour >= ?1 AND hour < ?2{conds}"
-        );
-        let params = [w.start, w.end].into_iter().chain(cond_params);
+        let sql = format!("{sql}{conds}");
+        let params = first.into_iter().chain([w.start, w.end]).chain(cond_params);
         let mut stmt = conn.prepare_cached(&sql)?;
         let mut rows = stmt.query(params_from_iter(params))?;
         while let Some(row) = rows.next()? {
-            let (hour, read_only, events, is_error): (i64, i64, i64, i64) =
+            let (period, read_only, events, is_error): (i64, i64, i64, i64) =
                 (row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?);
             add(
-                (hour - w.start) / w.bucket_secs,
+                (period - w.start) / w.bucket_secs,
                 read_only,
                 events,
                 events * is_error,
@@ -261,62 +271,31 @@ impl Tallies {
     }
 
     /// Adds the rollup's counts of the whole hours `[start, end)` (multiples of an hour) that `keep` accepts
-    /// (by entry flags): whole days from the daily rows, the hours around them from the hourly ones.
+    /// (by entry flags).
     fn add_rollups(
         &mut self,
         conn: &Connection,
-        (start, end): (i64, i64),
+        window: (i64, i64),
         keep: impl Fn(u8) -> bool,
     ) -> Result<(), StoreError> {
-        let first_day = ceil_div(start, DAY) * DAY;
-        let last_day = end.div_euclid(DAY) * DAY;
-        let parts = if first_day < last_day {
-            vec![
-                (HOUR, start, first_day),
-                (DAY, first_day, last_day),
-                (HOUR, last_day, end),
-            ]
-        } else {
-            vec![(HOUR, start, end)]
-        };
-        for (span, from, to) in parts {
-            if from >= to {
-                continue;
+        top_rollup::for_each_entry_in_hours(conn, window, None, |dimension, entry, n| {
+            if !keep(entry.flags) {
+                return;
             }
-            top_rollup::for_each_entry(conn, span, (from, to), |dimension, entry, n| {
-                if !keep(entry.flags) {
-                    return;
+            let value = Some(entry.value);
+            match dimension {
+                Dimension::EventName => {
+                    // Every event has a name: these entries count the events.
+                    self.events += n;
+                    self.names.add(value, n);
                 }
-                let value = Some(entry.value);
-                match dimension {
-                    Dimension::EventName => {
-                        // Every event has a name: these entries count the events.
-                        self.events += n;
-                        self.names.add(value, n);
-                    }
-                    Dimension::EventSource => self.sources.add(value, n),
-                    Dimension::Identity => {
-                        self.identities.add(Some((entry.value, entry.account)), n)
-                    }
-                    Dimension::SourceIp => self.ips.add(value, n),
-                    Dimension::ErrorCode => self.errors.add(value, n),
-                }
-            })?;
-        }
-        Ok(())
+                Dimension::EventSource => self.sources.add(value, n),
+                Dimension::Identity => self.identities.add(Some((entry.value, entry.account)), n),
+                Dimension::SourceIp => self.ips.add(value, n),
+                Dimension::ErrorCode => self.errors.add(value, n),
+            }
+        })
     }
-}
-
-/// Whether rollup entries with `flags` match `filter`'s read/write and errors conditions (as `conditions` does
-/// on the events).
-fn keeps(filter: &ActivityFilter, flags: u8) -> bool {
-    let read = flags & top_rollup::READ != 0;
-    let read_write = match filter.read_write {
-        ReadWrite::Read => read,
-        ReadWrite::Write => !read,
-        ReadWrite::All => true,
-    };
-    read_write && (!filter.errors_only || flags & top_rollup::ERROR != 0)
 }
 
 /// The top-10 lists. Without an account or Region filter, whole hours are counted from `rollup_top` and only the
@@ -341,7 +320,9 @@ pub fn top_lists(
     let last_hour = w.end.div_euclid(HOUR) * HOUR;
     if filter.account.is_none() && filter.region.is_none() && first_hour < last_hour {
         tallies.scan(conn, (&conds, &params), (w.start, first_hour), false)?;
-        tallies.add_rollups(conn, (first_hour, last_hour), |flags| keeps(filter, flags))?;
+        tallies.add_rollups(conn, (first_hour, last_hour), |flags| {
+            top_rollup::keeps(filter.read_write, filter.errors_only, flags)
+        })?;
         tallies.scan(conn, (&conds, &params), (last_hour, w.end), false)?;
     } else {
         let extent: (Option<i64>, Option<i64>) = conn.query_row(

@@ -184,20 +184,8 @@ CREATE TABLE IF NOT EXISTS integrity_archives (
     crate::ssr::findings::store::TRIAGE_MIGRATION,
     crate::ssr::findings::webhooks::queue::MIGRATION,
     crate::ssr::findings::store::TRIAGE_COVERS_MIGRATION,
-    r#"
--- Activity top-10 lists (issue 16; store/top_rollup.rs): per hour (span 3600) and UTC day (span 86400) and list
--- (dimension 0 event name, 1 event source, 2 identity, 3 source IP, 4 error code), the events per value, read-only
--- flag and error flag, packed in `entries`. The events already stored are counted when the store next opens.
-CREATE TABLE rollup_top (
-  span INTEGER NOT NULL,
-  period INTEGER NOT NULL,
-  dimension INTEGER NOT NULL,
-  entries BLOB NOT NULL,
-  PRIMARY KEY (span, period, dimension)
-) WITHOUT ROWID;
-INSERT OR REPLACE INTO meta (key, value)
-  SELECT 'rollup_top_backfill', 'pending' WHERE EXISTS (SELECT 1 FROM events);
-"#,
+    super::top_rollup::MIGRATION,
+    super::timeline_rollup::MIGRATION,
 ];
 
 /// SQL over `strings.value`: the part after its last `/` (`alice@example.com` of
@@ -290,6 +278,15 @@ pub fn drop_search_indexes(conn: &Connection) -> rusqlite::Result<()> {
 /// The schema version this build migrates the event file to (`PRAGMA user_version`): the number of migrations.
 pub fn known_version() -> i64 {
     MIGRATIONS.len() as i64
+}
+
+/// The schema version of a store made by the build before `migration` (one of the migrations) was added: what a
+/// test sets to see that migration run on an older store. Panics when `migration` is not one of them.
+pub fn version_before(migration: &str) -> i64 {
+    MIGRATIONS
+        .iter()
+        .position(|m| *m == migration)
+        .expect("a migration of the event file") as i64
 }
 
 /// The schema version of an open event file (`PRAGMA user_version`).

@@ -4,6 +4,7 @@
 use super::StoreError;
 use super::event_id::{EventIdKey, StoredEventId};
 mod conditions;
+mod count;
 
 use super::identity_center::shown_name;
 use super::records::RecordAt;
@@ -14,7 +15,6 @@ use crate::model::events::{
     Cursor, EventCategory, EventField, EventFilter, EventPage, EventSummary, FIELDS,
 };
 use crate::model::filter::RangeSpec;
-use crate::model::time::HOUR;
 use conditions::{Conditions, conditions};
 use rusqlite::{Connection, OptionalExtension, Statement, ToSql, params_from_iter};
 use rustc_hash::FxHashMap;
@@ -236,57 +236,6 @@ fn page_rows(
     Ok(rows)
 }
 
-/// How many events match, counting whole hours from the rollups when the filter allows it.
-fn count(
-    conn: &Connection,
-    conds: &Conditions,
-    filter: &EventFilter,
-    (start, end): (i64, i64),
-) -> Result<u64, StoreError> {
-    let count_events = |from: i64, to: i64| -> Result<u64, StoreError> {
-        if from >= to {
-            return Ok(0);
-        }
-        let sql = format!(
-            "SELECT count(*) FROM {} WHERE {} >= ? AND {} < ?{}",
-            conds.from, conds.time, conds.time, conds.sql
-        );
-        let mut params: Vec<&dyn ToSql> = vec![&from, &to];
-        params.extend(conds.params.iter().map(|p| p.as_ref() as &dyn ToSql));
-        let n: i64 = conn
-            .prepare_cached(&sql)?
-            .query_row(params_from_iter(params), |r| r.get(0))?;
-        Ok(n as u64)
-    };
-    let first_hour = start.div_euclid(HOUR) * HOUR + if start % HOUR == 0 { 0 } else { HOUR };
-    let last_hour = end.div_euclid(HOUR) * HOUR;
-    if !conds.rollup_countable || last_hour - first_hour < HOUR {
-        return count_events(start, end);
-    }
-    // Rollups count whole hours; the partial hours at both ends are counted from the events.
-    let mut sql = String::from(
-        "SELECT coalesce(sum(events), 0) FROM rollup_hourly WHERE hour >= ? AND hour < ?",
-    );
-    let mut params: Vec<Box<dyn ToSql>> = vec![Box::new(first_hour), Box::new(last_hour)];
-    // The account and Region as the conditions resolved them: string IDs are looked up once per request.
-    for (column, id) in &conds.coded {
-        sql.push_str(&format!(" AND {column} = ?"));
-        params.push(Box::new(*id));
-    }
-    sql.push_str(&filter.read_only.sql_condition("read_only"));
-    if filter.errors_only {
-        sql.push_str(" AND is_error = 1");
-    }
-    if let Some(category) = filter.category {
-        sql.push_str(" AND category = ?");
-        params.push(Box::new(i64::from(category.code())));
-    }
-    let whole: i64 = conn
-        .prepare_cached(&sql)?
-        .query_row(params_from_iter(params.iter()), |r| r.get(0))?;
-    Ok(whole as u64 + count_events(start, first_hour)? + count_events(last_hour, end)?)
-}
-
 /// One page of events matching `filter`, with the total count and the next page's cursor.
 pub fn search(
     conn: &Connection,
@@ -299,7 +248,7 @@ pub fn search(
     let conds = conditions(conn, filter)?;
     let mut page = page_of(conn, conds.as_ref(), window, page_size, cursor)?;
     if let Some(conds) = &conds {
-        page.total = count(conn, conds, filter, window)?;
+        page.total = count::count(conn, conds, filter, window)?;
     }
     Ok(page)
 }

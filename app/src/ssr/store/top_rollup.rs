@@ -7,6 +7,9 @@
 //! when it is opened ([`backfill_if_pending`]). Account and Region are not part of an entry: lists filtered by
 //! them read the events (`store::activity`).
 use super::StoreError;
+use crate::model::activity::ceil_div;
+use crate::model::events::EventField;
+use crate::model::filter::ReadWrite;
 use crate::model::time::{DAY, HOUR};
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 use rustc_hash::FxHashMap;
@@ -26,6 +29,25 @@ pub enum Dimension {
     ErrorCode = 4,
 }
 
+impl Dimension {
+    /// The list that counts `field`'s values, if one does: the search can then count an exact match of it
+    /// from the rollup (`store::search`).
+    pub fn of_field(field: EventField) -> Option<Dimension> {
+        DIMENSIONS.into_iter().find(|d| d.field() == field)
+    }
+
+    /// The event field whose values the list counts.
+    pub fn field(self) -> EventField {
+        match self {
+            Dimension::EventName => EventField::EventName,
+            Dimension::EventSource => EventField::EventSource,
+            Dimension::Identity => EventField::Identity,
+            Dimension::SourceIp => EventField::SourceIp,
+            Dimension::ErrorCode => EventField::ErrorCode,
+        }
+    }
+}
+
 /// Every dimension, in code order.
 pub const DIMENSIONS: [Dimension; 5] = [
     Dimension::EventName,
@@ -39,6 +61,18 @@ pub const DIMENSIONS: [Dimension; 5] = [
 pub const READ: u8 = 1;
 /// Entry flag: the event has an `errorCode`.
 pub const ERROR: u8 = 2;
+
+/// Whether entries with `flags` match a read/write choice and "errors only", as
+/// [`ReadWrite::sql_condition`] and `error_code IS NOT NULL` do on the events.
+pub fn keeps(read_write: ReadWrite, errors_only: bool, flags: u8) -> bool {
+    let read = flags & READ != 0;
+    let read_write = match read_write {
+        ReadWrite::Read => read,
+        ReadWrite::Write => !read,
+        ReadWrite::All => true,
+    };
+    read_write && (!errors_only || flags & ERROR != 0)
+}
 
 /// One counted value of a dimension.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -193,17 +227,20 @@ fn merge(
 }
 
 /// Calls `each` with every entry counted in the periods of `span` (`HOUR` or `DAY`) that start in
-/// `[start, end)`. Errors: SQLite's, or [`StoreError::Corrupt`] for a row that cannot be read.
+/// `[start, end)`, of one list (`only`) or of all. Errors: SQLite's, or [`StoreError::Corrupt`] for a row that
+/// cannot be read.
 pub fn for_each_entry(
     conn: &Connection,
     span: i64,
     (start, end): (i64, i64),
+    only: Option<Dimension>,
     mut each: impl FnMut(Dimension, Entry, u64),
 ) -> Result<(), StoreError> {
     let mut stmt = conn.prepare_cached(
-        "SELECT dimension, entries FROM rollup_top WHERE span = ?1 AND period >= ?2 AND period < ?3",
+        "SELECT dimension, entries FROM rollup_top
+         WHERE span = ?1 AND period >= ?2 AND period < ?3 AND (?4 IS NULL OR dimension = ?4)",
     )?;
-    let mut rows = stmt.query(params![span, start, end])?;
+    let mut rows = stmt.query(params![span, start, end, only.map(|d| d as i64)])?;
     while let Some(row) = rows.next()? {
         let code: i64 = row.get(0)?;
         let dimension = DIMENSIONS
@@ -215,6 +252,51 @@ pub fn for_each_entry(
     }
     Ok(())
 }
+
+/// Calls `each` with every entry counted in the whole hours `[start, end)` (multiples of an hour): whole UTC
+/// days from the daily rows, the hours around them from the hourly ones, so the rows read do not grow with the
+/// events in the range; of one list (`only`) or of all. Errors: as [`for_each_entry`].
+pub fn for_each_entry_in_hours(
+    conn: &Connection,
+    (start, end): (i64, i64),
+    only: Option<Dimension>,
+    mut each: impl FnMut(Dimension, Entry, u64),
+) -> Result<(), StoreError> {
+    let first_day = ceil_div(start, DAY) * DAY;
+    let last_day = end.div_euclid(DAY) * DAY;
+    let parts = if first_day < last_day {
+        [
+            (HOUR, start, first_day),
+            (DAY, first_day, last_day),
+            (HOUR, last_day, end),
+        ]
+    } else {
+        [(HOUR, start, end), (HOUR, 0, 0), (HOUR, 0, 0)]
+    };
+    for (span, from, to) in parts {
+        if from < to {
+            for_each_entry(conn, span, (from, to), only, &mut each)?;
+        }
+    }
+    Ok(())
+}
+
+/// The migration that creates `rollup_top` and asks for the events already stored to be counted
+/// ([`backfill_if_pending`]).
+pub const MIGRATION: &str = r#"
+-- Activity top-10 lists (issue 16; store/top_rollup.rs): per hour (span 3600) and UTC day (span 86400) and list
+-- (dimension 0 event name, 1 event source, 2 identity, 3 source IP, 4 error code), the events per value, read-only
+-- flag and error flag, packed in `entries`. The events already stored are counted when the store next opens.
+CREATE TABLE rollup_top (
+  span INTEGER NOT NULL,
+  period INTEGER NOT NULL,
+  dimension INTEGER NOT NULL,
+  entries BLOB NOT NULL,
+  PRIMARY KEY (span, period, dimension)
+) WITHOUT ROWID;
+INSERT OR REPLACE INTO meta (key, value)
+  SELECT 'rollup_top_backfill', 'pending' WHERE EXISTS (SELECT 1 FROM events);
+"#;
 
 /// The `meta` key the migration that created `rollup_top` sets when the store already held events.
 pub const BACKFILL_PENDING: &str = "rollup_top_backfill";

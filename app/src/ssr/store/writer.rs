@@ -5,6 +5,7 @@
 use super::dictionary::{Code, Dictionary, Encoder};
 use super::event_id::EventIdKey;
 use super::segments::SegmentWriter;
+use super::timeline_rollup::TimelineCounts;
 use super::top_rollup::{Counted, TopCounts};
 use super::{Database, Store, StoreError};
 use crate::model::events::EventCategory;
@@ -297,6 +298,7 @@ impl EventWriter {
         let mut rollups: HashMap<RollupKey, i64> = HashMap::new();
         let mut billing: HashMap<super::volumes::RollupKey, i64> = HashMap::new();
         let mut top = TopCounts::default();
+        let mut timeline = TimelineCounts::default();
         {
             let mut insert_file = tx.prepare_cached(
                 "INSERT INTO files (key, size_bytes, events, duplicates, rejected_records, problem, ingested_at)
@@ -410,6 +412,7 @@ impl EventWriter {
                         category: i64::from(e.category.code()),
                     };
                     *rollups.entry(key).or_default() += 1;
+                    timeline.add(e.event_time, account, region, key.read_only, is_error);
                     let (resource_type, resource) = e.billing_resource.unwrap_or_default();
                     let key = super::volumes::RollupKey {
                         day: e.event_time.div_euclid(DAY) * DAY,
@@ -447,6 +450,7 @@ impl EventWriter {
             super::volumes::add_to_rollup(&tx, &billing)?;
         }
         top.write(&tx)?;
+        timeline.write(&tx)?;
         then(&tx)?;
         self.segments.commit()?;
         tx.commit()?;

@@ -7,7 +7,7 @@ use crate::model::filter::ReadWrite;
 use crate::ssr::demo::{DemoOptions, write_demo};
 use crate::ssr::ingest::{IngestLimits, ingest_into};
 use crate::ssr::store::writer::{EventWriter, ORIGIN_EVENT_HISTORY};
-use crate::ssr::store::{Store, schema};
+use crate::ssr::store::{Store, schema, timeline_rollup};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -95,6 +95,8 @@ fn filters(conn: &Connection) -> Vec<ActivityFilter> {
         RangeSpec::Between(END - 40 * 60, END - 5 * 60),
         // Exactly whole days.
         RangeSpec::Between(END - 2 * DAY, END),
+        // Over 60 days (daily buckets), ending inside an hour.
+        RangeSpec::Between(END - 95 * DAY, END - 3 * HOUR - 10 * 60),
     ];
     let mut all = Vec::new();
     for range in ranges {
@@ -253,9 +255,10 @@ fn a_store_made_before_the_rollup_gives_the_same_lists_once_opened() {
     store
         .write(|conn| {
             conn.execute_batch(&format!(
-                "DROP TABLE rollup_top; DELETE FROM meta WHERE key = '{}'; PRAGMA user_version = {}",
+                "DROP TABLE rollup_top; DROP TABLE rollup_timeline; DELETE FROM meta WHERE key = '{}';
+                 PRAGMA user_version = {}",
                 top_rollup::BACKFILL_PENDING,
-                schema::known_version() - 1
+                schema::version_before(top_rollup::MIGRATION)
             ))
         })
         .expect("downgrade");
@@ -282,6 +285,53 @@ fn a_store_made_before_the_rollup_gives_the_same_lists_once_opened() {
 fn timelines_equal_a_count_of_the_events() {
     let dir = tempfile::tempdir().expect("tmp");
     let store = demo_store(dir.path());
+    assert_timelines_match_the_events(&store);
+    // Every source a timeline reads was used: events, quarters, hours and days.
+    let sources: Vec<Source> = store
+        .read(|conn| {
+            filters(conn)
+                .iter()
+                .map(|f| {
+                    Ok(Source::for_bucket(
+                        resolve_window(conn, f.range, NOW)?.bucket_secs,
+                    ))
+                })
+                .collect()
+        })
+        .expect("windows");
+    for source in [
+        Source::Events,
+        Source::Timeline(timeline_rollup::QUARTER),
+        Source::Hourly,
+        Source::Timeline(DAY),
+    ] {
+        assert!(sources.contains(&source), "{source:?}");
+    }
+}
+
+#[test]
+fn a_store_made_before_the_timeline_rollup_gives_the_same_timelines_once_opened() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let store = demo_store(dir.path());
+    store
+        .write(|conn| {
+            conn.execute_batch(&format!(
+                "DROP TABLE rollup_timeline; PRAGMA user_version = {}",
+                schema::version_before(timeline_rollup::MIGRATION)
+            ))
+        })
+        .expect("downgrade");
+    drop(store);
+    let store = Store::open_in(&dir.path().join("data")).expect("reopen");
+    assert_eq!(
+        store.read(schema::version).expect("version"),
+        schema::known_version()
+    );
+    assert_timelines_match_the_events(&store);
+}
+
+/// Asserts that every filter's timeline equals a count of its events per bucket.
+fn assert_timelines_match_the_events(store: &Store) {
     store
         .read(|conn| {
             for filter in filters(conn) {
@@ -310,6 +360,98 @@ fn timelines_equal_a_count_of_the_events() {
                 let expected = Timeline::from_sparse(w.start, w.end, w.bucket_secs, counted);
                 assert_eq!(timeline(conn, &filter, NOW)?, expected, "{filter:?}");
             }
+            Ok(())
+        })
+        .expect("queries");
+}
+
+/// The Events page's total for one exact value of a top-10 list (the busiest identity, also by its session
+/// name; the busiest event name, source, source IP and error code), counted from `rollup_top` and the partial
+/// hours, and for a resource (ARN, bare name, type), equals the events its pages list, for every range and
+/// read/write and errors choice.
+#[test]
+fn search_totals_of_one_listed_value_equal_the_events_listed() {
+    use crate::model::events::{EventField, EventFilter};
+    use crate::ssr::store::search;
+    let dir = tempfile::tempdir().expect("tmp");
+    let store = demo_store(dir.path());
+    store
+        .read(|conn| {
+            let busiest = |column: &str| -> rusqlite::Result<String> {
+                conn.query_row(
+                    &format!(
+                        "SELECT value FROM strings WHERE id = (SELECT {column} FROM events
+                         WHERE {column} IS NOT NULL GROUP BY {column} ORDER BY count(*) DESC LIMIT 1)"
+                    ),
+                    [],
+                    |r| r.get(0),
+                )
+            };
+            let session: String = conn.query_row(
+                "SELECT s.value FROM events e JOIN strings s ON s.id = e.identity_name
+                 WHERE instr(s.value, '/') > 0 GROUP BY e.identity_name ORDER BY count(*) DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )?;
+            let session_name = session.rsplit('/').next().unwrap_or_default().to_owned();
+            let arn: String = conn.query_row(
+                "SELECT arn FROM event_resources GROUP BY arn ORDER BY count(*) DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )?;
+            let kind: String = conn.query_row(
+                "SELECT value FROM strings WHERE id =
+                 (SELECT type FROM event_resources GROUP BY type ORDER BY count(*) DESC LIMIT 1)",
+                [],
+                |r| r.get(0),
+            )?;
+            let exact = |field, value: String| {
+                move |f: &mut EventFilter| f.exact = vec![(field, value.clone())]
+            };
+            let name = arn.rsplit(['/', ':']).next().unwrap_or_default().to_owned();
+            let narrowings: Vec<Box<dyn Fn(&mut EventFilter)>> = vec![
+                Box::new(exact(EventField::Identity, busiest("identity_name")?)),
+                Box::new(exact(EventField::Identity, session_name)),
+                Box::new(exact(EventField::EventName, busiest("event_name")?)),
+                Box::new(exact(EventField::EventSource, busiest("event_source")?)),
+                Box::new(exact(EventField::SourceIp, busiest("source_ip")?)),
+                Box::new(exact(EventField::ErrorCode, busiest("error_code")?)),
+                // Resources: counted from their rows alone unless a condition reads the event.
+                Box::new(move |f: &mut EventFilter| f.resource = Some(arn.clone())),
+                Box::new(move |f: &mut EventFilter| f.resource = Some(name.clone())),
+                Box::new(move |f: &mut EventFilter| f.resource_type = Some(kind.clone())),
+            ];
+            let mut compared = 0;
+            for activity in filters(conn)
+                .into_iter()
+                .filter(|f| f.account.is_none() && f.region.is_none())
+            {
+                for narrow in &narrowings {
+                    let mut filter = EventFilter {
+                        range: activity.range,
+                        account: None,
+                        region: None,
+                        exact: Vec::new(),
+                        role: None,
+                        resource_type: None,
+                        resource: None,
+                        read_only: activity.read_write,
+                        errors_only: activity.errors_only,
+                        agent_contains: None,
+                        category: None,
+                    };
+                    narrow(&mut filter);
+                    let mut listed = 0;
+                    search::for_each_chunk(conn, &filter, NOW, 500, |chunk| {
+                        listed += chunk.len() as u64;
+                        true
+                    })?;
+                    let total = search::search(conn, &filter, 1, None, NOW)?.total;
+                    assert_eq!(total, listed, "{filter:?}");
+                    compared += u64::from(listed > 0);
+                }
+            }
+            assert!(compared > 50, "most filters match events: {compared}");
             Ok(())
         })
         .expect("queries");

@@ -5,6 +5,7 @@ use super::super::dictionary::lookup;
 use super::super::event_id::EventIdKey;
 use super::super::identity_center::USER_IDS_NAMED;
 use super::super::schema::{HAS_LAST_PART, LAST_PART};
+use super::super::top_rollup::Dimension;
 use crate::model::events::identity::RoleFilter;
 use crate::model::events::{EventField, EventFilter};
 use rusqlite::{Connection, ToSql};
@@ -17,13 +18,32 @@ pub(super) struct Conditions {
     /// The (time, row) pair pages are ordered and cut by.
     pub time: &'static str,
     pub row: &'static str,
+    /// The rows a count reads: as `from`, but a resource's rows alone when no condition reads the event (each
+    /// event has one row per resource it names, so counting them counts the events).
+    pub count_from: &'static str,
     pub sql: String,
     pub params: Vec<Box<dyn ToSql>>,
     /// Whether the hourly rollups can count it (only account, Region, read-only, errors and category).
     pub rollup_countable: bool,
     /// The account and Region filters as (store column, string ID), resolved once for the page and the count.
     pub coded: Vec<(&'static str, i64)>,
+    /// The one exact value the filter names when `rollup_top` can count it (no other condition than read-only
+    /// and errors): the list that counts the field, and the value asked for.
+    pub top_countable: Option<(Dimension, String)>,
 }
+
+/// SQL of the `strings.id`s an identity filter matches (`identity::identity_matches`): the readable name, or
+/// role sessions of that name, or Identity Center users of that name; from the strings' indexes (by value, by
+/// `strings_by_last_part`). Takes the name [`IDENTITY_IDS_PARAMS`] times.
+pub(super) fn identity_ids_sql() -> String {
+    format!(
+        "SELECT id FROM strings WHERE value = ?
+         UNION ALL SELECT id FROM strings WHERE {HAS_LAST_PART} AND {LAST_PART} = ?
+         UNION ALL {USER_IDS_NAMED}"
+    )
+}
+/// How many times [`identity_ids_sql`] takes the name.
+pub(super) const IDENTITY_IDS_PARAMS: usize = 3;
 
 /// `value` for a LIKE pattern, with its wildcards taken literally (`ESCAPE '\'`).
 fn like_literal(value: &str) -> String {
@@ -59,11 +79,24 @@ pub(super) fn conditions(
             "e.event_time"
         },
         row: if by_resource { "r.event" } else { "e.id" },
+        count_from: "events e",
         sql: String::new(),
         params: Vec::new(),
         rollup_countable: true,
         coded: Vec::new(),
+        top_countable: None,
     };
+    let only_flags = filter.account.is_none()
+        && filter.region.is_none()
+        && filter.role.is_none()
+        && filter.agent_contains.is_none()
+        && filter.category.is_none()
+        && !by_resource;
+    if let [(field, value)] = filter.exact.as_slice()
+        && only_flags
+    {
+        c.top_countable = Dimension::of_field(*field).map(|d| (d, value.clone()));
+    }
     let coded = [
         (EventField::Account, &filter.account),
         (EventField::Region, &filter.region),
@@ -84,12 +117,9 @@ pub(super) fn conditions(
         if *exact == EventField::Identity {
             // The readable name, or role sessions of that name (`identity::identity_matches`): their string IDs
             // come from the strings' indexes (by value, by `strings_by_last_part`), then the events by identity.
-            c.sql.push_str(&format!(
-                " AND e.identity_name IN (SELECT id FROM strings WHERE value = ?
-                  UNION ALL SELECT id FROM strings WHERE {HAS_LAST_PART} AND {LAST_PART} = ?
-                  UNION ALL {USER_IDS_NAMED})"
-            ));
-            for _ in 0..3 {
+            c.sql
+                .push_str(&format!(" AND e.identity_name IN ({})", identity_ids_sql()));
+            for _ in 0..IDENTITY_IDS_PARAMS {
                 c.params.push(Box::new(value.clone()));
             }
             continue;
@@ -140,6 +170,13 @@ pub(super) fn conditions(
         c.params
             .push(Box::new(format!("%{}%", like_literal(agent))));
     }
+    // Every condition so far is on the event; those below are on its resource rows.
+    let reads_events = !c.sql.is_empty();
+    c.count_from = if by_resource && !reads_events {
+        "event_resources r"
+    } else {
+        c.from
+    };
     if let Some(kind) = &filter.resource_type {
         c.rollup_countable = false;
         let Some(id) = lookup(conn, kind)? else {
