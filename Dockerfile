@@ -22,7 +22,8 @@ RUN bash scripts/setup.sh build \
  && PATH="/src/end2end/node_modules/.bin:$PATH" LEPTOS_OUTPUT_NAME=trailscope cargo leptos build --release \
  && mkdir -p /out \
  && objcopy --strip-all target/release/trailscope /out/trailscope \
- && cp -r target/site /out/site
+ && cp -r target/site /out/site \
+ && bash scripts/precompress-site /out/site
 
 # ---- runtime-base: everything but the artefacts ----
 FROM ${RUNTIME_IMAGE} AS runtime-base
