@@ -8,7 +8,7 @@ use super::super::schema::{HAS_LAST_PART, LAST_PART};
 use super::super::top_rollup::Dimension;
 use crate::model::events::identity::RoleFilter;
 use crate::model::events::{EventField, EventFilter};
-use rusqlite::{Connection, ToSql};
+use rusqlite::{Connection, ToSql, params_from_iter};
 
 /// A filter as `AND …` SQL over `events e` with its parameters.
 pub(super) struct Conditions {
@@ -28,22 +28,25 @@ pub(super) struct Conditions {
     /// The account and Region filters as (store column, string ID), resolved once for the page and the count.
     pub coded: Vec<(&'static str, i64)>,
     /// The one exact value the filter names when `rollup_top` can count it (no other condition than read-only
-    /// and errors): the list that counts the field, and the value asked for.
-    pub top_countable: Option<(Dimension, String)>,
+    /// and errors): the list that counts the field, and the `strings.id`s the value matches.
+    pub top_countable: Option<(Dimension, Vec<i64>)>,
 }
 
-/// SQL of the `strings.id`s an identity filter matches (`identity::identity_matches`): the readable name, or
+/// The `strings.id`s an identity filter on `name` matches (`identity::identity_matches`): the readable name, or
 /// role sessions of that name, or Identity Center users of that name; from the strings' indexes (by value, by
-/// `strings_by_last_part`). Takes the name [`IDENTITY_IDS_PARAMS`] times.
-pub(super) fn identity_ids_sql() -> String {
-    format!(
+/// `strings_by_last_part`). Errors: SQLite's.
+fn identity_ids(conn: &Connection, name: &str) -> Result<Vec<i64>, StoreError> {
+    let sql = format!(
         "SELECT id FROM strings WHERE value = ?
-         UNION ALL SELECT id FROM strings WHERE {HAS_LAST_PART} AND {LAST_PART} = ?
-         UNION ALL {USER_IDS_NAMED}"
-    )
+         UNION SELECT id FROM strings WHERE {HAS_LAST_PART} AND {LAST_PART} = ?
+         UNION {USER_IDS_NAMED}"
+    );
+    let ids = conn
+        .prepare_cached(&sql)?
+        .query_map(params_from_iter(std::iter::repeat_n(name, 3)), |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    Ok(ids)
 }
-/// How many times [`identity_ids_sql`] takes the name.
-pub(super) const IDENTITY_IDS_PARAMS: usize = 3;
 
 /// `value` for a LIKE pattern, with its wildcards taken literally (`ESCAPE '\'`).
 fn like_literal(value: &str) -> String {
@@ -92,11 +95,6 @@ pub(super) fn conditions(
         && filter.agent_contains.is_none()
         && filter.category.is_none()
         && !by_resource;
-    if let [(field, value)] = filter.exact.as_slice()
-        && only_flags
-    {
-        c.top_countable = Dimension::of_field(*field).map(|d| (d, value.clone()));
-    }
     let coded = [
         (EventField::Account, &filter.account),
         (EventField::Region, &filter.region),
@@ -114,25 +112,32 @@ pub(super) fn conditions(
     }
     for (exact, value) in &filter.exact {
         c.rollup_countable = false;
-        if *exact == EventField::Identity {
-            // The readable name, or role sessions of that name (`identity::identity_matches`): their string IDs
-            // come from the strings' indexes (by value, by `strings_by_last_part`), then the events by identity.
+        if *exact == EventField::EventId {
             c.sql
-                .push_str(&format!(" AND e.identity_name IN ({})", identity_ids_sql()));
-            for _ in 0..IDENTITY_IDS_PARAMS {
-                c.params.push(Box::new(value.clone()));
-            }
+                .push_str(&format!(" AND e.{} = ?", exact.spec().store_column));
+            c.params.push(Box::new(EventIdKey::new(value.clone())));
             continue;
         }
-        c.sql
-            .push_str(&format!(" AND e.{} = ?", exact.spec().store_column));
-        if *exact == EventField::EventId {
-            c.params.push(Box::new(EventIdKey::new(value.clone())));
+        let ids = if *exact == EventField::Identity {
+            // The readable name, or role sessions of that name (`identity::identity_matches`), resolved to their
+            // string IDs first: with the IDs as values, a page of the busiest identity reads its newest events
+            // from `events_by_identity` in order, where a subquery made SQLite sort every match first.
+            identity_ids(conn, value)?
         } else {
-            let Some(id) = lookup(conn, value)? else {
-                return Ok(None);
-            };
-            c.params.push(Box::new(id));
+            lookup(conn, value)?.into_iter().collect()
+        };
+        if ids.is_empty() {
+            return Ok(None);
+        }
+        let marks = vec!["?"; ids.len()].join(", ");
+        c.sql.push_str(&format!(
+            " AND e.{} IN ({marks})",
+            exact.spec().store_column
+        ));
+        c.params
+            .extend(ids.iter().map(|id| Box::new(*id) as Box<dyn ToSql>));
+        if only_flags && filter.exact.len() == 1 {
+            c.top_countable = Dimension::of_field(*exact).map(|d| (d, ids));
         }
     }
     if let Some(role) = &filter.role {

@@ -2,13 +2,11 @@
 //! `rollup_hourly` for account, Region, read-only, errors and category; whole hours of `rollup_top` for one exact
 //! value of a top-10 list), the partial hours at both ends and every other filter from the events.
 use super::super::StoreError;
-use super::super::dictionary::lookup;
-use super::super::top_rollup::{self, Dimension};
-use super::conditions::{self, Conditions};
+use super::super::top_rollup;
+use super::conditions::Conditions;
 use crate::model::events::EventFilter;
 use crate::model::time::HOUR;
 use rusqlite::{Connection, ToSql, params_from_iter};
-use rustc_hash::FxHashSet;
 
 /// How many events match, counting whole hours from the rollups when the filter allows it.
 pub(super) fn count(
@@ -34,12 +32,11 @@ pub(super) fn count(
     };
     let first_hour = start.div_euclid(HOUR) * HOUR + if start % HOUR == 0 { 0 } else { HOUR };
     let last_hour = end.div_euclid(HOUR) * HOUR;
-    if let Some((dimension, value)) = &conds.top_countable
+    if let Some((dimension, ids)) = &conds.top_countable
         && last_hour - first_hour >= HOUR
     {
         // One value of a top-10 list (the busiest identity has a million events in a month): its whole hours
         // from `rollup_top`, the partial hours at both ends from the events.
-        let ids = value_ids(conn, *dimension, value)?;
         let mut whole = 0;
         top_rollup::for_each_entry_in_hours(
             conn,
@@ -80,24 +77,4 @@ pub(super) fn count(
         .prepare_cached(&sql)?
         .query_row(params_from_iter(params.iter()), |r| r.get(0))?;
     Ok(whole as u64 + count_events(start, first_hour)? + count_events(last_hour, end)?)
-}
-
-/// The `strings.id`s an exact filter on `dimension`'s field matches: the value's own, or for an identity every
-/// string the identity filter matches.
-fn value_ids(
-    conn: &Connection,
-    dimension: Dimension,
-    value: &str,
-) -> Result<FxHashSet<i64>, StoreError> {
-    if dimension != Dimension::Identity {
-        return Ok(lookup(conn, value)?.into_iter().collect());
-    }
-    let mut stmt = conn.prepare_cached(&conditions::identity_ids_sql())?;
-    let ids = stmt
-        .query_map(
-            params_from_iter(std::iter::repeat_n(value, conditions::IDENTITY_IDS_PARAMS)),
-            |r| r.get(0),
-        )?
-        .collect::<Result<_, _>>()?;
-    Ok(ids)
 }
