@@ -3,7 +3,8 @@
 cookie, as a browser does), then times the requests the Events and Activity pages make, event detail, the
 billing estimate and the two pages' HTML. Prints p50/p95/p99 in milliseconds per request.
 
-Usage: bench/http_bench.py BASE_URL STORE_DB USER PASSWORD [--only SUBSTRING]
+Usage: bench/http_bench.py BASE_URL STORE_DB USER PASSWORD [--only SUBSTRING | --plan SESSIONS]
+(--plan: print the requests and SESSIONS more session cookies instead, for bench/load.)
 STORE_DB (trailscope.db) is read, read-only, to pick the busiest identity, IP, event source, account and resource
 ARN as filter values, the same way for every run. Standard library only."""
 import http.client
@@ -88,17 +89,8 @@ def q(**pairs):
     return "?" + urllib.parse.urlencode(pairs) if pairs else ""
 
 
-def main():
-    args = sys.argv[1:]
-    only = None
-    if "--only" in args:
-        i = args.index("--only")
-        only = args[i + 1]
-        del args[i : i + 2]
-    base, db_path, user, password = args
-    v = filter_values(db_path)
-    client = Client(base)
-    client.login(user, password)
+def requests(client, v, details=1):
+    """The timed requests as (label, path, Accept), with event detail for `details` events of a 7-day page."""
     searches = [
         ("default: 24h, read-only hidden", q()),
         ("7d, read-only hidden", q(range="7d")),
@@ -116,22 +108,52 @@ def main():
         ("all, category data", q(range="all", rw="all", category="data")),
     ]
     # The Events page asks one server function for the page and its total (`search_events`).
-    requests = [(f"search: {label}", f"/api/events/search{query}", "application/json") for label, query in searches]
+    found = [(f"search: {label}", f"/api/events/search{query}", "application/json") for label, query in searches]
     page = json.loads(client.get("/api/events/search?range=7d&rw=all"))
-    event_id = page["events"][len(page["events"]) // 2]["event_id"]
-    requests.append(("event detail", f"/api/events/event?id={urllib.parse.quote(event_id)}", "application/json"))
+    middle = len(page["events"]) // 2
+    for event in (page["events"] + page["events"])[middle : middle + details]:
+        path = f"/api/events/event?id={urllib.parse.quote(event['event_id'])}"
+        found.append(("event detail", path, "application/json"))
     for r in ("24h", "7d", "30d", "all"):
-        requests.append((f"activity timeline {r}", f"/api/activity/timeline?range={r}", "application/json"))
+        found.append((f"activity timeline {r}", f"/api/activity/timeline?range={r}", "application/json"))
     for r in ("24h", "7d", "30d", "all"):
-        requests.append((f"activity top-10 {r}", f"/api/activity/top?range={r}", "application/json"))
-    requests += [
+        found.append((f"activity top-10 {r}", f"/api/activity/top?range={r}", "application/json"))
+    return found + [
         ("billing estimate", "/api/billing/estimate", "application/json"),
         ("Activity page HTML (7d)", "/", "text/html"),
         ("Events page HTML (24h)", "/events", "text/html"),
     ]
+
+def main():
+    args = sys.argv[1:]
+    only = None
+    if "--only" in args:
+        i = args.index("--only")
+        only = args[i + 1]
+        del args[i : i + 2]
+    plan = None
+    if "--plan" in args:
+        i = args.index("--plan")
+        plan = int(args[i + 1])
+        del args[i : i + 2]
+    base, db_path, user, password = args
+    v = filter_values(db_path)
+    client = Client(base)
+    client.login(user, password)
+    if plan is not None:
+        # For bench/load: the events stored as "events N", PLAN more sessions, one a line as "cookie VALUE",
+        # then the requests as "label<TAB>accept<TAB>path", with event detail for the 50 events of a page.
+        print(f"events {v['events']}")
+        for _ in range(plan):
+            other = Client(base)
+            other.login(user, password)
+            print(f"cookie {other.cookie}")
+        for label, path, accept in requests(client, v, details=50):
+            print(f"{label}\t{accept}\t{path}")
+        return
     print(f"store: {v['events']:,} events, {db_path}")
     print(f"{'request':<52} {'n':>3} {'p50 ms':>9} {'p95 ms':>9} {'p99 ms':>9} {'bytes':>9}")
-    for label, path, accept in requests:
+    for label, path, accept in requests(client, v):
         if only and only not in label:
             continue
         for _ in range(WARMUP):

@@ -176,6 +176,47 @@ async fn an_opt_in_region_the_account_has_not_enabled_is_not_an_error() {
     assert_eq!(status[0].last_error, None);
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sync_beside_an_ingest_holding_the_store_waits_for_it_and_stores_every_event() {
+    // A `trailscope ingest` beside the server commits a batch of files in one transaction, holding the event
+    // file's write lock for longer than SQLite's busy timeout. Seen by `bench/load`: the sync stopped with
+    // "database is locked" and its events waited for the next run.
+    let s = setup(300, 0, false).await;
+    let path = s.store.path().to_owned();
+    let hold = std::time::Duration::from_millis(
+        u64::from(app::ssr::store::database::BUSY_TIMEOUT_MS) + 2_000,
+    );
+    let ingest = std::thread::spawn(move || {
+        let conn = rusqlite::Connection::open(&path).expect("open store");
+        let stored = || {
+            conn.query_row("SELECT count(*) FROM events", [], |r| r.get::<_, i64>(0))
+                .expect("count")
+        };
+        while stored() == 0 {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        // After the first of six pages (2 calls a second), as another process would.
+        conn.execute_batch("BEGIN IMMEDIATE").expect("write lock");
+        std::thread::sleep(hold);
+        conn.execute_batch("COMMIT").expect("commit");
+    });
+    let started = std::time::Instant::now();
+    let run = sync(&s)
+        .await
+        .expect("the sync waits for the lock instead of failing");
+    ingest.join().expect("ingest");
+    assert!(
+        started.elapsed() > hold,
+        "the sync was held up: {:?}",
+        started.elapsed()
+    );
+    assert_eq!(run.events, 300);
+    assert_eq!(stored(&s), (300, 300), "nothing lost, nothing twice");
+    let status = cursor::statuses(&s.store).expect("status");
+    assert_eq!(status[0].last_error, None, "{status:?}");
+    assert!(!status[0].in_progress, "the run finished");
+}
+
 /// The sync benchmark (`bench/sync`): events/s per account-Region against the 2 calls/s limit, alone and with
 /// three Regions at once (each its own server, as each AWS Region limits on its own). Prints; asserts only
 /// that everything arrived once and nothing was throttled.

@@ -85,6 +85,20 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// Whether SQLite answered "database is locked": another process (a `trailscope ingest` beside the server)
+    /// held the file's write lock for longer than [`database::BUSY_TIMEOUT_MS`], so the same write can succeed
+    /// once it is done. <https://www.sqlite.org/rescode.html#busy>
+    pub fn is_busy(&self) -> bool {
+        match self {
+            Self::Sql(rusqlite::Error::SqliteFailure(error, _)) => matches!(
+                error.code,
+                rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+            ),
+            Self::Write { reason, .. } => reason.is_busy(),
+            _ => false,
+        }
+    }
+
     /// This error of a write to the event file at `events` or the segment folder `blocks` as
     /// [`StoreError::Write`], naming which: SQLite's "database or disk is full" and the file system's
     /// "Read-only file system" do not. Other errors are returned as they are.

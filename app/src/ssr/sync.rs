@@ -33,6 +33,12 @@ const MAX_ATTEMPTS: u32 = 8;
 const BACKOFF_BASE: Duration = Duration::from_millis(500);
 const BACKOFF_CAP: Duration = Duration::from_secs(20);
 
+/// How long, in all, a sync step waits for another process's write to the store before it stops with the
+/// error. A `trailscope ingest` beside the server commits each batch of log files in one transaction, which on a
+/// large store holds the event file's write lock for longer than SQLite's busy timeout
+/// ([`crate::ssr::store::database::BUSY_TIMEOUT_MS`]); the page read from AWS is kept and stored after it.
+const STORE_BUSY_WAIT_MAX: Duration = Duration::from_secs(30 * 60);
+
 /// The one writer of the store, shared by the Regions syncing at once (SQLite has one writer at a time).
 pub type SharedWriter = Arc<Mutex<EventWriter>>;
 
@@ -52,6 +58,36 @@ pub enum SyncError {
     #[error("the account has not enabled this opt-in Region")]
     /// The Region is opt-in and not enabled for the account, so it has no Event History.
     RegionNotEnabled,
+}
+
+impl SyncError {
+    /// Whether another process held the store's write lock for longer than SQLite waits
+    /// ([`crate::ssr::store::StoreError::is_busy`]).
+    fn is_busy(&self) -> bool {
+        matches!(self, Self::Store(error) if error.is_busy())
+    }
+}
+
+/// Runs a sync's store `work` on the blocking pool, and again (a second later) while it fails because another
+/// process holds the event file's write lock, for up to [`STORE_BUSY_WAIT_MAX`] in all.
+async fn on_store<T: Send + 'static>(
+    work: impl Fn() -> Result<T, SyncError> + Send + Sync + 'static,
+) -> Result<T, SyncError> {
+    let work = Arc::new(work);
+    let started = std::time::Instant::now();
+    loop {
+        let attempt = work.clone();
+        match tokio::task::spawn_blocking(move || attempt())
+            .await
+            .map_err(|e| SyncError::Page(e.to_string()))?
+        {
+            Err(error) if error.is_busy() && started.elapsed() < STORE_BUSY_WAIT_MAX => {
+                tracing::info!(%error, "the store is busy with another process's write; the sync waits for it");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+            done => return done,
+        }
+    }
 }
 
 /// What one account-Region run did.
@@ -196,27 +232,30 @@ pub async fn sync_region_counting(
     let window = {
         let (store, account, region) = (store.clone(), account.to_owned(), region.to_owned());
         let earliest = now - first_window_secs.clamp(60, HISTORY_SECS);
-        tokio::task::spawn_blocking(move || {
-            cursor::begin_run(&store, &account, &region, earliest, now)
-        })
-        .await
-        .map_err(|e| SyncError::Page(e.to_string()))??
+        on_store(move || Ok(cursor::begin_run(&store, &account, &region, earliest, now)?)).await?
     };
     progress.begin_window(window.from, window.until);
     let result = run_pages(writer, history, window, progress).await;
     let not_enabled = matches!(result, Err(SyncError::RegionNotEnabled));
     let (store, account, region) = (store.clone(), account.to_owned(), region.to_owned());
     let finished = result.as_ref().map_err(ToString::to_string).cloned();
-    tokio::task::spawn_blocking(move || match finished {
-        Ok(_) => cursor::finish_run(&store, &account, &region, crate::ssr::clock::now_secs()),
-        Err(_) if not_enabled => cursor::record_not_enabled(&store, &account, &region),
-        Err(error) => {
-            tracing::warn!(account, region, %error, "Event History sync stopped; it resumes next time");
-            cursor::record_error(&store, &account, &region, &error, crate::ssr::clock::now_secs())
-        }
+    if let (Err(error), false) = (&finished, not_enabled) {
+        tracing::warn!(account, region, %error, "Event History sync stopped; it resumes next time");
+    }
+    on_store(move || {
+        Ok(match &finished {
+            Ok(_) => cursor::finish_run(&store, &account, &region, crate::ssr::clock::now_secs()),
+            Err(_) if not_enabled => cursor::record_not_enabled(&store, &account, &region),
+            Err(error) => cursor::record_error(
+                &store,
+                &account,
+                &region,
+                error,
+                crate::ssr::clock::now_secs(),
+            ),
+        }?)
     })
-    .await
-    .map_err(|e| SyncError::Page(e.to_string()))??;
+    .await?;
     if not_enabled {
         return Ok(RegionSync::default());
     }
@@ -274,11 +313,11 @@ async fn read_pages(
         page_number += 1;
         let (writer, account_owned, region_owned) =
             (writer.clone(), account.to_owned(), region.to_owned());
-        let outcome = tokio::task::spawn_blocking(move || {
+        let outcome = on_store(move || {
             let mut writer = writer.lock().unwrap_or_else(|e| e.into_inner());
             let refs: Vec<&str> = records.iter().map(String::as_str).collect();
             let (file, oldest) = page::page_file(
-                key,
+                key.clone(),
                 &account_owned,
                 &region_owned,
                 &refs,
@@ -296,8 +335,7 @@ async fn read_pages(
                 .map(|outcome| (outcome, oldest))
                 .map_err(SyncError::from)
         })
-        .await
-        .map_err(|e| SyncError::Page(e.to_string()))??;
+        .await?;
         let (outcome, oldest) = outcome;
         if let Some(oldest) = oldest.filter(|oldest| oldest < reached) {
             progress.page(*reached - oldest, outcome.events);
