@@ -198,6 +198,7 @@ CREATE TABLE rollup_top (
 INSERT OR REPLACE INTO meta (key, value)
   SELECT 'rollup_top_backfill', 'pending' WHERE EXISTS (SELECT 1 FROM events);
 "#,
+    crate::ssr::findings::store::UNREADABLE_MIGRATION,
 ];
 
 /// SQL over `strings.value`: the part after its last `/` (`alice@example.com` of
