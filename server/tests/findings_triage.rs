@@ -389,6 +389,52 @@ async fn a_resolved_finding_opens_again_when_its_rule_matches_a_new_event() {
         "resolved again"
     );
     assert_eq!(open_at(&router, &admin, "high").await, high_open - 1);
+
+    // The admin opens the finding, and while they write the note a third stop arrives: their decision covers
+    // what the page showed them, not the match they never saw.
+    let (_, _, html) = exchange(
+        &router,
+        common::get(&format!("/findings?open={stopped}"), Some(&admin)),
+    )
+    .await;
+    let shown = html
+        .split_once(r#"name="covered_through" value=""#)
+        .and_then(|(_, rest)| rest.split_once('"'))
+        .map(|(value, _)| value.to_owned())
+        .unwrap_or_else(|| panic!("no covered_through in the form: {html}"));
+    common::write_gz(
+        archive.path(),
+        &format!("{day}/111122223333_CloudTrail_us-east-1_20261119T1205Z_stoppedthird01.json.gz"),
+        STOPPED_AGAIN
+            .replace(
+                "bbbbbbbb-cccc-4ddd-8eee-ffffffffffff",
+                "cccccccc-dddd-4eee-8fff-000000000000",
+            )
+            .replace("2026-11-19T11:00:00Z", "2026-11-19T12:00:00Z")
+            .as_bytes(),
+    );
+    tokio::task::block_in_place(|| {
+        common::ingest(&store, archive.path());
+        evaluate_new(&store, &rules).expect("evaluated");
+    });
+    let acknowledged =
+        format!("rule={stopped}&state=acknowledged&note=Asked+alice&covered_through={shown}");
+    let (status, _, body) = exchange(
+        &router,
+        form_post("/api/findings/triage", &acknowledged, Some(&admin)),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let open = get_json(&router, &admin, "/api/findings?state=open").await;
+    let finding = open["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["title"] == STOPPED)
+        .unwrap_or_else(|| panic!("the unseen match keeps it open: {open}"));
+    assert_eq!(finding["count"], 3);
+    assert_eq!(finding["new_matches_since_triage"], 1);
+    assert_eq!(finding["triage"]["state"], "acknowledged");
 }
 
 /// A store triaged by a build from before a decision covered only the matches stored when it was made

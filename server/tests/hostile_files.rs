@@ -217,8 +217,8 @@ fn each_hostile_file_is_named_with_its_reason_and_the_rest_is_stored() {
 /// A record nested past the parser's limit is stored (above), and the detection rules cannot read it: it is
 /// skipped, and the records after it are still evaluated — a trail stopped right after it is found, where one
 /// unreadable record used to stop every later evaluation.
-#[test]
-fn a_record_the_rules_cannot_read_does_not_hide_the_findings_after_it() {
+#[tokio::test]
+async fn a_record_the_rules_cannot_read_does_not_hide_the_findings_after_it() {
     let (archive, data) = (
         tempfile::tempdir().expect("tmp"),
         tempfile::tempdir().expect("tmp"),
@@ -264,4 +264,23 @@ fn a_record_the_rules_cannot_read_does_not_hide_the_findings_after_it() {
             )
         });
     assert_eq!(stop.count, 1);
+
+    // The skipped record is not silent: the API and the Findings page count it and name it, with why.
+    let (router, _) = common::served::serve_store(store);
+    let viewer = common::served::viewer_cookie(&router).await;
+    let api = common::served::json_of(
+        "/api/findings",
+        common::served::get_as(&router, &viewer, "/api/findings").await,
+    );
+    assert_eq!(api["unreadable"]["count"], 1, "{}", api["unreadable"]);
+    let example = &api["unreadable"]["examples"][0];
+    assert_eq!(example["event_id"], "deep");
+    let reason = example["reason"].as_str().expect("reason");
+    assert!(reason.contains("recursion limit"), "{reason}");
+    let (status, html) = common::served::get_as(&router, &viewer, "/findings").await;
+    assert_eq!(status, axum::http::StatusCode::OK);
+    assert!(
+        html.contains("1 record could not be evaluated") && html.contains("<code>deep</code>"),
+        "{html}"
+    );
 }

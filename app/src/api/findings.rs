@@ -71,12 +71,17 @@ pub async fn triage_finding(
     /// Why (required, at most 2,000 characters).
     #[server(default)]
     note: String,
+    /// The newest match the admin was shown (`FindingDetail::covered_through`); the decision covers the matches
+    /// up to it. Absent: those stored when it is saved.
+    #[server(default)]
+    covered_through: Option<i64>,
 ) -> Result<Triage, AppError> {
     crate::api::with_status(
         async {
             let by = crate::ssr::auth::authorize(crate::ssr::auth::Role::Admin).await?;
             let app = expect_context::<crate::ssr::state::AppState>();
-            crate::ssr::findings::service::triage(&app, &by, rule, state, note).await
+            crate::ssr::findings::service::triage(&app, &by, rule, state, note, covered_through)
+                .await
         }
         .await,
     )

@@ -161,6 +161,46 @@ pub struct FindingsReport {
     pub rules: usize,
     /// Rules that cannot find anything in this store, because it holds none of the events they read.
     pub unevaluable: Vec<Unevaluable>,
+    /// Stored records the rules could not read, so nothing was evaluated on them.
+    #[serde(default)]
+    pub unreadable: UnreadableRecords,
+}
+
+/// At most this many unreadable records are named with their count.
+pub const UNREADABLE_EXAMPLES: usize = 10;
+
+/// The stored records the findings evaluation skipped because the rules cannot read them (e.g. JSON nested past
+/// the parser's limit): none of their fields was matched, so a finding they would make is missing.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnreadableRecords {
+    /// How many (of the events still stored).
+    pub count: u64,
+    /// The first few, oldest stored first (at most [`UNREADABLE_EXAMPLES`]).
+    pub examples: Vec<UnreadableRecord>,
+}
+
+impl UnreadableRecords {
+    /// `2 records could not be evaluated: the rules cannot read them.`, or `None` when there are none.
+    pub fn heading(&self) -> Option<String> {
+        (self.count > 0).then(|| {
+            format!(
+                "{} {} could not be evaluated: the rules cannot read {}, so a finding {} would make is missing.",
+                self.count,
+                if self.count == 1 { "record" } else { "records" },
+                if self.count == 1 { "it" } else { "them" },
+                if self.count == 1 { "it" } else { "they" },
+            )
+        })
+    }
+}
+
+/// One record the rules could not read.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnreadableRecord {
+    /// Its `eventID`.
+    pub event_id: String,
+    /// Why, as the JSON parser says it (e.g. `recursion limit exceeded at line 1 column 129`).
+    pub reason: String,
 }
 
 /// A rule whose input the store lacks (e.g. a rule over data events when no data event was ever stored): it
@@ -203,6 +243,10 @@ pub struct FindingDetail {
     pub file: String,
     /// The evidence events still in the store, newest first.
     pub events: Vec<EvidenceEvent>,
+    /// The newest of the rule's matches this view shows (its event's `events.id`; 0: none): a triage saved from
+    /// it covers the matches up to this one, so one stored after the view was read reopens the finding.
+    #[serde(default)]
+    pub covered_through: i64,
 }
 
 /// One evidence event and the Events search that shows it.

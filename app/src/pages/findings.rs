@@ -129,6 +129,22 @@ fn Report(report: FindingsReport, query: FindingsQuery) -> impl IntoView {
             </section>
         }
     });
+    let unreadable = report.unreadable.heading().map(|heading| {
+        let more = report.unreadable.count > report.unreadable.examples.len() as u64;
+        let items = report
+            .unreadable
+            .examples
+            .iter()
+            .map(|r| view! { <li>"eventID "<code>{r.event_id.clone()}</code>": " {r.reason.clone()}</li> })
+            .collect_view();
+        view! {
+            <section class="error" role="alert" aria-label="Records not evaluated" data-testid="unreadable">
+                <p>{heading}</p>
+                <ul>{items}</ul>
+                {more.then(|| view! { <p>"The server log names every one."</p> })}
+            </section>
+        }
+    });
     let table = if report.findings.is_empty() {
         let why = if filtered {
             "No findings match these filters."
@@ -172,6 +188,7 @@ fn Report(report: FindingsReport, query: FindingsQuery) -> impl IntoView {
     view! {
         <p class="window" data-testid="findings-count">{said}</p>
         {problems}
+        {unreadable}
         {table}
         {unevaluable}
     }

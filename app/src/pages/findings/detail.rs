@@ -32,6 +32,7 @@ pub fn Opened(
         fix,
         file,
         events,
+        covered_through,
     } = detail;
     let close = format!("/findings{}", query.with_open(None).to_query_string());
     let state = finding.state();
@@ -77,6 +78,8 @@ pub fn Opened(
             <ForRole needed=Role::Admin>
                 <ActionForm action=triage attr:class="inline-form" attr:aria-label="Triage this finding">
                     <input type="hidden" name="rule" value=rule_id.get_value() />
+                    // The matches this view shows: one stored after it was read reopens the finding.
+                    <input type="hidden" name="covered_through" value=covered_through.to_string() />
                     <label>"Decision "
                         <select name="state">
                             {TriageState::ALL.into_iter().filter(|s| *s != state).map(|s| view! {

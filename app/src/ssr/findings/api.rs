@@ -29,6 +29,7 @@ pub fn report(
         rule_problems: rules.problems().to_vec(),
         rules: rules.info().len(),
         unevaluable: unevaluable(store, rules, filter)?,
+        unreadable: super::store::unreadable(store)?,
     })
 }
 
@@ -103,6 +104,8 @@ pub fn detail(
         rule: Some(rule_id.to_owned()),
         ..FindingsFilter::default()
     };
+    // Read before the finding, so it never covers a match the finding read does not show.
+    let covered_through = super::store::latest_match(store, rule_id)?;
     let Some(finding) = list(store, rules, &filter)?.into_iter().next() else {
         return Ok(None);
     };
@@ -126,6 +129,7 @@ pub fn detail(
         fix: info.fix.clone(),
         file: info.file.clone(),
         events,
+        covered_through,
     }))
 }
 

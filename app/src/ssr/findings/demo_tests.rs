@@ -215,6 +215,13 @@ fn full_evaluation_on_every_core_equals_the_plain_evaluation_with_user_rules_rea
     assert!(outcome.full && outcome.events > 20_000);
     let stored = matches(&store);
     assert_eq!(stored, reference_matches(&store, &rules));
+    // Only matches that make findings are stored: not every `List*` call a discovery burst counts.
+    assert!(
+        stored
+            .iter()
+            .all(|(rule, _, _)| rules.info().contains_key(rule)),
+        "a rule only a correlation uses was stored"
+    );
     for id in [
         "6a0f3b52-0001-4000-8000-000000000001",
         "6a0f3b52-0002-4000-8000-000000000002",
@@ -226,4 +233,49 @@ fn full_evaluation_on_every_core_equals_the_plain_evaluation_with_user_rules_rea
             "user rule {id} found nothing on the demo"
         );
     }
+}
+
+#[test]
+fn an_interrupted_full_reevaluation_resumes_to_the_same_findings() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = demo_store(dir.path());
+    let rules = RuleSet::load(None);
+    assert!(evaluate_new(&store, &rules).expect("first").full);
+    let whole = matches(&store);
+    let findings = list(&store, &rules, &FindingsFilter::default()).expect("list");
+
+    // A re-evaluation (what a change of rules starts) stopped after 3 pages of 1,000, as a process killed between
+    // two commits (each page commits in one transaction, so a kill within one leaves the page before it).
+    store
+        .write(|c| {
+            c.execute(
+                "UPDATE findings_state SET rules_digest = 'the rules before'",
+                [],
+            )
+        })
+        .expect("rules changed");
+    let stopped = evaluate_pages(&store, &rules, 1_000, Some(3)).expect("3 pages");
+    assert!(stopped.full);
+    assert_eq!(stopped.events, 3_000);
+    assert!(
+        matches(&store).len() < whole.len(),
+        "the findings were being rebuilt"
+    );
+
+    // The next start goes on from the last page committed, not from the start, and ends where a whole run does.
+    let resumed = evaluate_new(&store, &rules).expect("resumed");
+    assert!(!resumed.full, "it resumed");
+    assert!(resumed.events > 17_000);
+    assert_eq!(stopped.events + resumed.events, whole_events(&store));
+    assert_eq!(matches(&store), whole);
+    assert_eq!(
+        list(&store, &rules, &FindingsFilter::default()).expect("list"),
+        findings
+    );
+}
+
+fn whole_events(store: &Store) -> u64 {
+    store
+        .read(|c| Ok(c.query_row("SELECT count(*) FROM events", [], |r| r.get::<_, i64>(0))?))
+        .expect("count") as u64
 }

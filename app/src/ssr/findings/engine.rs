@@ -11,6 +11,7 @@ use rsigma_eval::{
 };
 use serde_json::Value;
 use std::borrow::Cow;
+use std::collections::HashSet;
 
 /// A rule that matched one record: a detection on the record itself, or a correlation whose window the record
 /// completed.
@@ -26,6 +27,8 @@ pub struct RuleMatch {
 /// The compiled rules and their correlation windows.
 pub struct Evaluator {
     engine: CorrelationEngine,
+    /// The rules that make findings ([`RuleSet::info`]): not those only a correlation uses.
+    shown: HashSet<String>,
 }
 
 /// A CloudTrail record as `rsigma-eval` reads it. Fields are the record's own; the JSON the engine keeps of a
@@ -78,7 +81,10 @@ impl Evaluator {
         engine
             .add_collection(rules.collection())
             .map_err(|e| FindingsError::Compile(e.to_string()))?;
-        Ok(Self { engine })
+        Ok(Self {
+            engine,
+            shown: rules.info().keys().cloned().collect(),
+        })
     }
 
     /// Evaluates one record (as CloudTrail wrote it) at `event_time_secs`, updating the correlation windows:
@@ -103,7 +109,9 @@ impl Evaluator {
     }
 
     /// Feeds one record's `detections` (from [`Evaluator::detect`]) to the correlation windows at
-    /// `event_time_secs`; returns the record's findings. A record without detections changes no window (its
+    /// `event_time_secs`; returns the record's findings: matches of the rules that make findings only. (rsigma
+    /// drops the detections of a rule only a correlation uses when the correlation names it by `id`, not by
+    /// `name`, so they are dropped here: otherwise every `List*` call would be stored as a match nobody sees.) A record without detections changes no window (its
     /// time only lets the engine drop expired ones when its state is full), so any event may stand for it.
     pub fn correlate(
         &mut self,
@@ -115,7 +123,7 @@ impl Evaluator {
             .process_with_detections(record, detections, event_time_secs)
             .into_iter()
             .filter_map(|result| {
-                let rule_id = result.header.rule_id?;
+                let rule_id = result.header.rule_id.filter(|id| self.shown.contains(id))?;
                 let window_event_ids = match result.body {
                     ResultBody::Correlation(body) => body
                         .event_refs

@@ -6,12 +6,16 @@
 //! re-evaluation (after the rules changed) reads the same passes again. So evaluating incrementally, across
 //! restarts, or all over again finds the same. Events of a pass older than the previous pass's windows (a late
 //! backfill) are still evaluated, after them. Reads use a pooled connection; the writer is taken only to commit.
+//! A full evaluation reads and detects the next page on other threads while this one correlates and commits the
+//! page before. Each page commits in one transaction, so an evaluation stopped anywhere (the process killed, even
+//! in a re-evaluation) goes on from the last page committed when it next runs.
 use super::FindingsError;
 use super::engine::{Evaluator, RuleMatch};
 use super::record::LazyRecord;
 use super::rules::RuleSet;
 use crate::ssr::store::Store;
-use crate::ssr::store::records::{RecordAt, RecordReader};
+use crate::ssr::store::records::RecordReader;
+use page::{Position, Unreadable};
 use rusqlite::{OptionalExtension, params};
 use serde_json::Value;
 
@@ -38,9 +42,7 @@ pub struct EvaluationOutcome {
 #[derive(Clone, PartialEq, Eq)]
 struct State {
     digest: String,
-    through: i64,
-    /// The pass in progress: its last `events.id`, and the (`event_time`, `events.id`) read up to.
-    pass: Option<(i64, i64, i64)>,
+    at: Position,
     correlations: String,
 }
 
@@ -57,8 +59,10 @@ fn read_state(store: &Store) -> Result<Option<State>, FindingsError> {
                 };
                 Ok(State {
                     digest: r.get(0)?,
-                    through: r.get(1)?,
-                    pass,
+                    at: Position {
+                        through: r.get(1)?,
+                        pass,
+                    },
                     correlations: r.get(5)?,
                 })
             },
@@ -109,27 +113,11 @@ pub(super) fn evaluate_pages(
         }
         _ => {
             outcome.full = true;
-            let fresh = State {
-                digest: rules.digest().to_owned(),
-                through: 0,
-                pass: None,
-                correlations: String::new(),
-            };
-            store.write(|conn| {
-                let tx = conn.transaction()?;
-                tx.execute("DELETE FROM finding_matches", [])?;
-                tx.execute("DELETE FROM findings_state", [])?;
-                tx.execute(
-                    "INSERT INTO findings_state (id, rules_digest, evaluated_through, correlation_state)
-                     VALUES (1, ?1, 0, '')",
-                    [rules.digest()],
-                )?;
-                tx.commit()
-            })?;
-            fresh
+            start_over(store, rules)?
         }
     };
-    // A full evaluation (new rules, or none yet) uses every core; incremental evaluation, beside ingest, one.
+    // A full evaluation (new rules, or none yet) uses every core: pages are read and detected on other threads
+    // while this one correlates and commits the page before. Incremental evaluation, beside ingest, uses one.
     let workers = if outcome.full {
         std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_WORKERS))
     } else {
@@ -137,60 +125,116 @@ pub(super) fn evaluate_pages(
     };
     let mut readers: Vec<RecordReader> = (0..workers).map(|_| RecordReader::new(store)).collect();
     let mut pages = 0;
-    while max_pages.is_none_or(|max| pages < max) {
-        // `state` is what the store holds; a pass about to start is stored with its first page.
-        let pass = match state.pass {
-            Some(pass) => Some(pass),
-            None => next_pass(store, state.through)?,
+    let start_at = state.at;
+    // One page taken on this thread: correlated, then committed with its position. False: stop.
+    let mut take = |evaluator: &mut Evaluator,
+                    page: page::Page,
+                    found: page::Detections|
+     -> Result<bool, FindingsError> {
+        let (matches, unreadable) = page::correlate(evaluator, &page.rows, found);
+        let next = State {
+            digest: state.digest.clone(),
+            at: page.next,
+            correlations: evaluator.export_state(),
         };
-        let Some((until, time, id)) = pass else {
-            return Ok(outcome);
-        };
-        let rows = store.read(|conn| {
-            let mut stmt = conn.prepare_cached(
-                "SELECT id, event_time, block, ordinal FROM events INDEXED BY events_by_time
-                 WHERE event_time >= ?1 AND (event_time > ?1 OR id > ?2) AND id > ?3 AND id <= ?4
-                 ORDER BY event_time, id LIMIT ?5",
-            )?;
-            let rows = stmt
-                .query_map(params![time, id, state.through, until, page_events], |r| {
-                    Ok(page::Row {
-                        id: r.get(0)?,
-                        event_time_secs: r.get(1)?,
-                        at: RecordAt {
-                            block: r.get(2)?,
-                            ordinal: r.get(3)?,
-                        },
-                    })
-                })?
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok(rows)
-        })?;
-        let found = page::evaluate(store, &mut evaluator, &mut readers, &rows)?;
-        let mut next = state.clone();
-        match rows.last() {
-            Some(last) => next.pass = Some((until, last.event_time_secs, last.id)),
-            None => {
-                next.through = until;
-                next.pass = None;
-            }
-        }
-        next.correlations = evaluator.export_state();
-        if !commit(store, &state, &next, &found)? {
+        if !commit(store, &state, &next, &matches, &unreadable)? {
             tracing::info!("another evaluation moved the findings on; this one stops");
-            return Ok(outcome);
+            return Ok(false);
         }
-        outcome.events += rows.len() as u64;
-        outcome.matches += found.len() as u64;
+        outcome.events += page.rows.len() as u64;
+        outcome.matches += matches.len() as u64;
         state = next;
         pages += 1;
+        Ok(max_pages.is_none_or(|max| pages < max))
+    };
+    if workers == 1 {
+        let mut at = start_at;
+        if max_pages == Some(0) {
+            return Ok(outcome);
+        }
+        while let Some(page) = page::read(store, at, page_events)? {
+            let found = page::detect(store, &evaluator, &mut readers, &page.rows)?;
+            at = page.next;
+            if !take(&mut evaluator, page, found)? {
+                break;
+            }
+        }
+    } else {
+        // The windows are `evaluator`'s alone; detection runs on a second copy of the same rules.
+        let detector = Evaluator::new(rules)?;
+        let readers = &mut readers;
+        std::thread::scope(|scope| {
+            let (send, receive) = std::sync::mpsc::sync_channel(1);
+            scope.spawn(move || {
+                let mut at = start_at;
+                loop {
+                    let next = page::read(store, at, page_events).and_then(|page| {
+                        page.map(|page| {
+                            let found = page::detect(store, &detector, readers, &page.rows)?;
+                            Ok((page, found))
+                        })
+                        .transpose()
+                    });
+                    let more = match &next {
+                        Ok(Some((page, _))) => {
+                            at = page.next;
+                            true
+                        }
+                        _ => false,
+                    };
+                    // A send fails when the committing side stopped: so does this one.
+                    if send.send(next).is_err() || !more {
+                        return;
+                    }
+                }
+            });
+            // `receive` is dropped on every way out of the loop, which stops the reading thread.
+            for next in receive {
+                let Some((page, found)) = next? else {
+                    break;
+                };
+                if !take(&mut evaluator, page, found)? {
+                    break;
+                }
+            }
+            Ok::<_, FindingsError>(())
+        })?;
     }
     Ok(outcome)
 }
 
+/// Drops every stored finding and starts evaluation over with `rules`. Returns the state stored.
+///
+/// Errors: [`FindingsError::Store`].
+fn start_over(store: &Store, rules: &RuleSet) -> Result<State, FindingsError> {
+    store.write(|conn| {
+        let tx = conn.transaction()?;
+        tx.execute("DELETE FROM finding_matches", [])?;
+        tx.execute("DELETE FROM findings_unreadable", [])?;
+        tx.execute("DELETE FROM findings_state", [])?;
+        tx.execute(
+            "INSERT INTO findings_state (id, rules_digest, evaluated_through, correlation_state)
+             VALUES (1, ?1, 0, '')",
+            [rules.digest()],
+        )?;
+        tx.commit()
+    })?;
+    Ok(State {
+        digest: rules.digest().to_owned(),
+        at: Position {
+            through: 0,
+            pass: None,
+        },
+        correlations: String::new(),
+    })
+}
+
 /// The next pass after `through`: a recorded one (a re-evaluation reads the same passes), else one up to the
 /// newest event. Its position starts at its oldest event's time.
-fn next_pass(store: &Store, through: i64) -> Result<Option<(i64, i64, i64)>, FindingsError> {
+pub(super) fn next_pass(
+    store: &Store,
+    through: i64,
+) -> Result<Option<(i64, i64, i64)>, FindingsError> {
     Ok(store.read(|c| {
         let recorded: Option<i64> = c.query_row(
             "SELECT min(until_id) FROM findings_passes WHERE until_id > ?1",
@@ -222,25 +266,26 @@ fn commit(
     before: &State,
     after: &State,
     found: &[MatchRow],
+    unreadable: &[Unreadable],
 ) -> Result<bool, FindingsError> {
     Ok(store.write(|conn| {
         let tx = conn.transaction()?;
-        let (until, time, id) = after.pass.map_or((None, None, None), |(u, t, i)| (Some(u), Some(t), Some(i)));
-        let before_until = before.pass.map(|(u, _, _)| u);
-        let before_at = before.pass.map(|(_, t, i)| (t, i));
+        let (until, time, id) = after.at.pass.map_or((None, None, None), |(u, t, i)| (Some(u), Some(t), Some(i)));
+        let before_until = before.at.pass.map(|(u, _, _)| u);
+        let before_at = before.at.pass.map(|(_, t, i)| (t, i));
         let moved = tx.execute(
             "UPDATE findings_state SET evaluated_through = ?1, pass_until = ?2, pass_time = ?3, pass_id = ?4,
                correlation_state = ?5
              WHERE id = 1 AND rules_digest = ?6 AND evaluated_through = ?7
                AND pass_time IS ?8 AND pass_id IS ?9",
             params![
-                after.through,
+                after.at.through,
                 until,
                 time,
                 id,
                 after.correlations,
                 before.digest,
-                before.through,
+                before.at.through,
                 before_at.map(|(t, _)| t),
                 before_at.map(|(_, i)| i),
             ],
@@ -266,6 +311,14 @@ fn commit(
                     m.identity,
                     m.evidence
                 ])?;
+            }
+        }
+        if !unreadable.is_empty() {
+            let mut insert = tx.prepare_cached(
+                "INSERT OR REPLACE INTO findings_unreadable (event, reason) VALUES (?1, ?2)",
+            )?;
+            for record in unreadable {
+                insert.execute(params![record.event, record.reason])?;
             }
         }
         tx.commit()?;

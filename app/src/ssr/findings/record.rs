@@ -2,8 +2,9 @@
 //! into its top-level members is a byte scan; a member is parsed into JSON the first time a rule (or rsigma's
 //! candidate index, which picks the rules a record can match from the fields it holds) asks for a field under
 //! it, and the whole record only for what needs every value (keyword rules) or for paths with brackets or
-//! escapes. Most records match no rule, so most of each record is never built, which was most of the cost of
-//! evaluating (BENCHMARKS.md, Findings). Every answer is the one `rsigma_eval::JsonEvent` gives on the whole
+//! escapes. A plain value (a string without escapes, a boolean, null), at the top or under objects, is read
+//! straight from the text (`record/scan.rs`), so most questions build nothing at all. Most records match no rule,
+//! so most of each record is never built, which was most of the cost of evaluating (BENCHMARKS.md, Findings). Every answer is the one `rsigma_eval::JsonEvent` gives on the whole
 //! record (the tests below compare them), so what matches is unchanged.
 use rsigma_eval::{Event, EventValue, JsonEvent};
 use serde_json::Value;
@@ -11,12 +12,30 @@ use std::borrow::Cow;
 use std::cell::{OnceCell, RefCell};
 use std::ops::Range;
 
-/// One top-level member of the record: its key (unescaped), its value's byte range in the text (the last one
-/// when the key is repeated, as `serde_json` keeps), and the value once parsed.
+mod scan;
+use scan::{plain, same_key, split_members, walk};
+
+/// One top-level member of the record: its key, its value's byte range in the text (the last one when the key
+/// is repeated, as `serde_json` keeps), and the value once parsed.
 struct Member {
-    key: String,
+    key: Key,
     value: Range<usize>,
     parsed: OnceCell<Option<Value>>,
+}
+
+/// A member's key: where it is in the text (most keys: nothing to allocate), or unescaped when it has escapes.
+enum Key {
+    At(Range<usize>),
+    Unescaped(Box<str>),
+}
+
+impl Key {
+    fn as_str<'t>(&'t self, text: &'t str) -> &'t str {
+        match self {
+            Key::At(range) => text.get(range.clone()).unwrap_or_default(),
+            Key::Unescaped(key) => key,
+        }
+    }
 }
 
 /// A record's JSON text with its members parsed on demand. `to_json` is only `{"event_id": eventID}`: what the
@@ -91,8 +110,19 @@ impl<'a> LazyRecord<'a> {
             .as_ref()
     }
 
+    fn member(&self, key: &str) -> Option<&Member> {
+        let text: &str = &self.text;
+        self.members
+            .as_ref()?
+            .iter()
+            .find(|m| same_key(m.key.as_str(text), key))
+    }
+
     fn member_value(&self, key: &str) -> Option<&Value> {
-        let member = self.members.as_ref()?.iter().find(|m| m.key == key)?;
+        self.parsed(self.member(key)?)
+    }
+
+    fn parsed<'s>(&'s self, member: &'s Member) -> Option<&'s Value> {
         member
             .parsed
             .get_or_init(|| self.parse(&self.text[member.value.clone()]))
@@ -107,8 +137,14 @@ impl Event for LazyRecord<'_> {
         if self.members.is_none() {
             return self.whole_event()?.get_field(path);
         }
-        if let Some(value) = self.member_value(path) {
-            return Some(EventValue::from(value));
+        // A plain value (a string without escapes, a boolean, null) is read from the text; others are parsed.
+        if let Some(member) = self.member(path) {
+            if let Some(value) = plain(&self.text, member.value.clone()) {
+                return Some(value);
+            }
+            if let Some(value) = self.parsed(member) {
+                return Some(EventValue::from(value));
+            }
         }
         if !path.contains(['.', '[', '\\']) {
             return None;
@@ -117,7 +153,18 @@ impl Event for LazyRecord<'_> {
             return self.whole_event()?.get_field(path);
         }
         let (root, rest) = path.split_once('.')?;
-        let value = self.member_value(root)?;
+        let member = self.member(root)?;
+        // Through objects only, to a plain value: from the text. Anything else: the member parsed.
+        match walk(&self.text, member.value.clone(), rest) {
+            Some(None) => return None,
+            Some(Some(range)) => {
+                if let Some(value) = plain(&self.text, range) {
+                    return Some(value);
+                }
+            }
+            None => {}
+        }
+        let value = self.parsed(member)?;
         let keys: Vec<&str> = rest.split('.').collect();
         let mut found = Vec::new();
         collect(value, &keys, &mut found);
@@ -154,7 +201,12 @@ impl Event for LazyRecord<'_> {
 
     fn top_level_keys(&self) -> Option<Vec<Cow<'_, str>>> {
         match &self.members {
-            Some(members) => Some(members.iter().map(|m| Cow::from(m.key.as_str())).collect()),
+            Some(members) => Some(
+                members
+                    .iter()
+                    .map(|m| Cow::from(m.key.as_str(&self.text)))
+                    .collect(),
+            ),
             None => self.whole_event()?.top_level_keys(),
         }
     }
@@ -162,7 +214,7 @@ impl Event for LazyRecord<'_> {
     fn visit_top_level_keys(&self, visit: &mut dyn FnMut(&str)) -> bool {
         match &self.members {
             Some(members) => {
-                members.iter().for_each(|m| visit(&m.key));
+                members.iter().for_each(|m| visit(m.key.as_str(&self.text)));
                 true
             }
             None => self
@@ -193,115 +245,6 @@ fn collect<'v>(current: &'v Value, keys: &[&str], out: &mut Vec<EventValue<'v>>)
     }
 }
 
-fn skip_space(bytes: &[u8], mut i: usize) -> usize {
-    while bytes
-        .get(i)
-        .is_some_and(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
-    {
-        i += 1;
-    }
-    i
-}
-
-/// The index after the string starting with the quote at `start`.
-fn string_end(bytes: &[u8], start: usize) -> Option<usize> {
-    let mut i = start + 1;
-    while let Some(&b) = bytes.get(i) {
-        match b {
-            b'\\' => i += 2,
-            b'"' => return Some(i + 1),
-            _ => i += 1,
-        }
-    }
-    None
-}
-
-/// The index after the JSON value starting at `start` (strings and nesting only; no checking of scalars,
-/// which the parser checks when the value is read).
-fn value_end(bytes: &[u8], start: usize) -> Option<usize> {
-    match bytes.get(start)? {
-        b'"' => string_end(bytes, start),
-        b'{' | b'[' => {
-            let (mut depth, mut i) = (0usize, start);
-            while let Some(&b) = bytes.get(i) {
-                match b {
-                    b'"' => {
-                        i = string_end(bytes, i)?;
-                        continue;
-                    }
-                    b'{' | b'[' => depth += 1,
-                    b'}' | b']' => {
-                        depth -= 1;
-                        if depth == 0 {
-                            return Some(i + 1);
-                        }
-                    }
-                    _ => {}
-                }
-                i += 1;
-            }
-            None
-        }
-        _ => {
-            let mut i = start;
-            while bytes
-                .get(i)
-                .is_some_and(|b| !matches!(b, b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r'))
-            {
-                i += 1;
-            }
-            (i > start).then_some(i)
-        }
-    }
-}
-
-/// The top-level members of the JSON object `text`, or `None` when it is not one (then the whole record is
-/// parsed for every question).
-fn split_members(text: &str) -> Option<Vec<Member>> {
-    let bytes = text.as_bytes();
-    let mut i = skip_space(bytes, 0);
-    if bytes.get(i) != Some(&b'{') {
-        return None;
-    }
-    i = skip_space(bytes, i + 1);
-    let mut members: Vec<Member> = Vec::with_capacity(24);
-    if bytes.get(i) == Some(&b'}') {
-        return (skip_space(bytes, i + 1) == bytes.len()).then_some(members);
-    }
-    loop {
-        if bytes.get(i) != Some(&b'"') {
-            return None;
-        }
-        let key_end = string_end(bytes, i)?;
-        let raw = text.get(i + 1..key_end - 1)?;
-        let key = if raw.contains('\\') {
-            serde_json::from_str::<String>(text.get(i..key_end)?).ok()?
-        } else {
-            raw.to_owned()
-        };
-        i = skip_space(bytes, key_end);
-        if bytes.get(i) != Some(&b':') {
-            return None;
-        }
-        let start = skip_space(bytes, i + 1);
-        let end = value_end(bytes, start)?;
-        match members.iter_mut().find(|m| m.key == key) {
-            Some(member) => member.value = start..end,
-            None => members.push(Member {
-                key,
-                value: start..end,
-                parsed: OnceCell::new(),
-            }),
-        }
-        i = skip_space(bytes, end);
-        match bytes.get(i) {
-            Some(b',') => i = skip_space(bytes, i + 1),
-            Some(b'}') => return (skip_space(bytes, i + 1) == bytes.len()).then_some(members),
-            _ => return None,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -312,7 +255,7 @@ mod tests {
             "sessionContext": {"sessionIssuer": {"userName": "Admin"}, "attributes": {"mfaAuthenticated": "true"}}},
         "eventTime": "2026-11-20T10:00:00Z", "eventSource": "s3.amazonaws.com", "eventName": "PutBucketPolicy",
         "requestParameters": {"bucketName": "logs", "policy": [{"Effect": "Allow"}, {"Effect": "Deny", "n": 2}],
-            "quote\"d": "x]}", "nothing": null},
+            "quote\"d": "x]}", "nothing": null, "escaped": "a\u0041b", "flag": true, "nested": {"n": 1, "n": "last"}},
         "resources": [{"ARN": "arn:aws:s3:::logs", "type": "AWS::S3::Bucket"}, {"ARN": "arn:aws:s3:::other"}],
         "userIdentity.type": "flat key wins",
         "event\u004eame": "escaped key",
@@ -333,6 +276,13 @@ mod tests {
         "requestParameters.policy.n",
         "requestParameters.quote\"d",
         "requestParameters.nothing",
+        "requestParameters.escaped",
+        "requestParameters.flag",
+        "requestParameters.nested.n",
+        "requestParameters.nested.absent",
+        "requestParameters.bucketName.deeper",
+        "userIdentity.sessionContext.attributes.mfaAuthenticated",
+        "userIdentity.sessionContext.absent.deeper",
         "requestParameters.absent",
         "resources.ARN",
         "resources.type",

@@ -46,17 +46,25 @@ pub async fn summary(state: &AppState) -> Result<FindingsSummary, AppError> {
 }
 
 /// Records admin `by`'s decision `state` (with `note`) about rule `rule_id`'s finding, replacing the one before,
-/// and audits it (`finding.triage`, target `RULE_ID: STATE`).
+/// and audits it (`finding.triage`, target `RULE_ID: STATE`). It covers the matches up to `covered_through`
+/// (the newest one the admin was shown), or all those stored now when not given.
 ///
-/// Errors: `Invalid` naming `state` or `note` (blank or longer than the limit); `NotFound` when no loaded rule
-/// has that id.
+/// Errors: `Invalid` naming `state`, `note` (blank or longer than the limit) or `covered_through` (negative);
+/// `NotFound` when no loaded rule has that id.
 pub async fn triage(
     state: &AppState,
     by: &Principal,
     rule_id: String,
     decision: String,
     note: String,
+    covered_through: Option<i64>,
 ) -> Result<Triage, AppError> {
+    if covered_through.is_some_and(|c| c < 0) {
+        return Err(AppError::invalid(
+            "covered_through",
+            "name a match by its event's number (0 or more)",
+        ));
+    }
     let decision: TriageState = decision
         .parse()
         .map_err(|reason| AppError::invalid("state", reason))?;
@@ -76,7 +84,7 @@ pub async fn triage(
     let saved = triage.clone();
     let target = format!("{rule_id}: {decision}");
     state
-        .blocking(move |store| super::store::save_triage(store, &rule_id, &saved))
+        .blocking(move |store| super::store::save_triage(store, &rule_id, &saved, covered_through))
         .await?;
     let entry = audit_entry(
         &triage.by,

@@ -4,8 +4,12 @@ use super::FindingsError;
 use super::rules::RuleSet;
 use crate::model::findings::daily::DailyMatches;
 use crate::model::findings::triage::Triage;
-use crate::model::findings::{EVIDENCE_LIMIT, Finding, FindingsFilter};
+use crate::model::findings::{
+    EVIDENCE_LIMIT, Finding, FindingsFilter, UNREADABLE_EXAMPLES, UnreadableRecord,
+    UnreadableRecords,
+};
 use crate::ssr::store::Store;
+use crate::ssr::store::event_id::StoredEventId;
 use rusqlite::params;
 use std::collections::HashMap;
 
@@ -66,19 +70,87 @@ UPDATE finding_triage SET covered_through = coalesce(
   (SELECT max(m.event) FROM finding_matches m WHERE m.rule_id = finding_triage.rule_id), 0);
 "#;
 
-/// Stores `triage` as the decision about rule `rule_id`'s finding, replacing the one before. It covers the
-/// rule's matches stored now; a later one reopens the finding. Blocking.
+/// The event-file migration that records the events the rules could not read (appended to `schema::MIGRATIONS`
+/// after the top-10 rollups). A store made before it has no such record until it is evaluated again.
+pub const UNREADABLE_MIGRATION: &str = r#"
+-- Records the findings evaluation skipped because the rules cannot read them (e.g. nested past the JSON parser's
+-- limit), with the parser's reason; emptied when every event is evaluated again.
+CREATE TABLE findings_unreadable (
+  event INTEGER PRIMARY KEY,              -- events.id
+  reason TEXT NOT NULL
+);
+"#;
+
+/// The records (still stored) the rules could not read: how many, and the first [`UNREADABLE_EXAMPLES`] by
+/// `events.id`. Blocking.
 ///
 /// Errors: [`FindingsError::Store`].
-pub fn save_triage(store: &Store, rule_id: &str, triage: &Triage) -> Result<(), FindingsError> {
+pub fn unreadable(store: &Store) -> Result<UnreadableRecords, FindingsError> {
+    Ok(store.read(|c| {
+        let count: i64 = c.query_row(
+            "SELECT count(*) FROM findings_unreadable u JOIN events e ON e.id = u.event",
+            [],
+            |r| r.get(0),
+        )?;
+        let examples = c
+            .prepare_cached(&format!(
+                "SELECT e.event_id, u.reason FROM findings_unreadable u JOIN events e ON e.id = u.event
+                 ORDER BY u.event LIMIT {UNREADABLE_EXAMPLES}"
+            ))?
+            .query_map([], |r| {
+                Ok(UnreadableRecord {
+                    event_id: r.get::<_, StoredEventId>(0)?.0,
+                    reason: r.get(1)?,
+                })
+            })?
+            .collect::<Result<_, _>>()?;
+        Ok(UnreadableRecords {
+            count: count as u64,
+            examples,
+        })
+    })?)
+}
+
+/// The newest of rule `rule_id`'s matches (its event's `events.id`), 0 when it has none. Blocking.
+///
+/// Errors: [`FindingsError::Store`].
+pub fn latest_match(store: &Store, rule_id: &str) -> Result<i64, FindingsError> {
+    Ok(store.read(|c| {
+        Ok(c.prepare_cached(
+            "SELECT coalesce(max(event), 0) FROM finding_matches WHERE rule_id = ?1",
+        )?
+        .query_row([rule_id], |r| r.get(0))?)
+    })?)
+}
+
+/// Stores `triage` as the decision about rule `rule_id`'s finding, replacing the one before. It covers the
+/// rule's matches up to `covered_through` (`events.id`: the newest match the admin was shown, see
+/// `FindingDetail::covered_through`; never past the newest stored), or when `None` those stored now; a later
+/// one reopens the finding. Blocking.
+///
+/// Errors: [`FindingsError::Store`].
+pub fn save_triage(
+    store: &Store,
+    rule_id: &str,
+    triage: &Triage,
+    covered_through: Option<i64>,
+) -> Result<(), FindingsError> {
     store.write(|c| {
         c.execute(
             "INSERT INTO finding_triage (rule_id, state, note, decided_by, decided_at, covered_through)
              VALUES (?1, ?2, ?3, ?4, ?5,
-                     (SELECT coalesce(max(event), 0) FROM finding_matches WHERE rule_id = ?1))
+                     min(coalesce(?6, 9223372036854775807),
+                         (SELECT coalesce(max(event), 0) FROM finding_matches WHERE rule_id = ?1)))
              ON CONFLICT (rule_id) DO UPDATE SET state = ?2, note = ?3, decided_by = ?4, decided_at = ?5,
                covered_through = excluded.covered_through",
-            params![rule_id, triage.state.as_str(), triage.note, triage.by, triage.at_secs],
+            params![
+                rule_id,
+                triage.state.as_str(),
+                triage.note,
+                triage.by,
+                triage.at_secs,
+                covered_through
+            ],
         )
     })?;
     Ok(())

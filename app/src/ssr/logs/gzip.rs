@@ -140,17 +140,26 @@ fn end_at_limit(inflater: &mut Decompress, input: &[u8], limit: usize) -> Result
 /// Decompresses all of `data`, refusing with [`GzipError::TooLarge`] once the members together would
 /// decompress to more than `limit_bytes` (checked while inflating; at most `limit_bytes` are allocated).
 pub fn gunzip(data: &[u8], limit_bytes: usize) -> Result<Vec<u8>, GzipError> {
+    let mut out = Vec::new();
+    gunzip_into(data, limit_bytes, &mut out)?;
+    Ok(out)
+}
+
+/// [`gunzip`] into `out`, replacing what it held: its allocation is reused (readers decompressing many blocks
+/// in turn allocate once).
+pub fn gunzip_into(data: &[u8], limit_bytes: usize, out: &mut Vec<u8>) -> Result<(), GzipError> {
     // ISIZE (the last four bytes) is the uncompressed size modulo 2^32: a good first guess, capped against lies.
     let hint = data.len().checked_sub(4).map_or(0, |i| {
         u32::from_le_bytes([data[i], data[i + 1], data[i + 2], data[i + 3]]) as usize
     });
-    let mut out = Vec::with_capacity(hint.saturating_add(64).min(64 << 20).min(limit_bytes));
+    out.clear();
+    out.reserve(hint.saturating_add(64).min(64 << 20).min(limit_bytes));
     let mut rest = data;
     loop {
         rest = &rest[header_len(rest)?..];
         let member_start = out.len();
         let consumed = INFLATER
-            .with_borrow_mut(|inflater| inflate_member(inflater, rest, &mut out, limit_bytes))?;
+            .with_borrow_mut(|inflater| inflate_member(inflater, rest, out, limit_bytes))?;
         rest = &rest[consumed..];
         let trailer = rest.get(..8).ok_or(GzipError::Truncated)?;
         let mut crc = Crc::new();
@@ -162,7 +171,7 @@ pub fn gunzip(data: &[u8], limit_bytes: usize) -> Result<Vec<u8>, GzipError> {
         }
         rest = &rest[8..];
         if rest.is_empty() {
-            return Ok(out);
+            return Ok(());
         }
         if !rest.starts_with(&[0x1f, 0x8b]) {
             return Err(GzipError::TrailingData);

@@ -39,7 +39,8 @@ pub(crate) fn record_spans(json: &[u8]) -> Vec<(usize, usize)> {
     let mut in_records = false;
     let mut element: Option<usize> = None;
     let mut last_end = 0;
-    for (i, &b) in json.iter().enumerate() {
+    let mut i = 0;
+    while let Some(&b) = json.get(i) {
         if in_string {
             if escaped {
                 escaped = false;
@@ -50,13 +51,26 @@ pub(crate) fn record_spans(json: &[u8]) -> Vec<(usize, usize)> {
                 if depth == 1 {
                     after_records_key = &json[string_start..i] == b"Records";
                 }
+            } else {
+                // Inside a string: straight on to its next quote or backslash.
+                match memchr::memchr2(b'"', b'\\', &json[i..]) {
+                    Some(skip) => {
+                        i += skip;
+                        continue;
+                    }
+                    None => break,
+                }
             }
             last_end = i + 1;
+            i += 1;
             continue;
         }
         let at_elements = in_records && depth == 2;
         match b {
-            b' ' | b'\t' | b'\n' | b'\r' => continue,
+            b' ' | b'\t' | b'\n' | b'\r' => {
+                i += 1;
+                continue;
+            }
             b',' if at_elements => {
                 if let Some(start) = element.take() {
                     spans.push((start, last_end));
@@ -90,6 +104,7 @@ pub(crate) fn record_spans(json: &[u8]) -> Vec<(usize, usize)> {
             }
         }
         last_end = i + 1;
+        i += 1;
     }
     spans
 }

@@ -1,13 +1,14 @@
 //! Raw records: the full CloudTrail JSON of a stored event, read back from its block.
 use super::event_id::EventIdKey;
-use super::segments::{BlockRef, read_block};
+use super::segments::{BlockRef, open_segment, read_block_from};
 use super::writer::CODEC_GZIP_LOG;
 use super::{Store, StoreError};
-use crate::ssr::logs::gzip::gunzip;
+use crate::ssr::logs::gzip::gunzip_into;
 use crate::ssr::logs::record_size::record_spans;
 use rusqlite::{Connection, OptionalExtension};
 use serde_json::Value;
 use std::collections::VecDeque;
+use std::fs::File;
 use std::path::PathBuf;
 
 /// Where a stored event's record is: its block and its index in the block's `Records`.
@@ -24,9 +25,14 @@ pub struct RecordAt {
 pub struct RecordReader {
     blocks_dir: PathBuf,
     decoded: VecDeque<(i64, Decoded)>,
+    /// The segment file read last, kept open (blocks read in order are mostly in the same few segments).
+    segment: Option<(u32, File)>,
+    /// The compressed bytes of the block read last; the allocation is reused.
+    compressed: Vec<u8>,
 }
 
 /// A decompressed block: the log file's text and the byte range of each record in its `Records`.
+#[derive(Default)]
 struct Decoded {
     json: Vec<u8>,
     spans: Vec<(usize, usize)>,
@@ -41,6 +47,8 @@ impl RecordReader {
         Self {
             blocks_dir: store.blocks_dir(),
             decoded: VecDeque::new(),
+            segment: None,
+            compressed: Vec::new(),
         }
     }
 
@@ -63,13 +71,17 @@ impl RecordReader {
     /// Errors: [`StoreError`] when the block cannot be read or decoded, or holds no such record, or the record
     /// is not UTF-8.
     pub fn read_text(&mut self, conn: &Connection, at: RecordAt) -> Result<&str, StoreError> {
-        let index = match self.decoded.iter().position(|(id, _)| *id == at.block) {
+        // From the newest: records read in order come mostly from the blocks decoded last.
+        let index = match self.decoded.iter().rposition(|(id, _)| *id == at.block) {
             Some(i) => i,
             None => {
-                let decoded = self.decode(conn, at.block)?;
-                if self.decoded.len() == KEPT_BLOCKS {
-                    self.decoded.pop_front();
-                }
+                // The block dropped from the cache lends its buffers to the one decoded.
+                let spare = if self.decoded.len() == KEPT_BLOCKS {
+                    self.decoded.pop_front().map(|(_, d)| d)
+                } else {
+                    None
+                };
+                let decoded = self.decode(conn, at.block, spare.unwrap_or_default())?;
                 self.decoded.push_back((at.block, decoded));
                 self.decoded.len() - 1
             }
@@ -89,7 +101,12 @@ impl RecordReader {
         })
     }
 
-    fn decode(&self, conn: &Connection, block_id: i64) -> Result<Decoded, StoreError> {
+    fn decode(
+        &mut self,
+        conn: &Connection,
+        block_id: i64,
+        mut decoded: Decoded,
+    ) -> Result<Decoded, StoreError> {
         let (codec, block) = conn
             .prepare_cached("SELECT codec, segment, offset, length FROM blocks WHERE id = ?1")?
             .query_row([block_id], |r| {
@@ -104,12 +121,19 @@ impl RecordReader {
         if codec != CODEC_GZIP_LOG {
             return Err(corrupt(format!("unknown codec {codec}")));
         }
+        let file = match self.segment.take() {
+            Some((segment, file)) if segment == block.segment => file,
+            _ => open_segment(&self.blocks_dir, block.segment)?,
+        };
+        let read = read_block_from(&file, block, &mut self.compressed);
+        self.segment = Some((block.segment, file));
+        read?;
         // A block is a log file ingest accepted within its bound; a bound lowered since must not hide it.
-        let json = gunzip(&read_block(&self.blocks_dir, block)?, usize::MAX)
+        gunzip_into(&self.compressed, usize::MAX, &mut decoded.json)
             .map_err(|e| corrupt(e.to_string()))?;
         // Record by record: one that serde_json cannot read (nested past its recursion limit) fails alone.
-        let spans = record_spans(&json);
-        Ok(Decoded { json, spans })
+        decoded.spans = record_spans(&decoded.json);
+        Ok(decoded)
     }
 }
 

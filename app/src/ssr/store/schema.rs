@@ -185,6 +185,7 @@ CREATE TABLE IF NOT EXISTS integrity_archives (
     crate::ssr::findings::webhooks::queue::MIGRATION,
     crate::ssr::findings::store::TRIAGE_COVERS_MIGRATION,
     super::top_rollup::MIGRATION,
+    crate::ssr::findings::store::UNREADABLE_MIGRATION,
     super::timeline_rollup::MIGRATION,
 ];
 

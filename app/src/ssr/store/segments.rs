@@ -127,6 +127,23 @@ impl SegmentWriter {
     }
 }
 
+/// Reads `block` from its segment `file` (opened with [`open_segment`]) into `out`, replacing what it held (its
+/// allocation is reused). Errors: the file's.
+pub fn read_block_from(file: &File, block: BlockRef, out: &mut Vec<u8>) -> std::io::Result<()> {
+    use std::os::unix::fs::FileExt;
+    out.clear();
+    out.resize(
+        usize::try_from(block.length).map_err(std::io::Error::other)?,
+        0,
+    );
+    file.read_exact_at(out, block.offset)
+}
+
+/// Opens segment `segment` of the blocks folder `dir` to read blocks from it. Errors: the file's.
+pub fn open_segment(dir: &Path, segment: u32) -> std::io::Result<File> {
+    File::open(segment_path(dir, segment))
+}
+
 /// Reads one block's bytes.
 pub fn read_block(dir: &Path, block: BlockRef) -> std::io::Result<Vec<u8>> {
     let mut file = File::open(segment_path(dir, block.segment))?;

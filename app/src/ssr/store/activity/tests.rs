@@ -251,12 +251,13 @@ fn a_store_made_before_the_rollup_gives_the_same_lists_once_opened() {
             .expect("lists")
     };
     let before = all(&store);
-    // As a store written by the build before the migration that added `rollup_top`.
+    // As a store written by the build before the migration that added `rollup_top` (17), so also before the one
+    // after it (18, `findings_unreadable`).
     store
         .write(|conn| {
             conn.execute_batch(&format!(
-                "DROP TABLE rollup_top; DROP TABLE rollup_timeline; DELETE FROM meta WHERE key = '{}';
-                 PRAGMA user_version = {}",
+                "DROP TABLE rollup_top; DROP TABLE findings_unreadable; DROP TABLE rollup_timeline;
+                 DELETE FROM meta WHERE key = '{}'; PRAGMA user_version = {}",
                 top_rollup::BACKFILL_PENDING,
                 schema::version_before(top_rollup::MIGRATION)
             ))
