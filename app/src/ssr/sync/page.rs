@@ -5,7 +5,18 @@ use crate::ssr::logs::key::LogKey;
 use crate::ssr::logs::record::parse_log;
 use crate::ssr::store::dictionary::Dictionary;
 use crate::ssr::store::writer::{BatchFile, EncodedEvent};
+use aws_sdk_cloudtrail::operation::lookup_events::LookupEventsOutput;
 use std::io::Write;
+
+/// The full records of a `LookupEvents` page's events, in page order: each event's `CloudTrailEvent` string
+/// (events without one are skipped). See
+/// <https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_Event.html>.
+pub fn page_records(page: &LookupEventsOutput) -> Vec<String> {
+    page.events()
+        .iter()
+        .filter_map(|e| e.cloud_trail_event().map(str::to_owned))
+        .collect()
+}
 
 /// The page as a batch file named `key`, and the time of its oldest event. Records that are not JSON objects
 /// or lack what every event has are counted as rejected, with the reasons kept on the file.
