@@ -138,6 +138,39 @@ async fn a_refused_live_call_says_what_aws_answered() {
 
 /// The clients of one account, read through a role, in `regions`; every service of the SDK is pointed at
 /// `endpoint` with fixed base credentials.
+/// A `CloudTrailEvent` that is not JSON costs only its own event: live mode shows the rest of the page, as
+/// sync stores the rest (found while writing the `lookup_events` fuzz target: live mode spliced the strings into
+/// one document, so one damaged string failed the whole page).
+#[tokio::test]
+async fn a_damaged_record_costs_only_its_own_event_in_live_mode() {
+    let now = app::ssr::clock::now_secs();
+    let history = Arc::new(History::default());
+    history.add((0..3).map(|i| now - 60 - i * 30));
+    let damaged = history.events.lock().expect("events")[1].1.clone();
+    history
+        .damaged
+        .lock()
+        .expect("damaged")
+        .insert(damaged.clone());
+    let client = fake_history::client(&fake_history::serve(history.clone()).await);
+    let request = query(&[("range", "24h"), ("rw", "all"), ("live", "1")])
+        .parse()
+        .expect("valid");
+    let page = lookup(
+        &client,
+        &call_limiter(),
+        ACCOUNT,
+        "us-east-1",
+        &request.filter,
+        None,
+    )
+    .await
+    .expect("the page despite one damaged record");
+    let shown: Vec<&str> = page.events.iter().map(|e| e.event_id.as_str()).collect();
+    assert_eq!(shown.len(), 2, "{shown:?}");
+    assert!(!shown.contains(&damaged.as_str()));
+}
+
 fn role_account(endpoint: &str, regions: &[&str]) -> AwsClients {
     let endpoint = endpoint.to_owned();
     AwsClients::with_loader(

@@ -176,9 +176,11 @@ pub struct Progress {
 }
 
 /// One log file as a source hands it to a parser thread.
-pub(crate) struct Fetched {
+pub struct Fetched {
     /// The key it is stored and reported under.
     pub key: String,
+    /// Where the key sits in CloudTrail's layout: the account and Region that records without
+    /// `recipientAccountId` or `awsRegion` belong to.
     pub log_key: LogKey,
     /// The file as delivered (`.json.gz`), or why it could not be fetched.
     pub gz_bytes: Result<Vec<u8>, String>,
@@ -194,8 +196,13 @@ pub(crate) trait Source: Sync {
 /// cursors) commit together with the files they describe.
 pub(crate) type Settle<'a> = dyn FnMut(&Transaction<'_>, &[String]) -> rusqlite::Result<()> + 'a;
 
-/// Decompresses, parses and encodes one fetched log file (on a parser thread), within `limits`.
-fn load_file(
+/// Decompresses, parses and encodes one fetched log file (on a parser thread), within `limits`: everything
+/// ingest does to a file's bytes before the writer stores them (public for the fuzz targets, `fuzz/`).
+///
+/// Errors: the file's [`FileProblem`] (not fetched, not gzip, over `limits.max_file_bytes` decompressed, not
+/// UTF-8, not JSON or no `Records` array). Records that cannot be stored, or are over
+/// `limits.max_record_bytes`, are counted in the file's `rejected_records` with their reasons in `problem`.
+pub fn load_file(
     fetched: Fetched,
     dictionary: &Dictionary,
     limits: &IngestLimits,

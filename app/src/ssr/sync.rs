@@ -301,11 +301,7 @@ async fn read_pages(
             &mut stats,
         )
         .await?;
-        let records: Vec<String> = page
-            .events()
-            .iter()
-            .filter_map(|e| e.cloud_trail_event().map(str::to_owned))
-            .collect();
+        let records = page::page_records(&page);
         let key = format!(
             "event-history/{account}/{region}/{}-{page_number:06}",
             window.run_until

@@ -38,6 +38,8 @@ pub struct History {
     pub caller_identity_calls: AtomicU64,
     /// The access key IDs that signed `LookupEvents` calls.
     pub signed_by: Mutex<BTreeSet<String>>,
+    /// Event IDs whose `CloudTrailEvent` is served cut in half (not JSON), as a damaged answer would be.
+    pub damaged: Mutex<BTreeSet<String>>,
 }
 
 impl History {
@@ -182,14 +184,19 @@ async fn lookup_events(
         .cloned()
         .collect();
     matching.sort_by(|a, b| b.cmp(a));
+    let damaged = history.damaged.lock().expect("damaged").clone();
     let page: Vec<Value> = matching
         .iter()
         .skip(offset)
         .take(per_page)
         .map(|(time, id)| {
+            let mut record = record(*time, id);
+            if damaged.contains(id) {
+                record.truncate(record.len() / 2);
+            }
             json!({ "EventId": id, "EventName": "DescribeInstances", "ReadOnly": "true",
                     "EventTime": *time as f64, "EventSource": "ec2.amazonaws.com", "Username": "alice",
-                    "CloudTrailEvent": record(*time, id) })
+                    "CloudTrailEvent": record })
         })
         .collect();
     let mut answer = json!({ "Events": page });

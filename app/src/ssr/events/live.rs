@@ -13,6 +13,7 @@ use crate::ssr::clock::now_secs;
 use crate::ssr::logs::key::LogKey;
 use crate::ssr::logs::record::{EventRow, parse_log};
 use crate::ssr::state::AppState;
+use crate::ssr::sync::page::{page_log, page_records};
 use crate::ssr::sync::{RegionSync, lookup_page};
 use aws_sdk_cloudtrail::Client;
 use aws_sdk_cloudtrail::types::{LookupAttribute, LookupAttributeKey};
@@ -117,12 +118,10 @@ pub async fn lookup(
     .map_err(|error| AppError::Unavailable {
         what: format!("Event History of {account} in {region} ({error})"),
     })?;
-    let records: Vec<&str> = page
-        .events()
-        .iter()
-        .filter_map(|e| e.cloud_trail_event())
-        .collect();
-    let json = format!("{{\"Records\":[{}]}}", records.join(","));
+    let records = page_records(&page);
+    let records: Vec<&str> = records.iter().map(String::as_str).collect();
+    // A `CloudTrailEvent` that is not a JSON object is left out, as sync leaves it out; the others are shown.
+    let (json, _) = page_log(&records);
     let key = LogKey {
         org_id: None,
         account_id: account.to_owned(),

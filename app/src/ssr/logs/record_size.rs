@@ -30,7 +30,7 @@ pub fn blank_oversized_records(json: &mut [u8], max_record_bytes: usize) -> Vec<
 /// next to an ASCII delimiter or whitespace, so replacing it keeps UTF-8 text valid. The scan keeps no stack,
 /// so nesting of any depth costs nothing (the raw-record reader parses records one by one from these spans,
 /// so that one record nested past serde_json's recursion limit cannot hide its neighbours).
-pub(crate) fn record_spans(json: &[u8]) -> Vec<(usize, usize)> {
+pub fn record_spans(json: &[u8]) -> Vec<(usize, usize)> {
     let mut spans = Vec::new();
     let mut depth = 0usize;
     let (mut in_string, mut escaped) = (false, false);

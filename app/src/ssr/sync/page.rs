@@ -5,22 +5,28 @@ use crate::ssr::logs::key::LogKey;
 use crate::ssr::logs::record::parse_log;
 use crate::ssr::store::dictionary::Dictionary;
 use crate::ssr::store::writer::{BatchFile, EncodedEvent};
+use aws_sdk_cloudtrail::operation::lookup_events::LookupEventsOutput;
 use std::io::Write;
 
-/// The page as a batch file named `key`, and the time of its oldest event. Records that are not JSON objects
-/// or lack what every event has are counted as rejected, with the reasons kept on the file.
-pub fn page_file(
-    key: String,
-    account: &str,
-    region: &str,
-    records: &[&str],
-    dictionary: &Dictionary,
-) -> Result<(BatchFile, Option<i64>), String> {
+/// The full records of a `LookupEvents` page's events, in page order: each event's `CloudTrailEvent` string
+/// (events without one are skipped). See
+/// <https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_Event.html>.
+pub fn page_records(page: &LookupEventsOutput) -> Vec<String> {
+    page.events()
+        .iter()
+        .filter_map(|e| e.cloud_trail_event().map(str::to_owned))
+        .collect()
+}
+
+/// A page's `CloudTrailEvent` strings as the text of one log file, `{"Records":[…]}`, the form sync stores and
+/// live mode reads: only whole JSON objects go in, so one bad record cannot spoil the page (or, spliced in,
+/// change the others). Returns the text and, for each string left out, why
+/// (`event N: CloudTrailEvent is not a JSON object`, N its position in the page).
+pub fn page_log(records: &[&str]) -> (String, Vec<String>) {
     let mut json = String::from("{\"Records\":[");
     let mut rejected = Vec::new();
     let mut kept = 0usize;
     for (index, record) in records.iter().enumerate() {
-        // Only whole JSON objects go into the file, so one bad record cannot spoil the page.
         if serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(record).is_err() {
             rejected.push(format!(
                 "event {index}: CloudTrailEvent is not a JSON object"
@@ -34,6 +40,19 @@ pub fn page_file(
         kept += 1;
     }
     json.push_str("]}");
+    (json, rejected)
+}
+
+/// The page as a batch file named `key`, and the time of its oldest event. Records that are not JSON objects
+/// or lack what every event has are counted as rejected, with the reasons kept on the file.
+pub fn page_file(
+    key: String,
+    account: &str,
+    region: &str,
+    records: &[&str],
+    dictionary: &Dictionary,
+) -> Result<(BatchFile, Option<i64>), String> {
+    let (json, mut rejected) = page_log(records);
     let log_key = LogKey {
         org_id: None,
         account_id: account.to_owned(),

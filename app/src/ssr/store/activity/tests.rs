@@ -366,6 +366,9 @@ fn assert_timelines_match_the_events(store: &Store) {
         .expect("queries");
 }
 
+/// One filter a search test adds to a range and read/write choice.
+type Narrowing = Box<dyn Fn(&mut crate::model::events::EventFilter)>;
+
 /// The Events page's total for one exact value of a top-10 list (the busiest identity, also by its session
 /// name; the busiest event name, source, source IP and error code), counted from `rollup_top` and the partial
 /// hours, and for a resource (ARN, bare name, type), equals the events its pages list, for every range and
@@ -410,7 +413,7 @@ fn search_totals_of_one_listed_value_equal_the_events_listed() {
                 move |f: &mut EventFilter| f.exact = vec![(field, value.clone())]
             };
             let name = arn.rsplit(['/', ':']).next().unwrap_or_default().to_owned();
-            let narrowings: Vec<Box<dyn Fn(&mut EventFilter)>> = vec![
+            let narrowings: Vec<Narrowing> = vec![
                 Box::new(exact(EventField::Identity, busiest("identity_name")?)),
                 Box::new(exact(EventField::Identity, session_name)),
                 Box::new(exact(EventField::EventName, busiest("event_name")?)),
