@@ -136,8 +136,6 @@ async fn a_refused_live_call_says_what_aws_answered() {
     );
 }
 
-/// The clients of one account, read through a role, in `regions`; every service of the SDK is pointed at
-/// `endpoint` with fixed base credentials.
 /// A `CloudTrailEvent` that is not JSON costs only its own event: live mode shows the rest of the page, as
 /// sync stores the rest (found while writing the `lookup_events` fuzz target: live mode spliced the strings into
 /// one document, so one damaged string failed the whole page).
@@ -171,6 +169,8 @@ async fn a_damaged_record_costs_only_its_own_event_in_live_mode() {
     assert!(!shown.contains(&damaged.as_str()));
 }
 
+/// The clients of one account, read through a role, in `regions`; every service of the SDK is pointed at
+/// `endpoint` with fixed base credentials.
 fn role_account(endpoint: &str, regions: &[&str]) -> AwsClients {
     let endpoint = endpoint.to_owned();
     AwsClients::with_loader(

@@ -75,7 +75,7 @@ UPDATE finding_triage SET covered_through = coalesce(
 pub const UNREADABLE_MIGRATION: &str = r#"
 -- Records the findings evaluation skipped because the rules cannot read them (e.g. nested past the JSON parser's
 -- limit), with the parser's reason; emptied when every event is evaluated again.
-CREATE TABLE findings_unreadable (
+CREATE TABLE IF NOT EXISTS findings_unreadable (
   event INTEGER PRIMARY KEY,              -- events.id
   reason TEXT NOT NULL
 );

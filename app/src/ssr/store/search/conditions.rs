@@ -32,20 +32,34 @@ pub(super) struct Conditions {
     pub top_countable: Option<(Dimension, Vec<i64>)>,
 }
 
-/// The `strings.id`s an identity filter on `name` matches (`identity::identity_matches`): the readable name, or
+/// SQL of the `strings.id`s an identity filter matches (`identity::identity_matches`): the readable name, or
 /// role sessions of that name, or Identity Center users of that name; from the strings' indexes (by value, by
-/// `strings_by_last_part`). Errors: SQLite's.
-fn identity_ids(conn: &Connection, name: &str) -> Result<Vec<i64>, StoreError> {
-    let sql = format!(
+/// `strings_by_last_part`). Takes the name three times.
+fn identity_ids_sql() -> String {
+    format!(
         "SELECT id FROM strings WHERE value = ?
          UNION SELECT id FROM strings WHERE {HAS_LAST_PART} AND {LAST_PART} = ?
          UNION {USER_IDS_NAMED}"
+    )
+}
+
+/// The most string IDs a filter lists as values; a name matching more (any string with a `/` whose last part
+/// is the name counts) keeps them in a subquery, well within SQLite's 32,766 parameters.
+const LISTED_IDS_MAX: usize = 1_000;
+
+/// The `strings.id`s an identity filter on `name` matches ([`identity_ids_sql`]), or `None` when there are
+/// more than [`LISTED_IDS_MAX`]. Errors: SQLite's.
+fn identity_ids(conn: &Connection, name: &str) -> Result<Option<Vec<i64>>, StoreError> {
+    let sql = format!(
+        "SELECT id FROM ({}) LIMIT {}",
+        identity_ids_sql(),
+        LISTED_IDS_MAX + 1
     );
-    let ids = conn
+    let ids: Vec<i64> = conn
         .prepare_cached(&sql)?
         .query_map(params_from_iter(std::iter::repeat_n(name, 3)), |r| r.get(0))?
         .collect::<Result<_, _>>()?;
-    Ok(ids)
+    Ok((ids.len() <= LISTED_IDS_MAX).then_some(ids))
 }
 
 /// `value` for a LIKE pattern, with its wildcards taken literally (`ESCAPE '\'`).
@@ -122,7 +136,15 @@ pub(super) fn conditions(
             // The readable name, or role sessions of that name (`identity::identity_matches`), resolved to their
             // string IDs first: with the IDs as values, a page of the busiest identity reads its newest events
             // from `events_by_identity` in order, where a subquery made SQLite sort every match first.
-            identity_ids(conn, value)?
+            let Some(ids) = identity_ids(conn, value)? else {
+                c.sql
+                    .push_str(&format!(" AND e.identity_name IN ({})", identity_ids_sql()));
+                for _ in 0..3 {
+                    c.params.push(Box::new(value.clone()));
+                }
+                continue;
+            };
+            ids
         } else {
             lookup(conn, value)?.into_iter().collect()
         };
