@@ -42,8 +42,7 @@ impl Source {
 
 /// The migration that creates `rollup_timeline` and counts the events already stored: quarters from the events
 /// (one grouped scan, once: 12 s and 776 MB on 10M events), days from `rollup_hourly`. Periods are floored as
-/// `i64::div_euclid` does. Idempotent (a store that already has the table keeps its counts), since a build
-/// between two merges numbered it 18.
+/// `i64::div_euclid` does. Idempotent: a store that already has the table keeps its counts.
 pub const MIGRATION: &str = r#"
 -- Activity timeline (issue 16; store/timeline_rollup.rs): events per 15 minutes (span 900) and per UTC day
 -- (span 86400), account, Region, read_only (1, 0, 2 = unknown) and is_error. rollup_hourly serves whole hours.

@@ -460,30 +460,3 @@ fn search_totals_of_one_listed_value_equal_the_events_listed() {
         })
         .expect("queries");
 }
-
-/// A store opened by the build that numbered `rollup_timeline` migration 18 (before `findings_unreadable` took
-/// that number) opens: it gains `findings_unreadable`, keeps its timeline counts, and counts nothing twice.
-#[test]
-fn a_store_with_the_timeline_rollup_numbered_18_opens_with_the_same_timelines() {
-    let dir = tempfile::tempdir().expect("tmp");
-    let store = demo_store(dir.path());
-    store
-        .write(|conn| {
-            conn.execute_batch(&format!(
-                "DROP TABLE findings_unreadable; PRAGMA user_version = {}",
-                schema::version_before(crate::ssr::findings::store::UNREADABLE_MIGRATION) + 1
-            ))
-        })
-        .expect("as that build left it");
-    drop(store);
-    let store = Store::open_in(&dir.path().join("data")).expect("reopen");
-    assert_eq!(
-        store.read(schema::version).expect("version"),
-        schema::known_version()
-    );
-    let unreadable: i64 = store
-        .read(|c| Ok(c.query_row("SELECT count(*) FROM findings_unreadable", [], |r| r.get(0))?))
-        .expect("findings_unreadable exists");
-    assert_eq!(unreadable, 0);
-    assert_timelines_match_the_events(&store);
-}
