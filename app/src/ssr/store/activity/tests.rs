@@ -58,20 +58,22 @@ fn scanned(conn: &Connection, filter: &ActivityFilter, now: i64) -> TopLists {
     tallies.into_lists(conn, lists).expect("lists")
 }
 
+/// The value of `events.column` (a string ID column) that the most events have, among events that have one.
+fn busiest(conn: &Connection, column: &str) -> rusqlite::Result<String> {
+    conn.query_row(
+        &format!(
+            "SELECT value FROM strings WHERE id = (SELECT {column} FROM events
+             WHERE {column} IS NOT NULL GROUP BY {column} ORDER BY count(*) DESC LIMIT 1)"
+        ),
+        [],
+        |r| r.get(0),
+    )
+}
+
 /// Every range kind (the presets, all, and absolute windows whose ends cut an hour and a day), each with every
 /// read/write and errors choice, and the account and Region filters.
 fn filters(conn: &Connection) -> Vec<ActivityFilter> {
-    let busiest = |column: &str| -> String {
-        conn.query_row(
-            &format!(
-                "SELECT value FROM strings WHERE id =
-                 (SELECT {column} FROM events GROUP BY {column} ORDER BY count(*) DESC LIMIT 1)"
-            ),
-            [],
-            |r| r.get(0),
-        )
-        .expect(column)
-    };
+    let busiest = |column: &str| busiest(conn, column).expect(column);
     let base = ActivityFilter {
         range: RangeSpec::All,
         account: None,
@@ -381,16 +383,7 @@ fn search_totals_of_one_listed_value_equal_the_events_listed() {
     let store = demo_store(dir.path());
     store
         .read(|conn| {
-            let busiest = |column: &str| -> rusqlite::Result<String> {
-                conn.query_row(
-                    &format!(
-                        "SELECT value FROM strings WHERE id = (SELECT {column} FROM events
-                         WHERE {column} IS NOT NULL GROUP BY {column} ORDER BY count(*) DESC LIMIT 1)"
-                    ),
-                    [],
-                    |r| r.get(0),
-                )
-            };
+            let busiest = |column: &str| busiest(conn, column);
             let session: String = conn.query_row(
                 "SELECT s.value FROM events e JOIN strings s ON s.id = e.identity_name
                  WHERE instr(s.value, '/') > 0 GROUP BY e.identity_name ORDER BY count(*) DESC LIMIT 1",
