@@ -7,5 +7,6 @@ pub mod findings;
 pub mod integrity;
 pub mod login;
 pub mod planned;
+pub mod query;
 pub mod settings;
 pub mod trails;

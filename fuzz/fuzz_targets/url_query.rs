@@ -2,8 +2,8 @@
 //! validated into the typed filters the store runs (`EventQuery::parse`, `ActivityQuery::parse`):
 //! - `/api/events/search?…` and `/api/activity/*?…`: the server functions' own decoding (server_fn's `GetUrl`,
 //!   from the request as axum hands it over);
-//! - `/events?…` and `/?…` (Activity) as the pages read them on the server (leptos_router's request URL and
-//!   query map);
+//! - `/events?…` and `/?…` (Activity) as the pages read them (`pages::query::query_params`, on the server and
+//!   in the browser alike);
 //! - `/api/events/export.*?…`: axum's `Query` extractor.
 //!
 //! Input: the query string (after `?`). Besides "no panic, no hang, no unbounded memory": the links the pages
@@ -15,11 +15,11 @@ use app::api::events::SearchEvents;
 use app::error::AppError;
 use app::model::events::EventQuery;
 use app::model::filter::ActivityQuery;
+use app::pages::query::query_params;
 use axum::body::Body;
 use axum::extract::Query;
 use axum::http::{Request, Uri};
 use leptos::server_fn::codec::{FromReq, GetUrl};
-use leptos_router::location::RequestUrl;
 use leptos_router::params::Params;
 use libfuzzer_sys::fuzz_target;
 use std::future::Future;
@@ -59,10 +59,9 @@ fn activity_api(query: &str) -> Option<ActivityQuery> {
     .map(|args| args.query)
 }
 
-/// The query map a page reads on the server.
-fn page_params<P: Params>(path: &str, query: &str) -> Option<P> {
-    let url = RequestUrl::new(&format!("{path}?{query}")).parse().ok()?;
-    P::from_map(url.search_params()).ok()
+/// The query a page reads.
+fn page_params<P: Params>(query: &str) -> Option<P> {
+    P::from_map(&query_params(query)).ok()
 }
 
 /// The Events filters as the CSV / JSON-lines exports read them.
@@ -107,8 +106,8 @@ fuzz_target!(|data: &[u8]| {
     if let Some(q) = search_api(query) {
         events_round_trip(q, search_api);
     }
-    if let Some(q) = page_params::<EventQuery>("/events", query) {
-        events_round_trip(q, |link| page_params("/events", link));
+    if let Some(q) = page_params::<EventQuery>(query) {
+        events_round_trip(q, page_params);
     }
     if let Some(q) = export_api(query) {
         events_round_trip(q, export_api);
@@ -116,7 +115,7 @@ fuzz_target!(|data: &[u8]| {
     if let Some(q) = activity_api(query) {
         activity_round_trip(q, activity_api);
     }
-    if let Some(q) = page_params::<ActivityQuery>("/", query) {
-        activity_round_trip(q, |link| page_params("/", link));
+    if let Some(q) = page_params::<ActivityQuery>(query) {
+        activity_round_trip(q, page_params);
     }
 });

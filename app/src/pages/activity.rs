@@ -11,14 +11,14 @@ use crate::model::activity::{Timeline, TopLists};
 use crate::model::filter::ActivityQuery;
 use crate::model::format::{group_digits, percent};
 use crate::model::time::{format_minute, format_span};
+use crate::pages::query::use_query_once;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query;
 
 /// `/` and `/activity`: the activity timeline and top lists of the filtered range.
 #[component]
 pub fn ActivityPage() -> impl IntoView {
-    let params = use_query::<ActivityQuery>();
+    let params = use_query_once::<ActivityQuery>();
     let query = Memo::new(move |_| params.get().unwrap_or_default().without_blanks());
     let timeline = Resource::new(move || query.get(), get_activity_timeline);
     let top = Resource::new(move || query.get(), get_activity_top);

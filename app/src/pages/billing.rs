@@ -13,9 +13,9 @@ use crate::model::billing::{
     Basis, Change, Confidence, Estimate, Inputs, PriceItem, Prices, STEP_BUDGET_MS, Saving,
     SavingKind, Savings, SavingsRun, compact_count, estimate, savings,
 };
+use crate::pages::query::use_query_map_once;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 /// `/billing`: the monthly estimate, savings and what-if.
 #[component]
@@ -60,7 +60,7 @@ fn Billing(data: BillingInputs) -> impl IntoView {
         trails_taken_at,
         daily,
     } = data;
-    let query = use_query_map();
+    let query = use_query_map_once();
     let model = StoredValue::new((inputs.clone(), prices.clone()));
     let parsed = Memo::new(move |_| {
         let values = query.with(|q| q.get_all("change").unwrap_or_default());

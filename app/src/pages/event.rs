@@ -8,14 +8,15 @@ use crate::model::event_detail::{CompareTable, EventDetail};
 use crate::model::events::pivot::{Pivot, Window, event_pivots, pivot};
 use crate::model::time::{format_minute, format_rfc3339};
 use crate::pages::events::{event_href, events_href};
+use crate::pages::query::use_query_map_once;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 /// `/events/event?id=…`: one stored event in full: summary, identity chain, resources and the record.
 #[component]
 pub fn EventDetailPage() -> impl IntoView {
-    let id = Memo::new(move |_| use_query_map().with(|q| q.get("id").unwrap_or_default()));
+    let query = use_query_map_once();
+    let id = Memo::new(move |_| query.with(|q| q.get("id").unwrap_or_default()));
     let detail = Resource::new(move || id.get(), get_event);
     view! {
         // Until the event is known (or when it is not found), the page is still titled.
@@ -150,8 +151,9 @@ fn value_link(value: String, pivot: Pivot) -> AnyView {
 /// `/events/compare?id=…&id=…`: two to five events side by side.
 #[component]
 pub fn ComparePage() -> impl IntoView {
+    let query = use_query_map_once();
     let ids = Memo::new(move |_| {
-        use_query_map().with(|q| {
+        query.with(|q| {
             let mut ids = q.get_all("id").unwrap_or_default();
             ids.extend(
                 q.get("ids")

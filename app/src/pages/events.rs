@@ -9,9 +9,9 @@ use crate::model::events::{EventField, EventPage, EventQuery, EventSummary, Live
 use crate::model::filter::encode_component;
 use crate::model::format::group_digits;
 use crate::model::time::format_minute;
+use crate::pages::query::use_query_once;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query;
 use serde::{Deserialize, Serialize};
 
 /// The page's answer: from the store, or live from Event History (`live=1`).
@@ -34,7 +34,7 @@ pub fn events_href(query: &EventQuery) -> String {
 /// `/events`: search stored events (or ask Event History live), one page at a time.
 #[component]
 pub fn EventsPage() -> impl IntoView {
-    let params = use_query::<EventQuery>();
+    let params = use_query_once::<EventQuery>();
     let query = Memo::new(move |_| params.get().unwrap_or_default().without_blanks());
     let page = Resource::new(
         move || query.get(),

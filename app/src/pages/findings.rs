@@ -13,11 +13,11 @@ use crate::model::findings::triage::TriageState;
 use crate::model::findings::{Finding, FindingsReport, Severity};
 use crate::model::format::group_digits;
 use crate::model::time::format_minute;
+use crate::pages::query::use_query_once;
 use detail::Opened;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{A, Form};
-use leptos_router::hooks::use_query;
 use marks::{SeverityMark, Sparkline};
 
 /// How many identities a row lists before saying how many more.
@@ -26,7 +26,7 @@ const IDENTITIES_SHOWN: usize = 3;
 /// `/findings`: the findings of the filters in the URL, and the one opened.
 #[component]
 pub fn FindingsPage() -> impl IntoView {
-    let params = use_query::<FindingsQuery>();
+    let params = use_query_once::<FindingsQuery>();
     let query = Memo::new(move |_| params.get().unwrap_or_default());
     let triage = ServerAction::<TriageFinding>::new();
     let report = Resource::new(

@@ -15,11 +15,11 @@ use crate::model::integrity::status::{
 };
 use crate::model::integrity::summary::{Tally, ago};
 use crate::model::time::format_minute;
+use crate::pages::query::use_query_map_once;
 use hours::{ChainHours, problem_anchor};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::use_query_map;
 use std::collections::HashSet;
 
 /// How often the page asks for progress while a validation runs.
@@ -45,7 +45,8 @@ pub fn IntegrityPage() -> impl IntoView {
             );
         }
     });
-    let selected = Memo::new(move |_| use_query_map().with(|q| q.get("chain")));
+    let query = use_query_map_once();
+    let selected = Memo::new(move |_| query.with(|q| q.get("chain")));
     let said = move || match start.value().get() {
         Some(Ok(answer)) if answer.started => Some("Validation started.".to_owned()),
         Some(Ok(_)) => {

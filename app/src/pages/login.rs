@@ -1,17 +1,17 @@
 //! The login page: a plain form posted to the login server function, so it works before the WASM loads.
 use crate::api::auth::Login;
+use crate::pages::query::use_query_map_once;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 /// `/login`: the login form; works before the WASM loads.
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let login = ServerAction::<Login>::new();
     // The form carries only a target the login would follow; the server function checks it again.
+    let query = use_query_map_once();
     let next = move || {
-        use_query_map()
-            .with(|q| crate::model::redirect::after_login(q.get("next").as_deref()).to_owned())
+        query.with(|q| crate::model::redirect::after_login(q.get("next").as_deref()).to_owned())
     };
     let error = move || {
         login

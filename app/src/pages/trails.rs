@@ -10,10 +10,10 @@ use crate::model::filter::encode_component;
 use crate::model::time::{format_minute, format_span};
 use crate::model::trails::analysis::{CisCheck, Gap, MatrixCell, TrailDetail, TrailMatrix};
 use crate::model::trails::changes::SnapshotChanges;
+use crate::pages::query::use_query_map_once;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::use_query_map;
 
 fn trail_href(arn: &str) -> String {
     format!("/trails/trail?arn={}", encode_component(arn))
@@ -33,7 +33,8 @@ pub fn TrailsPage() -> impl IntoView {
     let refresh = ServerAction::<RefreshTrails>::new();
     let coverage = Resource::new(move || refresh.version().get(), |_| get_trail_matrix());
     let changes = Resource::new(move || refresh.version().get(), |_| get_trail_changes());
-    let selected = Memo::new(move |_| use_query_map().with(|q| q.get("cell")));
+    let query = use_query_map_once();
+    let selected = Memo::new(move |_| query.with(|q| q.get("cell")));
     view! {
         <Title text="Trails" />
         <h1>"Trails"</h1>
@@ -237,7 +238,8 @@ fn CisChecks(checks: Vec<CisCheck>) -> impl IntoView {
 /// `/trails/trail?arn=…`: one trail in full.
 #[component]
 pub fn TrailPage() -> impl IntoView {
-    let arn = Memo::new(move |_| use_query_map().with(|q| q.get("arn")).unwrap_or_default());
+    let query = use_query_map_once();
+    let arn = Memo::new(move |_| query.with(|q| q.get("arn")).unwrap_or_default());
     let detail = Resource::new(move || arn.get(), get_trail);
     view! {
         <Title text="Trail" />
