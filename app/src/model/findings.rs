@@ -105,13 +105,20 @@ pub struct Finding {
     pub new_matches_since_triage: u64,
 }
 
+/// Where a finding stands given the admins' `triage` of it and whether its rule `matched_since` that decision:
+/// the triage's state, or open when untriaged or when it matched again after being acknowledged, resolved or
+/// called a false positive (a reopened finding).
+pub fn standing(triage: Option<&Triage>, matched_since: bool) -> TriageState {
+    match triage {
+        Some(t) if t.state == TriageState::Open || !matched_since => t.state,
+        _ => TriageState::Open,
+    }
+}
+
 impl Finding {
     /// Where it stands: the triage's state, or open (untriaged, or [`Finding::reopened`]).
     pub fn state(&self) -> TriageState {
-        match &self.triage {
-            Some(t) if self.reopened().is_none() => t.state,
-            _ => TriageState::Open,
-        }
+        standing(self.triage.as_ref(), self.new_matches_since_triage > 0)
     }
 
     /// Set when the rule matched again after an admin marked it acknowledged, resolved or false positive: the

@@ -19,23 +19,40 @@ pub struct FindingsSummary {
 impl FindingsSummary {
     /// The summary of `report` (read without filters).
     pub fn of(report: &FindingsReport) -> Self {
-        let mut open = Vec::new();
-        for severity in Severity::ALL.into_iter().rev() {
-            let n = report
-                .findings
-                .iter()
-                .filter(|f| f.severity == severity && f.state() == TriageState::Open)
-                .count() as u64;
-            if n > 0 {
-                open.push((severity, n));
+        Self::from_standings(
+            report.findings.iter().map(|f| (f.severity, f.state())),
+            report.unevaluable.len() as u64,
+            report.rules,
+        )
+    }
+
+    /// The summary of findings given as (severity, where it stands), one per finding, with the number of rules
+    /// that cannot evaluate and of rules evaluated.
+    pub fn from_standings(
+        findings: impl IntoIterator<Item = (Severity, TriageState)>,
+        unevaluable: u64,
+        rules: usize,
+    ) -> Self {
+        let mut open_by_severity = [0u64; Severity::ALL.len()];
+        let mut triaged = 0;
+        for (severity, state) in findings {
+            if state == TriageState::Open {
+                open_by_severity[severity as usize] += 1;
+            } else {
+                triaged += 1;
             }
         }
-        let total_open: u64 = open.iter().map(|(_, n)| n).sum();
+        let open = Severity::ALL
+            .into_iter()
+            .rev()
+            .map(|s| (s, open_by_severity[s as usize]))
+            .filter(|(_, n)| *n > 0)
+            .collect();
         Self {
             open,
-            triaged: report.findings.len() as u64 - total_open,
-            unevaluable: report.unevaluable.len() as u64,
-            rules: report.rules,
+            triaged,
+            unevaluable,
+            rules,
         }
     }
 

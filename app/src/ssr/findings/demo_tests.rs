@@ -279,3 +279,79 @@ fn whole_events(store: &Store) -> u64 {
         .read(|c| Ok(c.query_row("SELECT count(*) FROM events", [], |r| r.get::<_, i64>(0))?))
         .expect("count") as u64
 }
+
+#[test]
+fn matches_an_older_build_kept_of_rules_only_a_correlation_uses_are_dropped_and_findings_stay() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = demo_store(dir.path());
+    let rules = RuleSet::load(None);
+    evaluate_new(&store, &rules).expect("evaluate");
+    let before = matches(&store);
+    let hidden = rules
+        .collection()
+        .rules
+        .iter()
+        .filter_map(|r| r.id.clone())
+        .find(|id| !rules.info().contains_key(id))
+        .expect("a built-in rule only a correlation uses");
+    // As an older build kept them: a match of the helper rule for many events (more than two deletion chunks).
+    store
+        .write(|c| {
+            c.execute(
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 45000)
+                 INSERT INTO finding_matches (rule_id, event, event_id, event_time, account, identity)
+                 SELECT ?1, i, 'event-' || i, ?2, '111122223333', 'IAMUser' FROM n",
+                rusqlite::params![hidden, END],
+            )
+        })
+        .expect("older matches");
+    assert_eq!(matches(&store).len(), before.len() + 45_000);
+
+    // The next evaluation (nothing new to read) drops them; every finding's matches stay as they were.
+    evaluate_new(&store, &rules).expect("evaluate again");
+    assert_eq!(matches(&store), before);
+}
+
+#[test]
+fn activitys_findings_line_from_index_seeks_equals_the_one_from_the_whole_report() {
+    use super::api::{report, unevaluable};
+    use super::store::{save_triage, standings};
+    use crate::model::findings::summary::FindingsSummary;
+    use crate::model::findings::triage::{Triage, TriageState};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = demo_store(dir.path());
+    let rules = RuleSet::load(None);
+    evaluate_new(&store, &rules).expect("evaluate");
+    let all = FindingsFilter::default();
+    let line = |store: &Store| {
+        let from_seeks = FindingsSummary::from_standings(
+            standings(store, &rules).expect("standings"),
+            unevaluable(store, &rules, &all).expect("unevaluable").len() as u64,
+            rules.info().len(),
+        );
+        let from_report = FindingsSummary::of(&report(store, &rules, &all).expect("report"));
+        assert_eq!(from_seeks, from_report);
+        from_seeks
+    };
+    let untouched = line(&store);
+    assert!(untouched.triaged == 0 && !untouched.open.is_empty());
+
+    // Two findings triaged over all their matches, one over none of them (so it reads as reopened).
+    let findings = list(&store, &rules, &all).expect("list");
+    let decide = |finding: &Finding, state, covered_through| {
+        let triage = Triage {
+            state,
+            note: "looked at it".to_owned(),
+            by: "admin".to_owned(),
+            at_secs: END,
+        };
+        save_triage(&store, &finding.rule_id, &triage, covered_through).expect("triage");
+    };
+    decide(&findings[0], TriageState::Resolved, None);
+    decide(&findings[1], TriageState::Acknowledged, None);
+    decide(&findings[2], TriageState::FalsePositive, Some(0));
+    let triaged = line(&store);
+    assert_eq!(triaged.triaged, 2);
+    let open = |s: &FindingsSummary| s.open.iter().map(|(_, n)| n).sum::<u64>();
+    assert_eq!(open(&triaged), open(&untouched) - 2);
+}

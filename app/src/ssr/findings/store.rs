@@ -3,7 +3,8 @@
 use super::FindingsError;
 use super::rules::RuleSet;
 use crate::model::findings::daily::DailyMatches;
-use crate::model::findings::triage::Triage;
+use crate::model::findings::standing;
+use crate::model::findings::triage::{Triage, TriageState};
 use crate::model::findings::{
     EVIDENCE_LIMIT, Finding, FindingsFilter, UNREADABLE_EXAMPLES, UnreadableRecord,
     UnreadableRecords,
@@ -13,7 +14,10 @@ use crate::ssr::store::event_id::StoredEventId;
 use rusqlite::params;
 use std::collections::HashMap;
 
+mod hidden;
+
 pub use super::pass::{EvaluationOutcome, evaluate_new, reevaluate_all};
+pub use hidden::drop_hidden_matches;
 
 /// The event-file migration that adds the findings tables (appended to `schema::MIGRATIONS`).
 pub const MIGRATION: &str = r#"
@@ -111,6 +115,13 @@ pub fn unreadable(store: &Store) -> Result<UnreadableRecords, FindingsError> {
     })?)
 }
 
+/// The event-file migration that indexes each rule's matches by their event (appended to `schema::MIGRATIONS`):
+/// the newest match of a rule, and whether any came after a triage, are then one index seek each instead of a
+/// read of all the rule's matches (Activity's findings line asks that of every rule on every load).
+pub const BY_EVENT_MIGRATION: &str = r#"
+CREATE INDEX IF NOT EXISTS finding_matches_by_rule_event ON finding_matches (rule_id, event);
+"#;
+
 /// The newest of rule `rule_id`'s matches (its event's `events.id`), 0 when it has none. Blocking.
 ///
 /// Errors: [`FindingsError::Store`].
@@ -156,13 +167,9 @@ pub fn save_triage(
     Ok(())
 }
 
-/// The decision about rule `rule_id`'s finding, if any (a state this build does not know reads as none), and
-/// how many of the rule's matches (in `account`, if given) came after it.
-fn triage_of(
-    c: &rusqlite::Connection,
-    rule_id: &str,
-    account: Option<&str>,
-) -> rusqlite::Result<(Option<Triage>, u64)> {
+/// The decision about rule `rule_id`'s finding and the newest match it covers (`events.id`), if any (a state
+/// this build does not know reads as none).
+fn decision_of(c: &rusqlite::Connection, rule_id: &str) -> rusqlite::Result<Option<(Triage, i64)>> {
     use rusqlite::OptionalExtension;
     let row: Option<(String, String, String, i64, i64)> = c
         .prepare_cached(
@@ -173,9 +180,28 @@ fn triage_of(
         })
         .optional()?;
     let Some((state, note, by, at_secs, covered_through)) = row else {
-        return Ok((None, 0));
+        return Ok(None);
     };
     let Ok(state) = state.parse() else {
+        return Ok(None);
+    };
+    let triage = Triage {
+        state,
+        note,
+        by,
+        at_secs,
+    };
+    Ok(Some((triage, covered_through)))
+}
+
+/// The decision about rule `rule_id`'s finding, if any, and how many of the rule's matches (in `account`, if
+/// given) came after it.
+fn triage_of(
+    c: &rusqlite::Connection,
+    rule_id: &str,
+    account: Option<&str>,
+) -> rusqlite::Result<(Option<Triage>, u64)> {
+    let Some((triage, covered_through)) = decision_of(c, rule_id)? else {
         return Ok((None, 0));
     };
     let since: i64 = c
@@ -184,13 +210,38 @@ fn triage_of(
              AND event > ?3",
         )?
         .query_row(params![rule_id, account, covered_through], |r| r.get(0))?;
-    let triage = Triage {
-        state,
-        note,
-        by,
-        at_secs,
-    };
     Ok((Some(triage), since as u64))
+}
+
+/// Where each of `rules`' findings stands, with its rule's severity: one entry per rule with a match, in no
+/// order. The same states as [`list`] gives without a filter, from a few index seeks per rule instead of a read
+/// of every match, for Activity's findings line. Blocking.
+///
+/// Errors: [`FindingsError::Store`].
+pub fn standings(
+    store: &Store,
+    rules: &RuleSet,
+) -> Result<Vec<(crate::model::findings::Severity, TriageState)>, FindingsError> {
+    Ok(store.read(|c| {
+        let mut standings = Vec::new();
+        for (rule_id, info) in rules.info() {
+            let matched_after = |event: i64| -> rusqlite::Result<bool> {
+                c.prepare_cached(
+                    "SELECT EXISTS (SELECT 1 FROM finding_matches WHERE rule_id = ?1 AND event > ?2)",
+                )?
+                .query_row(params![rule_id, event], |r| r.get(0))
+            };
+            if !matched_after(i64::MIN)? {
+                continue;
+            }
+            let state = match decision_of(c, rule_id)? {
+                None => standing(None, false),
+                Some((triage, covered)) => standing(Some(&triage), matched_after(covered)?),
+            };
+            standings.push((info.severity, state));
+        }
+        Ok(standings)
+    })?)
 }
 
 /// At most this many accounts or identities are listed with a finding.
