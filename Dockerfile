@@ -50,6 +50,7 @@ ENV TRAILSCOPE_DATA_DIR=/data \
     MALLOC_ARENA_MAX=2
 # MALLOC_ARENA_MAX: glibc keeps a malloc arena per thread that ever allocated, and the findings evaluation's
 # worker threads left ~270 MB resident in theirs after the first start (808 → 534 MB with 2 arenas, same run).
+# Rust's own allocations now go to mimalloc (server/src/main.rs); SQLite's page caches still use glibc's malloc.
 WORKDIR /data
 VOLUME /data
 EXPOSE 3000

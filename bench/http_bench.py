@@ -120,6 +120,8 @@ def requests(client, v, details=1):
         found.append((f"activity top-10 {r}", f"/api/activity/top?range={r}", "application/json"))
     return found + [
         ("billing estimate", "/api/billing/estimate", "application/json"),
+        ("findings summary (Activity's line)", "/api/findings/summary", "application/json"),
+        ("findings report (Findings page)", "/api/findings", "application/json"),
         ("Activity page HTML (7d)", "/", "text/html"),
         ("Events page HTML (24h)", "/events", "text/html"),
     ]
