@@ -2,15 +2,18 @@
 //! least every [`POLL`] (so events another process stored, e.g. `trailscope ingest`, are evaluated too), then
 //! queues the new findings for the configured webhooks, which their own tasks deliver ([`notify_continuously`]).
 use crate::config::Config;
-use app::ssr::findings::Findings;
 use app::ssr::findings::rules::RuleSet;
 use app::ssr::findings::store::evaluate_new;
 use app::ssr::findings::webhooks::{DeliveryPolicy, Webhooks, queue, send};
+use app::ssr::findings::{Findings, FindingsError};
 use app::ssr::state::AppState;
 use std::time::Duration;
 
 /// How often the job looks for new events when nothing woke it.
 const POLL: Duration = Duration::from_secs(30);
+
+/// How soon the job tries again when another process held the store's write lock too long.
+const BUSY_RETRY: Duration = Duration::from_secs(1);
 
 /// The built-in rules and those of `rules_dir`, logging each file that cannot be used, with the configured
 /// `findings_webhooks` (their secrets read from the process environment and files).
@@ -36,21 +39,32 @@ pub fn load_rules(config: &Config) -> Findings {
     Findings::new(rules)
 }
 
-/// Evaluates new events at start, then whenever woken or every [`POLL`]; failures are logged and retried.
+/// Evaluates new events at start, then whenever woken or every [`POLL`]; failures are logged and retried. When
+/// another process (a `trailscope ingest` beside the server) holds the store's write lock past SQLite's busy
+/// timeout, the pages already committed stay and the job tries again after [`BUSY_RETRY`], quietly: that is
+/// waiting, not a failure.
 pub async fn evaluate_continuously(state: AppState) {
     loop {
         let rules = state.findings.rules.clone();
         let evaluated = state
-            .blocking(move |store| evaluate_new(store, &rules))
+            .blocking(move |store| match evaluate_new(store, &rules) {
+                Err(FindingsError::Store(error)) if error.is_busy() => Ok(None),
+                other => other.map(Some),
+            })
             .await;
         match evaluated {
-            Ok(outcome) if outcome.events > 0 => tracing::info!(
+            Ok(Some(outcome)) if outcome.events > 0 => tracing::info!(
                 events = outcome.events,
                 matches = outcome.matches,
                 full = outcome.full,
                 "events evaluated against the detection rules"
             ),
-            Ok(_) => {}
+            Ok(Some(_)) => {}
+            Ok(None) => {
+                tracing::debug!("the store is busy with another writer; evaluating again shortly");
+                tokio::time::sleep(BUSY_RETRY).await;
+                continue;
+            }
             Err(error) => tracing::warn!(%error, "detection rules could not be evaluated"),
         }
         queue_notifications(&state).await;
