@@ -21,6 +21,12 @@ use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
+/// Threads that run the server's blocking work (store reads and writes, password hashing, record scans) at
+/// once; more wait their turn. Store reads beyond the pooled connections each open their own, with its page
+/// cache, so tokio's default of 512 let a load test grow the server to 53–90 threads and 0.8–0.9 GiB resident on
+/// 10M events (BENCHMARKS.md, Under load). Request jobs are bounded apart (`store::REQUEST_JOBS_MAX`, 8).
+const SERVE_BLOCKING_THREADS: usize = 16;
+
 /// Runs the subcommand `cli` names (`serve` when none), with the configuration it points at.
 ///
 /// Errors: the configuration cannot be loaded, or the subcommand fails (via `anyhow`); the exit code says
@@ -35,8 +41,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if let Some(addr) = args.addr {
                 config.addr = addr;
             }
-            let runtime =
-                tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .max_blocking_threads(SERVE_BLOCKING_THREADS)
+                .build()
+                .context("cannot start the async runtime")?;
             let grace = std::time::Duration::from_secs(config.shutdown_grace_secs);
             let served = runtime.block_on(crate::serve::serve(config));
             // A batch a background job handed to a blocking thread commits within the grace period.

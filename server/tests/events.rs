@@ -333,3 +333,48 @@ async fn the_events_page_is_complete_without_javascript() {
     assert!(html.contains("arn:aws:iam::999988887777:role/Ops"));
     assert!(html.contains("Same source IP (198.51.100.77)"));
 }
+
+#[tokio::test]
+async fn exports_left_unread_hold_at_most_four_streams_and_logins_still_answer() {
+    use app::ssr::events::export::EXPORTS_MAX;
+    use tower::ServiceExt;
+    // A store of its own: the exports held here would refuse the other tests' exports on the shared one.
+    let archive = tempfile::tempdir().expect("tmp");
+    let data = tempfile::tempdir().expect("tmp");
+    common::small_demo(archive.path());
+    let store = app::ssr::store::Store::open_in(data.path()).expect("store");
+    common::ingest(&store, archive.path());
+    let (router, _) = common::served::serve_store(store);
+    let cookie = common::served::viewer_cookie(&router).await;
+    let export = || common::get("/api/events/export.jsonl?range=all&rw=all", Some(&cookie));
+
+    // Clients that start an export and read nothing: each response is kept, its body unread.
+    let mut unread = Vec::new();
+    for _ in 0..EXPORTS_MAX {
+        let response = router.clone().oneshot(export()).await.expect("response");
+        assert_eq!(response.status(), StatusCode::OK);
+        unread.push(response);
+    }
+    let (status, _, body) = common::exchange(&router, export()).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+    assert!(
+        body.contains(&format!("{EXPORTS_MAX} are streaming")),
+        "{body}"
+    );
+
+    // The rest of the server answers meanwhile: a login, and a search.
+    common::served::viewer_cookie(&router).await;
+    let (status, _) =
+        common::served::get_as(&router, &cookie, "/api/events/search?range=all").await;
+    assert_eq!(status, StatusCode::OK);
+
+    // One client reads its export to the end: the next one streams, whole.
+    let first = unread.pop().expect("an export");
+    let whole = axum::body::to_bytes(first.into_body(), usize::MAX)
+        .await
+        .expect("body");
+    let (status, _, again) = common::exchange(&router, export()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(again.len(), whole.len());
+    assert!(again.lines().count() > 1_000, "the whole store, not a page");
+}

@@ -30,6 +30,8 @@ pub struct AppState {
     pub billing: Arc<crate::ssr::billing::BillingSettings>,
     /// Log file integrity validation: the archives validated, one run at a time.
     pub integrity: Arc<IntegrityState>,
+    /// Permits for the event exports streaming at once, [`crate::ssr::events::export::EXPORTS_MAX`] in all.
+    pub exports: Arc<tokio::sync::Semaphore>,
 }
 
 /// Event History sync coordination: one run at a time, and how far back a first run reads.
@@ -70,6 +72,9 @@ impl AppState {
             findings: Arc::default(),
             billing: Arc::default(),
             integrity: Arc::new(IntegrityState::default()),
+            exports: Arc::new(tokio::sync::Semaphore::new(
+                crate::ssr::events::export::EXPORTS_MAX,
+            )),
         }
     }
 

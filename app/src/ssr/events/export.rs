@@ -18,6 +18,11 @@ use std::borrow::Cow;
 /// Events read from the store per chunk sent.
 const CHUNK: u32 = 2_000;
 
+/// Exports streaming at once; another is refused (503) until one ends. Each holds one of the server's few
+/// blocking threads for as long as its client takes to read it, and logins share those threads, so exports left
+/// unread must not take them all.
+pub const EXPORTS_MAX: usize = 4;
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Format {
     Csv,
@@ -62,6 +67,13 @@ async fn export(
     let (extension, content_type) = match format {
         Format::Csv => ("csv", "text/csv; charset=utf-8"),
         Format::JsonLines => ("jsonl", "application/x-ndjson"),
+    };
+    // Held until the response body ends or is dropped (the client went away).
+    let Ok(permit) = state.exports.clone().try_acquire_owned() else {
+        return AppError::Unavailable {
+            what: format!("another export while {EXPORTS_MAX} are streaming"),
+        }
+        .into_response();
     };
     let target = format!("{extension} {}", query.to_query_string());
     if let Err(error) = audit_export(&state, &principal, client.map(|c| c.0), target).await {
@@ -109,9 +121,13 @@ async fn export(
             let _ = sender.blocking_send(Err(std::io::Error::other(error.to_string())));
         }
     });
-    let stream = futures_util::stream::unfold(receiver, |mut receiver| async move {
-        receiver.recv().await.map(|chunk| (chunk, receiver))
-    });
+    let stream =
+        futures_util::stream::unfold((receiver, permit), |(mut receiver, permit)| async move {
+            receiver
+                .recv()
+                .await
+                .map(|chunk| (chunk, (receiver, permit)))
+        });
     let file_name = format!(
         "trailscope-events-{}.{extension}",
         format_rfc3339(now_secs()).replace(':', "")
