@@ -11,19 +11,17 @@ use leptos_router::hooks::use_location;
 use leptos_router::params::{Params, ParamsError, ParamsMap};
 
 /// The pairs of `search` (the query string, with or without its leading `?`) as a map whose values are
-/// decoded once, as `application/x-www-form-urlencoded` reads them: `+` is a space, `%XX` a byte. Keys are
-/// decoded the same way. A malformed escape stays as written (on the server, invalid UTF-8 becomes U+FFFD).
+/// decoded once, as `application/x-www-form-urlencoded` reads them (`form_urlencoded`, the same code in the
+/// browser and on the server): `+` is a space, `%XX` a byte, a malformed escape stays as written, invalid UTF-8
+/// becomes U+FFFD. Keys are decoded the same way.
 pub fn query_params(search: &str) -> ParamsMap {
     let mut map = ParamsMap::new();
-    for pair in search.trim_start_matches('?').split('&') {
-        if pair.is_empty() {
-            continue;
-        }
-        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        // `insert` percent-decodes the value it is given: hand it the raw value, with the form encoding's
-        // `+` made an escaped space so that it is decoded as one.
-        let key = leptos_router::location::Url::unescape(&key.replace('+', "%20"));
-        map.insert(key, value.replace('+', "%20"));
+    for (key, value) in form_urlencoded::parse(search.trim_start_matches('?').as_bytes()) {
+        // `insert` percent-decodes the value it is given (with the browser's `decodeURIComponent` in the WASM):
+        // hand it the decoded value escaped again, every byte but letters and digits, so that decode is exact.
+        let escaped =
+            percent_encoding::utf8_percent_encode(&value, percent_encoding::NON_ALPHANUMERIC);
+        map.insert(key.into_owned(), escaped.to_string());
     }
     map
 }
@@ -80,8 +78,13 @@ mod tests {
     }
 
     #[test]
-    fn a_malformed_escape_stays_as_written() {
+    fn a_malformed_escape_stays_as_written_and_bad_utf8_is_replaced() {
         assert_eq!(query_params("user=100%").get_str("user"), Some("100%"));
         assert_eq!(query_params("user=%zz").get_str("user"), Some("%zz"));
+        assert_eq!(query_params("user=100%25%").get_str("user"), Some("100%%"));
+        assert_eq!(
+            query_params("user=caf%E9").get_str("user"),
+            Some("caf\u{fffd}")
+        );
     }
 }

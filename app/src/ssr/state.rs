@@ -30,7 +30,7 @@ pub struct AppState {
     pub billing: Arc<crate::ssr::billing::BillingSettings>,
     /// Log file integrity validation: the archives validated, one run at a time.
     pub integrity: Arc<IntegrityState>,
-    /// Permits for the event exports streaming at once, [`crate::ssr::events::export::EXPORTS_MAX`] in all.
+    /// Permits for the event exports running at once, [`crate::ssr::events::export::EXPORTS_MAX`] in all.
     pub exports: Arc<tokio::sync::Semaphore>,
 }
 

@@ -12,8 +12,12 @@ use std::time::Duration;
 /// How often the job looks for new events when nothing woke it.
 const POLL: Duration = Duration::from_secs(30);
 
-/// How soon the job tries again when another process held the store's write lock too long.
+/// How soon the job tries again when another process held the store's write lock too long: the first wait; each
+/// busy try after doubles it, up to [`POLL`].
 const BUSY_RETRY: Duration = Duration::from_secs(1);
+
+/// Busy for this long without a complete evaluation, the job says so at warn level (then once per such stretch).
+const BUSY_WARN_AFTER: Duration = Duration::from_secs(60);
 
 /// The built-in rules and those of `rules_dir`, logging each file that cannot be used, with the configured
 /// `findings_webhooks` (their secrets read from the process environment and files).
@@ -41,9 +45,12 @@ pub fn load_rules(config: &Config) -> Findings {
 
 /// Evaluates new events at start, then whenever woken or every [`POLL`]; failures are logged and retried. When
 /// another process (a `trailscope ingest` beside the server) holds the store's write lock past SQLite's busy
-/// timeout, the pages already committed stay and the job tries again after [`BUSY_RETRY`], quietly: that is
-/// waiting, not a failure.
+/// timeout, the pages already committed stay (their findings are queued for the webhooks) and the job tries
+/// again after [`BUSY_RETRY`], doubling: that is waiting, not a failure, until it lasts [`BUSY_WARN_AFTER`].
 pub async fn evaluate_continuously(state: AppState) {
+    let mut busy_since: Option<std::time::Instant> = None;
+    let mut busy_wait = BUSY_RETRY;
+    let mut warned = false;
     loop {
         let rules = state.findings.rules.clone();
         let evaluated = state
@@ -61,12 +68,26 @@ pub async fn evaluate_continuously(state: AppState) {
             ),
             Ok(Some(_)) => {}
             Ok(None) => {
-                tracing::debug!("the store is busy with another writer; evaluating again shortly");
-                tokio::time::sleep(BUSY_RETRY).await;
+                let since = *busy_since.get_or_insert_with(std::time::Instant::now);
+                if since.elapsed() >= BUSY_WARN_AFTER && !warned {
+                    warned = true;
+                    tracing::warn!(
+                        busy_secs = since.elapsed().as_secs(),
+                        "the store has been busy with another writer (e.g. a `trailscope ingest`); new events wait for evaluation"
+                    );
+                } else {
+                    tracing::debug!(
+                        "the store is busy with another writer; evaluating again shortly"
+                    );
+                }
+                queue_notifications(&state).await;
+                tokio::time::sleep(busy_wait).await;
+                busy_wait = (busy_wait * 2).min(POLL);
                 continue;
             }
             Err(error) => tracing::warn!(%error, "detection rules could not be evaluated"),
         }
+        (busy_since, busy_wait, warned) = (None, BUSY_RETRY, false);
         queue_notifications(&state).await;
         let _ = tokio::time::timeout(POLL, state.findings.woken()).await;
     }

@@ -18,9 +18,9 @@ use std::borrow::Cow;
 /// Events read from the store per chunk sent.
 const CHUNK: u32 = 2_000;
 
-/// Exports streaming at once; another is refused (503) until one ends. Each holds one of the server's few
-/// blocking threads for as long as its client takes to read it, and logins share those threads, so exports left
-/// unread must not take them all.
+/// Exports running at once; another is refused (503) until one ends. Each holds one of the server's bounded
+/// blocking threads until it is read to the end or its client goes away (then until its next chunk), and logins
+/// share those threads, so exports left unread must not take them all.
 pub const EXPORTS_MAX: usize = 4;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -68,7 +68,7 @@ async fn export(
         Format::Csv => ("csv", "text/csv; charset=utf-8"),
         Format::JsonLines => ("jsonl", "application/x-ndjson"),
     };
-    // Held until the response body ends or is dropped (the client went away).
+    // Held by the blocking task until it returns: when the client goes away, the task stops at its next send.
     let Ok(permit) = state.exports.clone().try_acquire_owned() else {
         return AppError::Unavailable {
             what: format!("another export while {EXPORTS_MAX} are streaming"),
@@ -82,6 +82,7 @@ async fn export(
     let (sender, receiver) = tokio::sync::mpsc::channel::<std::io::Result<Vec<u8>>>(4);
     let store = state.store.clone();
     tokio::task::spawn_blocking(move || {
+        let _permit = permit;
         let send = |bytes: Vec<u8>| sender.blocking_send(Ok(bytes)).is_ok();
         let mut failure: Option<String> = None;
         let result = store.read(|conn| {
@@ -121,13 +122,9 @@ async fn export(
             let _ = sender.blocking_send(Err(std::io::Error::other(error.to_string())));
         }
     });
-    let stream =
-        futures_util::stream::unfold((receiver, permit), |(mut receiver, permit)| async move {
-            receiver
-                .recv()
-                .await
-                .map(|chunk| (chunk, (receiver, permit)))
-        });
+    let stream = futures_util::stream::unfold(receiver, |mut receiver| async move {
+        receiver.recv().await.map(|chunk| (chunk, receiver))
+    });
     let file_name = format!(
         "trailscope-events-{}.{extension}",
         format_rfc3339(now_secs()).replace(':', "")

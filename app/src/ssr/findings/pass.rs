@@ -102,11 +102,12 @@ pub(super) fn evaluate_pages(
     max_pages: Option<usize>,
 ) -> Result<EvaluationOutcome, FindingsError> {
     let _one = EVALUATING.lock().unwrap_or_else(|e| e.into_inner());
-    super::store::drop_hidden_matches(store, rules)?;
     let mut evaluator = Evaluator::new(rules)?;
     let mut outcome = EvaluationOutcome::default();
     let mut state = match read_state(store)? {
         Some(state) if state.digest == rules.digest() => {
+            // Other rules drop every match below anyway.
+            super::store::drop_hidden_matches(store, rules)?;
             if !state.correlations.is_empty() {
                 evaluator.import_state(&state.correlations)?;
             }

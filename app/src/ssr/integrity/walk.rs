@@ -14,8 +14,12 @@ use crate::model::time::parse_rfc3339;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-/// Objects read at once per chain (digests, then log files).
+/// Digests read at once per chain.
 const GETS_IN_FLIGHT: usize = 32;
+/// Log files in S3 downloaded and checked at once, over every chain being validated: each holds a blocking
+/// thread for its hashing while it downloads, and the server has few (`SERVE_BLOCKING_THREADS`), which logins
+/// and pages share.
+const S3_LOG_CHECKS_IN_FLIGHT: usize = 12;
 /// Public keys are listed up to this long after the window (aws-cli 1.44.44) and, for a backfill digest, this
 /// long either side of its generation time.
 const KEY_WINDOW_AFTER_SECS: i64 = 2 * 3600;
@@ -299,15 +303,17 @@ async fn check_folder_logs(
     verdicts
 }
 
-/// The verdicts of log files in S3, in `work`'s order: [`GETS_IN_FLIGHT`] at a time, each hashed as it
-/// downloads ([`Archive::check_s3_log`]).
+/// The verdicts of log files in S3, in `work`'s order: [`S3_LOG_CHECKS_IN_FLIGHT`] at a time in the process,
+/// each hashed as it downloads ([`Archive::check_s3_log`]).
 async fn check_s3_logs(
     archive: &Arc<Archive>,
     work: &[LogWork],
     max_log_bytes: usize,
     progress: &Arc<Progress>,
 ) -> Vec<LogVerdict> {
-    let downloads = Arc::new(tokio::sync::Semaphore::new(GETS_IN_FLIGHT));
+    static CHECKS: std::sync::LazyLock<Arc<tokio::sync::Semaphore>> =
+        std::sync::LazyLock::new(|| Arc::new(tokio::sync::Semaphore::new(S3_LOG_CHECKS_IN_FLIGHT)));
+    let downloads = CHECKS.clone();
     let tasks: Vec<_> = work
         .iter()
         .map(|(at, hash, _, _)| {
