@@ -13,7 +13,7 @@ export LEPTOS_OUTPUT_NAME := trailscope
 run: setup
 	@echo "Open http://127.0.0.1:3000 and log in as admin: the first start prints its password once;"
 	@echo "later, set a new one with: cargo run --release -p trailscope -- user passwd admin"
-	cargo leptos serve --release
+	bash scripts/run
 
 ## Every test: formatting, lints, unit and integration tests, browser tests
 test: setup lint unit build e2e container
