@@ -274,6 +274,14 @@ fn an_interrupted_full_reevaluation_resumes_to_the_same_findings() {
     );
 }
 
+/// The demo store with every event evaluated by the built-in rules (kept alive by `dir`).
+fn evaluated_demo(dir: &Path) -> (Store, RuleSet) {
+    let store = demo_store(dir);
+    let rules = RuleSet::load(None);
+    evaluate_new(&store, &rules).expect("evaluate");
+    (store, rules)
+}
+
 fn whole_events(store: &Store) -> u64 {
     store
         .read(|c| Ok(c.query_row("SELECT count(*) FROM events", [], |r| r.get::<_, i64>(0))?))
@@ -283,17 +291,13 @@ fn whole_events(store: &Store) -> u64 {
 #[test]
 fn matches_an_older_build_kept_of_rules_only_a_correlation_uses_are_dropped_and_findings_stay() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let store = demo_store(dir.path());
-    let rules = RuleSet::load(None);
-    evaluate_new(&store, &rules).expect("evaluate");
+    let (store, rules) = evaluated_demo(dir.path());
     let before = matches(&store);
     let hidden = rules
-        .collection()
-        .rules
-        .iter()
-        .filter_map(|r| r.id.clone())
-        .find(|id| !rules.info().contains_key(id))
-        .expect("a built-in rule only a correlation uses");
+        .correlation_only()
+        .next()
+        .expect("a built-in rule only a correlation uses")
+        .to_owned();
     // As an older build kept them: a match of the helper rule for many events (more than two deletion chunks).
     store
         .write(|c| {
@@ -319,9 +323,7 @@ fn activitys_findings_line_from_index_seeks_equals_the_one_from_the_whole_report
     use crate::model::findings::summary::FindingsSummary;
     use crate::model::findings::triage::{Triage, TriageState};
     let dir = tempfile::tempdir().expect("tempdir");
-    let store = demo_store(dir.path());
-    let rules = RuleSet::load(None);
-    evaluate_new(&store, &rules).expect("evaluate");
+    let (store, rules) = evaluated_demo(dir.path());
     let all = FindingsFilter::default();
     let line = |store: &Store| {
         let from_seeks = FindingsSummary::from_standings(

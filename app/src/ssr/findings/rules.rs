@@ -246,6 +246,16 @@ impl RuleSet {
         &self.info
     }
 
+    /// The ids of the loaded detection rules that make no finding of their own: those only a correlation uses
+    /// (Sigma's `generate: false`), i.e. every detection rule not in [`RuleSet::info`].
+    pub fn correlation_only(&self) -> impl Iterator<Item = &str> {
+        self.collection
+            .rules
+            .iter()
+            .filter_map(|r| r.id.as_deref())
+            .filter(|id| !self.info.contains_key(*id))
+    }
+
     /// The rule files that were skipped, with why.
     pub fn problems(&self) -> &[RuleProblem] {
         &self.problems

@@ -213,6 +213,15 @@ fn triage_of(
     Ok((Some(triage), since as u64))
 }
 
+/// Whether rule `rule_id` has a match whose event (`events.id`) is after `event` (`i64::MIN`: any match): one
+/// seek on `finding_matches_by_rule_event`.
+fn matched_after(c: &rusqlite::Connection, rule_id: &str, event: i64) -> rusqlite::Result<bool> {
+    c.prepare_cached(
+        "SELECT EXISTS (SELECT 1 FROM finding_matches WHERE rule_id = ?1 AND event > ?2)",
+    )?
+    .query_row(params![rule_id, event], |r| r.get(0))
+}
+
 /// Where each of `rules`' findings stands, with its rule's severity: one entry per rule with a match, in no
 /// order. The same states as [`list`] gives without a filter, from a few index seeks per rule instead of a read
 /// of every match, for Activity's findings line. Blocking.
@@ -225,18 +234,14 @@ pub fn standings(
     Ok(store.read(|c| {
         let mut standings = Vec::new();
         for (rule_id, info) in rules.info() {
-            let matched_after = |event: i64| -> rusqlite::Result<bool> {
-                c.prepare_cached(
-                    "SELECT EXISTS (SELECT 1 FROM finding_matches WHERE rule_id = ?1 AND event > ?2)",
-                )?
-                .query_row(params![rule_id, event], |r| r.get(0))
-            };
-            if !matched_after(i64::MIN)? {
+            if !matched_after(c, rule_id, i64::MIN)? {
                 continue;
             }
             let state = match decision_of(c, rule_id)? {
                 None => standing(None, false),
-                Some((triage, covered)) => standing(Some(&triage), matched_after(covered)?),
+                Some((triage, covered)) => {
+                    standing(Some(&triage), matched_after(c, rule_id, covered)?)
+                }
             };
             standings.push((info.severity, state));
         }

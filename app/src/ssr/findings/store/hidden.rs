@@ -16,22 +16,9 @@ const DROP_CHUNK: i64 = 20_000;
 ///
 /// Errors: [`FindingsError::Store`].
 pub fn drop_hidden_matches(store: &Store, rules: &RuleSet) -> Result<u64, FindingsError> {
-    let hidden: Vec<&str> = rules
-        .collection()
-        .rules
-        .iter()
-        .filter_map(|r| r.id.as_deref())
-        .filter(|id| !rules.info().contains_key(*id))
-        .collect();
     let mut deleted = 0;
-    for rule_id in hidden {
-        let any: bool = store.read(|c| {
-            Ok(c.prepare_cached(
-                "SELECT EXISTS (SELECT 1 FROM finding_matches WHERE rule_id = ?1)",
-            )?
-            .query_row([rule_id], |r| r.get(0))?)
-        })?;
-        if !any {
+    for rule_id in rules.correlation_only() {
+        if !store.read(|c| Ok(super::matched_after(c, rule_id, i64::MIN)?))? {
             continue;
         }
         loop {
