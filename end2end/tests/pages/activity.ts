@@ -20,8 +20,10 @@ export class ActivityPage {
     this.errorsOnly = page.getByLabel("Errors only");
   }
 
+  /** Opens the page and waits until the network is quiet, so the WebAssembly client has hydrated it (a filter
+   * changed before that has no handler yet: the URL stays as it was). */
   async open(query = "") {
-    await this.page.goto(`/${query}`);
+    await this.page.goto(`/${query}`, { waitUntil: "networkidle" });
     await expect(this.page.getByRole("heading", { name: "Activity" })).toBeVisible();
   }
 
