@@ -6,11 +6,9 @@ use super::rules::RuleSet;
 use crate::model::findings::EVIDENCE_LIMIT;
 use rsigma_eval::{
     CorrelationAction, CorrelationConfig, CorrelationEngine, CorrelationEventMode,
-    CorrelationSnapshot, EvaluationResult, Event, EventValue, JsonEvent, ResultBody,
-    TimestampFallback,
+    CorrelationSnapshot, EvaluationResult, Event, ResultBody, TimestampFallback,
 };
 use serde_json::Value;
-use std::borrow::Cow;
 use std::collections::HashSet;
 
 /// A rule that matched one record: a detection on the record itself, or a correlation whose window the record
@@ -22,6 +20,9 @@ pub struct RuleMatch {
     /// For a correlation, the `eventID`s of the events in its window (oldest first, at most
     /// [`EVIDENCE_LIMIT`]); empty for a detection, whose evidence is the record itself.
     pub window_event_ids: Vec<String>,
+    /// For a correlation, the time (epoch seconds) of the oldest event of its window that rsigma keeps (the
+    /// window's first unless it held more than [`EVIDENCE_LIMIT`]); `None` for a detection.
+    pub window_start_secs: Option<i64>,
 }
 
 /// The compiled rules and their correlation windows.
@@ -29,36 +30,6 @@ pub struct Evaluator {
     engine: CorrelationEngine,
     /// The rules that make findings ([`RuleSet::info`]): not those only a correlation uses.
     shown: HashSet<String>,
-}
-
-/// A CloudTrail record as `rsigma-eval` reads it. Fields are the record's own; the JSON the engine keeps of a
-/// correlation's events (its "event references") is only the record's `eventID`, so windows stay small.
-struct Record<'a> {
-    fields: JsonEvent<'a>,
-    event_id: &'a str,
-}
-
-impl Event for Record<'_> {
-    fn get_field(&self, path: &str) -> Option<EventValue<'_>> {
-        self.fields.get_field(path)
-    }
-
-    fn any_string_value(&self, pred: &dyn Fn(&str) -> bool) -> bool {
-        self.fields.any_string_value(pred)
-    }
-
-    fn all_string_values(&self) -> Vec<Cow<'_, str>> {
-        self.fields.all_string_values()
-    }
-
-    fn visit_string_values(&self, visit: &mut dyn FnMut(&str)) {
-        self.fields.visit_string_values(visit)
-    }
-
-    /// Only `{"event_id": eventID}`: what the engine's event references keep (it looks for `event_id`).
-    fn to_json(&self) -> Value {
-        serde_json::json!({ "event_id": self.event_id })
-    }
 }
 
 impl Evaluator {
@@ -90,14 +61,8 @@ impl Evaluator {
     /// Evaluates one record (as CloudTrail wrote it) at `event_time_secs`, updating the correlation windows:
     /// [`Evaluator::detect`] then [`Evaluator::correlate`].
     pub fn process(&mut self, record: &Value, event_time_secs: i64) -> Vec<RuleMatch> {
-        let event_id = record
-            .get("eventID")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        let event = Record {
-            fields: JsonEvent::borrow(record),
-            event_id,
-        };
+        // Read as a stored record is (`LazyRecord`), derived fields included.
+        let event = super::record::LazyRecord::new(record.to_string());
         let detections = self.detect(&event);
         self.correlate(&event, detections, event_time_secs)
     }
@@ -124,18 +89,18 @@ impl Evaluator {
             .into_iter()
             .filter_map(|result| {
                 let rule_id = result.header.rule_id.filter(|id| self.shown.contains(id))?;
-                let window_event_ids = match result.body {
-                    ResultBody::Correlation(body) => body
-                        .event_refs
-                        .unwrap_or_default()
-                        .into_iter()
-                        .filter_map(|r| r.id)
-                        .collect(),
-                    ResultBody::Detection(_) => Vec::new(),
+                let (window_event_ids, window_start_secs) = match result.body {
+                    ResultBody::Correlation(body) => {
+                        let refs = body.event_refs.unwrap_or_default();
+                        let start = refs.iter().map(|r| r.timestamp).min();
+                        (refs.into_iter().filter_map(|r| r.id).collect(), start)
+                    }
+                    ResultBody::Detection(_) => (Vec::new(), None),
                 };
                 Some(RuleMatch {
                     rule_id,
                     window_event_ids,
+                    window_start_secs,
                 })
             })
             .collect()

@@ -12,6 +12,7 @@ use std::borrow::Cow;
 use std::cell::{OnceCell, RefCell};
 use std::ops::Range;
 
+mod derived;
 mod scan;
 use scan::{plain, same_key, split_members, walk};
 
@@ -46,6 +47,8 @@ pub struct LazyRecord<'a> {
     members: Option<Vec<Member>>,
     whole: OnceCell<Option<JsonEvent<'static>>>,
     whole_value: OnceCell<Option<Value>>,
+    /// The fields Trailscope derives (`record/derived.rs`), once asked for.
+    derived: OnceCell<Option<Value>>,
     /// Why a part the rules read could not be parsed (the evaluation reports the record as unreadable).
     failure: RefCell<Option<String>>,
 }
@@ -60,6 +63,7 @@ impl<'a> LazyRecord<'a> {
             members,
             whole: OnceCell::new(),
             whole_value: OnceCell::new(),
+            derived: OnceCell::new(),
             failure: RefCell::new(None),
         }
     }
@@ -71,6 +75,7 @@ impl<'a> LazyRecord<'a> {
             members: self.members,
             whole: self.whole,
             whole_value: self.whole_value,
+            derived: self.derived,
             failure: self.failure,
         }
     }
@@ -118,6 +123,23 @@ impl<'a> LazyRecord<'a> {
             .find(|m| same_key(m.key.as_str(text), key))
     }
 
+    /// The derived fields (`record/derived.rs`): `None` on a record that has none.
+    fn derived(&self) -> Option<&Value> {
+        self.derived
+            .get_or_init(|| {
+                let text = |path: &str| match self.get_field(path) {
+                    Some(EventValue::Str(s)) => Some(s.into_owned()),
+                    _ => None,
+                };
+                let (source, name) = (text("eventSource")?, text("eventName")?);
+                derived::derive(&source, &name, |pointer| {
+                    let (root, rest) = pointer.strip_prefix('/')?.split_once('/')?;
+                    self.top(root)?.pointer(&format!("/{rest}"))
+                })
+            })
+            .as_ref()
+    }
+
     fn member_value(&self, key: &str) -> Option<&Value> {
         self.parsed(self.member(key)?)
     }
@@ -134,6 +156,13 @@ impl Event for LazyRecord<'_> {
     /// As `JsonEvent::get_field`: a top-level key equal to the whole path first, then the path's segments
     /// (separated by `.`, each crossing arrays member by member; several values found come back as an array).
     fn get_field(&self, path: &str) -> Option<EventValue<'_>> {
+        // Derived fields first: a record cannot pose as one with a member of that name.
+        if let Some(key) = path
+            .strip_prefix(derived::ROOT)
+            .and_then(|rest| rest.strip_prefix('.'))
+        {
+            return self.derived()?.get(key).map(EventValue::from);
+        }
         if self.members.is_none() {
             return self.whole_event()?.get_field(path);
         }
@@ -200,18 +229,23 @@ impl Event for LazyRecord<'_> {
     }
 
     fn top_level_keys(&self) -> Option<Vec<Cow<'_, str>>> {
-        match &self.members {
-            Some(members) => Some(
-                members
-                    .iter()
-                    .map(|m| Cow::from(m.key.as_str(&self.text)))
-                    .collect(),
-            ),
-            None => self.whole_event()?.top_level_keys(),
+        let mut keys = match &self.members {
+            Some(members) => members
+                .iter()
+                .map(|m| Cow::from(m.key.as_str(&self.text)))
+                .collect(),
+            None => self.whole_event()?.top_level_keys()?,
+        };
+        if self.derived().is_some() {
+            keys.push(Cow::Borrowed(derived::ROOT));
         }
+        Some(keys)
     }
 
     fn visit_top_level_keys(&self, visit: &mut dyn FnMut(&str)) -> bool {
+        if self.derived().is_some() {
+            visit(derived::ROOT);
+        }
         match &self.members {
             Some(members) => {
                 members.iter().for_each(|m| visit(m.key.as_str(&self.text)));
@@ -322,6 +356,25 @@ mod tests {
             serde_json::json!({"event_id": "3f0c9b6e-0000-4000-8000-000000000001"})
         );
         assert_eq!(lazy.check(), Ok(()));
+    }
+
+    #[test]
+    fn a_policy_call_carries_the_derived_field_and_a_record_cannot_pose_as_having_it() {
+        let text = r#"{"eventSource": "s3.amazonaws.com", "eventName": "PutBucketPolicy",
+            "trailscope": {"policyAllowsAnyone": false}, "trailscope.policyAllowsAnyone": false,
+            "requestParameters": {"bucketPolicy": {"Statement": [{"Effect": "Allow", "Principal": "*"}]}}}"#;
+        let lazy = LazyRecord::new(text);
+        assert_eq!(
+            lazy.get_field("trailscope.policyAllowsAnyone"),
+            Some(EventValue::Bool(true))
+        );
+        let mut keys = Vec::new();
+        lazy.visit_top_level_keys(&mut |k| keys.push(k.to_owned()));
+        assert!(keys.contains(&"trailscope".to_owned()), "{keys:?}");
+        let other = LazyRecord::new(
+            r#"{"eventSource": "s3.amazonaws.com", "eventName": "GetBucketPolicy"}"#,
+        );
+        assert_eq!(other.get_field("trailscope.policyAllowsAnyone"), None);
     }
 
     #[test]
