@@ -65,6 +65,11 @@ async fn findings_api_needs_a_session_and_filters() {
     let (status, body) = get(&f.router, "/api/findings?severity=severe").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(body.contains("severity"), "{body}");
+    // A key given twice: which one is meant is unknown, so it is refused in the same JSON, naming the key.
+    let (status, body) = get(&f.router, "/api/findings?severity=low&severity=critical").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let error: Value = serde_json::from_str(&body).expect("a JSON error");
+    assert!(error.to_string().contains("severity"), "{body}");
 }
 
 #[test]
@@ -104,14 +109,43 @@ fn findings_command_uses_the_rules_folder_and_reports_broken_files() {
     assert!(titles(&report).contains(&"EC2 instances terminated".to_owned()));
     assert!(titles(&report).contains(&"CloudTrail logging stopped".to_owned()));
 
-    let table = Command::new(env!("CARGO_BIN_EXE_trailscope"))
-        .args(["--data-dir", data.path().to_str().expect("utf-8")])
-        .args(["findings", "--severity", "critical"])
-        .env("TRAILSCOPE_LOG", "warn")
-        .output()
-        .expect("runs");
+    let findings = |args: &[&str], rules_dir: Option<&std::path::Path>| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_trailscope"));
+        command
+            .args([
+                "--data-dir",
+                data.path().to_str().expect("utf-8"),
+                "findings",
+            ])
+            .args(args)
+            .env("TRAILSCOPE_LOG", "warn")
+            .env_remove("TRAILSCOPE_RULES_DIR");
+        if let Some(dir) = rules_dir {
+            command.env("TRAILSCOPE_RULES_DIR", dir);
+        }
+        command.output().expect("runs")
+    };
+    // Without the folder the findings were evaluated with, the command refuses rather than drop them.
+    let refused = findings(&["--severity", "critical"], None);
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(!refused.status.success());
+    assert!(
+        stderr.contains("no rules_dir") && stderr.contains("--reevaluate"),
+        "{stderr}"
+    );
+    let kept = findings(&["--format", "json"], Some(rules.path()));
+    let report: Value = serde_json::from_slice(&kept.stdout).expect("json");
+    assert!(
+        titles(&report).contains(&"EC2 instances terminated".to_owned()),
+        "kept"
+    );
+
+    // Asked for: every event evaluated again with the built-in rules alone.
+    let table = findings(&["--severity", "critical", "--reevaluate"], None);
     let text = String::from_utf8_lossy(&table.stdout);
     assert!(text.starts_with("SEVERITY"), "{text}");
     assert!(text.contains("critical") && text.contains("Root console sign-in without MFA"));
-    assert!(!text.contains("EC2 instances terminated"));
+    let all = findings(&["--format", "json"], None);
+    let report: Value = serde_json::from_slice(&all.stdout).expect("json");
+    assert!(!titles(&report).contains(&"EC2 instances terminated".to_owned()));
 }

@@ -231,8 +231,14 @@ async fn a_rule_over_data_events_cannot_evaluate_in_a_store_without_any() {
     );
     let store = Store::open_in(data.path()).expect("store");
     common::ingest(&store, archive.path());
+    // Beside it, a file that is not a rule: skipped, and Activity's line says so.
+    std::fs::write(
+        rules_dir.path().join("half-written.yml"),
+        "title: [unclosed\n",
+    )
+    .expect("write");
     let rules = RuleSet::load(Some(rules_dir.path()));
-    assert!(rules.problems().is_empty(), "{:?}", rules.problems());
+    assert_eq!(rules.problems().len(), 1, "{:?}", rules.problems());
     evaluate_new(&store, &rules).expect("evaluated");
     add_user(&store, "viewer", Role::Viewer, PASSWORD).expect("viewer");
     let app =
@@ -247,6 +253,10 @@ async fn a_rule_over_data_events_cannot_evaluate_in_a_store_without_any() {
         titles(&answer).contains(&STOPPED.to_owned()),
         "management rules still find"
     );
+    let skipped = answer["rule_problems"][0]["file"].as_str().expect("file");
+    assert!(skipped.ends_with("half-written.yml"), "{skipped}");
+    let summary = get_json(&router, &viewer, "/api/findings/summary").await;
+    assert_eq!(summary["skipped_files"], 1, "{summary}");
     let unevaluable = answer["unevaluable"].as_array().expect("unevaluable");
     assert_eq!(unevaluable.len(), 1, "{unevaluable:?}");
     assert_eq!(unevaluable[0]["title"], "S3 objects deleted");

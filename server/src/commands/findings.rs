@@ -6,7 +6,7 @@ use app::model::findings::{Finding, FindingsFilter, FindingsReport};
 use app::model::time::format_minute;
 use app::ssr::findings::api::{FindingsQuery, report};
 use app::ssr::findings::rules::RuleSet;
-use app::ssr::findings::store::{evaluate_new, reevaluate_all};
+use app::ssr::findings::store::{evaluate_new, evaluated_rules_dir, reevaluate_all};
 use app::ssr::store::Store;
 use std::process::ExitCode;
 
@@ -24,6 +24,23 @@ pub fn run(config: &Config, args: &FindingsArgs) -> anyhow::Result<ExitCode> {
     let rules = RuleSet::load(config.rules_dir.as_deref());
     for problem in rules.problems() {
         eprintln!("problem: {}: {}", problem.file, problem.reason);
+    }
+    // Evaluating with another folder of rules than the stored findings had would drop them all (the server
+    // would then evaluate everything again with its own): asked for with --reevaluate only.
+    let stored_dir = evaluated_rules_dir(&store).context("cannot read the findings")?;
+    if let Some(stored) = stored_dir.filter(|d| !args.reevaluate && *d != rules.user_dir()) {
+        let name = |dir: &str| {
+            if dir.is_empty() {
+                "no rules_dir".to_owned()
+            } else {
+                format!("rules_dir {dir}")
+            }
+        };
+        anyhow::bail!(
+            "the stored findings were evaluated with {}, this command has {}: give it the server's configuration              (--config or TRAILSCOPE_RULES_DIR), or add --reevaluate to drop them and evaluate every event with              these rules",
+            name(&stored),
+            name(&rules.user_dir())
+        );
     }
     let evaluate = if args.reevaluate {
         reevaluate_all

@@ -61,20 +61,47 @@ impl FindingsQuery {
         given(&self.open)
     }
 
+    /// Each key of the query string with its field: the one list of the keys.
+    fn slots(&mut self) -> [(&'static str, &mut Option<String>); 5] {
+        [
+            ("severity", &mut self.severity),
+            ("state", &mut self.state),
+            ("rule", &mut self.rule),
+            ("account", &mut self.account),
+            ("open", &mut self.open),
+        ]
+    }
+
+    /// The query of a URL's query string (`severity=high&state=open`, without `?`; `+` and `%XX` decoded once).
+    /// Other keys are ignored, as a page ignores them.
+    ///
+    /// Errors: [`AppError::Invalid`] naming a key given more than once (which one would be meant is unknown).
+    pub fn from_query_string(query: &str) -> Result<Self, AppError> {
+        let mut parsed = Self::default();
+        for (key, value) in form_urlencoded::parse(query.as_bytes()) {
+            if let Some((name, slot)) = parsed.slots().into_iter().find(|(k, _)| *k == key) {
+                if slot.is_some() {
+                    return Err(AppError::invalid(
+                        name,
+                        "given more than once; give it once",
+                    ));
+                }
+                *slot = Some(value.into_owned());
+            }
+        }
+        Ok(parsed)
+    }
+
     /// `?severity=…&state=…` with the set keys (`open` as given), or an empty string.
     pub fn to_query_string(&self) -> String {
-        let pairs: Vec<String> = [
-            ("severity", &self.severity),
-            ("state", &self.state),
-            ("rule", &self.rule),
-            ("account", &self.account),
-            ("open", &self.open),
-        ]
-        .into_iter()
-        .filter_map(|(key, value)| {
-            given(value).map(|v| format!("{key}={}", crate::model::filter::encode_component(v)))
-        })
-        .collect();
+        let mut copy = self.clone();
+        let pairs: Vec<String> = copy
+            .slots()
+            .into_iter()
+            .filter_map(|(key, value)| {
+                given(value).map(|v| format!("{key}={}", crate::model::filter::encode_component(v)))
+            })
+            .collect();
         if pairs.is_empty() {
             String::new()
         } else {
@@ -143,5 +170,24 @@ mod tests {
         .with_open(Some("a b"));
         assert_eq!(q.to_query_string(), "?severity=high&open=a%20b");
         assert_eq!(FindingsQuery::default().to_query_string(), "");
+        assert_eq!(
+            FindingsQuery::from_query_string(&q.to_query_string()[1..]).expect("parses"),
+            q,
+            "read back as written"
+        );
+    }
+
+    #[test]
+    fn a_key_given_twice_is_refused_by_name_and_others_are_ignored() {
+        let q = FindingsQuery::from_query_string("severity=high&utm_source=mail&account=%20")
+            .expect("parses");
+        assert_eq!(q.severity.as_deref(), Some("high"));
+        assert_eq!(q.account.as_deref(), Some(" "));
+        let twice = FindingsQuery::from_query_string("severity=high&state=open&severity=low")
+            .expect_err("ambiguous");
+        assert!(
+            matches!(&twice, AppError::Invalid { field, .. } if field == "severity"),
+            "{twice:?}"
+        );
     }
 }

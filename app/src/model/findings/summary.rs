@@ -14,6 +14,9 @@ pub struct FindingsSummary {
     pub unevaluable: u64,
     /// Rules evaluated.
     pub rules: usize,
+    /// Rule files skipped because they are broken (`FindingsReport::rule_problems`): their rules do not run.
+    #[serde(default)]
+    pub skipped_files: u64,
 }
 
 impl FindingsSummary {
@@ -23,15 +26,17 @@ impl FindingsSummary {
             report.findings.iter().map(|f| (f.severity, f.state())),
             report.unevaluable.len() as u64,
             report.rules,
+            report.rule_problems.len() as u64,
         )
     }
 
     /// The summary of findings given as (severity, where it stands), one per finding, with the number of rules
-    /// that cannot evaluate and of rules evaluated.
+    /// that cannot evaluate, of rules evaluated and of rule files skipped.
     pub fn from_standings(
         findings: impl IntoIterator<Item = (Severity, TriageState)>,
         unevaluable: u64,
         rules: usize,
+        skipped_files: u64,
     ) -> Self {
         let mut open_by_severity = [0u64; Severity::ALL.len()];
         let mut triaged = 0;
@@ -53,10 +58,11 @@ impl FindingsSummary {
             triaged,
             unevaluable,
             rules,
+            skipped_files,
         }
     }
 
-    /// `Findings: 1 critical, 3 high open · 2 triaged · 1 rule cannot evaluate`, or
+    /// `Findings: 1 critical, 3 high open · 2 triaged · 1 rule cannot evaluate · 2 rule files skipped`, or
     /// `Findings: none open (42 rules)`.
     pub fn line(&self) -> String {
         let mut parts = Vec::new();
@@ -81,6 +87,14 @@ impl FindingsSummary {
             };
             parts.push(format!("{} {rules} cannot evaluate", self.unevaluable));
         }
+        if self.skipped_files > 0 {
+            let files = if self.skipped_files == 1 {
+                "rule file"
+            } else {
+                "rule files"
+            };
+            parts.push(format!("{} {files} skipped", self.skipped_files));
+        }
         format!("Findings: {}", parts.join(" · "))
     }
 }
@@ -96,10 +110,11 @@ mod tests {
             triaged: 2,
             unevaluable: 1,
             rules: 42,
+            skipped_files: 2,
         };
         assert_eq!(
             summary.line(),
-            "Findings: 1 critical, 3 high open · 2 triaged · 1 rule cannot evaluate"
+            "Findings: 1 critical, 3 high open · 2 triaged · 1 rule cannot evaluate · 2 rule files skipped"
         );
         let quiet = FindingsSummary {
             rules: 42,

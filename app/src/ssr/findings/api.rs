@@ -135,18 +135,19 @@ pub fn detail(
 
 /// `GET /api/findings`: the findings as JSON ([`FindingsReport`]), filterable by `severity` (at least),
 /// `state`, `rule` and `account` ([`FindingsQuery`]). Behind the gate like every route; 401 without a session
-/// or token, 400 naming a bad key.
+/// or token, 400 (JSON) naming a bad or repeated key.
 pub async fn findings_json(
     axum::extract::State(state): axum::extract::State<AppState>,
     principal: Option<axum::Extension<crate::ssr::auth::Principal>>,
-    axum::extract::Query(query): axum::extract::Query<FindingsQuery>,
+    axum::extract::RawQuery(query): axum::extract::RawQuery,
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
     let result = async {
         if principal.is_none() {
             return Err(AppError::Unauthorized);
         }
-        let filter = query.filter()?;
+        let filter =
+            FindingsQuery::from_query_string(query.as_deref().unwrap_or_default())?.filter()?;
         let rules = state.findings.rules.clone();
         state
             .blocking(move |store| report(store, &rules, &filter))

@@ -330,6 +330,7 @@ fn activitys_findings_line_from_index_seeks_equals_the_one_from_the_whole_report
             standings(store, &rules).expect("standings"),
             unevaluable(store, &rules, &all).expect("unevaluable").len() as u64,
             rules.info().len(),
+            rules.problems().len() as u64,
         );
         let from_report = FindingsSummary::of(&report(store, &rules, &all).expect("report"));
         assert_eq!(from_seeks, from_report);
@@ -356,4 +357,129 @@ fn activitys_findings_line_from_index_seeks_equals_the_one_from_the_whole_report
     assert_eq!(triaged.triaged, 2);
     let open = |s: &FindingsSummary| s.open.iter().map(|(_, n)| n).sum::<u64>();
     assert_eq!(open(&triaged), open(&untouched) - 2);
+}
+
+/// Each finding's count, first and last seen, accounts, identities and matches per day, read from every stored
+/// match of its rule (in `account`, if given): first seen is the oldest of the matched events and of the events
+/// in a correlation's window (looked up by their eventIDs).
+fn from_every_match(store: &Store, finding: &Finding, account: Option<&str>) -> Finding {
+    use rusqlite::params;
+    store
+        .read(|c| {
+            let (count, last): (i64, i64) = c.query_row(
+                "SELECT count(*), max(event_time) FROM finding_matches
+                 WHERE rule_id = ?1 AND (?2 IS NULL OR account = ?2)",
+                params![finding.rule_id, account],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            let mut first = i64::MAX;
+            let rows: Vec<(i64, Option<String>)> = c
+                .prepare(
+                    "SELECT event_time, evidence FROM finding_matches
+                     WHERE rule_id = ?1 AND (?2 IS NULL OR account = ?2)",
+                )?
+                .query_map(params![finding.rule_id, account], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<Result<_, _>>()?;
+            for (time, window) in rows {
+                first = first.min(time);
+                let ids: Vec<String> = window.map_or_else(Vec::new, |w| serde_json::from_str(&w).expect("ids"));
+                for id in ids {
+                    if let Some((event, _)) = crate::ssr::store::search::summary(c, &id)? {
+                        first = first.min(event.time);
+                    }
+                }
+            }
+            let distinct = |column: &str| -> rusqlite::Result<Vec<String>> {
+                c.prepare(&format!(
+                    "SELECT DISTINCT {column} FROM finding_matches WHERE rule_id = ?1 AND (?2 IS NULL OR account = ?2)
+                     ORDER BY 1 LIMIT 100"
+                ))?
+                .query_map(params![finding.rule_id, account], |r| r.get(0))?
+                .collect()
+            };
+            let mut daily = crate::model::findings::daily::DailyMatches::ending(c.query_row(
+                "SELECT max(event_time) FROM finding_matches",
+                [],
+                |r| r.get(0),
+            )?);
+            let mut stmt = c.prepare(
+                "SELECT event_time FROM finding_matches WHERE rule_id = ?1 AND (?2 IS NULL OR account = ?2)",
+            )?;
+            for time in stmt.query_map(params![finding.rule_id, account], |r| r.get::<_, i64>(0))? {
+                daily.add(time?, 1);
+            }
+            Ok(Finding {
+                count: count as u64,
+                first_seen_secs: first,
+                last_seen_secs: last,
+                accounts: distinct("account")?,
+                identities: distinct("identity")?,
+                daily_matches: daily,
+                ..finding.clone()
+            })
+        })
+        .expect("every match")
+}
+
+#[test]
+fn the_report_read_from_day_sums_equals_one_read_from_every_match_after_an_upgrade_and_a_reevaluation()
+ {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (store, rules) = evaluated_demo(dir.path());
+    let check = |store: &Store| {
+        let all = list(store, &rules, &FindingsFilter::default()).expect("list");
+        assert!(all.len() >= 5, "{all:#?}");
+        for finding in &all {
+            assert_eq!(*finding, from_every_match(store, finding, None));
+        }
+        // Filtered to one account: each finding's figures are that account's alone.
+        let account = all[0].accounts[0].clone();
+        let filter = FindingsFilter {
+            account: Some(account.clone()),
+            ..FindingsFilter::default()
+        };
+        for finding in &list(store, &rules, &filter).expect("list") {
+            assert_eq!(*finding, from_every_match(store, finding, Some(&account)));
+        }
+        all
+    };
+    let evaluated = check(&store);
+    // A burst's first seen is when its window began, not when the threshold was crossed.
+    let began_before_crossing = evaluated.iter().any(|f| {
+        let crossed: i64 = store
+            .read(|c| {
+                Ok(c.query_row(
+                    "SELECT min(event_time) FROM finding_matches WHERE rule_id = ?1",
+                    [&f.rule_id],
+                    |r| r.get(0),
+                )?)
+            })
+            .expect("crossed");
+        f.first_seen_secs < crossed
+    });
+    assert!(began_before_crossing, "{evaluated:#?}");
+
+    // A store written by the build before the day sums: the migration sums the matches it holds, each from its
+    // own event's time (an older build kept no window start), and the next full evaluation mends that.
+    store
+        .write(|c| {
+            c.execute_batch(&format!(
+                "DROP TABLE finding_days; PRAGMA user_version = {}",
+                crate::ssr::store::schema::version_before(super::store::DAYS_MIGRATION)
+            ))
+        })
+        .expect("downgrade");
+    drop(store);
+    let store = Store::open(&dir.path().join("store/trailscope.db")).expect("reopen");
+    let migrated = list(&store, &rules, &FindingsFilter::default()).expect("list");
+    let counts = |all: &[Finding]| {
+        all.iter()
+            .map(|f| (f.rule_id.clone(), f.count, f.last_seen_secs))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(counts(&migrated), counts(&evaluated));
+
+    // A full re-evaluation deletes every match and stores them again: the sums follow.
+    reevaluate_all(&store, &rules).expect("reevaluate");
+    assert_eq!(check(&store), evaluated);
 }

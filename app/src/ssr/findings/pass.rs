@@ -212,7 +212,12 @@ fn start_over(store: &Store, rules: &RuleSet) -> Result<State, FindingsError> {
     store.write(|conn| {
         let tx = conn.transaction()?;
         tx.execute("DELETE FROM finding_matches", [])?;
+        tx.execute("DELETE FROM finding_days", [])?;
         tx.execute("DELETE FROM findings_unreadable", [])?;
+        tx.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
+            [super::store::RULES_DIR_KEY, &rules.user_dir()],
+        )?;
         tx.execute("DELETE FROM findings_state", [])?;
         tx.execute(
             "INSERT INTO findings_state (id, rules_digest, evaluated_through, correlation_state)
@@ -303,6 +308,7 @@ fn commit(
                 "INSERT INTO finding_matches (rule_id, event, event_id, event_time, account, identity, evidence)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?;
+            let mut sum = tx.prepare_cached(super::store::ADD_TO_DAYS)?;
             for m in found {
                 insert.execute(params![
                     m.rule_id,
@@ -312,6 +318,13 @@ fn commit(
                     m.account,
                     m.identity,
                     m.evidence
+                ])?;
+                sum.execute(params![
+                    m.rule_id,
+                    m.event_time,
+                    m.account,
+                    m.identity,
+                    m.first_time
                 ])?;
             }
         }
@@ -333,6 +346,8 @@ struct MatchRow {
     event: i64,
     event_id: String,
     event_time: i64,
+    /// When the match began: a correlation's window start, else `event_time` (epoch seconds).
+    first_time: i64,
     account: String,
     identity: String,
     evidence: Option<String>,
@@ -351,6 +366,9 @@ impl MatchRow {
             event,
             event_id: text(record.top("eventID")),
             event_time,
+            first_time: m
+                .window_start_secs
+                .map_or(event_time, |s| s.min(event_time)),
             account: text(record.top("recipientAccountId")),
             identity: text(identity),
             evidence: (!m.window_event_ids.is_empty())

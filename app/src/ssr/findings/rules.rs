@@ -64,6 +64,8 @@ pub struct RuleSet {
     info: BTreeMap<String, RuleInfo>,
     problems: Vec<RuleProblem>,
     digest: String,
+    /// The folder of user rules, canonical where it exists.
+    user_dir: Option<std::path::PathBuf>,
 }
 
 /// Largest user rule file read (bytes); a Sigma rule is a few KB.
@@ -80,6 +82,7 @@ impl RuleSet {
             info: BTreeMap::new(),
             problems: Vec::new(),
             digest: String::new(),
+            user_dir: user_dir.map(|d| std::fs::canonicalize(d).unwrap_or_else(|_| d.to_owned())),
         };
         let mut hasher = Sha256::new();
         for (name, text) in BUILTIN {
@@ -264,6 +267,14 @@ impl RuleSet {
     /// A digest (hex SHA-256) of the loaded rule files' names and texts.
     pub fn digest(&self) -> &str {
         &self.digest
+    }
+
+    /// The folder the user rules came from (`rules_dir`, canonical where it exists), as text; empty when none.
+    pub fn user_dir(&self) -> String {
+        self.user_dir
+            .as_deref()
+            .map(|d| d.display().to_string())
+            .unwrap_or_default()
     }
 }
 

@@ -48,6 +48,7 @@ pub async fn summary(state: &AppState) -> Result<FindingsSummary, AppError> {
                 standings,
                 unevaluable.len() as u64,
                 rules.info().len(),
+                rules.problems().len() as u64,
             ))
         })
         .await

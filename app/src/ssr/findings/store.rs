@@ -2,22 +2,19 @@
 //! (`findings_state`) and the passes it read in (`findings_passes`); see `findings::pass` for the evaluation.
 use super::FindingsError;
 use super::rules::RuleSet;
-use crate::model::findings::daily::DailyMatches;
 use crate::model::findings::standing;
 use crate::model::findings::triage::{Triage, TriageState};
-use crate::model::findings::{
-    EVIDENCE_LIMIT, Finding, FindingsFilter, UNREADABLE_EXAMPLES, UnreadableRecord,
-    UnreadableRecords,
-};
+use crate::model::findings::{UNREADABLE_EXAMPLES, UnreadableRecord, UnreadableRecords};
 use crate::ssr::store::Store;
 use crate::ssr::store::event_id::StoredEventId;
 use rusqlite::params;
-use std::collections::HashMap;
 
 mod hidden;
+mod list;
 
 pub use super::pass::{EvaluationOutcome, evaluate_new, reevaluate_all};
 pub use hidden::drop_hidden_matches;
+pub use list::{ADD_TO_DAYS, DAYS_MIGRATION, LIST_LIMIT, list};
 
 /// The event-file migration that adds the findings tables (appended to `schema::MIGRATIONS`).
 pub const MIGRATION: &str = r#"
@@ -92,13 +89,15 @@ CREATE TABLE IF NOT EXISTS findings_unreadable (
 pub fn unreadable(store: &Store) -> Result<UnreadableRecords, FindingsError> {
     Ok(store.read(|c| {
         let count: i64 = c.query_row(
-            "SELECT count(*) FROM findings_unreadable u JOIN events e ON e.id = u.event",
+            // CROSS JOIN keeps this order: the few unreadable records, each looked up among the events (the
+            // planner otherwise read all 11M events of the bench store for an empty table: 0.32 s).
+            "SELECT count(*) FROM findings_unreadable u CROSS JOIN events e ON e.id = u.event",
             [],
             |r| r.get(0),
         )?;
         let examples = c
             .prepare_cached(&format!(
-                "SELECT e.event_id, u.reason FROM findings_unreadable u JOIN events e ON e.id = u.event
+                "SELECT e.event_id, u.reason FROM findings_unreadable u CROSS JOIN events e ON e.id = u.event
                  ORDER BY u.event LIMIT {UNREADABLE_EXAMPLES}"
             ))?
             .query_map([], |r| {
@@ -121,6 +120,26 @@ pub fn unreadable(store: &Store) -> Result<UnreadableRecords, FindingsError> {
 pub const BY_EVENT_MIGRATION: &str = r#"
 CREATE INDEX IF NOT EXISTS finding_matches_by_rule_event ON finding_matches (rule_id, event);
 "#;
+
+/// The `meta` key of the folder of user rules the stored findings were evaluated with (`RuleSet::user_dir`,
+/// empty for none), written when an evaluation starts over.
+pub const RULES_DIR_KEY: &str = "findings.rules_dir";
+
+/// The folder of user rules the stored findings were evaluated with (empty: none); `None` when no evaluation
+/// started over since this was recorded. Blocking.
+///
+/// Errors: [`FindingsError::Store`].
+pub fn evaluated_rules_dir(store: &Store) -> Result<Option<String>, FindingsError> {
+    use rusqlite::OptionalExtension;
+    Ok(store.read(|c| {
+        Ok(c.query_row(
+            "SELECT value FROM meta WHERE key = ?1",
+            [RULES_DIR_KEY],
+            |r| r.get(0),
+        )
+        .optional()?)
+    })?)
+}
 
 /// The newest of rule `rule_id`'s matches (its event's `events.id`), 0 when it has none. Blocking.
 ///
@@ -196,7 +215,7 @@ fn decision_of(c: &rusqlite::Connection, rule_id: &str) -> rusqlite::Result<Opti
 
 /// The decision about rule `rule_id`'s finding, if any, and how many of the rule's matches (in `account`, if
 /// given) came after it.
-fn triage_of(
+pub(super) fn triage_of(
     c: &rusqlite::Connection,
     rule_id: &str,
     account: Option<&str>,
@@ -247,126 +266,4 @@ pub fn standings(
         }
         Ok(standings)
     })?)
-}
-
-/// At most this many accounts or identities are listed with a finding.
-pub const LIST_LIMIT: usize = 100;
-
-/// The findings of `rules` in the store that pass `filter`, most severe first, then latest first.
-///
-/// Errors: [`FindingsError::Store`].
-pub fn list(
-    store: &Store,
-    rules: &RuleSet,
-    filter: &FindingsFilter,
-) -> Result<Vec<Finding>, FindingsError> {
-    let account = filter.account.as_deref();
-    let mut findings = store.read(|c| {
-        let mut stmt = c.prepare_cached(
-            "SELECT rule_id, count(*), min(event_time), max(event_time) FROM finding_matches
-             WHERE ?1 IS NULL OR account = ?1 GROUP BY rule_id",
-        )?;
-        let totals: HashMap<String, (u64, i64, i64)> = stmt
-            .query_map([account], |r| {
-                Ok((r.get(0)?, (r.get::<_, i64>(1)? as u64, r.get(2)?, r.get(3)?)))
-            })?
-            .collect::<Result<_, _>>()?;
-        let mut findings = Vec::new();
-        for (rule_id, (count, first, last)) in totals {
-            let Some(info) = rules.info().get(&rule_id) else {
-                continue;
-            };
-            if filter.rule.as_ref().is_some_and(|r| *r != rule_id)
-                || filter.severity.is_some_and(|s| info.severity < s)
-            {
-                continue;
-            }
-            let distinct = |column: &str| -> rusqlite::Result<Vec<String>> {
-                c.prepare_cached(&format!(
-                    "SELECT DISTINCT {column} FROM finding_matches WHERE rule_id = ?1 AND (?2 IS NULL OR account = ?2)
-                     ORDER BY 1 LIMIT {LIST_LIMIT}"
-                ))?
-                .query_map(params![rule_id, account], |r| r.get(0))?
-                .collect()
-            };
-            let (triage, new_matches_since_triage) = triage_of(c, &rule_id, account)?;
-            let mut finding = Finding {
-                rule_id: rule_id.clone(),
-                title: info.title.clone(),
-                severity: info.severity,
-                technique: info.technique.clone(),
-                first_seen_secs: first,
-                last_seen_secs: last,
-                count,
-                accounts: Vec::new(),
-                identities: Vec::new(),
-                evidence_event_ids: Vec::new(),
-                daily_matches: DailyMatches::default(),
-                triage,
-                new_matches_since_triage,
-            };
-            if filter.state.is_some_and(|s| s != finding.state()) {
-                continue;
-            }
-            let (accounts, identities) = (distinct("account")?, distinct("identity")?);
-            let mut evidence: Vec<String> = Vec::new();
-            let mut stmt = c.prepare_cached(&format!(
-                "SELECT event_id, evidence FROM finding_matches WHERE rule_id = ?1 AND (?2 IS NULL OR account = ?2)
-                 ORDER BY event_time DESC, id DESC LIMIT {EVIDENCE_LIMIT}"
-            ))?;
-            let mut rows = stmt.query(params![rule_id, account])?;
-            while let Some(row) = rows.next()? {
-                let window: Option<String> = row.get(1)?;
-                let ids: Vec<String> = match window {
-                    Some(json) => serde_json::from_str::<Vec<String>>(&json)
-                        .unwrap_or_default()
-                        .into_iter()
-                        .rev()
-                        .collect(),
-                    None => vec![row.get(0)?],
-                };
-                for id in ids {
-                    if evidence.len() < EVIDENCE_LIMIT && !evidence.contains(&id) {
-                        evidence.push(id);
-                    }
-                }
-            }
-            finding.accounts = accounts;
-            finding.identities = identities;
-            finding.evidence_event_ids = evidence;
-            findings.push(finding);
-        }
-        // One span of days for every sparkline, so they compare, whatever the filter: the days before the
-        // newest match in the store.
-        let latest: Option<i64> = if findings.is_empty() {
-            None
-        } else {
-            c.query_row("SELECT max(event_time) FROM finding_matches", [], |r| {
-                r.get(0)
-            })?
-        };
-        if let Some(latest) = latest {
-            let mut stmt = c.prepare_cached(
-                "SELECT event_time / 86400 * 86400, count(*) FROM finding_matches
-                 WHERE rule_id = ?1 AND (?2 IS NULL OR account = ?2) AND event_time >= ?3 GROUP BY 1",
-            )?;
-            for finding in &mut findings {
-                let mut daily = DailyMatches::ending(latest);
-                let rows = stmt.query_map(
-                    params![finding.rule_id, account, daily.first_day_secs],
-                    |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)),
-                )?;
-                for row in rows {
-                    let (day, n) = row?;
-                    daily.add(day, n as u64);
-                }
-                finding.daily_matches = daily;
-            }
-        }
-        Ok(findings)
-    })?;
-    findings.sort_by(|a, b| {
-        (b.severity, b.last_seen_secs, &a.rule_id).cmp(&(a.severity, a.last_seen_secs, &b.rule_id))
-    });
-    Ok(findings)
 }

@@ -188,6 +188,7 @@ CREATE TABLE IF NOT EXISTS integrity_archives (
     crate::ssr::findings::store::UNREADABLE_MIGRATION,
     super::timeline_rollup::MIGRATION,
     crate::ssr::findings::store::BY_EVENT_MIGRATION,
+    crate::ssr::findings::store::DAYS_MIGRATION,
 ];
 
 /// SQL over `strings.value`: the part after its last `/` (`alice@example.com` of

@@ -34,6 +34,10 @@ pub fn drop_hidden_matches(store: &Store, rules: &RuleSet) -> Result<u64, Findin
                 break;
             }
         }
+        store.write(|c| {
+            c.prepare_cached("DELETE FROM finding_days WHERE rule_id = ?1")?
+                .execute([rule_id])
+        })?;
     }
     Ok(deleted)
 }
