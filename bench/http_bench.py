@@ -124,6 +124,7 @@ def requests(client, v, details=1):
         ("findings report (Findings page)", "/api/findings", "application/json"),
         ("Activity page HTML (7d)", "/", "text/html"),
         ("Events page HTML (24h)", "/events", "text/html"),
+        ("Findings page HTML", "/findings", "text/html"),
     ]
 
 def main():

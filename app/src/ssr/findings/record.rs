@@ -127,11 +127,11 @@ impl<'a> LazyRecord<'a> {
     fn derived(&self) -> Option<&Value> {
         self.derived
             .get_or_init(|| {
-                let text = |path: &str| match self.get_field(path) {
-                    Some(EventValue::Str(s)) => Some(s.into_owned()),
-                    _ => None,
+                let (Some(EventValue::Str(source)), Some(EventValue::Str(name))) =
+                    (self.get_field("eventSource"), self.get_field("eventName"))
+                else {
+                    return None;
                 };
-                let (source, name) = (text("eventSource")?, text("eventName")?);
                 derived::derive(&source, &name, |pointer| {
                     let (root, rest) = pointer.strip_prefix('/')?.split_once('/')?;
                     self.top(root)?.pointer(&format!("/{rest}"))
