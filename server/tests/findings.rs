@@ -133,12 +133,35 @@ fn findings_command_uses_the_rules_folder_and_reports_broken_files() {
         stderr.contains("no rules_dir") && stderr.contains("--reevaluate"),
         "{stderr}"
     );
-    let kept = findings(&["--format", "json"], Some(rules.path()));
+    // The same folder through a symlink is the same rules: accepted, and nothing is evaluated again.
+    let digest = || {
+        let store = app::ssr::store::Store::open_in(data.path()).expect("store");
+        store
+            .read(|c| {
+                Ok(
+                    c.query_row("SELECT rules_digest FROM findings_state", [], |r| {
+                        r.get::<_, String>(0)
+                    })?,
+                )
+            })
+            .expect("digest")
+    };
+    let before = digest();
+    let link = tempfile::tempdir().expect("tmp");
+    let linked = link.path().join("rules");
+    std::os::unix::fs::symlink(rules.path(), &linked).expect("symlink");
+    let kept = findings(&["--format", "json"], Some(&linked));
+    assert!(
+        kept.status.success(),
+        "{}",
+        String::from_utf8_lossy(&kept.stderr)
+    );
     let report: Value = serde_json::from_slice(&kept.stdout).expect("json");
     assert!(
         titles(&report).contains(&"EC2 instances terminated".to_owned()),
         "kept"
     );
+    assert_eq!(digest(), before, "not evaluated again");
 
     // Asked for: every event evaluated again with the built-in rules alone.
     let table = findings(&["--severity", "critical", "--reevaluate"], None);

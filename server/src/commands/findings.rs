@@ -6,7 +6,7 @@ use app::model::findings::{Finding, FindingsFilter, FindingsReport};
 use app::model::time::format_minute;
 use app::ssr::findings::api::{FindingsQuery, report};
 use app::ssr::findings::rules::RuleSet;
-use app::ssr::findings::store::{evaluate_new, evaluated_rules_dir, reevaluate_all};
+use app::ssr::findings::store::{evaluate_new, evaluated_with, reevaluate_all};
 use app::ssr::store::Store;
 use std::process::ExitCode;
 
@@ -25,10 +25,12 @@ pub fn run(config: &Config, args: &FindingsArgs) -> anyhow::Result<ExitCode> {
     for problem in rules.problems() {
         eprintln!("problem: {}: {}", problem.file, problem.reason);
     }
-    // Evaluating with another folder of rules than the stored findings had would drop them all (the server
-    // would then evaluate everything again with its own): asked for with --reevaluate only.
-    let stored_dir = evaluated_rules_dir(&store).context("cannot read the findings")?;
-    if let Some(stored) = stored_dir.filter(|d| !args.reevaluate && *d != rules.user_dir()) {
+    // Evaluating with other rules from another folder than the stored findings had would drop them all (the
+    // server would then evaluate everything again with its own): asked for with --reevaluate only.
+    let stored = evaluated_with(&store).context("cannot read the findings")?;
+    if let Some((_, dir)) = stored.filter(|(digest, dir)| {
+        !args.reevaluate && *dir != rules.user_dir() && digest != rules.digest()
+    }) {
         let name = |dir: &str| {
             if dir.is_empty() {
                 "no rules_dir".to_owned()
@@ -37,8 +39,10 @@ pub fn run(config: &Config, args: &FindingsArgs) -> anyhow::Result<ExitCode> {
             }
         };
         anyhow::bail!(
-            "the stored findings were evaluated with {}, this command has {}: give it the server's configuration              (--config or TRAILSCOPE_RULES_DIR), or add --reevaluate to drop them and evaluate every event with              these rules",
-            name(&stored),
+            "the stored findings were evaluated with {}, this command has {}: give it the server's \
+             configuration (--config or TRAILSCOPE_RULES_DIR), or add --reevaluate to drop them and evaluate \
+             every event with these rules",
+            name(&dir),
             name(&rules.user_dir())
         );
     }

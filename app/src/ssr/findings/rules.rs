@@ -86,21 +86,28 @@ impl RuleSet {
         };
         let mut hasher = Sha256::new();
         for (name, text) in BUILTIN {
-            set.add_file(&format!("builtin:{name}"), text, &mut hasher);
+            let file = format!("builtin:{name}");
+            set.add_file(&file, &file, text, &mut hasher);
         }
         if let Some(dir) = user_dir {
             for (file, text) in read_folder(dir, &mut set.problems) {
-                set.add_file(&file, &text, &mut hasher);
+                // Hashed by its name in the folder: the same folder reached another way (a symlink, a relative
+                // path) is the same rules, so it does not start the evaluation over.
+                let name = Path::new(&file)
+                    .file_name()
+                    .map_or_else(|| file.clone(), |n| n.to_string_lossy().into_owned());
+                set.add_file(&file, &format!("user:{name}"), &text, &mut hasher);
             }
         }
         set.digest = hex::encode(hasher.finalize());
         set
     }
 
-    fn add_file(&mut self, file: &str, text: &str, hasher: &mut Sha256) {
+    /// Adds the rules of `file` (as shown in problems), hashed under `hashed_as` with its text.
+    fn add_file(&mut self, file: &str, hashed_as: &str, text: &str, hasher: &mut Sha256) {
         match self.check_file(file, text) {
             Ok(collection) => {
-                hasher.update(file.as_bytes());
+                hasher.update(hashed_as.as_bytes());
                 hasher.update([0]);
                 hasher.update(text.as_bytes());
                 hasher.update([0]);
@@ -264,7 +271,7 @@ impl RuleSet {
         &self.problems
     }
 
-    /// A digest (hex SHA-256) of the loaded rule files' names and texts.
+    /// A digest (hex SHA-256) of the loaded rule files' names (a user file's name within its folder) and texts.
     pub fn digest(&self) -> &str {
         &self.digest
     }

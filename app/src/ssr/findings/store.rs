@@ -125,17 +125,17 @@ CREATE INDEX IF NOT EXISTS finding_matches_by_rule_event ON finding_matches (rul
 /// empty for none), written when an evaluation starts over.
 pub const RULES_DIR_KEY: &str = "findings.rules_dir";
 
-/// The folder of user rules the stored findings were evaluated with (empty: none); `None` when no evaluation
-/// started over since this was recorded. Blocking.
+/// The rules the stored findings were evaluated with: their digest (`RuleSet::digest`) and the folder of user
+/// rules (empty: none); `None` when no evaluation started over since the folder was recorded. Blocking.
 ///
 /// Errors: [`FindingsError::Store`].
-pub fn evaluated_rules_dir(store: &Store) -> Result<Option<String>, FindingsError> {
+pub fn evaluated_with(store: &Store) -> Result<Option<(String, String)>, FindingsError> {
     use rusqlite::OptionalExtension;
     Ok(store.read(|c| {
         Ok(c.query_row(
-            "SELECT value FROM meta WHERE key = ?1",
+            "SELECT s.rules_digest, m.value FROM findings_state s JOIN meta m ON m.key = ?1 WHERE s.id = 1",
             [RULES_DIR_KEY],
-            |r| r.get(0),
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?)
     })?)

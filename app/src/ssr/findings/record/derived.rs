@@ -7,8 +7,10 @@
 //!   to a fixed source. A statement limited by a condition on one of [`LIMITING_KEYS`] with fixed values (no
 //!   `*` or `?`; for `aws:SourceIp` no `/0` range) is not public, after Amazon S3's "The meaning of public"
 //!   (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html#access-control-block-public-access-policy-status>),
-//!   to which the keys naming the calling principal's organization, account or ARN are added: they name fixed
-//!   principals, which the same page counts as not public. A `Deny` for everyone (e.g. requests without TLS)
+//!   to which the keys naming the calling principal's or the calling service's organization, account or ARN, and
+//!   S3's access point keys (a bucket policy that delegates to the account's access points) are added: they name
+//!   fixed principals, which the same page counts as not public. `aws:userid` in the form `AROLEID:*` (every
+//!   session of one role) counts as fixed, as the page says. A `Deny` for everyone (e.g. requests without TLS)
 //!   grants nothing. The page's "bad actions" are not weighed: a public statement that allows only harmless
 //!   actions still counts.
 use serde_json::Value;
@@ -45,8 +47,18 @@ pub const POLICIES: &[(&str, &str, &str)] = &[
         "/requestParameters/attributeValue",
     ),
     (
+        "sns.amazonaws.com",
+        "CreateTopic",
+        "/requestParameters/attributes/Policy",
+    ),
+    (
         "sqs.amazonaws.com",
         "SetQueueAttributes",
+        "/requestParameters/attributes/Policy",
+    ),
+    (
+        "sqs.amazonaws.com",
+        "CreateQueue",
         "/requestParameters/attributes/Policy",
     ),
 ];
@@ -63,8 +75,13 @@ pub const LIMITING_KEYS: &[&str] = &[
     "s3:x-amz-server-side-encryption-aws-kms-key-id",
     "aws:userid",
     "aws:principalorgid",
+    "aws:principalorgpaths",
     "aws:principalaccount",
     "aws:principalarn",
+    "aws:sourceorgid",
+    "aws:sourceorgpaths",
+    "s3:dataaccesspointarn",
+    "s3:dataaccesspointaccount",
 ];
 
 /// The derived fields of a record whose `eventSource` and `eventName` are `source` and `name`, reading the
@@ -141,15 +158,25 @@ fn limits(condition: &Value) -> bool {
     })
 }
 
-/// Whether every value of a condition key is fixed: no wildcard, and for `aws:SourceIp` no range of every
-/// address.
+/// Whether every value of a condition key is fixed: a number, or text without a wildcard (but `AROLEID:*` for
+/// `aws:userid`, and after the organization's ID in an organization path, `o-…/*`), and for `aws:SourceIp` no
+/// range of every address.
 fn fixed(key: &str, values: &Value) -> bool {
-    let one = |v: &Value| {
-        v.as_str().is_some_and(|s| {
+    let one = |v: &Value| match v {
+        Value::Number(_) => true,
+        Value::String(s) => {
+            let s = if key == "aws:userid" {
+                s.strip_suffix(":*").unwrap_or(s)
+            } else if key.ends_with("orgpaths") {
+                s.split('/').next().unwrap_or(s)
+            } else {
+                s
+            };
             let wildcard = s.contains(['*', '?']);
             let every_address = key == "aws:sourceip" && s.trim().ends_with("/0");
             !wildcard && !every_address
-        })
+        }
+        _ => false,
     };
     match values {
         Value::Array(items) => !items.is_empty() && items.iter().all(one),
@@ -205,6 +232,25 @@ mod tests {
         assert!(!with(
             json!({"ForAnyValue:StringEquals": {"AWS:SourceAccount": "111122223333"}})
         ));
+        assert!(!with(
+            json!({"StringEquals": {"s3:DataAccessPointAccount": "111122223333"}})
+        ));
+        assert!(!with(
+            json!({"StringLike": {"aws:userid": ["AROAEXAMPLEID:*", "111122223333"]}})
+        ));
+        assert!(!with(
+            json!({"StringEquals": {"aws:SourceAccount": 111122223333u64}})
+        ));
+        assert!(!with(
+            json!({"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": "o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/"}})
+        ));
+        assert!(!with(
+            json!({"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": ["o-a1b2c3d4e5/*"]}})
+        ));
+        assert!(with(
+            json!({"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": ["o-*"]}})
+        ));
+        assert!(with(json!({"StringLike": {"aws:userid": "AROA*:*"}})));
         assert!(with(json!({"IpAddress": {"aws:SourceIp": "0.0.0.0/0"}})));
         assert!(with(
             json!({"StringLike": {"aws:SourceArn": "arn:aws:sns:*"}})
