@@ -84,6 +84,25 @@ fn a_first_load_leaves_every_search_index_and_a_reopened_store_repairs_them() {
     drop((conn, store));
     let store = Store::open_in(data.path()).expect("reopened");
     assert_eq!(search_indexes(&store), 2 + 9);
+
+    // A store from before `events_by_source` held account and Region gets the wider index when opened.
+    let source_columns = |store: &Store| {
+        count(
+            store,
+            "SELECT count(*) FROM pragma_index_info('events_by_source')",
+        )
+    };
+    assert_eq!(source_columns(&store), 5);
+    let conn = rusqlite::Connection::open(store.path()).expect("open");
+    conn.execute_batch(&format!(
+        "DROP INDEX events_by_source; CREATE INDEX events_by_source ON events (event_source, event_time, read_only);
+         PRAGMA user_version = {}",
+        app::ssr::store::schema::version_before(app::ssr::store::schema::SOURCE_INDEX_MIGRATION)
+    ))
+    .expect("downgrade");
+    drop((conn, store));
+    let store = Store::open_in(data.path()).expect("reopened");
+    assert_eq!(source_columns(&store), 5);
 }
 
 #[test]

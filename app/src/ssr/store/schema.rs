@@ -189,7 +189,12 @@ CREATE TABLE IF NOT EXISTS integrity_archives (
     super::timeline_rollup::MIGRATION,
     crate::ssr::findings::store::BY_EVENT_MIGRATION,
     crate::ssr::findings::store::DAYS_MIGRATION,
+    SOURCE_INDEX_MIGRATION,
 ];
+
+/// The event-file migration after which `events_by_source` also holds account and Region: it drops the old one,
+/// and `migrate` builds the new one with any other missing search index (16 s on the 11M-event bench store).
+pub const SOURCE_INDEX_MIGRATION: &str = "DROP INDEX IF EXISTS events_by_source;";
 
 /// SQL over `strings.value`: the part after its last `/` (`alice@example.com` of
 /// `AWSReservedSSO_…/alice@example.com`), the rule of `model::events::identity::session_name`. Only meaningful
@@ -236,9 +241,11 @@ const SEARCH_INDEXES: [(&str, &str); 10] = [
         "events_by_source_ip",
         "events (source_ip, event_time, read_only)",
     ),
+    // Account and Region too: "this service in this account and Region" (a common search) is then counted from
+    // the index alone, not by reading each of the service's events (issue 16 item 3).
     (
         "events_by_source",
-        "events (event_source, event_time, read_only)",
+        "events (event_source, event_time, read_only, account, region)",
     ),
     (
         "events_with_errors",
