@@ -266,6 +266,14 @@ async fn a_rule_over_data_events_cannot_evaluate_in_a_store_without_any() {
         html.contains("S3 objects deleted") && html.contains("cannot evaluate: no data events"),
         "{html}"
     );
+    // The page reads its URL as the API does: a repeated key is refused by name, not dropped.
+    let (_, _, html) = exchange(
+        &router,
+        common::get("/findings?severity=critical&severity=low", Some(&viewer)),
+    )
+    .await;
+    assert!(html.contains("given more than once"), "{html}");
+    assert!(!html.contains(STOPPED), "no unfiltered report: {html}");
     let critical = get_json(&router, &viewer, "/api/findings?severity=critical").await;
     assert_eq!(
         critical["unevaluable"],

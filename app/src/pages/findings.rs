@@ -13,7 +13,6 @@ use crate::model::findings::triage::TriageState;
 use crate::model::findings::{Finding, FindingsReport, Severity};
 use crate::model::format::group_digits;
 use crate::model::time::format_minute;
-use crate::pages::query::use_query_once;
 use detail::Opened;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -26,12 +25,21 @@ const IDENTITIES_SHOWN: usize = 3;
 /// `/findings`: the findings of the filters in the URL, and the one opened.
 #[component]
 pub fn FindingsPage() -> impl IntoView {
-    let params = use_query_once::<FindingsQuery>();
-    let query = Memo::new(move |_| params.get().unwrap_or_default());
+    // Read as `/api/findings` reads it: a key given twice is refused by name rather than dropped.
+    let search = leptos_router::hooks::use_location().search;
+    let parsed = Memo::new(move |_| {
+        search.with(|s| FindingsQuery::from_query_string(s.trim_start_matches('?')))
+    });
+    let query = Memo::new(move |_| parsed.get().unwrap_or_default());
     let triage = ServerAction::<TriageFinding>::new();
     let report = Resource::new(
-        move || (query.get().with_open(None), triage.version().get()),
-        |(query, _)| get_findings(query),
+        move || {
+            (
+                parsed.get().map(|q| q.with_open(None)),
+                triage.version().get(),
+            )
+        },
+        |(query, _)| async move { get_findings(query?).await },
     );
     let opened = Memo::new(move |_| query.get().opened().map(str::to_owned));
     let detail = Resource::new(
