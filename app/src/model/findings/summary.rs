@@ -79,21 +79,13 @@ impl FindingsSummary {
         if self.triaged > 0 {
             parts.push(format!("{} triaged", self.triaged));
         }
-        if self.unevaluable > 0 {
-            let rules = if self.unevaluable == 1 {
-                "rule"
-            } else {
-                "rules"
-            };
-            parts.push(format!("{} {rules} cannot evaluate", self.unevaluable));
-        }
-        if self.skipped_files > 0 {
-            let files = if self.skipped_files == 1 {
-                "rule file"
-            } else {
-                "rule files"
-            };
-            parts.push(format!("{} {files} skipped", self.skipped_files));
+        for (n, one, many, what) in [
+            (self.unevaluable, "rule", "rules", "cannot evaluate"),
+            (self.skipped_files, "rule file", "rule files", "skipped"),
+        ] {
+            if n > 0 {
+                parts.push(format!("{n} {} {what}", if n == 1 { one } else { many }));
+            }
         }
         format!("Findings: {}", parts.join(" · "))
     }
