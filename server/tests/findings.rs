@@ -172,3 +172,58 @@ fn findings_command_uses_the_rules_folder_and_reports_broken_files() {
     let report: Value = serde_json::from_slice(&all.stdout).expect("json");
     assert!(!titles(&report).contains(&"EC2 instances terminated".to_owned()));
 }
+
+/// An old-format `StopLogging` with no `recipientAccountId`, by a caller from another account, and a
+/// `DeleteTrail` by an IAM Identity Center user (no ARN, only `onBehalfOf.userId`), in a log file of
+/// account 111122223333.
+const WHO_LOG: &str = r#"{"Records":[
+{"eventVersion":"1.02","userIdentity":{"type":"IAMUser","principalId":"AIDAEXAMPLEMALLORY","arn":"arn:aws:iam::444455556666:user/mallory","accountId":"444455556666","userName":"mallory"},"eventTime":"2026-11-19T10:00:00Z","eventSource":"cloudtrail.amazonaws.com","eventName":"StopLogging","awsRegion":"us-east-1","sourceIPAddress":"198.51.100.7","userAgent":"aws-cli/1.16.0","requestParameters":{"name":"management-events"},"responseElements":null,"eventID":"c1a0d2b3-0000-4000-8000-00000000a001","eventType":"AwsApiCall"},
+{"eventVersion":"1.11","userIdentity":{"type":"IdentityCenterUser","accountId":"111122223333","onBehalfOf":{"userId":"90676a1b2c-4d5e-6f70-8192-a3b4c5d6e7f8","identityStoreArn":"arn:aws:identitystore::111122223333:identitystore/d-9067000000"},"credentialId":"EXAMPLEcredential"},"eventTime":"2026-11-19T10:05:00Z","eventSource":"cloudtrail.amazonaws.com","eventName":"DeleteTrail","awsRegion":"us-east-1","sourceIPAddress":"198.51.100.8","userAgent":"Mozilla/5.0","requestParameters":{"name":"management-events"},"responseElements":null,"eventID":"c1a0d2b3-0000-4000-8000-00000000a002","readOnly":false,"eventType":"AwsApiCall","managementEvent":true,"recipientAccountId":"111122223333","eventCategory":"Management"}
+]}"#;
+
+#[test]
+fn a_finding_names_the_account_and_identity_the_events_page_shows() {
+    let archive = tempfile::tempdir().expect("tmp");
+    let data = tempfile::tempdir().expect("tmp");
+    common::write_gz(
+        archive.path(),
+        "AWSLogs/111122223333/CloudTrail/us-east-1/2026/11/19/111122223333_CloudTrail_us-east-1_20261119T1005Z_whoisit0001.json.gz",
+        WHO_LOG.as_bytes(),
+    );
+    let store = app::ssr::store::Store::open_in(data.path()).expect("store");
+    common::ingest(&store, archive.path());
+    let rules = RuleSet::load(None);
+    evaluate_new(&store, &rules).expect("evaluated");
+    let report =
+        app::ssr::findings::api::report(&store, &rules, &Default::default()).expect("report");
+    let with = |event_id: &str| {
+        let found: Vec<_> = report
+            .findings
+            .iter()
+            .filter(|f| f.evidence_event_ids.iter().any(|e| e == event_id))
+            .collect();
+        assert!(
+            !found.is_empty(),
+            "no finding for {event_id}: {:#?}",
+            report.findings
+        );
+        found
+    };
+    // The event belongs to the account whose trail logged it, as on the Events page; the caller stays who it is.
+    for finding in with("c1a0d2b3-0000-4000-8000-00000000a001") {
+        assert_eq!(finding.accounts, ["111122223333"], "{}", finding.title);
+        let mallory = "arn:aws:iam::444455556666:user/mallory".to_owned();
+        assert!(finding.identities.contains(&mallory), "{finding:#?}");
+    }
+    // The Identity Center user is named by their user ID, not by the type of identity.
+    for finding in with("c1a0d2b3-0000-4000-8000-00000000a002") {
+        let user = "90676a1b2c-4d5e-6f70-8192-a3b4c5d6e7f8".to_owned();
+        assert!(finding.identities.contains(&user), "{finding:#?}");
+        assert!(
+            !finding
+                .identities
+                .contains(&"IdentityCenterUser".to_owned()),
+            "{finding:#?}"
+        );
+    }
+}

@@ -309,23 +309,23 @@ fn commit(
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?;
             let mut sum = tx.prepare_cached(super::store::ADD_TO_DAYS)?;
+            let mut who = tx.prepare_cached(STORED_WHO)?;
             for m in found {
+                // The account and identity the store gave the event (the Events page's), not the record's own.
+                let (account, identity): (String, String) = who
+                    .query_row([m.event], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .optional()?
+                    .unwrap_or_default();
                 insert.execute(params![
                     m.rule_id,
                     m.event,
                     m.event_id,
                     m.event_time,
-                    m.account,
-                    m.identity,
+                    account,
+                    identity,
                     m.evidence
                 ])?;
-                sum.execute(params![
-                    m.rule_id,
-                    m.event_time,
-                    m.account,
-                    m.identity,
-                    m.first_time
-                ])?;
+                sum.execute(params![m.rule_id, m.event_time, account, identity, m.first_time])?;
             }
         }
         if !unreadable.is_empty() {
@@ -341,6 +341,12 @@ fn commit(
     })?)
 }
 
+/// The account and the identity (its ARN, else its readable name, else its type) stored for event `?1`: the
+/// account of the trail that logged it when the record names none, an Identity Center user by their ID.
+const STORED_WHO: &str = "SELECT coalesce((SELECT value FROM strings WHERE id = e.account), ''),
+   coalesce((SELECT value FROM strings WHERE id = coalesce(e.identity_arn, e.identity_name, e.identity_type)), '')
+ FROM events e WHERE e.id = ?1";
+
 struct MatchRow {
     rule_id: String,
     event: i64,
@@ -348,19 +354,12 @@ struct MatchRow {
     event_time: i64,
     /// When the match began: a correlation's window start, else `event_time` (epoch seconds).
     first_time: i64,
-    account: String,
-    identity: String,
     evidence: Option<String>,
 }
 
 impl MatchRow {
     fn new(event: i64, event_time: i64, record: &LazyRecord<'_>, m: RuleMatch) -> Self {
         let text = |v: Option<&Value>| v.and_then(Value::as_str).unwrap_or_default().to_owned();
-        let who = record.top("userIdentity");
-        let identity = who
-            .and_then(|u| u.get("arn"))
-            .or_else(|| who.and_then(|u| u.get("invokedBy")))
-            .or_else(|| who.and_then(|u| u.get("type")));
         Self {
             rule_id: m.rule_id,
             event,
@@ -369,8 +368,6 @@ impl MatchRow {
             first_time: m
                 .window_start_secs
                 .map_or(event_time, |s| s.min(event_time)),
-            account: text(record.top("recipientAccountId")),
-            identity: text(identity),
             evidence: (!m.window_event_ids.is_empty())
                 .then(|| serde_json::to_string(&m.window_event_ids).unwrap_or_default()),
         }
