@@ -49,10 +49,13 @@ test("turning the duplicate trail off in what-if lowers the total by its saving,
   expect(await billing.costChart.innerHTML()).not.toEqual(chartBefore);
   expect(requests).toEqual([]);
 
-  // The what-if is in the URL: loaded afresh, the server renders the same total.
+  // The what-if is in the URL: loaded afresh, the server renders the same total. The 30-day window ends at
+  // "now", so a reload seconds later may move the rates by a few micro-dollars: the total is the one with the
+  // trail off (within 1% of its saving), far from the total with it on.
   await page.reload();
-  await expect(billing.total).toHaveAttribute("data-micro-usd", String(before - saving));
   await expect(billing.delivers("security-team-copy")).not.toBeChecked();
+  const reloaded = await BillingPage.micro(billing.total);
+  expect(Math.abs(reloaded - (before - saving))).toBeLessThan(saving / 100);
 });
 
 test("without a configured account the page says why there is no bill beside the estimate", async ({ page }) => {
