@@ -161,6 +161,14 @@ impl Event for LazyRecord<'_> {
             .strip_prefix(derived::ROOT)
             .and_then(|rest| rest.strip_prefix('.'))
         {
+            if key == derived::IDENTITY {
+                return derived::IDENTITY_FIELDS.iter().find_map(|field| {
+                    match self.get_field(field) {
+                        Some(EventValue::Str(s)) if !s.is_empty() => Some(EventValue::Str(s)),
+                        _ => None,
+                    }
+                });
+            }
             return self.derived()?.get(key).map(EventValue::from);
         }
         if self.members.is_none() {
@@ -236,16 +244,13 @@ impl Event for LazyRecord<'_> {
                 .collect(),
             None => self.whole_event()?.top_level_keys()?,
         };
-        if self.derived().is_some() {
-            keys.push(Cow::Borrowed(derived::ROOT));
-        }
+        // Always there: `trailscope.identity` is on (almost) every record.
+        keys.push(Cow::Borrowed(derived::ROOT));
         Some(keys)
     }
 
     fn visit_top_level_keys(&self, visit: &mut dyn FnMut(&str)) -> bool {
-        if self.derived().is_some() {
-            visit(derived::ROOT);
-        }
+        visit(derived::ROOT);
         match &self.members {
             Some(members) => {
                 members.iter().for_each(|m| visit(m.key.as_str(&self.text)));
@@ -348,7 +353,11 @@ mod tests {
         assert!(lazy.visit_top_level_keys(&mut |k| keys.push(k.to_owned())));
         let mut expected = Vec::new();
         assert!(reference.visit_top_level_keys(&mut |k| expected.push(k.to_owned())));
-        assert_eq!(keys, expected);
+        expected.insert(0, "trailscope".to_owned());
+        assert_eq!(
+            keys, expected,
+            "the record's keys and the derived fields' one"
+        );
         assert_eq!(lazy.all_string_values(), reference.all_string_values());
         assert!(lazy.any_string_value(&|s| s == "x]}"));
         assert_eq!(

@@ -13,10 +13,26 @@
 //!   session of one role) counts as fixed, as the page says. A `Deny` for everyone (e.g. requests without TLS)
 //!   grants nothing. The page's "bad actions" are not weighed: a public statement that allows only harmless
 //!   actions still counts.
+//! - `trailscope.identity` (text; on every record that names its caller): who made the call, to group a
+//!   correlation by: the first of [`IDENTITY_FIELDS`] the record has. Callers without an ARN (an IAM Identity
+//!   Center user of the access portal, an `AWSAccount`) would otherwise share one group of `userIdentity.arn`.
 use serde_json::Value;
 
 /// The top-level key the derived fields are under.
 pub const ROOT: &str = "trailscope";
+
+/// The key (under [`ROOT`]) of the caller's identity.
+pub const IDENTITY: &str = "identity";
+
+/// Where `trailscope.identity` comes from, the first the record has: the ARN, an Identity Center user's ID, the
+/// principal ID, the calling service, the calling account.
+pub const IDENTITY_FIELDS: &[&str] = &[
+    "userIdentity.arn",
+    "userIdentity.onBehalfOf.userId",
+    "userIdentity.principalId",
+    "userIdentity.invokedBy",
+    "userIdentity.accountId",
+];
 
 /// The calls that set a resource policy: (`eventSource`, `eventName`, where in the record the policy is, as a
 /// JSON pointer). The policy is JSON text or, as CloudTrail writes S3's, an object.
