@@ -17,6 +17,16 @@ pub mod trails;
 pub(crate) fn with_status<T>(
     result: Result<T, crate::error::AppError>,
 ) -> Result<T, crate::error::AppError> {
+    if let Err(error) = &result {
+        set_api_status(error);
+    }
+    result
+}
+
+/// Sets the HTTP status of the `/api` call being answered to `error`'s own (see [`with_status`]); does nothing
+/// outside one (a page render, no request context).
+#[cfg(feature = "ssr")]
+pub(crate) fn set_api_status(error: &crate::error::AppError) {
     // A browser form posted without JavaScript accepts HTML: server functions answer it by redirecting back
     // to the form with the error, which a status here would break.
     let is_api_call =
@@ -28,13 +38,11 @@ pub(crate) fn with_status<T>(
                 .is_some_and(|v| v.contains("text/html"));
             parts.uri.path().starts_with("/api/") && !accepts_html
         });
-    if let Err(error) = &result
-        && is_api_call
+    if is_api_call
         && let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
     {
         options.set_status(http_status(error));
     }
-    result
 }
 
 #[cfg(feature = "ssr")]
