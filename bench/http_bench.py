@@ -9,6 +9,7 @@ STORE_DB (trailscope.db) is read, read-only, to pick the busiest identity, IP, e
 ARN as filter values, the same way for every run. Standard library only."""
 import http.client
 import json
+import re
 import sqlite3
 import sys
 import time
@@ -78,9 +79,13 @@ def filter_values(path):
             GROUP BY v ORDER BY count(*) DESC LIMIT 1) JOIN strings s ON s.id = v""",
     )
     values = {c: top(c) for c in ("identity_name", "source_ip", "event_source", "account")}
+    # event_resources keeps ARNs reversed (app/src/ssr/store/resource_arn.rs).
     values["resource"] = busiest(
-        db, "SELECT arn FROM event_resources WHERE event % 97 = 0 GROUP BY arn ORDER BY count(*) DESC LIMIT 1"
-    )
+        db,
+        "SELECT arn_reversed FROM event_resources WHERE event % 97 = 0 GROUP BY 1 ORDER BY count(*) DESC LIMIT 1",
+    )[::-1]
+    # A bare name a user would type: the busiest resource's bucket or function name (its last part).
+    values["resource_name"] = re.split(r"[/:]", values["resource"])[-1]
     values["events"] = busiest(db, "SELECT max(id) FROM events")
     return values
 
@@ -105,6 +110,7 @@ def requests(client, v, details=1):
         ),
         ('24h, user agent contains "python"', q(rw="all", agent="python")),
         ("30d, the busiest resource ARN", q(range="30d", rw="all", resource=v["resource"])),
+        ("30d, that resource by its bare name", q(range="30d", rw="all", resource=v["resource_name"])),
         ("all, category data", q(range="all", rw="all", category="data")),
     ]
     # The Events page asks one server function for the page and its total (`search_events`).

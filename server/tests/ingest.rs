@@ -79,7 +79,7 @@ fn a_first_load_leaves_every_search_index_and_a_reopened_store_repairs_them() {
     // events_by_event_id and events_by_time come with the table; the nine search indexes after the load.
     assert_eq!(search_indexes(&store), 2 + 9);
     let conn = rusqlite::Connection::open(store.path()).expect("open");
-    conn.execute_batch("DROP INDEX events_by_name; DROP INDEX event_resources_by_arn;")
+    conn.execute_batch("DROP INDEX events_by_name; DROP INDEX event_resources_by_reversed_arn;")
         .expect("drop");
     drop((conn, store));
     let store = Store::open_in(data.path()).expect("reopened");

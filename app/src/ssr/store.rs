@@ -13,6 +13,7 @@ pub mod info;
 pub mod integrity_reports;
 pub mod private;
 pub mod records;
+pub mod resource_arn;
 pub mod schema;
 pub mod search;
 pub mod segments;

@@ -107,7 +107,8 @@ CREATE TABLE sync_cursors (
     r#"
 -- Event search (issue 3); its indexes are SEARCH_INDEXES below. The record's resources[], for the resource
 -- filters, with the event's time so a resource's events read newest first. The ARN is text, not a strings.id:
--- most are unique (S3 objects), and coding them cost more at ingest than it saved.
+-- most are unique (S3 objects), and coding them cost more at ingest than it saved. (Since migration 23 the
+-- column is arn_reversed, the ARN reversed: see store/resource_arn.rs.)
 CREATE TABLE event_resources (
   event INTEGER NOT NULL,                 -- events.id
   event_time INTEGER NOT NULL,
@@ -190,6 +191,7 @@ CREATE TABLE IF NOT EXISTS integrity_archives (
     crate::ssr::findings::store::BY_EVENT_MIGRATION,
     crate::ssr::findings::store::DAYS_MIGRATION,
     SOURCE_INDEX_MIGRATION,
+    super::resource_arn::MIGRATION,
 ];
 
 /// The event-file migration after which `events_by_source` also holds account and Region: it drops the old one,
@@ -251,9 +253,10 @@ const SEARCH_INDEXES: [(&str, &str); 10] = [
         "events_with_errors",
         "events (event_time, read_only) WHERE error_code IS NOT NULL",
     ),
+    // Reversed, so an ARN and a bare name are both ranges of it (`resource_arn`).
     (
-        "event_resources_by_arn",
-        "event_resources (arn, event_time, event)",
+        "event_resources_by_reversed_arn",
+        "event_resources (arn_reversed, event_time, event)",
     ),
     (
         "event_resources_by_type",
@@ -308,6 +311,7 @@ pub fn version(conn: &Connection) -> Result<i64, StoreError> {
 pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
     super::database::migrate(conn, path, MIGRATIONS, |_| Ok(()))?;
     super::top_rollup::backfill_if_pending(conn)?;
+    super::resource_arn::upgrade(conn)?;
     ensure_search_indexes(conn)?;
     Ok(())
 }

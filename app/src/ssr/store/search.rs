@@ -223,6 +223,9 @@ fn page_rows(
         sql.push_str(&format!(" AND ({time} < ? OR ({time} = ? AND {row} < ?))"));
         params.extend([&cursor_time as &dyn ToSql, &cursor_time, &cursor_row]);
     }
+    if let Some(group_by) = conds.group_by {
+        sql.push_str(&format!(" GROUP BY {group_by}"));
+    }
     sql.push_str(&format!(
         " ORDER BY {} DESC, {} DESC LIMIT ?",
         conds.time, conds.row

@@ -312,7 +312,7 @@ impl EventWriter {
             let mut insert_user_agent =
                 tx.prepare_cached("INSERT OR IGNORE INTO user_agents (id) VALUES (?1)")?;
             let mut insert_resource = tx.prepare_cached(
-                "INSERT INTO event_resources (event, event_time, type, arn) VALUES (?1, ?2, ?3, ?4)",
+                "INSERT INTO event_resources (event, event_time, type, arn_reversed) VALUES (?1, ?2, ?3, ?4)",
             )?;
             for file in files {
                 insert_file.execute(params![
@@ -393,7 +393,7 @@ impl EventWriter {
                                 event,
                                 e.event_time,
                                 resource.0,
-                                resource.1
+                                super::resource_arn::stored(&resource.1)
                             ])?;
                             resources.push(resource);
                         }

@@ -391,11 +391,11 @@ fn search_totals_of_one_listed_value_equal_the_events_listed() {
                 |r| r.get(0),
             )?;
             let session_name = session.rsplit('/').next().unwrap_or_default().to_owned();
-            let arn: String = conn.query_row(
-                "SELECT arn FROM event_resources GROUP BY arn ORDER BY count(*) DESC LIMIT 1",
+            let arn = crate::ssr::store::resource_arn::stored(&conn.query_row(
+                "SELECT arn_reversed FROM event_resources GROUP BY 1 ORDER BY count(*) DESC LIMIT 1",
                 [],
-                |r| r.get(0),
-            )?;
+                |r| r.get::<_, String>(0),
+            )?);
             let kind: String = conn.query_row(
                 "SELECT value FROM strings WHERE id =
                  (SELECT type FROM event_resources GROUP BY type ORDER BY count(*) DESC LIMIT 1)",

@@ -4,6 +4,7 @@ use super::super::StoreError;
 use super::super::dictionary::lookup;
 use super::super::event_id::EventIdKey;
 use super::super::identity_center::USER_IDS_NAMED;
+use super::super::resource_arn;
 use super::super::schema::{HAS_LAST_PART, LAST_PART};
 use super::super::top_rollup::Dimension;
 use crate::model::events::identity::RoleFilter;
@@ -18,6 +19,10 @@ pub(super) struct Conditions {
     /// The (time, row) pair pages are ordered and cut by.
     pub time: &'static str,
     pub row: &'static str,
+    /// `GROUP BY` columns that make each event one row when a resource filter could match several of its
+    /// resource rows (a `CopyObject` names two objects and two buckets): `r.event_time, r.event`, the order of
+    /// `event_resources`' indexes, so grouping reads them in order without sorting.
+    pub group_by: Option<&'static str>,
     /// The rows a count reads: as `from`, but a resource's rows alone when no condition reads the event (each
     /// event has one row per resource it names, so counting them counts the events).
     pub count_from: &'static str,
@@ -96,6 +101,7 @@ pub(super) fn conditions(
             "e.event_time"
         },
         row: if by_resource { "r.event" } else { "e.id" },
+        group_by: by_resource.then_some("r.event_time, r.event"),
         count_from: "events e",
         sql: String::new(),
         params: Vec::new(),
@@ -215,15 +221,18 @@ pub(super) fn conditions(
     if let Some(resource) = &filter.resource {
         c.rollup_countable = false;
         if resource.starts_with("arn:") {
-            c.sql.push_str(" AND r.arn = ?");
-            c.params.push(Box::new(resource.clone()));
+            c.sql.push_str(" AND r.arn_reversed = ?");
+            c.params.push(Box::new(resource_arn::stored(resource)));
         } else {
-            // A bare name matches the last part of an ARN (`…:function:name`, `…:::bucket/name`).
-            c.sql
-                .push_str(" AND (r.arn LIKE ? ESCAPE '\\' OR r.arn LIKE ? ESCAPE '\\')");
-            let name = like_literal(resource);
-            c.params.push(Box::new(format!("arn:%/{name}")));
-            c.params.push(Box::new(format!("arn:%:{name}")));
+            // A bare name matches the last part of an ARN (`…:function:name`, `…:::bucket/name`): two ranges of
+            // `event_resources_by_reversed_arn`.
+            c.sql.push_str(
+                " AND ((r.arn_reversed >= ? AND r.arn_reversed < ?) OR (r.arn_reversed >= ? AND r.arn_reversed < ?))",
+            );
+            for (start, end) in resource_arn::name_ranges(resource) {
+                c.params.push(Box::new(start));
+                c.params.push(Box::new(end));
+            }
         }
     }
     Ok(Some(c))

@@ -19,10 +19,15 @@ pub(super) fn count(
         if from >= to {
             return Ok(0);
         }
-        let sql = format!(
-            "SELECT count(*) FROM {} WHERE {} >= ? AND {} < ?{}",
+        let rows = format!(
+            "FROM {} WHERE {} >= ? AND {} < ?{}",
             conds.count_from, conds.time, conds.time, conds.sql
         );
+        let sql = match conds.group_by {
+            // Each event once, however many of its resource rows match.
+            Some(group_by) => format!("SELECT count(*) FROM (SELECT 1 {rows} GROUP BY {group_by})"),
+            None => format!("SELECT count(*) {rows}"),
+        };
         let mut params: Vec<&dyn ToSql> = vec![&from, &to];
         params.extend(conds.params.iter().map(|p| p.as_ref() as &dyn ToSql));
         let n: i64 = conn

@@ -1,0 +1,194 @@
+//! The Events page's resource filter through the real router: an ARN, or a bare name (a bucket, an object key, a
+//! function) found from the index of reversed ARNs, each event once, and the same answers from a store written
+//! before ARNs were stored reversed (migration `resource_arn::MIGRATION`).
+mod common;
+
+use app::ssr::store::Store;
+use app::ssr::store::resource_arn;
+use app::ssr::store::schema::version_before;
+use axum::http::StatusCode;
+use common::served::{get_as, serve_store, viewer_cookie};
+use common::{count, ingest, write_gz};
+use serde_json::Value;
+
+const KEY: &str = "AWSLogs/111122223333/CloudTrail/us-east-1/2026/11/19/111122223333_CloudTrail_us-east-1_20261119T1005Z_resourcefilter01.json.gz";
+
+/// One record in the shape of S3, Lambda and IAM events in CloudTrail: `resources` as AWS writes them.
+fn record(id: u8, minute: u8, source: &str, name: &str, resources: &[(&str, &str)]) -> String {
+    let resources: Vec<Value> = resources
+        .iter()
+        .map(|(kind, arn)| serde_json::json!({"accountId": "111122223333", "type": kind, "ARN": arn}))
+        .collect();
+    serde_json::json!({
+        "eventVersion": "1.10",
+        "userIdentity": {"type": "AssumedRole", "principalId": "AROAEXAMPLEID:dana",
+            "arn": "arn:aws:sts::111122223333:assumed-role/DataTeam/dana", "accountId": "111122223333"},
+        "eventTime": format!("2026-11-19T10:{minute:02}:00Z"),
+        "eventSource": source,
+        "eventName": name,
+        "awsRegion": "us-east-1",
+        "sourceIPAddress": "192.0.2.10",
+        "userAgent": "aws-cli/2.17.0",
+        "requestParameters": null,
+        "responseElements": null,
+        "eventID": format!("00000000-0000-4000-8000-0000000000{id:02}"),
+        "readOnly": false,
+        "resources": resources,
+        "eventType": "AwsApiCall",
+        "managementEvent": false,
+        "recipientAccountId": "111122223333",
+        "eventCategory": "Data"
+    })
+    .to_string()
+}
+
+/// The archive's one log file: a copy between two buckets of an object with the same key (four resources), a
+/// read of a look-alike key, a bucket whose name extends another's, and two functions differing in case.
+fn log_file() -> String {
+    let records = [
+        record(
+            1,
+            1,
+            "s3.amazonaws.com",
+            "CopyObject",
+            &[
+                ("AWS::S3::Object", "arn:aws:s3:::prod-logs/reports/q3.csv"),
+                ("AWS::S3::Bucket", "arn:aws:s3:::prod-logs"),
+                (
+                    "AWS::S3::Object",
+                    "arn:aws:s3:::archive-logs/reports/q3.csv",
+                ),
+                ("AWS::S3::Bucket", "arn:aws:s3:::archive-logs"),
+            ],
+        ),
+        record(
+            2,
+            2,
+            "s3.amazonaws.com",
+            "GetObject",
+            &[
+                (
+                    "AWS::S3::Object",
+                    "arn:aws:s3:::prod-logs/reports/q3.csv.bak",
+                ),
+                ("AWS::S3::Bucket", "arn:aws:s3:::prod-logs"),
+            ],
+        ),
+        record(
+            3,
+            3,
+            "s3.amazonaws.com",
+            "PutObject",
+            &[
+                ("AWS::S3::Object", "arn:aws:s3:::prod-logs-old/q3.csv"),
+                ("AWS::S3::Bucket", "arn:aws:s3:::prod-logs-old"),
+            ],
+        ),
+        record(
+            4,
+            4,
+            "lambda.amazonaws.com",
+            "Invoke",
+            &[(
+                "AWS::Lambda::Function",
+                "arn:aws:lambda:us-east-1:111122223333:function:my-function",
+            )],
+        ),
+        record(
+            5,
+            5,
+            "lambda.amazonaws.com",
+            "Invoke",
+            &[(
+                "AWS::Lambda::Function",
+                "arn:aws:lambda:us-east-1:111122223333:function:My-Function",
+            )],
+        ),
+    ];
+    format!("{{\"Records\":[{}]}}", records.join(","))
+}
+
+/// Each search (a `resource` value, with or without a type) and the events it must list, newest first, once each.
+const CASES: &[(&str, &[&str])] = &[
+    ("resource=q3.csv", &["03", "01"]),
+    ("resource=reports/q3.csv", &["01"]),
+    ("resource=prod-logs", &["02", "01"]),
+    ("resource=prod-logs-old", &["03"]),
+    ("resource=arn:aws:s3:::prod-logs", &["02", "01"]),
+    ("resource=my-function", &["04"]),
+    ("resource=My-Function", &["05"]),
+    ("resource=function:my-function", &["04"]),
+    ("resource=logs", &[]),
+    ("rtype=AWS::S3::Object", &["03", "02", "01"]),
+    ("rtype=AWS::S3::Object&resource=q3.csv", &["03", "01"]),
+];
+
+/// Runs every case over HTTP: the listed events (by the last two digits of their ID) and the total.
+async fn check_cases(store: Store) {
+    let (router, _) = serve_store(store);
+    let cookie = viewer_cookie(&router).await;
+    for (filter, expected) in CASES {
+        let uri = format!("/api/events/search?range=all&rw=all&{filter}");
+        let (status, body) = get_as(&router, &cookie, &uri).await;
+        assert_eq!(status, StatusCode::OK, "{uri}: {body}");
+        let page: Value = serde_json::from_str(&body).expect("JSON");
+        let listed: Vec<&str> = page["events"]
+            .as_array()
+            .expect("events")
+            .iter()
+            .map(|e| &e["event_id"].as_str().expect("id")[34..])
+            .collect();
+        assert_eq!(listed, *expected, "{uri}");
+        assert_eq!(page["total"].as_u64(), Some(expected.len() as u64), "{uri}");
+    }
+}
+
+#[tokio::test]
+async fn a_bare_name_finds_the_resources_ending_in_it_and_lists_each_event_once() {
+    let archive = tempfile::tempdir().expect("tmp");
+    let data = tempfile::tempdir().expect("tmp");
+    write_gz(archive.path(), KEY, log_file().as_bytes());
+    let store = Store::open_in(data.path()).expect("store");
+    assert_eq!(ingest(&store, archive.path()).events, 5);
+    check_cases(store).await;
+}
+
+#[tokio::test]
+async fn a_store_written_before_arns_were_reversed_answers_the_same_after_the_upgrade() {
+    let archive = tempfile::tempdir().expect("tmp");
+    let data = tempfile::tempdir().expect("tmp");
+    write_gz(archive.path(), KEY, log_file().as_bytes());
+    let store = Store::open_in(data.path()).expect("store");
+    ingest(&store, archive.path());
+    // Back to the older layout: plain ARNs in `arn`, indexed as they were.
+    let conn = rusqlite::Connection::open(store.path()).expect("open");
+    resource_arn::register_sql_function(&conn).expect("function");
+    conn.execute_batch(&format!(
+        "DROP INDEX event_resources_by_reversed_arn;
+         ALTER TABLE event_resources RENAME COLUMN arn_reversed TO arn;
+         UPDATE event_resources SET arn = {}(arn);
+         CREATE INDEX event_resources_by_arn ON event_resources (arn, event_time, event);
+         PRAGMA user_version = {};",
+        resource_arn::SQL_FUNCTION,
+        version_before(resource_arn::MIGRATION)
+    ))
+    .expect("downgrade");
+    drop((conn, store));
+    let store = Store::open_in(data.path()).expect("reopened");
+    assert_eq!(
+        count(
+            &store,
+            "SELECT count(*) FROM event_resources WHERE arn_reversed = 'sgol-dorp:::3s:swa:nra'"
+        ),
+        2,
+        "the bucket's rows are reversed"
+    );
+    assert_eq!(
+        count(
+            &store,
+            "SELECT count(*) FROM sqlite_master WHERE name = 'event_resources_by_arn'"
+        ),
+        0
+    );
+    check_cases(store).await;
+}
