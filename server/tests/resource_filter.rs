@@ -43,7 +43,8 @@ fn record(id: u8, minute: u8, source: &str, name: &str, resources: &[(&str, &str
 }
 
 /// The archive's one log file: a copy between two buckets of an object with the same key (four resources), a
-/// read of a look-alike key, a bucket whose name extends another's, and two functions differing in case.
+/// read of a look-alike key, a bucket whose name extends another's, two functions differing in case, and one
+/// call naming the same key in 1,001 buckets.
 fn log_file() -> String {
     let records = [
         record(
@@ -105,6 +106,18 @@ fn log_file() -> String {
             )],
         ),
     ];
+    // A batch job's one call naming the same key in more buckets than a bare name lists (read as ranges).
+    let buckets: Vec<String> = (0..1_001)
+        .map(|i| format!("arn:aws:s3:::batch-{i:04}/daily/x.csv"))
+        .collect();
+    let batch: Vec<(&str, &str)> = buckets
+        .iter()
+        .map(|arn| ("AWS::S3::Object", arn.as_str()))
+        .collect();
+    let records: Vec<String> = records
+        .into_iter()
+        .chain([record(6, 6, "s3.amazonaws.com", "DeleteObjects", &batch)])
+        .collect();
     format!("{{\"Records\":[{}]}}", records.join(","))
 }
 
@@ -119,7 +132,10 @@ const CASES: &[(&str, &[&str])] = &[
     ("resource=My-Function", &["05"]),
     ("resource=function:my-function", &["04"]),
     ("resource=logs", &[]),
-    ("rtype=AWS::S3::Object", &["03", "02", "01"]),
+    ("rtype=AWS::S3::Object", &["06", "03", "02", "01"]),
+    ("resource=x.csv", &["06"]),
+    ("resource=daily/x.csv", &["06"]),
+    ("resource=batch-0007/daily/x.csv", &["06"]),
     ("rtype=AWS::S3::Object&resource=q3.csv", &["03", "01"]),
 ];
 
@@ -149,7 +165,7 @@ async fn a_bare_name_finds_the_resources_ending_in_it_and_lists_each_event_once(
     let data = tempfile::tempdir().expect("tmp");
     write_gz(archive.path(), KEY, log_file().as_bytes());
     let store = Store::open_in(data.path()).expect("store");
-    assert_eq!(ingest(&store, archive.path()).events, 5);
+    assert_eq!(ingest(&store, archive.path()).events, 6);
     check_cases(store).await;
 }
 

@@ -52,6 +52,36 @@ pub fn name_ranges(name: &str) -> [(String, String); 2] {
         .map(|(sep, next)| (format!("{reversed}{sep}"), format!("{reversed}{next}")))
 }
 
+/// The stored (reversed) ARNs of every resource whose ARN ends in `/name` or `:name` ([`name_ranges`]), at most
+/// `max`, or `None` when there are more. Each is one seek of `event_resources_by_reversed_arn` (a loose index
+/// scan: the next key after the last one found), however many events name it. Errors: SQLite's.
+pub fn stored_arns_named(
+    conn: &Connection,
+    name: &str,
+    max: usize,
+) -> rusqlite::Result<Option<Vec<String>>> {
+    let mut stmt = conn.prepare_cached(
+        "WITH RECURSIVE found(v) AS (
+           SELECT (SELECT min(arn_reversed) FROM event_resources WHERE arn_reversed >= ?1 AND arn_reversed < ?2)
+           UNION ALL
+           SELECT (SELECT min(arn_reversed) FROM event_resources WHERE arn_reversed > found.v AND arn_reversed < ?2)
+           FROM found WHERE found.v IS NOT NULL LIMIT ?3
+         )
+         SELECT v FROM found WHERE v IS NOT NULL",
+    )?;
+    let mut arns = Vec::new();
+    for (start, end) in name_ranges(name) {
+        let left = max + 1 - arns.len();
+        for arn in stmt.query_map(rusqlite::params![start, end, left as i64 + 1], |r| r.get(0))? {
+            arns.push(arn?);
+        }
+        if arns.len() > max {
+            return Ok(None);
+        }
+    }
+    Ok(Some(arns))
+}
+
 /// Registers [`SQL_FUNCTION`] on `conn` (deterministic). Errors: SQLite's.
 pub fn register_sql_function(conn: &Connection) -> rusqlite::Result<()> {
     conn.create_scalar_function(

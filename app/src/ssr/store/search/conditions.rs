@@ -11,6 +11,9 @@ use crate::model::events::identity::RoleFilter;
 use crate::model::events::{EventField, EventFilter};
 use rusqlite::{Connection, ToSql, params_from_iter};
 
+/// [`Conditions::group_by`] when a resource filter can match several rows of one event.
+const GROUP_BY_EVENT: &str = "r.event_time, r.event";
+
 /// A filter as `AND …` SQL over `events e` with its parameters.
 pub(super) struct Conditions {
     /// The rows searched: `events e`, or a resource's rows joined to their events (then read in the order of
@@ -19,9 +22,10 @@ pub(super) struct Conditions {
     /// The (time, row) pair pages are ordered and cut by.
     pub time: &'static str,
     pub row: &'static str,
-    /// `GROUP BY` columns that make each event one row when a resource filter could match several of its
-    /// resource rows (a `CopyObject` names two objects and two buckets): `r.event_time, r.event`, the order of
-    /// `event_resources`' indexes, so grouping reads them in order without sorting.
+    /// `GROUP BY` columns that make each event one row when a resource filter can match several of its resource
+    /// rows: a resource type (a `CopyObject` names two objects and two buckets), or a bare name that ends several
+    /// ARNs (the same key in two buckets). `r.event_time, r.event`, the order of `event_resources`' indexes, so
+    /// grouping one range reads it in order without sorting. `None` for one ARN.
     pub group_by: Option<&'static str>,
     /// The rows a count reads: as `from`, but a resource's rows alone when no condition reads the event (each
     /// event has one row per resource it names, so counting them counts the events).
@@ -101,7 +105,7 @@ pub(super) fn conditions(
             "e.event_time"
         },
         row: if by_resource { "r.event" } else { "e.id" },
-        group_by: by_resource.then_some("r.event_time, r.event"),
+        group_by: by_resource.then_some(GROUP_BY_EVENT),
         count_from: "events e",
         sql: String::new(),
         params: Vec::new(),
@@ -221,11 +225,27 @@ pub(super) fn conditions(
     if let Some(resource) = &filter.resource {
         c.rollup_countable = false;
         if resource.starts_with("arn:") {
+            // One ARN: its rows are one range of the index, in (event_time, event) order, one per event (the
+            // writer stores a resource once per event); no grouping to pay for.
+            c.group_by = filter.resource_type.is_some().then_some(GROUP_BY_EVENT);
             c.sql.push_str(" AND r.arn_reversed = ?");
             c.params.push(Box::new(resource_arn::stored(resource)));
+        } else if let Some(arns) = resource_arn::stored_arns_named(conn, resource, LISTED_IDS_MAX)?
+        {
+            // A bare name matches the last part of an ARN (`…:function:name`, `…:::bucket/name`): the few ARNs
+            // that end in it, found first, so a bucket or function name reads like its ARN.
+            if arns.is_empty() {
+                return Ok(None);
+            }
+            if arns.len() == 1 && filter.resource_type.is_none() {
+                c.group_by = None;
+            }
+            let marks = vec!["?"; arns.len()].join(", ");
+            c.sql.push_str(&format!(" AND r.arn_reversed IN ({marks})"));
+            c.params
+                .extend(arns.into_iter().map(|a| Box::new(a) as Box<dyn ToSql>));
         } else {
-            // A bare name matches the last part of an ARN (`…:function:name`, `…:::bucket/name`): two ranges of
-            // `event_resources_by_reversed_arn`.
+            // More ARNs end in it than a list holds: two ranges of the index.
             c.sql.push_str(
                 " AND ((r.arn_reversed >= ? AND r.arn_reversed < ?) OR (r.arn_reversed >= ? AND r.arn_reversed < ?))",
             );
