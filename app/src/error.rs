@@ -74,24 +74,18 @@ impl FromServerFnError for AppError {
     /// Arguments that do not decode (`/api/events/search?range=7d&range=24h`: a key given twice) are the
     /// caller's mistake: answered 400 with the reason, like any other [`AppError::Invalid`].
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        let error = Self::from_server_fn_err(value);
-        #[cfg(feature = "ssr")]
-        if matches!(error, Self::Invalid { .. }) {
-            crate::api::set_api_status(&error);
-        }
-        error
-    }
-}
-
-impl AppError {
-    fn from_server_fn_err(value: ServerFnErrorErr) -> Self {
-        match value {
+        let error = match value {
             ServerFnErrorErr::Args(reason) => Self::invalid("arguments", reason),
             ServerFnErrorErr::MissingArg(arg) => Self::invalid(&arg, "missing"),
             ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => Self::Unavailable {
                 what: "the server".to_owned(),
             },
             _ => Self::Internal,
+        };
+        #[cfg(feature = "ssr")]
+        if matches!(error, Self::Invalid { .. }) {
+            crate::api::set_api_status(&error);
         }
+        error
     }
 }

@@ -159,23 +159,25 @@ async fn check_cases(store: Store) {
     }
 }
 
-#[tokio::test]
-async fn a_bare_name_finds_the_resources_ending_in_it_and_lists_each_event_once() {
+/// A store holding the archive's one log file, and its data folder (kept while the store is used).
+fn ingested() -> (Store, tempfile::TempDir) {
     let archive = tempfile::tempdir().expect("tmp");
     let data = tempfile::tempdir().expect("tmp");
     write_gz(archive.path(), KEY, log_file().as_bytes());
     let store = Store::open_in(data.path()).expect("store");
     assert_eq!(ingest(&store, archive.path()).events, 6);
+    (store, data)
+}
+
+#[tokio::test]
+async fn a_bare_name_finds_the_resources_ending_in_it_and_lists_each_event_once() {
+    let (store, _data) = ingested();
     check_cases(store).await;
 }
 
 #[tokio::test]
 async fn a_store_written_before_arns_were_reversed_answers_the_same_after_the_upgrade() {
-    let archive = tempfile::tempdir().expect("tmp");
-    let data = tempfile::tempdir().expect("tmp");
-    write_gz(archive.path(), KEY, log_file().as_bytes());
-    let store = Store::open_in(data.path()).expect("store");
-    ingest(&store, archive.path());
+    let (store, data) = ingested();
     // Back to the older layout: plain ARNs in `arn`, indexed as they were.
     let conn = rusqlite::Connection::open(store.path()).expect("open");
     resource_arn::register_sql_function(&conn).expect("function");

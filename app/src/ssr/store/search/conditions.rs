@@ -224,19 +224,20 @@ pub(super) fn conditions(
     }
     if let Some(resource) = &filter.resource {
         c.rollup_countable = false;
-        if resource.starts_with("arn:") {
-            // One ARN: its rows are one range of the index, in (event_time, event) order, one per event (the
-            // writer stores a resource once per event); no grouping to pay for.
-            c.group_by = filter.resource_type.is_some().then_some(GROUP_BY_EVENT);
-            c.sql.push_str(" AND r.arn_reversed = ?");
-            c.params.push(Box::new(resource_arn::stored(resource)));
-        } else if let Some(arns) = resource_arn::stored_arns_named(conn, resource, LISTED_IDS_MAX)?
-        {
-            // A bare name matches the last part of an ARN (`…:function:name`, `…:::bucket/name`): the few ARNs
-            // that end in it, found first, so a bucket or function name reads like its ARN.
+        // An ARN is one key of `event_resources_by_reversed_arn`; a bare name matches the last part of an ARN
+        // (`…:function:name`, `…:::bucket/name`): the few ARNs that end in it, found first, so a bucket or
+        // function name reads like its ARN.
+        let arns = if resource.starts_with("arn:") {
+            Some(vec![resource_arn::stored(resource)])
+        } else {
+            resource_arn::stored_arns_named(conn, resource, LISTED_IDS_MAX)?
+        };
+        if let Some(arns) = arns {
             if arns.is_empty() {
                 return Ok(None);
             }
+            // One ARN's rows are one range of the index, in (event_time, event) order, one per event (the writer
+            // stores a resource once per event): no grouping to pay for unless a type is filtered too.
             if arns.len() == 1 && filter.resource_type.is_none() {
                 c.group_by = None;
             }
@@ -245,7 +246,7 @@ pub(super) fn conditions(
             c.params
                 .extend(arns.into_iter().map(|a| Box::new(a) as Box<dyn ToSql>));
         } else {
-            // More ARNs end in it than a list holds: two ranges of the index.
+            // More ARNs end in the name than a list holds: two ranges of the index.
             c.sql.push_str(
                 " AND ((r.arn_reversed >= ? AND r.arn_reversed < ?) OR (r.arn_reversed >= ? AND r.arn_reversed < ?))",
             );
