@@ -46,11 +46,9 @@ ENV TRAILSCOPE_DATA_DIR=/data \
     TRAILSCOPE_ADDR=0.0.0.0:3000 \
     LEPTOS_SITE_ROOT=/app/site \
     LEPTOS_ENV=PROD \
-    HOME=/data \
-    MALLOC_ARENA_MAX=2
-# MALLOC_ARENA_MAX: glibc keeps a malloc arena per thread that ever allocated, and the findings evaluation's
-# worker threads left ~270 MB resident in theirs after the first start (808 → 534 MB with 2 arenas, same run).
-# Rust's own allocations now go to mimalloc (server/src/main.rs); SQLite's page caches still use glibc's malloc.
+    HOME=/data
+# No MALLOC_ARENA_MAX: every allocation of the process, SQLite's included, goes to mimalloc (server/src/main.rs),
+# not to glibc's per-thread arenas.
 WORKDIR /data
 VOLUME /data
 EXPOSE 3000

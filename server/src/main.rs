@@ -8,6 +8,8 @@ use trailscope::{cli, commands};
 
 /// mimalloc instead of glibc's malloc: evaluating findings over 10M events spent a fifth of its CPU in glibc's
 /// malloc and free, and under concurrent requests glibc's per-thread arenas grew the server's RSS (BENCHMARKS.md).
+/// Its `override` feature makes it the C `malloc` too, so SQLite's page caches and sorters share it instead of
+/// keeping a glibc arena of 30–45 MB per request thread (issue 16, `bench/load`).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

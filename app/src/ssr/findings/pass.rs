@@ -146,6 +146,8 @@ pub(super) fn evaluate_pages(
         outcome.events += page.rows.len() as u64;
         outcome.matches += matches.len() as u64;
         state = next;
+        // Committed: only the evaluator's own windows are needed from here (megabytes on a busy account).
+        state.correlations = String::new();
         pages += 1;
         Ok(max_pages.is_none_or(|max| pages < max))
     };

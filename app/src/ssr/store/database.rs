@@ -5,19 +5,26 @@
 use super::StoreError;
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, PoisonError};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// How long a statement waits for another process's write lock on the same file before failing
 /// ("database is locked"), in milliseconds.
 pub const BUSY_TIMEOUT_MS: u32 = 10_000;
 
-/// Page cache of the writer connection, in KiB: large, since a first load builds indexes over every row.
-const WRITER_CACHE_KIB: i64 = 128 * 1024;
+/// Page cache of the writer connection between bulk writes, in KiB: what logins, sessions, the audit log and
+/// findings commits need.
+const WRITER_CACHE_KIB: i64 = 16 * 1024;
+
+/// Page cache of the writer connection while a bulk writer ([`BulkCache`]: an ingest or a sync) is open, in KiB:
+/// large, since a first load builds indexes over every row and sorts by this much at a time.
+const BULK_WRITER_CACHE_KIB: i64 = 128 * 1024;
 
 /// Page cache of each read-only connection, in KiB. Reads also hit the OS page cache, which every connection
 /// shares; a reader's own cache only saves the copies, and one per reader adds up under load (issue 16: a
-/// 128 MiB cache per reader left the server at 707 MB resident after `bench/http` on 10M events).
-const READER_CACHE_KIB: i64 = 16 * 1024;
+/// 128 MiB cache per reader left the server at 707 MB resident after `bench/http` on 10M events; `bench/load`
+/// on 10M answered as many requests per second with 4 MiB as with 16 MiB, and peaked 150 MB lower).
+const READER_CACHE_KIB: i64 = 4 * 1024;
 
 /// Read-only connections kept open between reads; a read finding none idle opens its own, which is closed
 /// after it unless the pool has room. Together with [`crate::ssr::store::REQUEST_JOBS_MAX`] this bounds the
@@ -29,6 +36,45 @@ pub struct Database {
     path: PathBuf,
     readers: Mutex<Vec<Connection>>,
     writer: Mutex<Connection>,
+    /// Bulk writers open ([`BulkCache`]); changed only while holding `writer`.
+    bulk_writers: AtomicUsize,
+}
+
+/// While one is alive, the writer connection's page cache is [`BULK_WRITER_CACHE_KIB`]; when the last is
+/// dropped, it goes back to [`WRITER_CACHE_KIB`] and the pages it held are freed (`PRAGMA shrink_memory`), so a
+/// server holds a bulk load's cache only while it loads.
+pub struct BulkCache(Arc<Database>);
+
+impl BulkCache {
+    /// Raises the writer's cache of `database` until the guard is dropped.
+    ///
+    /// Errors: [`StoreError`] when the pragma cannot be run.
+    pub fn new(database: &Arc<Database>) -> Result<Self, StoreError> {
+        database.write(|conn| {
+            if database.bulk_writers.fetch_add(1, Ordering::Relaxed) == 0 {
+                conn.execute_batch(&format!("PRAGMA cache_size = -{BULK_WRITER_CACHE_KIB}"))?;
+            }
+            Ok::<_, StoreError>(())
+        })?;
+        Ok(Self(database.clone()))
+    }
+}
+
+impl Drop for BulkCache {
+    fn drop(&mut self) {
+        let database = &self.0;
+        database
+            .write(|conn| {
+                if database.bulk_writers.fetch_sub(1, Ordering::Relaxed) == 1 {
+                    // Best effort: a cache left large only costs memory.
+                    let _ = conn.execute_batch(&format!(
+                        "PRAGMA cache_size = -{WRITER_CACHE_KIB}; PRAGMA shrink_memory;"
+                    ));
+                }
+                Ok::<_, StoreError>(())
+            })
+            .ok();
+    }
 }
 
 impl std::fmt::Debug for Database {
@@ -74,6 +120,7 @@ impl Database {
             path: path.to_owned(),
             readers: Mutex::new(Vec::new()),
             writer: Mutex::new(connect(path, false)?),
+            bulk_writers: AtomicUsize::new(0),
         })
     }
 
@@ -164,4 +211,32 @@ pub(super) fn migrate(
         tx.commit()?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn writer_cache_kib(database: &Database) -> i64 {
+        database
+            .write(|c| c.query_row("PRAGMA cache_size", [], |r| r.get::<_, i64>(0)))
+            .map(|pages| -pages)
+            .expect("cache_size")
+    }
+
+    /// A server holds the bulk load's 128 MiB writer cache only while an ingest or sync writes: with an ingest
+    /// and a sync open at once, it stays raised until both end.
+    #[test]
+    fn the_writer_cache_is_large_only_while_a_bulk_writer_is_open() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let database = Arc::new(Database::open(&dir.path().join("t.db")).expect("open"));
+        assert_eq!(writer_cache_kib(&database), WRITER_CACHE_KIB);
+        let ingest = BulkCache::new(&database).expect("bulk");
+        assert_eq!(writer_cache_kib(&database), BULK_WRITER_CACHE_KIB);
+        let sync = BulkCache::new(&database).expect("bulk");
+        drop(ingest);
+        assert_eq!(writer_cache_kib(&database), BULK_WRITER_CACHE_KIB);
+        drop(sync);
+        assert_eq!(writer_cache_kib(&database), WRITER_CACHE_KIB);
+    }
 }

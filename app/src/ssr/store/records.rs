@@ -20,11 +20,16 @@ pub struct RecordAt {
     pub ordinal: u32,
 }
 
-/// Reads records, keeping the last few decompressed blocks: records read in time order come from the same few
-/// files (one per account-Region and delivery), so each block is decompressed and split about once.
+/// Reads records, keeping the blocks decompressed last up to [`KEPT_BYTES`]: records read in time order come
+/// from the files of the same few deliveries (one per account-Region and delivery interval), so each block is
+/// mostly decompressed and split once.
 pub struct RecordReader {
     blocks_dir: PathBuf,
     decoded: VecDeque<(i64, Decoded)>,
+    /// The bytes `decoded` holds (its buffers' capacities).
+    kept_bytes: usize,
+    /// [`KEPT_BYTES`], but for tests.
+    kept_bytes_max: usize,
     /// The segment file read last, kept open (blocks read in order are mostly in the same few segments).
     segment: Option<(u32, File)>,
     /// The compressed bytes of the block read last; the allocation is reused.
@@ -38,8 +43,21 @@ struct Decoded {
     spans: Vec<(usize, usize)>,
 }
 
-/// Decoded blocks kept; more than the account-Region files one delivery interval spans.
-const KEPT_BLOCKS: usize = 256;
+/// Most bytes of decompressed blocks a reader keeps for the records read next, beyond the block it reads from.
+/// Bytes, not blocks: a log file is 1 KB to tens of MB decompressed. Issue 16: 256 blocks of any size held
+/// 125 MB per reader in an evaluation of 300,000 new events (heaptrack); several readers run at once (findings,
+/// exports, the event pages).
+const KEPT_BYTES: usize = 24 << 20;
+
+/// Largest buffers a dropped block lends to the next one decoded, in bytes.
+const LENT_BYTES_MAX: usize = 4 << 20;
+
+impl Decoded {
+    /// The bytes it holds.
+    fn bytes(&self) -> usize {
+        self.json.capacity() + self.spans.capacity() * std::mem::size_of::<(usize, usize)>()
+    }
+}
 
 impl RecordReader {
     /// A reader on `store`'s blocks, with nothing decoded yet.
@@ -47,6 +65,8 @@ impl RecordReader {
         Self {
             blocks_dir: store.blocks_dir(),
             decoded: VecDeque::new(),
+            kept_bytes: 0,
+            kept_bytes_max: KEPT_BYTES,
             segment: None,
             compressed: Vec::new(),
         }
@@ -75,13 +95,18 @@ impl RecordReader {
         let index = match self.decoded.iter().rposition(|(id, _)| *id == at.block) {
             Some(i) => i,
             None => {
-                // The block dropped from the cache lends its buffers to the one decoded.
-                let spare = if self.decoded.len() == KEPT_BLOCKS {
-                    self.decoded.pop_front().map(|(_, d)| d)
-                } else {
-                    None
-                };
+                // Blocks dropped to stay within the bound; the last one lends its buffers to the one decoded.
+                let mut spare = None;
+                while self.kept_bytes > self.kept_bytes_max {
+                    let Some((_, dropped)) = self.decoded.pop_front() else {
+                        break;
+                    };
+                    self.kept_bytes -= dropped.bytes();
+                    // A large buffer is freed rather than kept for a block of any size.
+                    spare = Some(dropped).filter(|d| d.bytes() <= LENT_BYTES_MAX);
+                }
                 let decoded = self.decode(conn, at.block, spare.unwrap_or_default())?;
+                self.kept_bytes += decoded.bytes();
                 self.decoded.push_back((at.block, decoded));
                 self.decoded.len() - 1
             }
@@ -157,4 +182,61 @@ pub fn raw_record(store: &Store, event_id: &str) -> Result<Option<Value>, StoreE
             .map(|at| RecordReader::new(store).read(conn, at))
             .transpose()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ssr::demo::{DemoOptions, write_demo};
+    use crate::ssr::ingest::{IngestLimits, ingest_into};
+    use std::collections::HashSet;
+
+    /// A reader that can keep no block but the one it reads from (every read in time order decodes a block
+    /// again, lending the dropped one's buffers) still gives each event its own record.
+    #[test]
+    fn a_reader_past_its_bound_still_reads_each_record_right() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let options = DemoOptions {
+            seed: 5,
+            days: 1,
+            events: 1_500,
+            end: 1_793_491_200,
+        };
+        write_demo(&dir.path().join("archive"), &options).expect("demo");
+        let store = Store::open_in(&dir.path().join("data")).expect("store");
+        ingest_into(
+            &store,
+            &dir.path().join("archive"),
+            &IngestLimits::default(),
+            &mut |_| {},
+        )
+        .expect("ingest");
+        let mut tight = RecordReader::new(&store);
+        tight.kept_bytes_max = 0;
+        let (ids, blocks) = store
+            .read(|conn| {
+                let mut stmt =
+                    conn.prepare("SELECT block, ordinal FROM events ORDER BY event_time, id")?;
+                let places = stmt
+                    .query_map([], |r| {
+                        Ok(RecordAt {
+                            block: r.get(0)?,
+                            ordinal: r.get(1)?,
+                        })
+                    })?
+                    .collect::<Result<Vec<_>, _>>()?;
+                let mut ids = HashSet::new();
+                for at in &places {
+                    let record = tight.read(conn, *at)?;
+                    assert_eq!(record, RecordReader::new(&store).read(conn, *at)?, "{at:?}");
+                    ids.insert(record["eventID"].as_str().expect("eventID").to_owned());
+                }
+                let blocks: HashSet<i64> = places.iter().map(|at| at.block).collect();
+                Ok::<_, StoreError>((ids, blocks.len()))
+            })
+            .expect("read");
+        assert!(ids.len() > 1_000, "{} records", ids.len());
+        assert!(blocks > 10, "{blocks} blocks");
+        assert!(tight.decoded.len() <= 1);
+    }
 }

@@ -2,6 +2,7 @@
 //! connection, de-duplicating by event ID and keeping the rollups (hourly event counts, daily billing counts,
 //! the top-10 lists' counts) in step with the events actually inserted. It holds that connection only while it
 //! writes, so other writes take turns between batches.
+use super::database::BulkCache;
 use super::dictionary::{Code, Dictionary, Encoder};
 use super::event_id::EventIdKey;
 use super::segments::SegmentWriter;
@@ -157,6 +158,8 @@ pub struct EventWriter {
     user_agents: HashSet<i64>,
     /// Identity Center user IDs this writer has recorded, so records without a new name skip the table.
     identity_center_seen: HashSet<String>,
+    /// The writer connection's large page cache, for as long as this writer lives.
+    _bulk_cache: BulkCache,
 }
 
 fn load_user_agents(conn: &Connection) -> rusqlite::Result<HashSet<i64>> {
@@ -176,6 +179,7 @@ impl EventWriter {
     /// Errors: [`StoreError`] when the dictionary cannot be read.
     pub fn new(store: &Store) -> Result<Self, StoreError> {
         let events = store.events.clone();
+        let bulk_cache = BulkCache::new(&events)?;
         let (dictionary, user_agents) = events.write(|conn| {
             Ok::<_, StoreError>((Dictionary::load(conn)?, load_user_agents(conn)?))
         })?;
@@ -189,6 +193,7 @@ impl EventWriter {
             blocks_dir,
             user_agents,
             identity_center_seen: HashSet::new(),
+            _bulk_cache: bulk_cache,
         })
     }
 

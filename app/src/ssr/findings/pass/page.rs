@@ -2,7 +2,8 @@
 //! detection rules run on several threads ([`detect`]), then every record fed to the correlation windows on one
 //! thread, in the page's order ([`correlate`]). Detection is a pure function of the record, so the threads change
 //! no result: the matches, their order and the windows are those of reading the page on one thread. Records are
-//! split among the threads by block (log file), so each block is decompressed by one thread, about once.
+//! split among the threads by block (log file), and each thread reads its records block by block, so each block
+//! is decompressed by one thread, once per page.
 use super::{FindingsError, MatchRow, next_pass};
 use crate::ssr::findings::engine::Evaluator;
 use crate::ssr::findings::record::LazyRecord;
@@ -195,11 +196,15 @@ fn detect_part(
         detected: Vec::new(),
         unreadable: Vec::new(),
     };
+    // Block by block, so that each block of the page is decompressed once, however many blocks the page's
+    // time order interleaves (an organization trail delivers one file per account and Region at a time).
+    let mut mine: Vec<usize> = (0..rows.len())
+        .filter(|&index| rows[index].at.block.rem_euclid(workers as i64) as usize == worker)
+        .collect();
+    mine.sort_by_key(|&index| rows[index].at.block);
     store.read(|conn| {
-        for (index, row) in rows.iter().enumerate() {
-            if row.at.block.rem_euclid(workers as i64) as usize != worker {
-                continue;
-            }
+        for index in mine {
+            let row = &rows[index];
             let record = LazyRecord::new(reader.read_text(conn, row.at)?);
             let detections = evaluator.detect(&record);
             if let Err(reason) = record.check() {
