@@ -1,6 +1,7 @@
 //! The Events page's resource filter through the real router: an ARN, or a bare name (a bucket, an object key, a
 //! function) found from the index of reversed ARNs, each event once, and the same answers from a store written
-//! before ARNs were stored reversed (migration `resource_arn::MIGRATION`).
+//! before ARNs were stored reversed (migration `resource_arn::MIGRATION`); an ARN a record lists under two types,
+//! or with a type and without one, still lists and counts its event once.
 mod common;
 
 use app::ssr::store::Store;
@@ -17,7 +18,11 @@ const KEY: &str = "AWSLogs/111122223333/CloudTrail/us-east-1/2026/11/19/11112222
 fn record(id: u8, minute: u8, source: &str, name: &str, resources: &[(&str, &str)]) -> String {
     let resources: Vec<Value> = resources
         .iter()
-        .map(|(kind, arn)| serde_json::json!({"accountId": "111122223333", "type": kind, "ARN": arn}))
+        .map(|(kind, arn)| match *kind {
+            // AWS leaves `type` out of some resources.
+            "" => serde_json::json!({"accountId": "111122223333", "ARN": arn}),
+            kind => serde_json::json!({"accountId": "111122223333", "type": kind, "ARN": arn}),
+        })
         .collect();
     serde_json::json!({
         "eventVersion": "1.10",
@@ -209,4 +214,102 @@ async fn a_store_written_before_arns_were_reversed_answers_the_same_after_the_up
         0
     );
     check_cases(store).await;
+}
+
+/// The filters that read one ARN, and the events each must list once, after [`listing_an_arn_twice`] is stored.
+const TWICE_CASES: &[(&str, &[&str])] = &[
+    ("resource=arn:aws:s3:::prod-logs", &["08", "07", "02", "01"]),
+    ("resource=arn:aws:iam::111122223333:role/Deployer", &["07"]),
+    ("resource=prod-logs", &["08", "07", "02", "01"]),
+];
+
+/// A second log file: a call listing a bucket both as a bucket and without a type, and a role under two types;
+/// then a plain read of the bucket.
+fn listing_an_arn_twice() -> String {
+    let records = [
+        record(
+            7,
+            7,
+            "s3.amazonaws.com",
+            "PutBucketPolicy",
+            &[
+                ("AWS::S3::Bucket", "arn:aws:s3:::prod-logs"),
+                ("", "arn:aws:s3:::prod-logs"),
+                ("AWS::IAM::Role", "arn:aws:iam::111122223333:role/Deployer"),
+                (
+                    "AWS::IAM::Principal",
+                    "arn:aws:iam::111122223333:role/Deployer",
+                ),
+            ],
+        ),
+        record(
+            8,
+            8,
+            "s3.amazonaws.com",
+            "GetBucketPolicy",
+            &[("AWS::S3::Bucket", "arn:aws:s3:::prod-logs")],
+        ),
+    ];
+    format!("{{\"Records\":[{}]}}", records.join(","))
+}
+
+async fn check_twice_cases(store: Store) {
+    let (router, _) = serve_store(store);
+    let cookie = viewer_cookie(&router).await;
+    for (filter, expected) in TWICE_CASES {
+        let uri = format!("/api/events/search?range=all&rw=all&{filter}");
+        let (status, body) = get_as(&router, &cookie, &uri).await;
+        assert_eq!(status, StatusCode::OK, "{uri}: {body}");
+        let page: Value = serde_json::from_str(&body).expect("JSON");
+        let listed: Vec<&str> = page["events"]
+            .as_array()
+            .expect("events")
+            .iter()
+            .map(|e| &e["event_id"].as_str().expect("id")[34..])
+            .collect();
+        assert_eq!(listed, *expected, "{uri}");
+        assert_eq!(page["total"].as_u64(), Some(expected.len() as u64), "{uri}");
+    }
+}
+
+#[tokio::test]
+async fn an_arn_listed_under_two_types_lists_and_counts_its_event_once_also_in_an_older_store() {
+    let (store, data) = ingested();
+    let listed_twice = |store: &Store| {
+        count(
+            store,
+            &format!(
+                "SELECT count(*) FROM meta WHERE key = '{}' AND value = '1'",
+                resource_arn::LISTED_TWICE_KEY
+            ),
+        )
+    };
+    assert_eq!(
+        listed_twice(&store),
+        0,
+        "no event of the first file lists an ARN twice"
+    );
+    let archive = tempfile::tempdir().expect("tmp");
+    write_gz(
+        archive.path(),
+        &KEY.replace("resourcefilter01", "resourcefilter02"),
+        listing_an_arn_twice().as_bytes(),
+    );
+    assert_eq!(ingest(&store, archive.path()).events, 2);
+    assert_eq!(listed_twice(&store), 1);
+    let path = store.path().to_owned();
+    check_twice_cases(store).await;
+    // A store written before the writer kept the mark: it is found when the store is opened.
+    let conn = rusqlite::Connection::open(&path).expect("open");
+    conn.execute_batch(&format!(
+        "DELETE FROM meta WHERE key = '{}'; PRAGMA user_version = {};",
+        resource_arn::LISTED_TWICE_KEY,
+        version_before(resource_arn::LISTED_TWICE_MIGRATION)
+    ))
+    .expect("downgrade");
+    drop(conn);
+    let store = Store::open_in(data.path()).expect("reopened");
+    assert_eq!(listed_twice(&store), 1);
+    app::ssr::auth::users::delete_user(&store, "viewer").expect("the first check's user");
+    check_twice_cases(store).await;
 }

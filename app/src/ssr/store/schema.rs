@@ -192,6 +192,7 @@ CREATE TABLE IF NOT EXISTS integrity_archives (
     crate::ssr::findings::store::DAYS_MIGRATION,
     SOURCE_INDEX_MIGRATION,
     super::resource_arn::MIGRATION,
+    super::resource_arn::LISTED_TWICE_MIGRATION,
 ];
 
 /// The event-file migration after which `events_by_source` also holds account and Region: it drops the old one,
@@ -313,5 +314,6 @@ pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
     super::top_rollup::backfill_if_pending(conn)?;
     super::resource_arn::upgrade(conn)?;
     ensure_search_indexes(conn)?;
+    super::resource_arn::note_listed_twice(conn)?;
     Ok(())
 }

@@ -304,6 +304,8 @@ impl EventWriter {
         let mut billing: HashMap<super::volumes::RollupKey, i64> = HashMap::new();
         let mut top = TopCounts::default();
         let mut timeline = TimelineCounts::default();
+        // Whether this batch recorded resource_arn::LISTED_TWICE_KEY (once is enough).
+        let mut arn_listed_twice = false;
         {
             let mut insert_file = tx.prepare_cached(
                 "INSERT INTO files (key, size_bytes, events, duplicates, rejected_records, problem, ingested_at)
@@ -389,11 +391,21 @@ impl EventWriter {
                     inserted += 1;
                     top.add(&counted);
                     let event = tx.last_insert_rowid();
-                    let mut resources = Vec::with_capacity(e.resources.len());
+                    let mut resources: Vec<(Option<i64>, String)> =
+                        Vec::with_capacity(e.resources.len());
                     for (kind, arn) in e.resources {
                         let resource = (d.resolve_opt(&tx, kind)?, arn);
                         // A record may name one resource twice (a copy within a bucket): one row each.
                         if !resources.contains(&resource) {
+                            if !arn_listed_twice && resources.iter().any(|(_, a)| *a == resource.1)
+                            {
+                                // Under two types: an ARN filter must now group its rows by event.
+                                tx.execute(
+                                    "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, '1')",
+                                    [super::resource_arn::LISTED_TWICE_KEY],
+                                )?;
+                                arn_listed_twice = true;
+                            }
                             insert_resource.execute(params![
                                 event,
                                 e.event_time,

@@ -236,9 +236,13 @@ pub(super) fn conditions(
             if arns.is_empty() {
                 return Ok(None);
             }
-            // One ARN's rows are one range of the index, in (event_time, event) order, one per event (the writer
-            // stores a resource once per event): no grouping to pay for unless a type is filtered too.
-            if arns.len() == 1 && filter.resource_type.is_none() {
+            // One ARN's rows are one range of the index, in (event_time, event) order, one per event unless a
+            // record lists the ARN under two types: no grouping to pay for unless the file holds such an event
+            // or a type is filtered too.
+            if arns.len() == 1
+                && filter.resource_type.is_none()
+                && !resource_arn::listed_twice(conn)?
+            {
                 c.group_by = None;
             }
             let marks = vec!["?"; arns.len()].join(", ");
