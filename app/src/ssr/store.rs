@@ -190,7 +190,7 @@ impl Store {
         private::database_owner_only(events.path());
         private::database_owner_only(auth.path());
         auth.write(|conn| auth_schema::migrate(conn, auth.path(), path))?;
-        events.write(|conn| {
+        events.write_bulk(|conn| {
             schema::migrate(conn, path)?;
             conn.pragma_update(None, "wal_autocheckpoint", EVENTS_WAL_AUTOCHECKPOINT_PAGES)?;
             Ok::<_, StoreError>(())

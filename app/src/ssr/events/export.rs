@@ -148,10 +148,20 @@ fn json_lines_of(
     conn: &rusqlite::Connection,
     chunk: Vec<(EventSummary, RecordAt)>,
 ) -> Result<Vec<u8>, String> {
-    let mut out = Vec::with_capacity(chunk.len() * 1_000);
-    for (_, at) in chunk {
-        let record = reader.read(conn, at).map_err(|error| error.to_string())?;
-        out.extend(record.to_string().into_bytes());
+    // Read block by block, so that each block of the chunk is decompressed once however many files its time
+    // order interleaves (an organization trail's accounts and Regions), then written in the chunk's order.
+    let mut order: Vec<usize> = (0..chunk.len()).collect();
+    order.sort_by_key(|&i| chunk[i].1.block);
+    let mut lines = vec![String::new(); chunk.len()];
+    for i in order {
+        let record = reader
+            .read(conn, chunk[i].1)
+            .map_err(|error| error.to_string())?;
+        lines[i] = record.to_string();
+    }
+    let mut out = Vec::with_capacity(lines.iter().map(|l| l.len() + 1).sum());
+    for line in lines {
+        out.extend(line.into_bytes());
         out.push(b'\n');
     }
     Ok(out)

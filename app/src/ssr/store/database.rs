@@ -5,7 +5,7 @@
 use super::StoreError;
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 /// How long a statement waits for another process's write lock on the same file before failing
@@ -36,44 +36,29 @@ pub struct Database {
     path: PathBuf,
     readers: Mutex<Vec<Connection>>,
     writer: Mutex<Connection>,
-    /// Bulk writers open ([`BulkCache`]); changed only while holding `writer`.
+    /// Bulk writers open ([`BulkCache`]).
     bulk_writers: AtomicUsize,
+    /// Whether the writer's cache is set to [`BULK_WRITER_CACHE_KIB`]; changed only while holding `writer`.
+    bulk_cache_set: AtomicBool,
 }
 
-/// While one is alive, the writer connection's page cache is [`BULK_WRITER_CACHE_KIB`]; when the last is
-/// dropped, it goes back to [`WRITER_CACHE_KIB`] and the pages it held are freed (`PRAGMA shrink_memory`), so a
-/// server holds a bulk load's cache only while it loads.
+/// While one is alive, the writer connection's page cache is [`BULK_WRITER_CACHE_KIB`]; after the last is
+/// dropped, the next write sets it back to [`WRITER_CACHE_KIB`] and frees the pages it held (`PRAGMA
+/// shrink_memory`), so a server holds a bulk load's cache only while it loads. Creating or dropping one never
+/// waits for the writer (an async task may drop it).
 pub struct BulkCache(Arc<Database>);
 
 impl BulkCache {
-    /// Raises the writer's cache of `database` until the guard is dropped.
-    ///
-    /// Errors: [`StoreError`] when the pragma cannot be run.
-    pub fn new(database: &Arc<Database>) -> Result<Self, StoreError> {
-        database.write(|conn| {
-            if database.bulk_writers.fetch_add(1, Ordering::Relaxed) == 0 {
-                conn.execute_batch(&format!("PRAGMA cache_size = -{BULK_WRITER_CACHE_KIB}"))?;
-            }
-            Ok::<_, StoreError>(())
-        })?;
-        Ok(Self(database.clone()))
+    /// Raises the writer's cache of `database`, from its next write, until the guard is dropped.
+    pub fn new(database: &Arc<Database>) -> Self {
+        database.bulk_writers.fetch_add(1, Ordering::Relaxed);
+        Self(database.clone())
     }
 }
 
 impl Drop for BulkCache {
     fn drop(&mut self) {
-        let database = &self.0;
-        database
-            .write(|conn| {
-                if database.bulk_writers.fetch_sub(1, Ordering::Relaxed) == 1 {
-                    // Best effort: a cache left large only costs memory.
-                    let _ = conn.execute_batch(&format!(
-                        "PRAGMA cache_size = -{WRITER_CACHE_KIB}; PRAGMA shrink_memory;"
-                    ));
-                }
-                Ok::<_, StoreError>(())
-            })
-            .ok();
+        self.0.bulk_writers.fetch_sub(1, Ordering::Relaxed);
     }
 }
 
@@ -121,6 +106,7 @@ impl Database {
             readers: Mutex::new(Vec::new()),
             writer: Mutex::new(connect(path, false)?),
             bulk_writers: AtomicUsize::new(0),
+            bulk_cache_set: AtomicBool::new(false),
         })
     }
 
@@ -155,12 +141,52 @@ impl Database {
     /// A transaction `f` opens must end inside it. Never call `write` on the same file from inside `f`: the
     /// writer is not re-entrant. Blocking: call it from `spawn_blocking` in async code.
     pub fn write<T, E>(&self, f: impl FnOnce(&mut Connection) -> Result<T, E>) -> Result<T, E> {
+        self.write_with_cache(false, f)
+    }
+
+    /// [`Database::write`] with the bulk writer cache for `f`'s duration, whether or not a [`BulkCache`] is
+    /// alive: for the migrations and index builds of opening a store.
+    pub fn write_bulk<T, E>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> Result<T, E>,
+    ) -> Result<T, E> {
+        self.write_with_cache(true, f)
+    }
+
+    fn write_with_cache<T, E>(
+        &self,
+        bulk: bool,
+        f: impl FnOnce(&mut Connection) -> Result<T, E>,
+    ) -> Result<T, E> {
         let mut conn = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
         if !conn.is_autocommit() {
             // Only a holder that panicked inside a hand-begun transaction leaves one open: undo it.
             let _ = conn.execute_batch("ROLLBACK");
         }
-        f(&mut conn)
+        let wanted = || self.bulk_writers.load(Ordering::Relaxed) > 0;
+        self.set_cache(&conn, bulk || wanted());
+        let result = f(&mut conn);
+        if bulk {
+            self.set_cache(&conn, wanted());
+        }
+        result
+    }
+
+    /// Sets the writer's page cache to the bulk size or the usual one when it is not already; going back to the
+    /// usual size frees what the cache held. Best effort: a cache of the other size costs memory or speed, never
+    /// a result. Call it holding the writer.
+    fn set_cache(&self, conn: &Connection, bulk: bool) {
+        if self.bulk_cache_set.load(Ordering::Relaxed) == bulk {
+            return;
+        }
+        let sql = if bulk {
+            format!("PRAGMA cache_size = -{BULK_WRITER_CACHE_KIB}")
+        } else {
+            format!("PRAGMA cache_size = -{WRITER_CACHE_KIB}; PRAGMA shrink_memory;")
+        };
+        if conn.execute_batch(&sql).is_ok() {
+            self.bulk_cache_set.store(bulk, Ordering::Relaxed);
+        }
     }
 }
 
@@ -231,12 +257,17 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let database = Arc::new(Database::open(&dir.path().join("t.db")).expect("open"));
         assert_eq!(writer_cache_kib(&database), WRITER_CACHE_KIB);
-        let ingest = BulkCache::new(&database).expect("bulk");
+        let ingest = BulkCache::new(&database);
         assert_eq!(writer_cache_kib(&database), BULK_WRITER_CACHE_KIB);
-        let sync = BulkCache::new(&database).expect("bulk");
+        let sync = BulkCache::new(&database);
         drop(ingest);
         assert_eq!(writer_cache_kib(&database), BULK_WRITER_CACHE_KIB);
         drop(sync);
+        assert_eq!(writer_cache_kib(&database), WRITER_CACHE_KIB);
+        // Opening a store migrates with the large cache, then gives it back.
+        let during =
+            database.write_bulk(|c| c.query_row("PRAGMA cache_size", [], |r| r.get::<_, i64>(0)));
+        assert_eq!(during.expect("cache_size"), -BULK_WRITER_CACHE_KIB);
         assert_eq!(writer_cache_kib(&database), WRITER_CACHE_KIB);
     }
 }

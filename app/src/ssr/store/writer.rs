@@ -179,7 +179,7 @@ impl EventWriter {
     /// Errors: [`StoreError`] when the dictionary cannot be read.
     pub fn new(store: &Store) -> Result<Self, StoreError> {
         let events = store.events.clone();
-        let bulk_cache = BulkCache::new(&events)?;
+        let bulk_cache = BulkCache::new(&events);
         let (dictionary, user_agents) = events.write(|conn| {
             Ok::<_, StoreError>((Dictionary::load(conn)?, load_user_agents(conn)?))
         })?;
