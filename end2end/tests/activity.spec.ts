@@ -16,6 +16,11 @@ test("the activity page shows the numbers the API gives", async ({ page, request
   const table = activity.topTable("Top event names");
   await expect(table.getByRole("row").nth(1).getByRole("cell").first()).toHaveText(names.event_names[0].value);
   await expect(table.getByRole("row").nth(1).getByRole("cell").nth(1)).toHaveText(names.event_names[0].count.toLocaleString("en-US"));
+  // The user agents that made the calls, e.g. the AWS CLI's `aws-cli/2.x Python/3.x ...`, most frequent first.
+  expect(names.user_agents.length).toBeGreaterThan(3);
+  const agents = activity.topTable("Top user agents");
+  await expect(agents.getByRole("row").nth(1).getByRole("cell").first()).toHaveText(names.user_agents[0].value);
+  await expect(agents.getByRole("row")).toHaveCount(names.user_agents.length + 1);
 });
 
 test("changing a filter updates the URL and the numbers without a reload", async ({ page, request }) => {

@@ -10,5 +10,6 @@ export async function timeline(request: APIRequestContext, query: string) {
 export async function top(request: APIRequestContext, query: string) {
   const response = await request.get(`/api/activity/top${query}`);
   if (!response.ok()) throw new Error(`top ${query}: ${response.status()} ${await response.text()}`);
-  return (await response.json()) as { event_names: { value: string; count: number }[] };
+  type Entry = { value: string; count: number };
+  return (await response.json()) as { event_names: Entry[]; user_agents: Entry[] };
 }

@@ -156,6 +156,8 @@ pub struct TopLists {
     pub source_ips: Vec<TopEntry>,
     /// Most frequent `errorCode`s, at most [`TOP_N`].
     pub error_codes: Vec<TopEntry>,
+    /// Most frequent `userAgent`s, e.g. `aws-cli/2.15.30 Python/3.11.8 Linux/6.1`, at most [`TOP_N`].
+    pub user_agents: Vec<TopEntry>,
 }
 
 /// How many entries each top list holds at most.

@@ -85,6 +85,7 @@ fn TopSection(top: TopLists) -> impl IntoView {
             <TopTable title="Top identities" entries=top.identities total />
             <TopTable title="Top source IPs" entries=top.source_ips total />
             <TopTable title="Top error codes" entries=top.error_codes total />
+            <TopTable title="Top user agents" entries=top.user_agents total />
         </div>
     }
 }

@@ -230,6 +230,7 @@ struct Tallies {
     identities: Tally<(i64, i64)>,
     ips: Tally<i64>,
     errors: Tally<i64>,
+    agents: Tally<i64>,
 }
 
 impl Tallies {
@@ -252,7 +253,8 @@ impl Tallies {
             "events"
         };
         let sql = format!(
-            "SELECT event_name, event_source, identity_name, account, source_ip, error_code FROM {table}
+            "SELECT event_name, event_source, identity_name, account, source_ip, error_code, user_agent
+             FROM {table}
              WHERE event_time >= ? AND event_time < ?{conds}"
         );
         let mut stmt = conn.prepare_cached(&sql)?;
@@ -266,6 +268,7 @@ impl Tallies {
                 .add(row.get::<_, Option<i64>>(2)?.zip(row.get(3)?), 1);
             self.ips.add(row.get(4)?, 1);
             self.errors.add(row.get(5)?, 1);
+            self.agents.add(row.get(6)?, 1);
         }
         Ok(())
     }
@@ -293,6 +296,7 @@ impl Tallies {
                 Dimension::Identity => self.identities.add(Some((entry.value, entry.account)), n),
                 Dimension::SourceIp => self.ips.add(value, n),
                 Dimension::ErrorCode => self.errors.add(value, n),
+                Dimension::UserAgent => self.agents.add(value, n),
             }
         })
     }
@@ -345,6 +349,7 @@ impl Tallies {
         lists.event_sources = entries(conn, self.sources)?;
         lists.source_ips = entries(conn, self.ips)?;
         lists.error_codes = entries(conn, self.errors)?;
+        lists.user_agents = entries(conn, self.agents)?;
         lists.identities = self
             .identities
             .top()

@@ -193,6 +193,7 @@ CREATE TABLE IF NOT EXISTS integrity_archives (
     SOURCE_INDEX_MIGRATION,
     super::resource_arn::MIGRATION,
     super::resource_arn::LISTED_TWICE_MIGRATION,
+    super::top_rollup::USER_AGENT_MIGRATION,
 ];
 
 /// The event-file migration after which `events_by_source` also holds account and Region: it drops the old one,

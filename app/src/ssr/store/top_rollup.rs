@@ -1,6 +1,6 @@
 //! The counts behind the Activity top-10 lists (issue 16), so that a list costs the same whatever the number of
 //! events in its range: per hour and per UTC day, for each list (event name, event source, identity, source IP,
-//! error code), how many events had each value, by whether they were read-only and whether they failed.
+//! error code, user agent), how many events had each value, by whether they were read-only and whether they failed.
 //! `rollup_top` holds one row per (span, period, dimension) with its entries packed in a blob (one row rewrite per
 //! batch and hour instead of one upsert per value, which would cost ingest more than the lists save). The writer
 //! keeps it in step with the events it inserts; a store that had events before the table existed is counted once
@@ -27,6 +27,8 @@ pub enum Dimension {
     SourceIp = 3,
     /// `errorCode`.
     ErrorCode = 4,
+    /// `userAgent` (added by [`USER_AGENT_MIGRATION`]).
+    UserAgent = 5,
 }
 
 impl Dimension {
@@ -44,18 +46,23 @@ impl Dimension {
             Dimension::Identity => EventField::Identity,
             Dimension::SourceIp => EventField::SourceIp,
             Dimension::ErrorCode => EventField::ErrorCode,
+            Dimension::UserAgent => EventField::UserAgent,
         }
     }
 }
 
 /// Every dimension, in code order.
-pub const DIMENSIONS: [Dimension; 5] = [
+pub const DIMENSIONS: [Dimension; 6] = [
     Dimension::EventName,
     Dimension::EventSource,
     Dimension::Identity,
     Dimension::SourceIp,
     Dimension::ErrorCode,
+    Dimension::UserAgent,
 ];
+
+/// One count table per dimension, indexed by its code.
+type Lists = [Counts; DIMENSIONS.len()];
 
 /// Entry flag: the event was read-only (`readOnly: true`; `events.read_only = 1`).
 pub const READ: u8 = 1;
@@ -146,12 +153,14 @@ pub struct Counted {
     pub source_ip: Option<i64>,
     /// `strings.id` of the error code, if any.
     pub error_code: Option<i64>,
+    /// `strings.id` of the user agent, if any.
+    pub user_agent: Option<i64>,
 }
 
 /// Counts of one batch of inserted events by hour, to be added to `rollup_top` in the batch's transaction.
 #[derive(Default)]
 pub struct TopCounts {
-    hours: FxHashMap<i64, [Counts; 5]>,
+    hours: FxHashMap<i64, Lists>,
 }
 
 impl TopCounts {
@@ -176,12 +185,13 @@ impl TopCounts {
         count(Dimension::Identity, e.identity_name, e.account);
         count(Dimension::SourceIp, e.source_ip, 0);
         count(Dimension::ErrorCode, e.error_code, 0);
+        count(Dimension::UserAgent, e.user_agent, 0);
     }
 
     /// Adds the counts to `rollup_top`'s hours and days (a read, merge and rewrite of each row touched).
     /// Errors: SQLite's, or [`StoreError::Corrupt`] for a stored row that cannot be read.
     pub fn write(self, tx: &Transaction<'_>) -> Result<(), StoreError> {
-        let mut days: FxHashMap<i64, [Counts; 5]> = FxHashMap::default();
+        let mut days: FxHashMap<i64, Lists> = FxHashMap::default();
         for (hour, lists) in &self.hours {
             let day = days.entry(hour.div_euclid(DAY) * DAY).or_default();
             for (into, from) in day.iter_mut().zip(lists) {
@@ -281,9 +291,19 @@ pub fn for_each_entry_in_hours(
     Ok(())
 }
 
+/// The SQL that asks for the stored events to be counted into `rollup_top` when the store next opens (a literal,
+/// so migrations can `concat!` it): sets [`BACKFILL_PENDING`] when the store holds events.
+macro_rules! ask_for_backfill {
+    () => {
+        "INSERT OR REPLACE INTO meta (key, value)
+  SELECT 'rollup_top_backfill', 'pending' WHERE EXISTS (SELECT 1 FROM events);"
+    };
+}
+
 /// The migration that creates `rollup_top` and asks for the events already stored to be counted
 /// ([`backfill_if_pending`]).
-pub const MIGRATION: &str = r#"
+pub const MIGRATION: &str = concat!(
+    r#"
 -- Activity top-10 lists (issue 16; store/top_rollup.rs): per hour (span 3600) and UTC day (span 86400) and list
 -- (dimension 0 event name, 1 event source, 2 identity, 3 source IP, 4 error code), the events per value, read-only
 -- flag and error flag, packed in `entries`. The events already stored are counted when the store next opens.
@@ -294,11 +314,21 @@ CREATE TABLE rollup_top (
   entries BLOB NOT NULL,
   PRIMARY KEY (span, period, dimension)
 ) WITHOUT ROWID;
-INSERT OR REPLACE INTO meta (key, value)
-  SELECT 'rollup_top_backfill', 'pending' WHERE EXISTS (SELECT 1 FROM events);
-"#;
+"#,
+    ask_for_backfill!()
+);
 
-/// The `meta` key the migration that created `rollup_top` sets when the store already held events.
+/// The migration that adds the user agents list ([`Dimension::UserAgent`]): the events already stored are counted
+/// again, every list at once, when the store next opens ([`backfill_if_pending`]).
+pub const USER_AGENT_MIGRATION: &str = concat!(
+    r#"
+-- Activity's top user agents and the search's "user agent contains" total (issue 16): rollup_top dimension 5,
+-- `userAgent`. The events already stored are counted again, every list, when the store next opens.
+"#,
+    ask_for_backfill!()
+);
+
+/// The `meta` key the migrations that created `rollup_top` or added a list set when the store already held events.
 pub const BACKFILL_PENDING: &str = "rollup_top_backfill";
 
 /// Counts the stored events into `rollup_top` when the migration that created it asked for it, one UTC day at a
@@ -333,7 +363,7 @@ pub fn backfill_if_pending(conn: &mut Connection) -> Result<(), StoreError> {
             {
                 let mut stmt = tx.prepare_cached(
                 "SELECT event_time, account, read_only, event_name, event_source, identity_name, source_ip,
-                        error_code
+                        error_code, user_agent
                  FROM events WHERE event_time >= ?1 AND event_time < ?2",
             )?;
                 let mut rows = stmt.query([day, day + DAY])?;
@@ -347,6 +377,7 @@ pub fn backfill_if_pending(conn: &mut Connection) -> Result<(), StoreError> {
                         identity_name: r.get(5)?,
                         source_ip: r.get(6)?,
                         error_code: r.get(7)?,
+                        user_agent: r.get(8)?,
                     });
                 }
             }

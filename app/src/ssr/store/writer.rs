@@ -357,6 +357,7 @@ impl EventWriter {
                         identity_name: d.resolve_opt(&tx, e.identity_name)?,
                         source_ip: d.resolve_opt(&tx, e.source_ip)?,
                         error_code: d.resolve_opt(&tx, e.error_code)?,
+                        user_agent,
                     };
                     let changed = insert_event.execute(params![
                         e.event_time,

@@ -1,7 +1,8 @@
 //! The top-10 lists read from `rollup_top` equal a count of every matching event, on a real store filled by
 //! ingesting demo archives, for windows on and off hour and day boundaries and every filter Activity offers: after
 //! a first load, after an incremental ingest and Event History (sync) writes, duplicates included, and on a store
-//! made before the rollup existed once it is opened.
+//! made before the rollup (or its user agents list) existed once it is opened.
+mod timeline;
 use super::*;
 use crate::model::filter::ReadWrite;
 use crate::ssr::demo::{DemoOptions, write_demo};
@@ -148,6 +149,7 @@ fn top_lists_from_rollups_equal_a_scan_of_the_events() {
     assert!(all.events > 6_000, "the whole archive is counted");
     assert_eq!(all.event_names.len(), TOP_N);
     assert!(!all.error_codes.is_empty() && !all.identities.is_empty());
+    assert!(all.user_agents.len() > 3, "{:?}", all.user_agents);
     let rows: i64 = store
         .read(|c| Ok(c.query_row("SELECT count(*) FROM rollup_top", [], |r| r.get(0))?))
         .expect("rows");
@@ -243,35 +245,31 @@ fn rollups_follow_incremental_ingest_and_event_history_writes() {
     assert_eq!(after_sync, after_ingest + fresh.len() as u64);
 }
 
-#[test]
-fn a_store_made_before_the_rollup_gives_the_same_lists_once_opened() {
-    let dir = tempfile::tempdir().expect("tmp");
-    let store = demo_store(dir.path());
+/// Sets the store back to a schema before `migration` with `sql`, reopens it, and asserts that its lists equal
+/// the events' once the store counted them, with the user agents listed, and that the count is not asked again.
+fn assert_reopened_store_lists_the_events(dir: &Path, store: Store, migration: &str, sql: &str) {
     let all = |store: &Store| {
         store
             .read(|conn| Ok(scanned(conn, &filters(conn)[0], NOW)))
             .expect("lists")
     };
     let before = all(&store);
-    // As a store written by the build before the migration that added `rollup_top` (17), so also before the one
-    // after it (18, `findings_unreadable`).
     store
         .write(|conn| {
             conn.execute_batch(&format!(
-                "DROP TABLE rollup_top; DROP TABLE findings_unreadable; DROP TABLE rollup_timeline;
-                 DELETE FROM meta WHERE key = '{}'; PRAGMA user_version = {}",
+                "{sql}; DELETE FROM meta WHERE key = '{}'; PRAGMA user_version = {}",
                 top_rollup::BACKFILL_PENDING,
-                schema::version_before(top_rollup::MIGRATION)
+                schema::version_before(migration)
             ))
         })
         .expect("downgrade");
     drop(store);
-    let store = Store::open_in(&dir.path().join("data")).expect("reopen");
+    let store = Store::open_in(&dir.join("data")).expect("reopen");
     let version = store.read(schema::version).expect("version");
     assert_eq!(version, schema::known_version());
     let after = assert_lists_match_the_events(&store);
     assert_eq!(after, before);
-    assert!(after.events > 6_000);
+    assert!(after.events > 6_000 && !after.user_agents.is_empty());
     let pending: bool = store
         .read(|c| {
             Ok(c.query_row(
@@ -285,87 +283,33 @@ fn a_store_made_before_the_rollup_gives_the_same_lists_once_opened() {
 }
 
 #[test]
-fn timelines_equal_a_count_of_the_events() {
+fn a_store_made_before_the_rollup_gives_the_same_lists_once_opened() {
     let dir = tempfile::tempdir().expect("tmp");
     let store = demo_store(dir.path());
-    assert_timelines_match_the_events(&store);
-    // Every source a timeline reads was used: events, quarters, hours and days.
-    let sources: Vec<Source> = store
-        .read(|conn| {
-            filters(conn)
-                .iter()
-                .map(|f| {
-                    Ok(Source::for_bucket(
-                        resolve_window(conn, f.range, NOW)?.bucket_secs,
-                    ))
-                })
-                .collect()
-        })
-        .expect("windows");
-    for source in [
-        Source::Events,
-        Source::Timeline(timeline_rollup::QUARTER),
-        Source::Hourly,
-        Source::Timeline(DAY),
-    ] {
-        assert!(sources.contains(&source), "{source:?}");
-    }
+    // As a store written by the build before the migration that added `rollup_top` (17), so also before the one
+    // after it (18, `findings_unreadable`).
+    assert_reopened_store_lists_the_events(
+        dir.path(),
+        store,
+        top_rollup::MIGRATION,
+        "DROP TABLE rollup_top; DROP TABLE findings_unreadable; DROP TABLE rollup_timeline",
+    );
 }
 
 #[test]
-fn a_store_made_before_the_timeline_rollup_gives_the_same_timelines_once_opened() {
+fn a_store_made_before_the_user_agents_list_lists_them_once_opened() {
     let dir = tempfile::tempdir().expect("tmp");
     let store = demo_store(dir.path());
-    store
-        .write(|conn| {
-            conn.execute_batch(&format!(
-                "DROP TABLE rollup_timeline; PRAGMA user_version = {}",
-                schema::version_before(timeline_rollup::MIGRATION)
-            ))
-        })
-        .expect("downgrade");
-    drop(store);
-    let store = Store::open_in(&dir.path().join("data")).expect("reopen");
-    assert_eq!(
-        store.read(schema::version).expect("version"),
-        schema::known_version()
+    // As the build before the user agents list wrote it: every list but that one.
+    assert_reopened_store_lists_the_events(
+        dir.path(),
+        store,
+        top_rollup::USER_AGENT_MIGRATION,
+        &format!(
+            "DELETE FROM rollup_top WHERE dimension = {}",
+            top_rollup::Dimension::UserAgent as i64
+        ),
     );
-    assert_timelines_match_the_events(&store);
-}
-
-/// Asserts that every filter's timeline equals a count of its events per bucket.
-fn assert_timelines_match_the_events(store: &Store) {
-    store
-        .read(|conn| {
-            for filter in filters(conn) {
-                let w = resolve_window(conn, filter.range, NOW)?;
-                let mut counted = Vec::new();
-                if let Some((conds, params)) = conditions(conn, &filter, Table::Events)? {
-                    let mut stmt = conn.prepare(&format!(
-                        "SELECT event_time, read_only, error_code IS NOT NULL FROM events
-                         WHERE event_time >= ? AND event_time < ?{conds}"
-                    ))?;
-                    let all_params = [w.start, w.end].into_iter().chain(params);
-                    let mut rows = stmt.query(params_from_iter(all_params))?;
-                    while let Some(row) = rows.next()? {
-                        let (time, read_only, error): (i64, Option<i64>, bool) =
-                            (row.get(0)?, row.get(1)?, row.get(2)?);
-                        let one = |wanted| u64::from(read_only == wanted);
-                        counted.push(TimelineBucket {
-                            start: w.start + (time - w.start) / w.bucket_secs * w.bucket_secs,
-                            read: one(Some(1)),
-                            write: one(Some(0)),
-                            other: one(None),
-                            errors: u64::from(error),
-                        });
-                    }
-                }
-                let expected = Timeline::from_sparse(w.start, w.end, w.bucket_secs, counted);
-                assert_eq!(timeline(conn, &filter, NOW)?, expected, "{filter:?}");
-            }
-            Ok(())
-        })
-        .expect("queries");
 }
 
 /// One filter a search test adds to a range and read/write choice.
@@ -373,8 +317,8 @@ type Narrowing = Box<dyn Fn(&mut crate::model::events::EventFilter)>;
 
 /// The Events page's total for one exact value of a top-10 list (the busiest identity, also by its session
 /// name; the busiest event name, source, source IP and error code), counted from `rollup_top` and the partial
-/// hours, and for a resource (ARN, bare name, type), equals the events its pages list, for every range and
-/// read/write and errors choice.
+/// hours, for "user agent contains", and for a resource (ARN, bare name, type), equals the events its pages
+/// list, for every range and read/write and errors choice.
 #[test]
 fn search_totals_of_one_listed_value_equal_the_events_listed() {
     use crate::model::events::{EventField, EventFilter};
@@ -406,6 +350,9 @@ fn search_totals_of_one_listed_value_equal_the_events_listed() {
                 move |f: &mut EventFilter| f.exact = vec![(field, value.clone())]
             };
             let name = arn.rsplit(['/', ':']).next().unwrap_or_default().to_owned();
+            let agent: String = busiest("user_agent")?.chars().skip(2).take(6).collect();
+            let (agent_part, source) = (agent.clone(), busiest("event_source")?);
+            let contains = |part: String| move |f: &mut EventFilter| f.agent_contains = Some(part.clone());
             let narrowings: Vec<Narrowing> = vec![
                 Box::new(exact(EventField::Identity, busiest("identity_name")?)),
                 Box::new(exact(EventField::Identity, session_name)),
@@ -417,6 +364,16 @@ fn search_totals_of_one_listed_value_equal_the_events_listed() {
                 Box::new(move |f: &mut EventFilter| f.resource = Some(arn.clone())),
                 Box::new(move |f: &mut EventFilter| f.resource = Some(name.clone())),
                 Box::new(move |f: &mut EventFilter| f.resource_type = Some(kind.clone())),
+                // "User agent contains": the user agents matching are counted from `rollup_top` (LIKE ignores
+                // ASCII case; `_` and `%` are literal), or from the events beside another condition.
+                Box::new(contains(agent.clone())),
+                Box::new(contains(agent.to_uppercase())),
+                Box::new(contains("aws".into())),
+                Box::new(contains("_%".into())),
+                Box::new(move |f: &mut EventFilter| {
+                    f.agent_contains = Some(agent_part.clone());
+                    f.exact = vec![(EventField::EventSource, source.clone())];
+                }),
             ];
             let mut compared = 0;
             for activity in filters(conn)

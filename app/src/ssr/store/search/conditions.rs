@@ -36,8 +36,9 @@ pub(super) struct Conditions {
     pub rollup_countable: bool,
     /// The account and Region filters as (store column, string ID), resolved once for the page and the count.
     pub coded: Vec<(&'static str, i64)>,
-    /// The one exact value the filter names when `rollup_top` can count it (no other condition than read-only
-    /// and errors): the list that counts the field, and the `strings.id`s the value matches.
+    /// The one exact value the filter names, or the user agents its "user agent contains" matches, when
+    /// `rollup_top` can count it (no other condition than read-only and errors): the list that counts the field,
+    /// and the `strings.id`s the filter matches, sorted.
     pub top_countable: Option<(Dimension, Vec<i64>)>,
 }
 
@@ -67,6 +68,28 @@ fn identity_ids(conn: &Connection, name: &str) -> Result<Option<Vec<i64>>, Store
     let ids: Vec<i64> = conn
         .prepare_cached(&sql)?
         .query_map(params_from_iter(std::iter::repeat_n(name, 3)), |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    Ok((ids.len() <= LISTED_IDS_MAX).then_some(ids))
+}
+
+/// SQL of the `strings.id`s of the user agents that contain a LIKE pattern (ASCII case ignored): the few
+/// thousand user agents are matched first; CROSS JOIN keeps `user_agents` the outer loop, as SQLite would
+/// otherwise scan every string.
+const AGENT_IDS_SQL: &str = "SELECT s.id FROM user_agents u CROSS JOIN strings s ON s.id = u.id
+     WHERE s.value LIKE ? ESCAPE '\\'";
+
+/// The LIKE pattern of "user agent contains `agent`".
+fn agent_pattern(agent: &str) -> String {
+    format!("%{}%", like_literal(agent))
+}
+
+/// The `strings.id`s of the user agents containing `agent` ([`AGENT_IDS_SQL`]), or `None` when there are more
+/// than [`LISTED_IDS_MAX`]. Errors: SQLite's.
+fn agent_ids(conn: &Connection, agent: &str) -> Result<Option<Vec<i64>>, StoreError> {
+    let sql = format!("{AGENT_IDS_SQL} LIMIT {}", LISTED_IDS_MAX + 1);
+    let ids: Vec<i64> = conn
+        .prepare_cached(&sql)?
+        .query_map([agent_pattern(agent)], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
     Ok((ids.len() <= LISTED_IDS_MAX).then_some(ids))
 }
@@ -113,12 +136,12 @@ pub(super) fn conditions(
         coded: Vec::new(),
         top_countable: None,
     };
-    let only_flags = filter.account.is_none()
+    let only_flags_besides_agent = filter.account.is_none()
         && filter.region.is_none()
         && filter.role.is_none()
-        && filter.agent_contains.is_none()
         && filter.category.is_none()
         && !by_resource;
+    let only_flags = only_flags_besides_agent && filter.agent_contains.is_none();
     let coded = [
         (EventField::Account, &filter.account),
         (EventField::Region, &filter.region),
@@ -169,6 +192,8 @@ pub(super) fn conditions(
         c.params
             .extend(ids.iter().map(|id| Box::new(*id) as Box<dyn ToSql>));
         if only_flags && filter.exact.len() == 1 {
+            let mut ids = ids;
+            ids.sort_unstable();
             c.top_countable = Dimension::of_field(*exact).map(|d| (d, ids));
         }
     }
@@ -198,14 +223,24 @@ pub(super) fn conditions(
     }
     if let Some(agent) = &filter.agent_contains {
         c.rollup_countable = false;
-        // Match the few thousand user agents first (LIKE ignores ASCII case), then the events by their IDs.
-        // CROSS JOIN keeps user_agents the outer loop: SQLite would otherwise scan every string.
-        c.sql.push_str(
-            " AND e.user_agent IN (SELECT s.id FROM user_agents u CROSS JOIN strings s ON s.id = u.id
-              WHERE s.value LIKE ? ESCAPE '\\')",
-        );
-        c.params
-            .push(Box::new(format!("%{}%", like_literal(agent))));
+        match agent_ids(conn, agent)? {
+            Some(ids) if ids.is_empty() => return Ok(None),
+            Some(mut ids) => {
+                let marks = vec!["?"; ids.len()].join(", ");
+                c.sql.push_str(&format!(" AND e.user_agent IN ({marks})"));
+                c.params
+                    .extend(ids.iter().map(|id| Box::new(*id) as Box<dyn ToSql>));
+                if only_flags_besides_agent && filter.exact.is_empty() {
+                    ids.sort_unstable();
+                    c.top_countable = Some((Dimension::UserAgent, ids));
+                }
+            }
+            None => {
+                c.sql
+                    .push_str(&format!(" AND e.user_agent IN ({})", AGENT_IDS_SQL));
+                c.params.push(Box::new(agent_pattern(agent)));
+            }
+        }
     }
     // Every condition so far is on the event; those below are on its resource rows.
     let reads_events = !c.sql.is_empty();

@@ -1,6 +1,7 @@
 //! The total a search shows: how many events match, from the rollups where they can answer (whole hours of
 //! `rollup_hourly` for account, Region, read-only, errors and category; whole hours of `rollup_top` for one exact
-//! value of a top-10 list), the partial hours at both ends and every other filter from the events.
+//! value of a top-10 list, or the user agents a "user agent contains" matches), the partial hours at both ends
+//! and every other filter from the events.
 use super::super::StoreError;
 use super::super::top_rollup;
 use super::conditions::Conditions;
@@ -48,7 +49,7 @@ pub(super) fn count(
             (first_hour, last_hour),
             Some(*dimension),
             |_, entry, n| {
-                if ids.contains(&entry.value)
+                if ids.binary_search(&entry.value).is_ok()
                     && top_rollup::keeps(filter.read_only, filter.errors_only, entry.flags)
                 {
                     whole += n;
