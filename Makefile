@@ -22,7 +22,7 @@ setup:
 	@bash scripts/setup.sh
 
 build:
-	cargo leptos build --release
+	bash scripts/build
 
 lint:
 	cargo fmt --all -- --check
