@@ -12,7 +12,7 @@ export LEPTOS_OUTPUT_NAME := trailscope
 ## Build and serve the demo on http://127.0.0.1:3000
 run: setup
 	@echo "Open http://127.0.0.1:3000 and log in as admin: the first start prints its password once;"
-	@echo "later, set a new one with: cargo run --release -p trailscope -- user passwd admin"
+	@echo "later, set a new one with: target/release/trailscope --data-dir data user passwd admin"
 	bash scripts/run
 
 ## Every test: formatting, lints, unit and integration tests, browser tests

@@ -23,7 +23,8 @@ pub async fn get_activity_timeline(
     )
 }
 
-/// The ten most frequent event names, sources, identities, source IPs and error codes in the filtered range.
+/// The ten most frequent event names, sources, identities, source IPs, error codes and user agents in the
+/// filtered range.
 #[server(prefix = "/api", endpoint = "activity/top", input = GetUrl)]
 pub async fn get_activity_top(
     /// The Activity page's URL parameters.

@@ -129,7 +129,8 @@ impl Timeline {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-/// One value of a top list (an event name, source, identity, IP or error code) and how often it occurs.
+/// One value of a top list (an event name, source, identity, IP, error code or user agent) and how often it
+/// occurs.
 pub struct TopEntry {
     /// The value as recorded, e.g. `ConsoleLogin`.
     pub value: String,

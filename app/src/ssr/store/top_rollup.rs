@@ -1,11 +1,11 @@
 //! The counts behind the Activity top-10 lists (issue 16), so that a list costs the same whatever the number of
 //! events in its range: per hour and per UTC day, for each list (event name, event source, identity, source IP,
-//! error code, user agent), how many events had each value, by whether they were read-only and whether they failed.
-//! `rollup_top` holds one row per (span, period, dimension) with its entries packed in a blob (one row rewrite per
-//! batch and hour instead of one upsert per value, which would cost ingest more than the lists save). The writer
-//! keeps it in step with the events it inserts; a store that had events before the table existed is counted once
-//! when it is opened ([`backfill_if_pending`]). Account and Region are not part of an entry: lists filtered by
-//! them read the events (`store::activity`).
+//! error code, user agent), how many events had each value, by whether they were read-only and whether they
+//! failed. `rollup_top` holds one row per (span, period, dimension) with its entries packed in a blob (one row
+//! rewrite per batch and hour instead of one upsert per value, which would cost ingest more than the lists save).
+//! The writer keeps it in step with the events it inserts; a store that had events before the table (or a list)
+//! existed is counted once when it is opened ([`backfill_if_pending`]). Account and Region are not part of an
+//! entry: lists filtered by them read the events (`store::activity`).
 use super::StoreError;
 use crate::model::activity::ceil_div;
 use crate::model::events::EventField;
@@ -237,8 +237,8 @@ fn merge(
 }
 
 /// Calls `each` with every entry counted in the periods of `span` (`HOUR` or `DAY`) that start in
-/// `[start, end)`, of one list (`only`) or of all. Errors: SQLite's, or [`StoreError::Corrupt`] for a row that
-/// cannot be read.
+/// `[start, end)`, of one list (`only`) or of all the lists this build knows. Errors: SQLite's, or
+/// [`StoreError::Corrupt`] for a row that cannot be read.
 pub fn for_each_entry(
     conn: &Connection,
     span: i64,
@@ -253,10 +253,11 @@ pub fn for_each_entry(
     let mut rows = stmt.query(params![span, start, end, only.map(|d| d as i64)])?;
     while let Some(row) = rows.next()? {
         let code: i64 = row.get(0)?;
-        let dimension = DIMENSIONS
-            .into_iter()
-            .find(|d| *d as i64 == code)
-            .ok_or_else(|| StoreError::Corrupt(format!("rollup_top dimension {code}")))?;
+        // A list this build does not know was added by a newer one (which writes the same store during a rolling
+        // deploy): not this build's to read.
+        let Some(dimension) = DIMENSIONS.into_iter().find(|d| *d as i64 == code) else {
+            continue;
+        };
         let blob: Vec<u8> = row.get(1)?;
         decode(&blob, |entry, n| each(dimension, entry, n))?;
     }
@@ -291,12 +292,22 @@ pub fn for_each_entry_in_hours(
     Ok(())
 }
 
-/// The SQL that asks for the stored events to be counted into `rollup_top` when the store next opens (a literal,
-/// so migrations can `concat!` it): sets [`BACKFILL_PENDING`] when the store holds events.
+/// [`BACKFILL_PENDING`] as a literal, so the migrations' SQL can `concat!` it.
+macro_rules! backfill_key {
+    () => {
+        "rollup_top_backfill"
+    };
+}
+
+/// The SQL that asks for the stored events to be counted into `rollup_top` when the store next opens: sets
+/// [`BACKFILL_PENDING`] when the store holds events.
 macro_rules! ask_for_backfill {
     () => {
-        "INSERT OR REPLACE INTO meta (key, value)
-  SELECT 'rollup_top_backfill', 'pending' WHERE EXISTS (SELECT 1 FROM events);"
+        concat!(
+            "INSERT OR REPLACE INTO meta (key, value)\n  SELECT '",
+            backfill_key!(),
+            "', 'pending' WHERE EXISTS (SELECT 1 FROM events);\n"
+        )
     };
 }
 
@@ -329,12 +340,12 @@ pub const USER_AGENT_MIGRATION: &str = concat!(
 );
 
 /// The `meta` key the migrations that created `rollup_top` or added a list set when the store already held events.
-pub const BACKFILL_PENDING: &str = "rollup_top_backfill";
+pub const BACKFILL_PENDING: &str = backfill_key!();
 
-/// Counts the stored events into `rollup_top` when the migration that created it asked for it, one UTC day at a
-/// time (memory stays that of one day), in one transaction that holds the write lock from the start (so the
-/// events cannot change meanwhile, and two processes opening the store at once count them once): a process
-/// killed meanwhile leaves it to the next open. Errors: SQLite's.
+/// Counts the stored events into `rollup_top` when a migration asked for it (the one that created it or added a
+/// list), one UTC day at a time (memory stays that of one day), in one transaction that holds the write lock
+/// from the start (so the events cannot change meanwhile, and two processes opening the store at once count them
+/// once): a process killed meanwhile leaves it to the next open. Errors: SQLite's.
 pub fn backfill_if_pending(conn: &mut Connection) -> Result<(), StoreError> {
     let pending = |conn: &Connection| -> rusqlite::Result<bool> {
         conn.query_row(

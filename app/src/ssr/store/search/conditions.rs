@@ -83,15 +83,13 @@ fn agent_pattern(agent: &str) -> String {
     format!("%{}%", like_literal(agent))
 }
 
-/// The `strings.id`s of the user agents containing `agent` ([`AGENT_IDS_SQL`]), or `None` when there are more
-/// than [`LISTED_IDS_MAX`]. Errors: SQLite's.
-fn agent_ids(conn: &Connection, agent: &str) -> Result<Option<Vec<i64>>, StoreError> {
-    let sql = format!("{AGENT_IDS_SQL} LIMIT {}", LISTED_IDS_MAX + 1);
-    let ids: Vec<i64> = conn
-        .prepare_cached(&sql)?
+/// The `strings.id`s of every user agent containing `agent` ([`AGENT_IDS_SQL`]): a few thousand at most (the
+/// distinct user agents of the store). Errors: SQLite's.
+fn agent_ids(conn: &Connection, agent: &str) -> Result<Vec<i64>, StoreError> {
+    Ok(conn
+        .prepare_cached(AGENT_IDS_SQL)?
         .query_map([agent_pattern(agent)], |r| r.get(0))?
-        .collect::<Result<_, _>>()?;
-    Ok((ids.len() <= LISTED_IDS_MAX).then_some(ids))
+        .collect::<Result<_, _>>()?)
 }
 
 /// `value` for a LIKE pattern, with its wildcards taken literally (`ESCAPE '\'`).
@@ -223,23 +221,24 @@ pub(super) fn conditions(
     }
     if let Some(agent) = &filter.agent_contains {
         c.rollup_countable = false;
-        match agent_ids(conn, agent)? {
-            Some(ids) if ids.is_empty() => return Ok(None),
-            Some(mut ids) => {
-                let marks = vec!["?"; ids.len()].join(", ");
-                c.sql.push_str(&format!(" AND e.user_agent IN ({marks})"));
-                c.params
-                    .extend(ids.iter().map(|id| Box::new(*id) as Box<dyn ToSql>));
-                if only_flags_besides_agent && filter.exact.is_empty() {
-                    ids.sort_unstable();
-                    c.top_countable = Some((Dimension::UserAgent, ids));
-                }
-            }
-            None => {
-                c.sql
-                    .push_str(&format!(" AND e.user_agent IN ({})", AGENT_IDS_SQL));
-                c.params.push(Box::new(agent_pattern(agent)));
-            }
+        let mut ids = agent_ids(conn, agent)?;
+        if ids.is_empty() {
+            return Ok(None);
+        }
+        if ids.len() <= LISTED_IDS_MAX {
+            let marks = vec!["?"; ids.len()].join(", ");
+            c.sql.push_str(&format!(" AND e.user_agent IN ({marks})"));
+            c.params
+                .extend(ids.iter().map(|id| Box::new(*id) as Box<dyn ToSql>));
+        } else {
+            c.sql
+                .push_str(&format!(" AND e.user_agent IN ({AGENT_IDS_SQL})"));
+            c.params.push(Box::new(agent_pattern(agent)));
+        }
+        if only_flags_besides_agent && filter.exact.is_empty() {
+            // However many user agents match: the count looks each entry up in them.
+            ids.sort_unstable();
+            c.top_countable = Some((Dimension::UserAgent, ids));
         }
     }
     // Every condition so far is on the event; those below are on its resource rows.
