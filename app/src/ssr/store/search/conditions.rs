@@ -42,6 +42,16 @@ pub(super) struct Conditions {
     pub top_countable: Option<(Dimension, Vec<i64>)>,
 }
 
+impl Conditions {
+    /// Adds `AND column IN (?, …)` with `values` as its parameters.
+    fn push_in<T: ToSql + 'static>(&mut self, column: &str, values: Vec<T>) {
+        let marks = vec!["?"; values.len()].join(", ");
+        self.sql.push_str(&format!(" AND {column} IN ({marks})"));
+        self.params
+            .extend(values.into_iter().map(|v| Box::new(v) as Box<dyn ToSql>));
+    }
+}
+
 /// SQL of the `strings.id`s an identity filter matches (`identity::identity_matches`): the readable name, or
 /// role sessions of that name, or Identity Center users of that name; from the strings' indexes (by value, by
 /// `strings_by_last_part`). Takes the name three times.
@@ -182,13 +192,7 @@ pub(super) fn conditions(
         if ids.is_empty() {
             return Ok(None);
         }
-        let marks = vec!["?"; ids.len()].join(", ");
-        c.sql.push_str(&format!(
-            " AND e.{} IN ({marks})",
-            exact.spec().store_column
-        ));
-        c.params
-            .extend(ids.iter().map(|id| Box::new(*id) as Box<dyn ToSql>));
+        c.push_in(&format!("e.{}", exact.spec().store_column), ids.clone());
         if only_flags && filter.exact.len() == 1 {
             let mut ids = ids;
             ids.sort_unstable();
@@ -226,10 +230,7 @@ pub(super) fn conditions(
             return Ok(None);
         }
         if ids.len() <= LISTED_IDS_MAX {
-            let marks = vec!["?"; ids.len()].join(", ");
-            c.sql.push_str(&format!(" AND e.user_agent IN ({marks})"));
-            c.params
-                .extend(ids.iter().map(|id| Box::new(*id) as Box<dyn ToSql>));
+            c.push_in("e.user_agent", ids.clone());
         } else {
             c.sql
                 .push_str(&format!(" AND e.user_agent IN ({AGENT_IDS_SQL})"));
@@ -279,10 +280,7 @@ pub(super) fn conditions(
             {
                 c.group_by = None;
             }
-            let marks = vec!["?"; arns.len()].join(", ");
-            c.sql.push_str(&format!(" AND r.arn_reversed IN ({marks})"));
-            c.params
-                .extend(arns.into_iter().map(|a| Box::new(a) as Box<dyn ToSql>));
+            c.push_in("r.arn_reversed", arns);
         } else {
             // More ARNs end in the name than a list holds: two ranges of the index.
             c.sql.push_str(
