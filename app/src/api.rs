@@ -58,3 +58,37 @@ impl axum::response::IntoResponse for crate::error::AppError {
         (http_status(&self), axum::Json(self)).into_response()
     }
 }
+
+/// Server function responses as JSON, the same bytes as server_fn's `Json`, but decoded in the browser from a
+/// `&str` (`serde_json::from_str`) rather than a byte slice: resources hydrate their server-rendered values with
+/// `from_str`, so each response type's deserializer is compiled into the WASM once, not twice (issue 16, item 6).
+pub struct JsonStrEncoding;
+
+impl leptos::server_fn::ContentType for JsonStrEncoding {
+    const CONTENT_TYPE: &'static str = "application/json";
+}
+
+impl leptos::server_fn::FormatType for JsonStrEncoding {
+    const FORMAT_TYPE: leptos::server_fn::Format = leptos::server_fn::Format::Text;
+}
+
+impl<T: serde::Serialize> leptos::server_fn::Encodes<T> for JsonStrEncoding {
+    type Error = serde_json::Error;
+
+    fn encode(output: &T) -> Result<leptos::server_fn::Bytes, Self::Error> {
+        serde_json::to_vec(output).map(leptos::server_fn::Bytes::from)
+    }
+}
+
+impl<T: serde::de::DeserializeOwned> leptos::server_fn::Decodes<T> for JsonStrEncoding {
+    type Error = serde_json::Error;
+
+    fn decode(bytes: leptos::server_fn::Bytes) -> Result<T, Self::Error> {
+        let text =
+            std::str::from_utf8(&bytes).map_err(<serde_json::Error as serde::de::Error>::custom)?;
+        serde_json::from_str(text)
+    }
+}
+
+/// The output encoding of every server function: JSON (see [`JsonStrEncoding`]).
+pub type JsonStr = leptos::server_fn::codec::Post<JsonStrEncoding>;

@@ -1,6 +1,5 @@
 //! `AppError`: the one error type that crosses the wire. Server-side modules translate their own errors into it
 //! in one place each (`From` impls under `ssr`), where the real cause is logged; `Internal` never carries it.
-use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
@@ -69,7 +68,7 @@ impl AppError {
 }
 
 impl FromServerFnError for AppError {
-    type Encoder = JsonEncoding;
+    type Encoder = crate::api::JsonStrEncoding;
 
     /// Arguments that do not decode (`/api/events/search?range=7d&range=24h`: a key given twice) are the
     /// caller's mistake: answered 400 with the reason, like any other [`AppError::Invalid`].

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
 /// Events per time bucket (read / write / other, errors) and totals for the filtered range.
-#[server(prefix = "/api", endpoint = "activity/timeline", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "activity/timeline", input = GetUrl, output = crate::api::JsonStr)]
 pub async fn get_activity_timeline(
     /// The Activity page's URL parameters.
     #[server(flatten)]
@@ -25,7 +25,7 @@ pub async fn get_activity_timeline(
 
 /// The ten most frequent event names, sources, identities, source IPs, error codes and user agents in the
 /// filtered range.
-#[server(prefix = "/api", endpoint = "activity/top", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "activity/top", input = GetUrl, output = crate::api::JsonStr)]
 pub async fn get_activity_top(
     /// The Activity page's URL parameters.
     #[server(flatten)]
@@ -43,7 +43,7 @@ pub async fn get_activity_top(
 }
 
 /// The accounts and Regions the store holds events for.
-#[server(prefix = "/api", endpoint = "activity/choices", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "activity/choices", input = GetUrl, output = crate::api::JsonStr)]
 pub async fn get_filter_choices() -> Result<FilterChoices, AppError> {
     use crate::ssr::{activity, auth, state::AppState};
     crate::api::with_status(

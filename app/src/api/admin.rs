@@ -19,13 +19,13 @@ async fn as_admin<T, F: Future<Output = Result<T, AppError>>>(
 }
 
 /// Every dashboard user, by name (never their password hashes).
-#[server(prefix = "/api", endpoint = "admin/users", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "admin/users", input = GetUrl, output = crate::api::JsonStr)]
 pub async fn list_users() -> Result<Vec<UserInfo>, AppError> {
     as_admin(|state, _| async move { crate::ssr::admin::list_users(&state).await }).await
 }
 
 /// Adds a user with a generated password, shown once.
-#[server(prefix = "/api", endpoint = "admin/users/add")]
+#[server(prefix = "/api", endpoint = "admin/users/add", output = crate::api::JsonStr)]
 pub async fn add_user(
     /// Login name: 1 to 64 letters, digits or `. _ @ -`.
     name: String,
@@ -37,7 +37,7 @@ pub async fn add_user(
 }
 
 /// Gives a user a new generated password, shown once, and logs them out everywhere.
-#[server(prefix = "/api", endpoint = "admin/users/password")]
+#[server(prefix = "/api", endpoint = "admin/users/password", output = crate::api::JsonStr)]
 pub async fn reset_password(
     /// The user's login name.
     name: String,
@@ -47,7 +47,7 @@ pub async fn reset_password(
 }
 
 /// Deletes a user and ends their sessions; refused for the last admin.
-#[server(prefix = "/api", endpoint = "admin/users/delete")]
+#[server(prefix = "/api", endpoint = "admin/users/delete", output = crate::api::JsonStr)]
 pub async fn delete_user(
     /// The user's login name.
     name: String,
@@ -57,13 +57,13 @@ pub async fn delete_user(
 }
 
 /// Every API token: name, role, hint and dates (never the tokens).
-#[server(prefix = "/api", endpoint = "admin/tokens", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "admin/tokens", input = GetUrl, output = crate::api::JsonStr)]
 pub async fn list_tokens() -> Result<Vec<TokenInfo>, AppError> {
     as_admin(|state, _| async move { crate::ssr::admin::list_tokens(&state).await }).await
 }
 
 /// Creates an API token, shown once. `expires_in_days`: a number of days, or empty for "until revoked".
-#[server(prefix = "/api", endpoint = "admin/tokens/add")]
+#[server(prefix = "/api", endpoint = "admin/tokens/add", output = crate::api::JsonStr)]
 pub async fn create_token(
     /// The token's name, unique.
     name: String,
@@ -79,7 +79,7 @@ pub async fn create_token(
 }
 
 /// Revokes a token: it stops working at once.
-#[server(prefix = "/api", endpoint = "admin/tokens/revoke")]
+#[server(prefix = "/api", endpoint = "admin/tokens/revoke", output = crate::api::JsonStr)]
 pub async fn revoke_token(
     /// The token's name.
     name: String,
@@ -89,7 +89,7 @@ pub async fn revoke_token(
 }
 
 /// The newest audit entries, older than entry `before` when given.
-#[server(prefix = "/api", endpoint = "admin/audit", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "admin/audit", input = GetUrl, output = crate::api::JsonStr)]
 pub async fn get_audit_log(
     /// An audit entry's row ID: only older entries are returned.
     before: Option<i64>,
@@ -98,19 +98,19 @@ pub async fn get_audit_log(
 }
 
 /// Starts an Event History sync now, in the background. `false`: one is already running.
-#[server(prefix = "/api", endpoint = "admin/sync")]
+#[server(prefix = "/api", endpoint = "admin/sync", output = crate::api::JsonStr)]
 pub async fn start_sync() -> Result<bool, AppError> {
     as_admin(|state, by| async move { crate::ssr::admin::start_sync(&state, &by).await }).await
 }
 
 /// The store's database files (schema version found and expected, bytes) and its raw-record segment bytes.
-#[server(prefix = "/api", endpoint = "admin/store", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "admin/store", input = GetUrl, output = crate::api::JsonStr)]
 pub async fn get_store_info() -> Result<crate::model::admin::StoreInfo, AppError> {
     as_admin(|state, _| async move { crate::ssr::admin::store_info(&state).await }).await
 }
 
 /// Event History sync per account and Region: how far it has read, when it last succeeded, its last error.
-#[server(prefix = "/api", endpoint = "admin/sync/status", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "admin/sync/status", input = GetUrl, output = crate::api::JsonStr)]
 pub async fn get_sync_status() -> Result<Vec<crate::model::sync::SyncStatus>, AppError> {
     as_admin(|state, _| async move { crate::ssr::admin::sync_status(&state).await }).await
 }

@@ -16,7 +16,7 @@ pub struct CurrentUser {
 
 /// Logs in and goes to `next` when it is a path on this site (`model::redirect::after_login`), else `/`. The
 /// session ID is replaced at login. A wrong name or password is one error, so it does not tell which was wrong.
-#[server(prefix = "/api", endpoint = "auth/login")]
+#[server(prefix = "/api", endpoint = "auth/login", output = crate::api::JsonStr)]
 pub async fn login(
     /// The user's login name.
     username: String,
@@ -31,7 +31,7 @@ pub async fn login(
 }
 
 /// Ends the session and goes to the login page.
-#[server(prefix = "/api", endpoint = "auth/logout")]
+#[server(prefix = "/api", endpoint = "auth/logout", output = crate::api::JsonStr)]
 pub async fn logout() -> Result<(), AppError> {
     crate::api::with_status(
         async {
@@ -45,7 +45,7 @@ pub async fn logout() -> Result<(), AppError> {
 }
 
 /// Who is logged in.
-#[server(prefix = "/api", endpoint = "auth/me", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "auth/me", input = GetUrl, output = crate::api::JsonStr)]
 pub async fn get_current_user() -> Result<CurrentUser, AppError> {
     crate::api::with_status(
         crate::ssr::auth::authorize(Role::Viewer)

@@ -24,7 +24,7 @@ pub struct BillingInputs {
 
 /// The inputs of the billing model now: the newest trails snapshot, the volumes of the last 30 days (in all
 /// and per day) and the configured prices and entered volumes. Viewers and admins.
-#[server(prefix = "/api", endpoint = "billing/inputs", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "billing/inputs", input = GetUrl, output = crate::api::JsonStr)]
 pub async fn get_billing_inputs() -> Result<BillingInputs, AppError> {
     crate::api::with_status(
         async {

@@ -8,7 +8,7 @@ use leptos::server_fn::codec::GetUrl;
 /// Every configured account's CloudTrail bill for the last three full months and the current month to date:
 /// lines by linked account × Region × usage class with quantities and micro-dollar costs, or "no Cost
 /// Explorer access" with what to grant, or the reason it failed.
-#[server(prefix = "/api", endpoint = "billing/bill", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "billing/bill", input = GetUrl, output = crate::api::JsonStr)]
 pub async fn get_cloudtrail_bill() -> Result<CloudTrailBill, AppError> {
     crate::api::with_status(
         async {

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
 /// One page of events matching the filters, newest first, with the total and the next page's cursor.
-#[server(prefix = "/api", endpoint = "events/search", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "events/search", input = GetUrl, output = crate::api::JsonStr)]
 pub async fn search_events(
     /// The Events page's URL parameters.
     #[server(flatten)]
@@ -25,7 +25,7 @@ pub async fn search_events(
 }
 
 /// One stored event: its summary, the record as CloudTrail wrote it, its resources and identity chain.
-#[server(prefix = "/api", endpoint = "events/event", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "events/event", input = GetUrl, output = crate::api::JsonStr)]
 pub async fn get_event(
     /// The event's `eventID`.
     id: String,
@@ -41,7 +41,7 @@ pub async fn get_event(
 }
 
 /// Two to five events side by side (`ids` comma-separated), every field of their records aligned.
-#[server(prefix = "/api", endpoint = "events/compare", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "events/compare", input = GetUrl, output = crate::api::JsonStr)]
 pub async fn compare_events(
     /// Two to five `eventID`s, comma-separated.
     ids: String,
@@ -64,7 +64,7 @@ pub async fn compare_events(
 
 /// Whether live mode can answer here: `false` when no AWS account is configured (the demo, or an archive
 /// only), so the Events page does not offer it.
-#[server(prefix = "/api", endpoint = "events/live/available", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "events/live/available", input = GetUrl, output = crate::api::JsonStr)]
 pub async fn live_mode_available() -> Result<bool, AppError> {
     use crate::ssr::{auth, events, state::AppState};
     crate::api::with_status(
@@ -78,7 +78,7 @@ pub async fn live_mode_available() -> Result<bool, AppError> {
 
 /// Live mode: the filters asked of Event History (LookupEvents) for one configured account and Region; one
 /// call per page, within the account-Region's 2 calls/s. Nothing is stored.
-#[server(prefix = "/api", endpoint = "events/live", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "events/live", input = GetUrl, output = crate::api::JsonStr)]
 pub async fn live_events(
     /// The Events page's URL parameters, with `account` and `region` naming a configured account-Region.
     #[server(flatten)]

@@ -10,7 +10,7 @@ use leptos::server_fn::codec::GetUrl;
 
 /// The findings, one per rule, most severe first, filtered by the page's URL keys (`severity` at least,
 /// `state`, `rule`, `account`), with the rules that cannot evaluate here.
-#[server(prefix = "/api", endpoint = "findings/report", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "findings/report", input = GetUrl, output = crate::api::JsonStr)]
 pub async fn get_findings(
     /// The Findings page's URL keys.
     #[server(flatten)]
@@ -29,7 +29,7 @@ pub async fn get_findings(
 
 /// One rule's finding opened: the rule's description and fix, and its evidence events with their Events links.
 /// `NotFound` when the rule found nothing.
-#[server(prefix = "/api", endpoint = "findings/finding", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "findings/finding", input = GetUrl, output = crate::api::JsonStr)]
 pub async fn get_finding(
     /// The rule's Sigma `id`.
     #[server(default)]
@@ -46,7 +46,7 @@ pub async fn get_finding(
 }
 
 /// Open findings by severity, how many are triaged and how many rules cannot evaluate (Activity's line).
-#[server(prefix = "/api", endpoint = "findings/summary", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "findings/summary", input = GetUrl, output = crate::api::JsonStr)]
 pub async fn get_findings_summary() -> Result<FindingsSummary, AppError> {
     crate::api::with_status(
         async {
@@ -60,7 +60,7 @@ pub async fn get_findings_summary() -> Result<FindingsSummary, AppError> {
 
 /// Marks a rule's finding `acknowledged`, `resolved`, `false_positive` (or `open` again) with a note. Admins
 /// only; audited (`finding.triage`).
-#[server(prefix = "/api", endpoint = "findings/triage")]
+#[server(prefix = "/api", endpoint = "findings/triage", output = crate::api::JsonStr)]
 pub async fn triage_finding(
     /// The rule's Sigma `id`.
     #[server(default)]

@@ -8,7 +8,7 @@ use leptos::server_fn::codec::GetUrl;
 
 /// The stored report: per archive and account × Region × trail, each digest hour's state and every problem
 /// with its key and reason, the last validation time, and the run going on now.
-#[server(prefix = "/api", endpoint = "integrity/report", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "integrity/report", input = GetUrl, output = crate::api::JsonStr)]
 pub async fn get_integrity_report() -> Result<IntegrityStatus, AppError> {
     crate::api::with_status(
         async {
@@ -21,7 +21,7 @@ pub async fn get_integrity_report() -> Result<IntegrityStatus, AppError> {
 }
 
 /// Counts of what the stored validations found, and when they ran (Activity's integrity line).
-#[server(prefix = "/api", endpoint = "integrity/summary", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "integrity/summary", input = GetUrl, output = crate::api::JsonStr)]
 pub async fn get_integrity_summary() -> Result<IntegritySummary, AppError> {
     crate::api::with_status(
         async {
@@ -35,7 +35,7 @@ pub async fn get_integrity_summary() -> Result<IntegritySummary, AppError> {
 
 /// Starts validating every digest and log file of every archive, in the background. Admins only (audited);
 /// `started: false` when a validation is already running; `Unavailable` with no archive configured.
-#[server(prefix = "/api", endpoint = "integrity/validate")]
+#[server(prefix = "/api", endpoint = "integrity/validate", output = crate::api::JsonStr)]
 pub async fn start_validation() -> Result<ValidationStarted, AppError> {
     crate::api::with_status(
         async {

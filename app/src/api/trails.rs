@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
 /// The region × account coverage matrix of the newest snapshot, with gaps and CIS checks.
-#[server(prefix = "/api", endpoint = "trails/matrix", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "trails/matrix", input = GetUrl, output = crate::api::JsonStr)]
 pub async fn get_trail_matrix() -> Result<TrailMatrix, AppError> {
     crate::api::with_status(
         async {
@@ -20,7 +20,7 @@ pub async fn get_trail_matrix() -> Result<TrailMatrix, AppError> {
 }
 
 /// One trail by ARN: configuration, status, decoded selectors and the raw JSON.
-#[server(prefix = "/api", endpoint = "trails/trail", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "trails/trail", input = GetUrl, output = crate::api::JsonStr)]
 pub async fn get_trail(
     /// The trail's `TrailARN`.
     arn: String,
@@ -37,7 +37,7 @@ pub async fn get_trail(
 
 /// Reads trail configuration from every configured account and Region now and stores a new snapshot. Admins
 /// only: it spends the accounts' API quota (`Forbidden` for viewers, `Unavailable` with no account configured).
-#[server(prefix = "/api", endpoint = "trails/refresh")]
+#[server(prefix = "/api", endpoint = "trails/refresh", output = crate::api::JsonStr)]
 pub async fn refresh_trails() -> Result<(), AppError> {
     crate::api::with_status(
         async {
@@ -50,7 +50,7 @@ pub async fn refresh_trails() -> Result<(), AppError> {
 }
 
 /// What changed between the two newest snapshots (`None` with fewer than two).
-#[server(prefix = "/api", endpoint = "trails/changes", input = GetUrl)]
+#[server(prefix = "/api", endpoint = "trails/changes", input = GetUrl, output = crate::api::JsonStr)]
 pub async fn get_trail_changes() -> Result<Option<SnapshotChanges>, AppError> {
     crate::api::with_status(
         async {
