@@ -279,8 +279,10 @@ async fn a_record_the_rules_cannot_read_does_not_hide_the_findings_after_it() {
     assert!(reason.contains("recursion limit"), "{reason}");
     let (status, html) = common::served::get_as(&router, &viewer, "/findings").await;
     assert_eq!(status, axum::http::StatusCode::OK);
+    // `<!>` are hydration markers (erased views place them after text nodes).
+    let page = html.replace("<!>", "");
     assert!(
-        html.contains("1 record could not be evaluated") && html.contains("<code>deep</code>"),
+        page.contains("1 record could not be evaluated") && page.contains("<code>deep</code>"),
         "{html}"
     );
 }
