@@ -6,7 +6,8 @@
 # bench_serve DATA LOG: evaluates the detection rules first (incremental: a no-op once done, so that a run
 #   measures a server at rest, not one busy with its first evaluation), adds the viewer `bench` with
 #   $bench_password, serves the release build on a free port of 127.0.0.1 (so two runs never answer each
-#   other's requests), logging to LOG, and waits until it is healthy. Sets `port` and `server` (its PID) and
+#   other's requests), logging to LOG, and waits until it is healthy. The site (WASM, JS, CSS) is target/site,
+#   or BENCH_SITE when set. Sets `port` and `server` (its PID) and
 #   stops the server when the calling script exits.
 bench_password=bench-viewer-password
 
@@ -30,7 +31,7 @@ bench_serve() {
   "$bin" --data-dir "$data" user del bench >/dev/null 2>&1 || true
   echo "$bench_password" | "$bin" --data-dir "$data" user add bench --role viewer --password-stdin >/dev/null
   port=${BENCH_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
-  TRAILSCOPE_ADDR=127.0.0.1:$port LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg \
+  TRAILSCOPE_ADDR=127.0.0.1:$port LEPTOS_SITE_ROOT=${BENCH_SITE:-target/site} LEPTOS_SITE_PKG_DIR=pkg \
     "$bin" --data-dir "$data" serve >"$log" 2>&1 &
   server=$!
   trap 'kill $server 2>/dev/null || true' EXIT
