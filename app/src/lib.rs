@@ -1,6 +1,14 @@
 //! Trailscope: the application compiled by both the server (`ssr`) and the browser (`hydrate`).
 #![forbid(unsafe_code)]
 
+// The server's pages and the WASM must render the same hydration markers, so both are built with Leptos'
+// `erase_components` (.cargo/config.toml). Cargo drops that file's `build.rustflags` when RUSTFLAGS, or a
+// target's rustflags in another config, are set: say so rather than serve pages the WASM cannot hydrate.
+#[cfg(not(erase_components))]
+compile_error!(
+    "build with `--cfg erase_components` (.cargo/config.toml): RUSTFLAGS or a `[target]` rustflags replaced it"
+);
+
 pub mod api;
 pub mod components;
 pub mod error;

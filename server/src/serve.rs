@@ -2,6 +2,7 @@
 //! show), then serves the app, its server functions, static files and `/healthz`.
 pub mod findings;
 mod lifecycle;
+pub mod site_files;
 
 pub use lifecycle::Shutdown;
 
@@ -102,7 +103,10 @@ pub fn router(state: ServerState) -> Router {
             "/api/events/export.jsonl",
             get(app::ssr::events::export::json_lines).with_state(state.app.clone()),
         )
-        .nest_service(&format!("/{}", options.site_pkg_dir), site_files(&options))
+        .nest_service(
+            app::ssr::auth::gate::PKG_PATH,
+            site_files::service(&Path::new(&*options.site_root).join(&*options.site_pkg_dir)),
+        )
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
             shell(options.clone())
         })
@@ -122,22 +126,6 @@ pub fn router(state: ServerState) -> Router {
             },
         ))
         .with_state(state)
-}
-
-/// `SITE_ROOT/pkg` (the WASM, its JavaScript, the CSS; `.gz` and `.br` twins sent to browsers that accept them)
-/// with conditional requests, which leptos_axum's file handler does not answer (it drops every header but
-/// `Accept-Encoding`), so that revalidating an unchanged file is a `304` (`security::site_file_headers`).
-fn site_files(options: &LeptosOptions) -> Router {
-    let pkg = Path::new(&*options.site_root).join(&*options.site_pkg_dir);
-    Router::new()
-        .fallback_service(
-            tower_http::services::ServeDir::new(pkg)
-                .precompressed_gzip()
-                .precompressed_br(),
-        )
-        .layer(axum::middleware::map_response(
-            app::ssr::security::site_file_headers,
-        ))
 }
 
 /// With nothing configured (no account, no S3 archive) and an empty store, writes the demo archive into the data

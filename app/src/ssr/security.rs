@@ -43,15 +43,3 @@ pub fn add_security_headers(headers: &mut HeaderMap) {
             .or_insert(HeaderValue::from_static(value));
     }
 }
-
-/// Adds to a response of the site's files under `/pkg/` (the WASM, its JavaScript, the CSS):
-/// `Cache-Control: no-cache`, so a browser revalidates (a `304` when unchanged, by `Last-Modified`) rather than
-/// hydrating an upgraded server's page with the WASM of the version before, whose hydration markers differ; and
-/// `Vary: Accept-Encoding`, since the same URL is sent gzip-encoded or whole. File names are not hashed, so
-/// nothing here may be cached as immutable. (RFC 9111 §5.2.2.4 no-cache; RFC 9110 §12.5.5 Vary.)
-pub async fn site_file_headers(mut response: axum::response::Response) -> axum::response::Response {
-    let headers = response.headers_mut();
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    headers.append(header::VARY, HeaderValue::from_static("accept-encoding"));
-    response
-}

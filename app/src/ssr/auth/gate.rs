@@ -21,11 +21,17 @@ pub const LOGIN_ENDPOINT: &str = "/api/auth/login";
 /// Server functions under this path are for admins only (their own `authorize` checks it again).
 pub const ADMIN_API: &str = "/api/admin/";
 
+/// Where the site's files (the WASM, its JavaScript, the CSS; `SITE_ROOT/pkg`) are served: public, since the
+/// login page needs them.
+pub const PKG_PATH: &str = "/pkg";
+
 fn is_public(path: &str) -> bool {
     matches!(
         path,
         "/healthz" | "/readyz" | "/login" | "/favicon.svg" | LOGIN_ENDPOINT
-    ) || path.starts_with("/pkg/")
+    ) || path
+        .strip_prefix(PKG_PATH)
+        .is_some_and(|rest| rest.starts_with('/'))
 }
 
 /// True when a state-changing request carries an `Origin` (or else `Referer`) of this very host.
