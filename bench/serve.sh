@@ -1,4 +1,5 @@
-# Shared by bench/http, bench/load and bench/first-load (sourced, from the repository root, with `bin` set to the trailscope binary).
+# Shared by bench/http, bench/load and bench/first-load (sourced, from the repository root, with `bin` set to
+# the trailscope binary).
 #
 # bench_store EVENTS DIR: the store of a 90-day demo archive of EVENTS events ending at the current hour,
 #   ingested into DIR once (marked ready-EVENTS; kept between runs: delete the folder to rebuild). Relative

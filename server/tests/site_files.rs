@@ -34,6 +34,17 @@ fn router_over(site: &Path, data: &Path) -> axum::Router {
     })
 }
 
+/// A new site holding `wasm` and a new data folder (kept alive by the caller), and the router serving them.
+fn serving(wasm: &[u8]) -> ((tempfile::TempDir, tempfile::TempDir), axum::Router) {
+    let (site, data) = (
+        tempfile::tempdir().expect("site"),
+        tempfile::tempdir().expect("data"),
+    );
+    write_wasm(site.path(), wasm);
+    let router = router_over(site.path(), data.path());
+    ((site, data), router)
+}
+
 /// A GET of the WASM with these request headers, not logged in (the login page needs it too).
 async fn get_wasm(
     router: &axum::Router,
@@ -55,13 +66,8 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> &'a str {
 
 #[tokio::test]
 async fn the_wasm_is_revalidated_by_its_bytes_and_varies_by_encoding() {
-    let (site, data) = (
-        tempfile::tempdir().expect("site"),
-        tempfile::tempdir().expect("data"),
-    );
     let wasm = b"\0asm\x01\0\0\0 the module's bytes".repeat(64);
-    write_wasm(site.path(), &wasm);
-    let router = router_over(site.path(), data.path());
+    let (_dirs, router) = serving(&wasm);
 
     let (status, gzipped, _) = get_wasm(&router, &[("accept-encoding", "gzip, br")]).await;
     assert_eq!(status, StatusCode::OK);
@@ -110,13 +116,8 @@ async fn the_wasm_is_revalidated_by_its_bytes_and_varies_by_encoding() {
 
 #[tokio::test]
 async fn after_a_rollback_to_older_files_the_browser_gets_them_whole() {
-    let (site, data) = (
-        tempfile::tempdir().expect("site"),
-        tempfile::tempdir().expect("data"),
-    );
     let newer = b"\0asm\x01\0\0\0 version 2".repeat(64);
-    write_wasm(site.path(), &newer);
-    let router = router_over(site.path(), data.path());
+    let ((site, data), router) = serving(&newer);
     let (_, held, _) = get_wasm(&router, &[("accept-encoding", "gzip")]).await;
     let (tag, modified) = (
         header(&held, "etag").to_owned(),

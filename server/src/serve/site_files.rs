@@ -50,8 +50,7 @@ fn tag_files(dir: &Path, prefix: &str, tags: &mut HashMap<String, HeaderValue>) 
         if path.is_dir() {
             tag_files(&path, &name, tags);
         } else if let Ok(bytes) = std::fs::read(&path) {
-            let digest = Sha256::digest(&bytes);
-            let hex: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+            let hex = hex::encode(&Sha256::digest(&bytes)[..8]);
             if let Ok(tag) = HeaderValue::from_str(&format!("W/\"{hex}\"")) {
                 tags.insert(name, tag);
             }
