@@ -3,7 +3,7 @@ use crate::error::AppError;
 use crate::model::activity::{FilterChoices, Timeline, TopLists};
 use crate::model::filter::ActivityFilter;
 use crate::ssr::state::AppState;
-use crate::ssr::store::{StoreError, activity};
+use crate::ssr::store::{StoreError, account_regions, activity};
 
 async fn read<T: Send + 'static>(
     state: &AppState,
@@ -31,5 +31,5 @@ pub async fn top_lists(state: &AppState, filter: ActivityFilter) -> Result<TopLi
 /// The accounts and Regions the store holds events for. Errors: [`AppError::Internal`] when the store cannot be
 /// read.
 pub async fn filter_choices(state: &AppState) -> Result<FilterChoices, AppError> {
-    read(state, activity::filter_choices).await
+    read(state, account_regions::filter_choices).await
 }

@@ -2,6 +2,7 @@
 //! log files as compressed blocks, hourly rollups, and what ingest has read; the auth file holds users,
 //! sessions, API tokens and the audit log. Each file has one long-lived writer; readers come from a small pool
 //! so pages never wait on ingest.
+pub mod account_regions;
 pub mod activity;
 pub mod auth_schema;
 pub mod backup;

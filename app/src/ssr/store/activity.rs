@@ -8,7 +8,7 @@ use super::dictionary::lookup;
 use super::timeline_rollup::Source;
 use super::top_rollup::{self, Dimension};
 use crate::model::activity::{
-    FilterChoices, TOP_N, Timeline, TimelineBucket, TopEntry, TopLists, bucket_secs_for, ceil_div,
+    TOP_N, Timeline, TimelineBucket, TopEntry, TopLists, bucket_secs_for, ceil_div,
 };
 use crate::model::filter::{ActivityFilter, RangeSpec};
 use crate::model::time::{DAY, HOUR};
@@ -364,22 +364,4 @@ impl Tallies {
             .collect::<Result<_, StoreError>>()?;
         Ok(lists)
     }
-}
-
-/// The accounts and Regions the store holds events for. Errors: [`StoreError`] when the store cannot be read.
-pub fn filter_choices(conn: &Connection) -> Result<FilterChoices, StoreError> {
-    let distinct = |column: &str| -> Result<Vec<String>, StoreError> {
-        let sql = format!(
-            "SELECT value FROM strings WHERE id IN (SELECT DISTINCT {column} FROM rollup_hourly) ORDER BY value"
-        );
-        let mut stmt = conn.prepare_cached(&sql)?;
-        let values = stmt
-            .query_map([], |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
-        Ok(values)
-    };
-    Ok(FilterChoices {
-        accounts: distinct("account")?,
-        regions: distinct("region")?,
-    })
 }

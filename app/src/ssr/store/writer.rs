@@ -466,6 +466,7 @@ impl EventWriter {
                 ])?;
             }
             super::volumes::add_to_rollup(&tx, &billing)?;
+            super::account_regions::record(&tx, rollups.keys().map(|k| (k.account, k.region)))?;
         }
         top.write(&tx)?;
         timeline.write(&tx)?;

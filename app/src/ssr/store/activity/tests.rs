@@ -2,6 +2,7 @@
 //! ingesting demo archives, for windows on and off hour and day boundaries and every filter Activity offers: after
 //! a first load, after an incremental ingest and Event History (sync) writes, duplicates included, and on a store
 //! made before the rollup (or its user agents list) existed once it is opened.
+mod filter_choices;
 mod search_totals;
 mod timeline;
 use super::*;

@@ -40,6 +40,9 @@ pub(super) struct Conditions {
     /// `rollup_top` can count it (no other condition than read-only and errors): the list that counts the field,
     /// and the `strings.id`s the filter matches, sorted.
     pub top_countable: Option<(Dimension, Vec<i64>)>,
+    /// The `strings.id` of the one event source the filter names, when `rollup_billing_daily` can count it:
+    /// besides it, only account, Region, read-only and category (that rollup has no error flag).
+    pub source_countable: Option<i64>,
 }
 
 impl Conditions {
@@ -143,6 +146,7 @@ pub(super) fn conditions(
         rollup_countable: true,
         coded: Vec::new(),
         top_countable: None,
+        source_countable: None,
     };
     let only_flags_besides_agent = filter.account.is_none()
         && filter.region.is_none()
@@ -193,6 +197,15 @@ pub(super) fn conditions(
             return Ok(None);
         }
         c.push_in(&format!("e.{}", exact.spec().store_column), ids.clone());
+        if *exact == EventField::EventSource
+            && filter.exact.len() == 1
+            && filter.role.is_none()
+            && filter.agent_contains.is_none()
+            && !filter.errors_only
+            && !by_resource
+        {
+            c.source_countable = ids.first().copied();
+        }
         if only_flags && filter.exact.len() == 1 {
             let mut ids = ids;
             ids.sort_unstable();

@@ -1,12 +1,13 @@
 //! The total a search shows: how many events match, from the rollups where they can answer (whole hours of
 //! `rollup_hourly` for account, Region, read-only, errors and category; whole hours of `rollup_top` for one exact
-//! value of a top-10 list, or the user agents a "user agent contains" matches), the partial hours at both ends
-//! and every other filter from the events.
+//! value of a top-10 list, or the user agents a "user agent contains" matches; whole days of
+//! `rollup_billing_daily` for one event source with account, Region, read-only and category), the partial hours
+//! or days at both ends and every other filter from the events.
 use super::super::StoreError;
 use super::super::top_rollup;
 use super::conditions::Conditions;
 use crate::model::events::EventFilter;
-use crate::model::time::HOUR;
+use crate::model::time::{DAY, HOUR};
 use rusqlite::{Connection, ToSql, params_from_iter};
 
 /// How many events match, counting whole hours from the rollups when the filter allows it.
@@ -36,8 +37,7 @@ pub(super) fn count(
             .query_row(params_from_iter(params), |r| r.get(0))?;
         Ok(n as u64)
     };
-    let first_hour = start.div_euclid(HOUR) * HOUR + if start % HOUR == 0 { 0 } else { HOUR };
-    let last_hour = end.div_euclid(HOUR) * HOUR;
+    let (first_hour, last_hour) = whole_periods((start, end), HOUR);
     if let Some((dimension, ids)) = &conds.top_countable
         && last_hour - first_hour >= HOUR
     {
@@ -58,29 +58,84 @@ pub(super) fn count(
         )?;
         return Ok(whole + count_events(start, first_hour)? + count_events(last_hour, end)?);
     }
+    if let Some(source) = conds.source_countable {
+        // One event source with any account, Region, category and read-only choice: whole days from the daily
+        // billing rollup (it counts every event by source), the partial days at both ends from the events.
+        let (first_day, last_day) = whole_periods((start, end), DAY);
+        if last_day - first_day >= DAY {
+            let daily = Rollup {
+                table: "rollup_billing_daily",
+                period: "day",
+                source: Some(source),
+            };
+            let whole = daily.sum(conn, conds, filter, (first_day, last_day))?;
+            return Ok(whole + count_events(start, first_day)? + count_events(last_day, end)?);
+        }
+    }
     if !conds.rollup_countable || last_hour - first_hour < HOUR {
         return count_events(start, end);
     }
     // Rollups count whole hours; the partial hours at both ends are counted from the events.
-    let mut sql = String::from(
-        "SELECT coalesce(sum(events), 0) FROM rollup_hourly WHERE hour >= ? AND hour < ?",
-    );
-    let mut params: Vec<Box<dyn ToSql>> = vec![Box::new(first_hour), Box::new(last_hour)];
-    // The account and Region as the conditions resolved them: string IDs are looked up once per request.
-    for (column, id) in &conds.coded {
-        sql.push_str(&format!(" AND {column} = ?"));
-        params.push(Box::new(*id));
+    let hourly = Rollup {
+        table: "rollup_hourly",
+        period: "hour",
+        source: None,
+    };
+    let whole = hourly.sum(conn, conds, filter, (first_hour, last_hour))?;
+    Ok(whole + count_events(start, first_hour)? + count_events(last_hour, end)?)
+}
+
+/// `[first, last)`: the whole periods of `span` seconds inside `[start, end)` (empty when there are none).
+fn whole_periods((start, end): (i64, i64), span: i64) -> (i64, i64) {
+    let first = start.div_euclid(span) * span + if start.rem_euclid(span) == 0 { 0 } else { span };
+    (first, end.div_euclid(span) * span)
+}
+
+/// A rollup a total can sum: events per period by account, Region, read-only and category; with the error flag
+/// (`is_error`) unless it counts by event source.
+struct Rollup {
+    table: &'static str,
+    /// The column of the period's first second.
+    period: &'static str,
+    /// The event source's `strings.id` when the rollup counts by source (it then has no error flag).
+    source: Option<i64>,
+}
+
+impl Rollup {
+    /// The events of `[from, to)` (whole periods) the filter's account, Region, read-only, errors and category
+    /// keep. Errors: SQLite's.
+    fn sum(
+        &self,
+        conn: &Connection,
+        conds: &Conditions,
+        filter: &EventFilter,
+        (from, to): (i64, i64),
+    ) -> Result<u64, StoreError> {
+        let (table, period) = (self.table, self.period);
+        let mut sql = format!(
+            "SELECT coalesce(sum(events), 0) FROM {table} WHERE {period} >= ? AND {period} < ?"
+        );
+        let mut params: Vec<Box<dyn ToSql>> = vec![Box::new(from), Box::new(to)];
+        // The account and Region as the conditions resolved them: string IDs are looked up once per request.
+        for (column, id) in &conds.coded {
+            sql.push_str(&format!(" AND {column} = ?"));
+            params.push(Box::new(*id));
+        }
+        if let Some(source) = self.source {
+            sql.push_str(" AND event_source = ?");
+            params.push(Box::new(source));
+        }
+        sql.push_str(&filter.read_only.sql_condition("read_only"));
+        if filter.errors_only {
+            sql.push_str(" AND is_error = 1");
+        }
+        if let Some(category) = filter.category {
+            sql.push_str(" AND category = ?");
+            params.push(Box::new(i64::from(category.code())));
+        }
+        let whole: i64 = conn
+            .prepare_cached(&sql)?
+            .query_row(params_from_iter(params.iter()), |r| r.get(0))?;
+        Ok(whole as u64)
     }
-    sql.push_str(&filter.read_only.sql_condition("read_only"));
-    if filter.errors_only {
-        sql.push_str(" AND is_error = 1");
-    }
-    if let Some(category) = filter.category {
-        sql.push_str(" AND category = ?");
-        params.push(Box::new(i64::from(category.code())));
-    }
-    let whole: i64 = conn
-        .prepare_cached(&sql)?
-        .query_row(params_from_iter(params.iter()), |r| r.get(0))?;
-    Ok(whole as u64 + count_events(start, first_hour)? + count_events(last_hour, end)?)
 }
