@@ -1,9 +1,11 @@
-//! The total a search shows: how many events match, from the rollups where they can answer (whole hours of
-//! `rollup_hourly` for account, Region, read-only, errors and category; whole hours of `rollup_top` for one exact
-//! value of a top-10 list, or the user agents a "user agent contains" matches; whole days of
-//! `rollup_billing_daily` for one event source with account, Region, read-only and category), the partial hours
-//! or days at both ends and every other filter from the events.
+//! The total a search shows: how many events match, from the rollups where they can answer, the partial periods
+//! at both ends and every other filter from the events. For account, Region, read-only, errors and category:
+//! whole days of `rollup_timeline` (no category) or `rollup_billing_daily` (no errors), then whole hours of
+//! `rollup_hourly`, then whole quarters of `rollup_timeline` (no category). For one exact value of a top-10
+//! list, or the user agents a "user agent contains" matches: whole hours of `rollup_top`. For one event source
+//! with account, Region, read-only and category: whole days of `rollup_billing_daily`.
 use super::super::StoreError;
+use super::super::timeline_rollup::QUARTER;
 use super::super::top_rollup;
 use super::conditions::Conditions;
 use crate::model::events::EventFilter;
@@ -58,31 +60,47 @@ pub(super) fn count(
         )?;
         return Ok(whole + count_events(start, first_hour)? + count_events(last_hour, end)?);
     }
-    if let Some(source) = conds.source_countable {
-        // One event source with any account, Region, category and read-only choice: whole days from the daily
-        // billing rollup (it counts every event by source), the partial days at both ends from the events.
-        let (first_day, last_day) = whole_periods((start, end), DAY);
-        if last_day - first_day >= DAY {
-            let daily = Rollup {
-                table: "rollup_billing_daily",
-                period: "day",
-                source: Some(source),
-            };
-            let whole = daily.sum(conn, conds, filter, (first_day, last_day))?;
-            return Ok(whole + count_events(start, first_day)? + count_events(last_day, end)?);
-        }
-    }
-    if !conds.rollup_countable || last_hour - first_hour < HOUR {
-        return count_events(start, end);
-    }
-    // Rollups count whole hours; the partial hours at both ends are counted from the events.
-    let hourly = Rollup {
-        table: "rollup_hourly",
-        period: "hour",
-        source: None,
+    // The rollups that can count this filter, coarsest first: each counts the whole periods it can, the next
+    // the partial periods at both ends, and the events what is left.
+    let levels: Vec<Rollup> = if let Some(source) = conds.source_countable {
+        vec![Rollup {
+            source: Some(source),
+            ..BILLING_DAYS
+        }]
+    } else if conds.rollup_countable {
+        [TIMELINE_DAYS, BILLING_DAYS, HOURLY, TIMELINE_QUARTERS]
+            .into_iter()
+            .filter(|r| r.serves(filter))
+            .collect()
+    } else {
+        Vec::new()
     };
-    let whole = hourly.sum(conn, conds, filter, (first_hour, last_hour))?;
-    Ok(whole + count_events(start, first_hour)? + count_events(last_hour, end)?)
+    count_in_levels(&levels, (start, end), &mut |level, range| match level {
+        Some(rollup) => rollup.sum(conn, conds, filter, range),
+        None => count_events(range.0, range.1),
+    })
+}
+
+/// The count of `[start, end)`: whole periods of the first of `levels` from it, the partial periods at both ends
+/// from the levels after it; what no level covers from `count(None, range)`.
+fn count_in_levels(
+    levels: &[Rollup],
+    (start, end): (i64, i64),
+    count: &mut impl FnMut(Option<&Rollup>, (i64, i64)) -> Result<u64, StoreError>,
+) -> Result<u64, StoreError> {
+    if start >= end {
+        return Ok(0);
+    }
+    let Some((rollup, finer)) = levels.split_first() else {
+        return count(None, (start, end));
+    };
+    let (first, last) = whole_periods((start, end), rollup.span);
+    if first >= last {
+        return count_in_levels(finer, (start, end), count);
+    }
+    Ok(count(Some(rollup), (first, last))?
+        + count_in_levels(finer, (start, first), count)?
+        + count_in_levels(finer, (last, end), count)?)
 }
 
 /// `[first, last)`: the whole periods of `span` seconds inside `[start, end)` (empty when there are none).
@@ -91,17 +109,69 @@ fn whole_periods((start, end): (i64, i64), span: i64) -> (i64, i64) {
     (first, end.div_euclid(span) * span)
 }
 
-/// A rollup a total can sum: events per period by account, Region, read-only and category; with the error flag
-/// (`is_error`) unless it counts by event source.
+/// A rollup a total can sum: events per period by account, Region and read-only, and by what its flags say.
 struct Rollup {
     table: &'static str,
-    /// The column of the period's first second.
+    /// The column of the period's first second, and the condition that picks the rows of this span.
     period: &'static str,
-    /// The event source's `strings.id` when the rollup counts by source (it then has no error flag).
+    span_condition: &'static str,
+    /// The period's length, in seconds.
+    span: i64,
+    /// Whether it counts by the error flag (`is_error`).
+    errors: bool,
+    /// Whether it counts by category.
+    category: bool,
+    /// The event source's `strings.id` when summing one source (only `rollup_billing_daily` counts by source).
     source: Option<i64>,
 }
 
+/// Events per UTC day by account, Region, read-only and error (`store::timeline_rollup`).
+const TIMELINE_DAYS: Rollup = Rollup {
+    table: "rollup_timeline",
+    period: "period",
+    span_condition: " AND span = 86400",
+    span: DAY,
+    errors: true,
+    category: false,
+    source: None,
+};
+
+/// Events per 15 minutes by account, Region, read-only and error (`store::timeline_rollup`).
+const TIMELINE_QUARTERS: Rollup = Rollup {
+    span_condition: " AND span = 900",
+    span: QUARTER,
+    ..TIMELINE_DAYS
+};
+
+/// Events per UTC day by account, Region, category, read-only and event source (and data resource), the
+/// billing estimate's rollup (`store::volumes`).
+const BILLING_DAYS: Rollup = Rollup {
+    table: "rollup_billing_daily",
+    period: "day",
+    span_condition: "",
+    span: DAY,
+    errors: false,
+    category: true,
+    source: None,
+};
+
+/// Events per hour by account, Region, read-only, error and category.
+const HOURLY: Rollup = Rollup {
+    table: "rollup_hourly",
+    period: "hour",
+    span_condition: "",
+    span: HOUR,
+    errors: true,
+    category: true,
+    source: None,
+};
+
 impl Rollup {
+    /// Whether it can count the filter's errors and category choices.
+    fn serves(&self, filter: &EventFilter) -> bool {
+        (self.errors || !filter.errors_only) && (self.category || filter.category.is_none())
+    }
+
     /// The events of `[from, to)` (whole periods) the filter's account, Region, read-only, errors and category
     /// keep. Errors: SQLite's.
     fn sum(
@@ -111,9 +181,11 @@ impl Rollup {
         filter: &EventFilter,
         (from, to): (i64, i64),
     ) -> Result<u64, StoreError> {
+        debug_assert!(self.serves(filter));
         let (table, period) = (self.table, self.period);
         let mut sql = format!(
-            "SELECT coalesce(sum(events), 0) FROM {table} WHERE {period} >= ? AND {period} < ?"
+            "SELECT coalesce(sum(events), 0) FROM {table} WHERE {period} >= ? AND {period} < ?{}",
+            self.span_condition
         );
         let mut params: Vec<Box<dyn ToSql>> = vec![Box::new(from), Box::new(to)];
         // The account and Region as the conditions resolved them: string IDs are looked up once per request.
