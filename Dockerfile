@@ -47,7 +47,7 @@ ENV TRAILSCOPE_DATA_DIR=/data \
     LEPTOS_SITE_ROOT=/app/site \
     LEPTOS_ENV=PROD \
     HOME=/data
-# No MALLOC_ARENA_MAX: every allocation of the process, SQLite's included, goes to mimalloc (server/src/main.rs),
+# No MALLOC_ARENA_MAX: every allocation of the process, SQLite's included, goes to mimalloc (allocator/, set in server/src/main.rs),
 # not to glibc's per-thread arenas.
 WORKDIR /data
 VOLUME /data

@@ -26,11 +26,11 @@ build:
 
 lint:
 	cargo fmt --all -- --check
-	cargo clippy --release -p app -p trailscope --all-targets -- -D warnings
+	cargo clippy --release -p trailscope-alloc -p app -p trailscope --all-targets -- -D warnings
 	cargo clippy --release -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 unit:
-	cargo test --release -p app -p trailscope --lib --tests
+	cargo test --release -p trailscope-alloc -p app -p trailscope --lib --tests
 
 e2e: build
 	bash end2end/run.sh
