@@ -247,6 +247,26 @@ fn rollups_follow_incremental_ingest_and_event_history_writes() {
     assert_eq!(after_sync, after_ingest + fresh.len() as u64);
 }
 
+/// Sets `store` (in `dir/data`) back to the schema before `migration` with `sql` (which undoes what that migration
+/// and the later ones made), reopens it and asserts that it migrated to the current schema.
+fn reopened_before(dir: &Path, store: Store, migration: &str, sql: &str) -> Store {
+    store
+        .write(|conn| {
+            conn.execute_batch(&format!(
+                "{sql}; PRAGMA user_version = {}",
+                schema::version_before(migration)
+            ))
+        })
+        .expect("downgrade");
+    drop(store);
+    let store = Store::open_in(&dir.join("data")).expect("reopen");
+    assert_eq!(
+        store.read(schema::version).expect("version"),
+        schema::known_version()
+    );
+    store
+}
+
 /// Sets the store back to a schema before `migration` with `sql`, reopens it, and asserts that its lists equal
 /// the events' once the store counted them, with the user agents listed, and that the count is not asked again.
 fn assert_reopened_store_lists_the_events(dir: &Path, store: Store, migration: &str, sql: &str) {
@@ -256,19 +276,11 @@ fn assert_reopened_store_lists_the_events(dir: &Path, store: Store, migration: &
             .expect("lists")
     };
     let before = all(&store);
-    store
-        .write(|conn| {
-            conn.execute_batch(&format!(
-                "{sql}; DELETE FROM meta WHERE key = '{}'; PRAGMA user_version = {}",
-                top_rollup::BACKFILL_PENDING,
-                schema::version_before(migration)
-            ))
-        })
-        .expect("downgrade");
-    drop(store);
-    let store = Store::open_in(&dir.join("data")).expect("reopen");
-    let version = store.read(schema::version).expect("version");
-    assert_eq!(version, schema::known_version());
+    let sql = format!(
+        "{sql}; DELETE FROM meta WHERE key = '{}'",
+        top_rollup::BACKFILL_PENDING
+    );
+    let store = reopened_before(dir, store, migration, &sql);
     let after = assert_lists_match_the_events(&store);
     assert_eq!(after, before);
     assert!(after.events > 6_000 && !after.user_agents.is_empty());

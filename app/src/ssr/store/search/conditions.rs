@@ -32,7 +32,8 @@ pub(super) struct Conditions {
     pub count_from: &'static str,
     pub sql: String,
     pub params: Vec<Box<dyn ToSql>>,
-    /// Whether the hourly rollups can count it (only account, Region, read-only, errors and category).
+    /// Whether the rollups by account and Region can count it (only account, Region, read-only, errors and
+    /// category): `rollup_hourly`, `rollup_timeline` and `rollup_billing_daily`, each where it has the columns.
     pub rollup_countable: bool,
     /// The account and Region filters as (store column, string ID), resolved once for the page and the count.
     pub coded: Vec<(&'static str, i64)>,

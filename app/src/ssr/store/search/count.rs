@@ -12,7 +12,8 @@ use crate::model::events::EventFilter;
 use crate::model::time::{DAY, HOUR};
 use rusqlite::{Connection, ToSql, params_from_iter};
 
-/// How many events match, counting whole hours from the rollups when the filter allows it.
+/// How many events match: whole periods from the rollups that can count the filter (days, hours, quarters), the
+/// rest from the events.
 pub(super) fn count(
     conn: &Connection,
     conds: &Conditions,
@@ -94,7 +95,7 @@ fn count_in_levels(
     let Some((rollup, finer)) = levels.split_first() else {
         return count(None, (start, end));
     };
-    let (first, last) = whole_periods((start, end), rollup.span);
+    let (first, last) = whole_periods((start.max(rollup.from), end), rollup.span);
     if first >= last {
         return count_in_levels(finer, (start, end), count);
     }
@@ -112,9 +113,13 @@ fn whole_periods((start, end): (i64, i64), span: i64) -> (i64, i64) {
 /// A rollup a total can sum: events per period by account, Region and read-only, and by what its flags say.
 struct Rollup {
     table: &'static str,
-    /// The column of the period's first second, and the condition that picks the rows of this span.
+    /// The column of the period's first second.
     period: &'static str,
+    /// SQL (` AND …`) that keeps the rows of this span when the table holds several, else empty.
     span_condition: &'static str,
+    /// The first period it counts right: `rollup_billing_daily`'s migration floored event times toward zero, so
+    /// its day 0 may hold events of the day before 1970.
+    from: i64,
     /// The period's length, in seconds.
     span: i64,
     /// Whether it counts by the error flag (`is_error`).
@@ -131,6 +136,7 @@ const TIMELINE_DAYS: Rollup = Rollup {
     period: "period",
     span_condition: " AND span = 86400",
     span: DAY,
+    from: i64::MIN,
     errors: true,
     category: false,
     source: None,
@@ -150,6 +156,7 @@ const BILLING_DAYS: Rollup = Rollup {
     period: "day",
     span_condition: "",
     span: DAY,
+    from: DAY,
     errors: false,
     category: true,
     source: None,
@@ -161,6 +168,7 @@ const HOURLY: Rollup = Rollup {
     period: "hour",
     span_condition: "",
     span: HOUR,
+    from: i64::MIN,
     errors: true,
     category: true,
     source: None,

@@ -78,19 +78,11 @@ fn a_store_made_before_the_pairs_were_kept_offers_them_once_opened() {
     let dir = tempfile::tempdir().expect("tmp");
     let store = demo_store(dir.path());
     let before = assert_choices_are_the_events(&store);
-    store
-        .write(|conn| {
-            conn.execute_batch(&format!(
-                "DROP TABLE account_regions; PRAGMA user_version = {}",
-                schema::version_before(account_regions::MIGRATION)
-            ))
-        })
-        .expect("downgrade");
-    drop(store);
-    let store = Store::open_in(&dir.path().join("data")).expect("reopen");
-    assert_eq!(
-        store.read(schema::version).expect("version"),
-        schema::known_version()
+    let store = reopened_before(
+        dir.path(),
+        store,
+        account_regions::MIGRATION,
+        "DROP TABLE account_regions",
     );
     assert_eq!(assert_choices_are_the_events(&store), before);
 }

@@ -34,19 +34,11 @@ fn timelines_equal_a_count_of_the_events() {
 fn a_store_made_before_the_timeline_rollup_gives_the_same_timelines_once_opened() {
     let dir = tempfile::tempdir().expect("tmp");
     let store = demo_store(dir.path());
-    store
-        .write(|conn| {
-            conn.execute_batch(&format!(
-                "DROP TABLE rollup_timeline; PRAGMA user_version = {}",
-                schema::version_before(timeline_rollup::MIGRATION)
-            ))
-        })
-        .expect("downgrade");
-    drop(store);
-    let store = Store::open_in(&dir.path().join("data")).expect("reopen");
-    assert_eq!(
-        store.read(schema::version).expect("version"),
-        schema::known_version()
+    let store = reopened_before(
+        dir.path(),
+        store,
+        timeline_rollup::MIGRATION,
+        "DROP TABLE rollup_timeline",
     );
     assert_timelines_match_the_events(&store);
 }
