@@ -90,19 +90,7 @@ fn assert_search_totals_equal_the_events_listed(store: &Store) {
                 .filter(|f| f.account.is_none() && f.region.is_none())
             {
                 for narrow in &narrowings {
-                    let mut filter = EventFilter {
-                        range: activity.range,
-                        account: None,
-                        region: None,
-                        exact: Vec::new(),
-                        role: None,
-                        resource_type: None,
-                        resource: None,
-                        read_only: activity.read_write,
-                        errors_only: activity.errors_only,
-                        agent_contains: None,
-                        category: None,
-                    };
+                    let mut filter = search_of(&activity);
                     narrow(&mut filter);
                     compared += u64::from(assert_total_is_listed(conn, &filter)?);
                 }
@@ -130,22 +118,17 @@ fn search_totals_from_days_hours_and_quarters_equal_the_events_listed() {
             for activity in filters(conn) {
                 for (category, here, by_source) in choices() {
                     {
+                        let base = search_of(&activity);
                         let filter = EventFilter {
-                            range: activity.range,
-                            account: activity.account.clone().or(here.then(|| account.clone())),
-                            region: activity.region.clone().or(here.then(|| region.clone())),
+                            account: base.account.clone().or(here.then(|| account.clone())),
+                            region: base.region.clone().or(here.then(|| region.clone())),
                             exact: if by_source {
                                 vec![(EventField::EventSource, source.clone())]
                             } else {
                                 Vec::new()
                             },
-                            role: None,
-                            resource_type: None,
-                            resource: None,
-                            read_only: activity.read_write,
-                            errors_only: activity.errors_only,
-                            agent_contains: None,
                             category,
+                            ..base
                         };
                         compared += u64::from(assert_total_is_listed(conn, &filter)?);
                     }
@@ -185,4 +168,21 @@ fn assert_total_is_listed(
     let total = search::search(conn, filter, 1, None, NOW)?.total;
     assert_eq!(total, listed, "{filter:?}");
     Ok(listed > 0)
+}
+
+/// The Events page's filter of the same range, account, Region, read/write and errors choice as `activity`.
+fn search_of(activity: &ActivityFilter) -> crate::model::events::EventFilter {
+    crate::model::events::EventFilter {
+        range: activity.range,
+        account: activity.account.clone(),
+        region: activity.region.clone(),
+        exact: Vec::new(),
+        role: None,
+        resource_type: None,
+        resource: None,
+        read_only: activity.read_write,
+        errors_only: activity.errors_only,
+        agent_contains: None,
+        category: None,
+    }
 }
