@@ -8,6 +8,7 @@ use super::super::StoreError;
 use super::super::timeline_rollup::QUARTER;
 use super::super::top_rollup;
 use super::conditions::Conditions;
+use crate::model::activity::ceil_div;
 use crate::model::events::EventFilter;
 use crate::model::time::{DAY, HOUR};
 use rusqlite::{Connection, ToSql, params_from_iter};
@@ -106,8 +107,7 @@ fn count_in_levels(
 
 /// `[first, last)`: the whole periods of `span` seconds inside `[start, end)` (empty when there are none).
 fn whole_periods((start, end): (i64, i64), span: i64) -> (i64, i64) {
-    let first = start.div_euclid(span) * span + if start.rem_euclid(span) == 0 { 0 } else { span };
-    (first, end.div_euclid(span) * span)
+    (ceil_div(start, span) * span, end.div_euclid(span) * span)
 }
 
 /// A rollup a total can sum: events per period by account, Region and read-only, and by what its flags say.
@@ -115,8 +115,9 @@ struct Rollup {
     table: &'static str,
     /// The column of the period's first second.
     period: &'static str,
-    /// SQL (` AND …`) that keeps the rows of this span when the table holds several, else empty.
-    span_condition: &'static str,
+    /// Whether the table holds several spans (a `span` column, in seconds), so its rows of [`Rollup::span`] are
+    /// picked by it.
+    spans: bool,
     /// The first period it counts right: `rollup_billing_daily`'s migration floored event times toward zero, so
     /// its day 0 may hold events of the day before 1970.
     from: i64,
@@ -134,7 +135,7 @@ struct Rollup {
 const TIMELINE_DAYS: Rollup = Rollup {
     table: "rollup_timeline",
     period: "period",
-    span_condition: " AND span = 86400",
+    spans: true,
     span: DAY,
     from: i64::MIN,
     errors: true,
@@ -144,7 +145,7 @@ const TIMELINE_DAYS: Rollup = Rollup {
 
 /// Events per 15 minutes by account, Region, read-only and error (`store::timeline_rollup`).
 const TIMELINE_QUARTERS: Rollup = Rollup {
-    span_condition: " AND span = 900",
+    spans: true,
     span: QUARTER,
     ..TIMELINE_DAYS
 };
@@ -154,7 +155,7 @@ const TIMELINE_QUARTERS: Rollup = Rollup {
 const BILLING_DAYS: Rollup = Rollup {
     table: "rollup_billing_daily",
     period: "day",
-    span_condition: "",
+    spans: false,
     span: DAY,
     from: DAY,
     errors: false,
@@ -166,7 +167,7 @@ const BILLING_DAYS: Rollup = Rollup {
 const HOURLY: Rollup = Rollup {
     table: "rollup_hourly",
     period: "hour",
-    span_condition: "",
+    spans: false,
     span: HOUR,
     from: i64::MIN,
     errors: true,
@@ -192,10 +193,13 @@ impl Rollup {
         debug_assert!(self.serves(filter));
         let (table, period) = (self.table, self.period);
         let mut sql = format!(
-            "SELECT coalesce(sum(events), 0) FROM {table} WHERE {period} >= ? AND {period} < ?{}",
-            self.span_condition
+            "SELECT coalesce(sum(events), 0) FROM {table} WHERE {period} >= ? AND {period} < ?"
         );
         let mut params: Vec<Box<dyn ToSql>> = vec![Box::new(from), Box::new(to)];
+        if self.spans {
+            sql.push_str(" AND span = ?");
+            params.push(Box::new(self.span));
+        }
         // The account and Region as the conditions resolved them: string IDs are looked up once per request.
         for (column, id) in &conds.coded {
             sql.push_str(&format!(" AND {column} = ?"));
