@@ -195,6 +195,7 @@ CREATE TABLE IF NOT EXISTS integrity_archives (
     super::resource_arn::LISTED_TWICE_MIGRATION,
     super::top_rollup::USER_AGENT_MIGRATION,
     super::account_regions::MIGRATION,
+    super::timeline_rollup::HOURS_MIGRATION,
 ];
 
 /// The event-file migration after which `events_by_source` also holds account and Region: it drops the old one,

@@ -1,11 +1,12 @@
 //! The total a search shows: how many events match, from the rollups where they can answer, the partial periods
 //! at both ends and every other filter from the events. For account, Region, read-only, errors and category:
-//! whole days of `rollup_timeline` (no category) or `rollup_billing_daily` (no errors), then whole hours of
-//! `rollup_hourly`, then whole quarters of `rollup_timeline` (no category). For one exact value of a top-10
+//! whole days of `rollup_timeline` (no category) or `rollup_billing_daily` (no errors), then whole 6 and 3 hours
+//! of `rollup_timeline` (no category), then whole hours of `rollup_hourly`, then whole quarters of
+//! `rollup_timeline` (no category). For one exact value of a top-10
 //! list, or the user agents a "user agent contains" matches: whole hours of `rollup_top`. For one event source
 //! with account, Region, read-only and category: whole days of `rollup_billing_daily`.
 use super::super::StoreError;
-use super::super::timeline_rollup::QUARTER;
+use super::super::timeline_rollup::{QUARTER, SIX_HOURS, THREE_HOURS};
 use super::super::top_rollup;
 use super::conditions::Conditions;
 use crate::model::activity::ceil_div;
@@ -70,10 +71,17 @@ pub(super) fn count(
             ..BILLING_DAYS
         }]
     } else if conds.rollup_countable {
-        [TIMELINE_DAYS, BILLING_DAYS, HOURLY, TIMELINE_QUARTERS]
-            .into_iter()
-            .filter(|r| r.serves(filter))
-            .collect()
+        [
+            TIMELINE_DAYS,
+            BILLING_DAYS,
+            TIMELINE_SIX_HOURS,
+            TIMELINE_THREE_HOURS,
+            HOURLY,
+            TIMELINE_QUARTERS,
+        ]
+        .into_iter()
+        .filter(|r| r.serves(filter))
+        .collect()
     } else {
         Vec::new()
     };
@@ -143,9 +151,20 @@ const TIMELINE_DAYS: Rollup = Rollup {
     source: None,
 };
 
+/// Events per 6 hours by account, Region, read-only and error (`store::timeline_rollup`).
+const TIMELINE_SIX_HOURS: Rollup = Rollup {
+    span: SIX_HOURS,
+    ..TIMELINE_DAYS
+};
+
+/// Events per 3 hours by account, Region, read-only and error (`store::timeline_rollup`).
+const TIMELINE_THREE_HOURS: Rollup = Rollup {
+    span: THREE_HOURS,
+    ..TIMELINE_DAYS
+};
+
 /// Events per 15 minutes by account, Region, read-only and error (`store::timeline_rollup`).
 const TIMELINE_QUARTERS: Rollup = Rollup {
-    spans: true,
     span: QUARTER,
     ..TIMELINE_DAYS
 };

@@ -1,5 +1,5 @@
 //! Timelines read from the rollups equal a count of the events per bucket, also on a store made before the
-//! timeline rollup once it is opened.
+//! timeline rollup (or its spans of hours) once it is opened.
 use super::*;
 
 #[test]
@@ -7,7 +7,7 @@ fn timelines_equal_a_count_of_the_events() {
     let dir = tempfile::tempdir().expect("tmp");
     let store = demo_store(dir.path());
     assert_timelines_match_the_events(&store);
-    // Every source a timeline reads was used: events, quarters, hours and days.
+    // Every source a timeline reads was used: events, quarters, hours, 3 and 6 hours, and days.
     let sources: Vec<Source> = store
         .read(|conn| {
             filters(conn)
@@ -24,6 +24,8 @@ fn timelines_equal_a_count_of_the_events() {
         Source::Events,
         Source::Timeline(timeline_rollup::QUARTER),
         Source::Hourly,
+        Source::Timeline(timeline_rollup::THREE_HOURS),
+        Source::Timeline(timeline_rollup::SIX_HOURS),
         Source::Timeline(DAY),
     ] {
         assert!(sources.contains(&source), "{source:?}");
@@ -39,6 +41,23 @@ fn a_store_made_before_the_timeline_rollup_gives_the_same_timelines_once_opened(
         store,
         timeline_rollup::MIGRATION,
         "DROP TABLE rollup_timeline",
+    );
+    assert_timelines_match_the_events(&store);
+}
+
+#[test]
+fn a_store_made_before_the_spans_of_hours_gives_the_same_timelines_once_opened() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let store = demo_store(dir.path());
+    let store = reopened_before(
+        dir.path(),
+        store,
+        timeline_rollup::HOURS_MIGRATION,
+        &format!(
+            "DELETE FROM rollup_timeline WHERE span IN ({}, {})",
+            timeline_rollup::THREE_HOURS,
+            timeline_rollup::SIX_HOURS
+        ),
     );
     assert_timelines_match_the_events(&store);
 }
