@@ -14,6 +14,9 @@ use crate::model::time::{DAY, HOUR};
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 use rustc_hash::FxHashMap;
 
+pub mod packed;
+use packed::{decode, encode};
+
 /// The lists counted, as `rollup_top.dimension` codes; never renumber (stored data holds these).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Dimension {
@@ -92,47 +95,7 @@ pub struct Entry {
     pub flags: u8,
 }
 
-/// Bytes of one packed entry: value, account (i64 LE), flags (u8), count (u64 LE).
-const ENTRY_BYTES: usize = 8 + 8 + 1 + 8;
-
 type Counts = FxHashMap<Entry, u64>;
-
-fn encode(counts: &Counts) -> Vec<u8> {
-    let mut entries: Vec<(&Entry, &u64)> = counts.iter().collect();
-    entries.sort_unstable();
-    let mut blob = Vec::with_capacity(entries.len() * ENTRY_BYTES);
-    for (entry, count) in entries {
-        blob.extend_from_slice(&entry.value.to_le_bytes());
-        blob.extend_from_slice(&entry.account.to_le_bytes());
-        blob.push(entry.flags);
-        blob.extend_from_slice(&count.to_le_bytes());
-    }
-    blob
-}
-
-/// Calls `each` with every entry of a packed blob. Errors: [`StoreError::Corrupt`] when it is not whole entries.
-fn decode(blob: &[u8], mut each: impl FnMut(Entry, u64)) -> Result<(), StoreError> {
-    if !blob.len().is_multiple_of(ENTRY_BYTES) {
-        return Err(StoreError::Corrupt(format!(
-            "rollup_top entries of {} bytes are not whole entries",
-            blob.len()
-        )));
-    }
-    let int = |bytes: &[u8]| {
-        let mut raw = [0u8; 8];
-        raw.copy_from_slice(bytes);
-        raw
-    };
-    for chunk in blob.chunks_exact(ENTRY_BYTES) {
-        let entry = Entry {
-            value: i64::from_le_bytes(int(&chunk[0..8])),
-            account: i64::from_le_bytes(int(&chunk[8..16])),
-            flags: chunk[16],
-        };
-        each(entry, u64::from_le_bytes(int(&chunk[17..25])));
-    }
-    Ok(())
-}
 
 /// One event as the lists count it: the store's coded columns.
 #[derive(Clone, Copy, Debug)]
@@ -258,8 +221,10 @@ pub fn for_each_entry(
         let Some(dimension) = DIMENSIONS.into_iter().find(|d| *d as i64 == code) else {
             continue;
         };
-        let blob: Vec<u8> = row.get(1)?;
-        decode(&blob, |entry, n| each(dimension, entry, n))?;
+        decode(
+            row.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?,
+            |entry, n| each(dimension, entry, n),
+        )?;
     }
     Ok(())
 }
@@ -396,7 +361,11 @@ pub fn backfill_if_pending(conn: &mut Connection) -> Result<(), StoreError> {
             day += DAY;
         }
     }
-    tx.execute("DELETE FROM meta WHERE key = ?1", [BACKFILL_PENDING])?;
+    // Every row is now packed as this build packs them: none is left to repack.
+    tx.execute(
+        "DELETE FROM meta WHERE key IN (?1, ?2)",
+        [BACKFILL_PENDING, packed::REPACK_PENDING],
+    )?;
     tx.commit()?;
     Ok(())
 }

@@ -3,6 +3,7 @@
 //! a first load, after an incremental ingest and Event History (sync) writes, duplicates included, and on a store
 //! made before the rollup (or its user agents list) existed once it is opened.
 mod filter_choices;
+mod packed;
 mod search_totals;
 mod timeline;
 use super::*;
@@ -248,10 +249,16 @@ fn rollups_follow_incremental_ingest_and_event_history_writes() {
 }
 
 /// Sets `store` (in `dir/data`) back to the schema before `migration` with `sql` (which undoes what that migration
-/// and the later ones made), reopens it and asserts that it migrated to the current schema.
+/// and the later ones made), reopens it and asserts that it migrated to the current schema. A schema before
+/// `top_rollup::packed` also gets its `rollup_top` rows of the fixed width, as the builds before it wrote them.
 fn reopened_before(dir: &Path, store: Store, migration: &str, sql: &str) -> Store {
     store
         .write(|conn| {
+            if schema::version_before(migration)
+                < schema::version_before(top_rollup::packed::MIGRATION)
+            {
+                write_fixed_width(conn)?;
+            }
             conn.execute_batch(&format!(
                 "{sql}; PRAGMA user_version = {}",
                 schema::version_before(migration)
@@ -265,6 +272,38 @@ fn reopened_before(dir: &Path, store: Store, migration: &str, sql: &str) -> Stor
         schema::known_version()
     );
     store
+}
+
+/// Rewrites every `rollup_top` row as the builds before the packing wrote it: value and account (i64 LE), flags
+/// (u8) and count (u64 LE) per entry, in entry order.
+fn write_fixed_width(conn: &Connection) -> rusqlite::Result<()> {
+    let rows: Vec<(i64, i64, i64)> = conn
+        .prepare("SELECT span, period, dimension FROM rollup_top")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<Result<_, _>>()?;
+    for (span, period, code) in rows {
+        let dimension = top_rollup::DIMENSIONS
+            .into_iter()
+            .find(|d| *d as i64 == code);
+        let mut entries: Vec<(top_rollup::Entry, u64)> = Vec::new();
+        top_rollup::for_each_entry(conn, span, (period, period + 1), dimension, |_, e, n| {
+            entries.push((e, n))
+        })
+        .expect("entries");
+        entries.sort_unstable();
+        let mut fixed = Vec::new();
+        for (entry, n) in entries {
+            fixed.extend_from_slice(&entry.value.to_le_bytes());
+            fixed.extend_from_slice(&entry.account.to_le_bytes());
+            fixed.push(entry.flags);
+            fixed.extend_from_slice(&n.to_le_bytes());
+        }
+        conn.execute(
+            "UPDATE rollup_top SET entries = ?4 WHERE span = ?1 AND period = ?2 AND dimension = ?3",
+            rusqlite::params![span, period, code, fixed],
+        )?;
+    }
+    Ok(())
 }
 
 /// Sets the store back to a schema before `migration` with `sql`, reopens it, and asserts that its lists equal
