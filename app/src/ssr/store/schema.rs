@@ -197,6 +197,7 @@ CREATE TABLE IF NOT EXISTS integrity_archives (
     super::account_regions::MIGRATION,
     super::timeline_rollup::HOURS_MIGRATION,
     super::top_rollup::packed::MIGRATION,
+    super::top_rollup::weeks::MIGRATION,
 ];
 
 /// The event-file migration after which `events_by_source` also holds account and Region: it drops the old one,
@@ -317,6 +318,7 @@ pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
     super::database::migrate(conn, path, MIGRATIONS, |_| Ok(()))?;
     super::top_rollup::backfill_if_pending(conn)?;
     super::top_rollup::packed::repack_if_pending(conn)?;
+    super::top_rollup::weeks::add_if_pending(conn)?;
     super::resource_arn::upgrade(conn)?;
     ensure_search_indexes(conn)?;
     super::resource_arn::note_listed_twice(conn)?;

@@ -1,7 +1,7 @@
 //! The counts behind the Activity top-10 lists (issue 16), so that a list costs the same whatever the number of
-//! events in its range: per hour and per UTC day, for each list (event name, event source, identity, source IP,
-//! error code, user agent), how many events had each value, by whether they were read-only and whether they
-//! failed. `rollup_top` holds one row per (span, period, dimension) with its entries packed in a blob (one row
+//! events in its range: per hour, per UTC day and per week ([`SPANS`]), for each list (event name, event
+//! source, identity, source IP, error code, user agent), how many events had each value, by whether they were
+//! read-only and whether they failed. `rollup_top` holds one row per (span, period, dimension) with its entries packed in a blob (one row
 //! rewrite per batch and hour instead of one upsert per value, which would cost ingest more than the lists save).
 //! The writer keeps it in step with the events it inserts; a store that had events before the table (or a list)
 //! existed is counted once when it is opened ([`backfill_if_pending`]). Account and Region are not part of an
@@ -15,7 +15,13 @@ use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, 
 use rustc_hash::FxHashMap;
 
 pub mod packed;
+pub mod weeks;
 use packed::{decode, encode};
+use weeks::WEEK;
+
+/// The spans `rollup_top` keeps, in seconds, coarsest first: [`WEEK`], a UTC day and an hour. Each divides the
+/// ones before it.
+pub const SPANS: [i64; 3] = [WEEK, DAY, HOUR];
 
 /// The lists counted, as `rollup_top.dimension` codes; never renumber (stored data holds these).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -151,19 +157,27 @@ impl TopCounts {
         count(Dimension::UserAgent, e.user_agent, 0);
     }
 
-    /// Adds the counts to `rollup_top`'s hours and days (a read, merge and rewrite of each row touched).
+    /// Adds the counts to `rollup_top`'s rows of every span (a read, merge and rewrite of each row touched).
     /// Errors: SQLite's, or [`StoreError::Corrupt`] for a stored row that cannot be read.
     pub fn write(self, tx: &Transaction<'_>) -> Result<(), StoreError> {
-        let mut days: FxHashMap<i64, Lists> = FxHashMap::default();
-        for (hour, lists) in &self.hours {
-            let day = days.entry(hour.div_euclid(DAY) * DAY).or_default();
-            for (into, from) in day.iter_mut().zip(lists) {
-                for (entry, n) in from {
-                    *into.entry(*entry).or_default() += n;
+        let mut spans: Vec<(i64, FxHashMap<i64, Lists>)> = SPANS
+            .into_iter()
+            .filter(|span| *span != HOUR)
+            .map(|span| {
+                let mut periods: FxHashMap<i64, Lists> = FxHashMap::default();
+                for (hour, lists) in &self.hours {
+                    let period = periods.entry(hour.div_euclid(span) * span).or_default();
+                    for (into, from) in period.iter_mut().zip(lists) {
+                        for (entry, n) in from {
+                            *into.entry(*entry).or_default() += n;
+                        }
+                    }
                 }
-            }
-        }
-        for (span, periods) in [(HOUR, self.hours), (DAY, days)] {
+                (span, periods)
+            })
+            .collect();
+        spans.push((HOUR, self.hours));
+        for (span, periods) in spans {
             for (period, lists) in periods {
                 for (dimension, counts) in DIMENSIONS.iter().zip(lists) {
                     if !counts.is_empty() {
@@ -199,7 +213,7 @@ fn merge(
     Ok(())
 }
 
-/// Calls `each` with every entry counted in the periods of `span` (`HOUR` or `DAY`) that start in
+/// Calls `each` with every entry counted in the periods of `span` (one of [`SPANS`]) that start in
 /// `[start, end)`, of one list (`only`) or of all the lists this build knows. Errors: SQLite's, or
 /// [`StoreError::Corrupt`] for a row that cannot be read.
 pub fn for_each_entry(
@@ -229,32 +243,43 @@ pub fn for_each_entry(
     Ok(())
 }
 
-/// Calls `each` with every entry counted in the whole hours `[start, end)` (multiples of an hour): whole UTC
-/// days from the daily rows, the hours around them from the hourly ones, so the rows read do not grow with the
-/// events in the range; of one list (`only`) or of all. Errors: as [`for_each_entry`].
+/// Calls `each` with every entry counted in the whole hours `[start, end)` (multiples of an hour): whole weeks
+/// from the weekly rows, the whole UTC days around them from the daily ones, the hours around those from the
+/// hourly ones, so the rows read do not grow with the events in the range; of one list (`only`) or of all.
+/// Errors: as [`for_each_entry`].
 pub fn for_each_entry_in_hours(
     conn: &Connection,
     (start, end): (i64, i64),
     only: Option<Dimension>,
     mut each: impl FnMut(Dimension, Entry, u64),
 ) -> Result<(), StoreError> {
-    let first_day = ceil_div(start, DAY) * DAY;
-    let last_day = end.div_euclid(DAY) * DAY;
-    let parts = if first_day < last_day {
-        [
-            (HOUR, start, first_day),
-            (DAY, first_day, last_day),
-            (HOUR, last_day, end),
-        ]
-    } else {
-        [(HOUR, start, end), (HOUR, 0, 0), (HOUR, 0, 0)]
+    in_spans(conn, &SPANS, (start, end), only, &mut each)
+}
+
+/// [`for_each_entry_in_hours`] with `spans` (coarsest first, ending with an hour).
+fn in_spans(
+    conn: &Connection,
+    spans: &[i64],
+    (start, end): (i64, i64),
+    only: Option<Dimension>,
+    each: &mut impl FnMut(Dimension, Entry, u64),
+) -> Result<(), StoreError> {
+    let Some((&span, finer)) = spans.split_first() else {
+        return Ok(());
     };
-    for (span, from, to) in parts {
-        if from < to {
-            for_each_entry(conn, span, (from, to), only, &mut each)?;
-        }
+    if start >= end {
+        return Ok(());
     }
-    Ok(())
+    if finer.is_empty() {
+        return for_each_entry(conn, span, (start, end), only, each);
+    }
+    let (first, last) = (ceil_div(start, span) * span, end.div_euclid(span) * span);
+    if first >= last {
+        return in_spans(conn, finer, (start, end), only, each);
+    }
+    in_spans(conn, finer, (start, first), only, each)?;
+    for_each_entry(conn, span, (first, last), only, &mut *each)?;
+    in_spans(conn, finer, (last, end), only, each)
 }
 
 /// [`BACKFILL_PENDING`] as a literal, so the migrations' SQL can `concat!` it.
@@ -361,10 +386,14 @@ pub fn backfill_if_pending(conn: &mut Connection) -> Result<(), StoreError> {
             day += DAY;
         }
     }
-    // Every row is now packed as this build packs them: none is left to repack.
+    // Every row of every span is now written as this build writes them: none is left to repack or add.
     tx.execute(
-        "DELETE FROM meta WHERE key IN (?1, ?2)",
-        [BACKFILL_PENDING, packed::REPACK_PENDING],
+        "DELETE FROM meta WHERE key IN (?1, ?2, ?3)",
+        [
+            BACKFILL_PENDING,
+            packed::REPACK_PENDING,
+            weeks::WEEKS_PENDING,
+        ],
     )?;
     tx.commit()?;
     Ok(())

@@ -6,6 +6,7 @@ mod filter_choices;
 mod packed;
 mod search_totals;
 mod timeline;
+mod weeks;
 use super::*;
 use crate::model::filter::ReadWrite;
 use crate::ssr::demo::{DemoOptions, write_demo};

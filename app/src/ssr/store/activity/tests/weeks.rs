@@ -1,0 +1,87 @@
+//! Top-10 lists over windows of whole weeks (17 days of events) equal a count of every matching event, also on a
+//! store made before `rollup_top` had weekly rows once it is opened.
+use super::*;
+use crate::ssr::store::top_rollup::weeks::{self, WEEK};
+
+/// A store of 5,000 events over the 17 days up to [`END`], so that windows hold whole weeks of events.
+fn weeks_store(dir: &Path) -> Store {
+    let archive = dir.join("archive");
+    let options = DemoOptions {
+        seed: 5,
+        days: 17,
+        events: 5_000,
+        end: END,
+    };
+    write_demo(&archive, &options).expect("demo archive");
+    let store = Store::open_in(&dir.join("data")).expect("store");
+    ingest(&store, &archive);
+    store
+}
+
+/// Asserts that the lists of windows holding whole weeks equal the scan's, for every read/write and errors
+/// choice, and that weekly rows were there to read.
+fn assert_week_lists_match_the_events(store: &Store) {
+    let ranges = [
+        RangeSpec::All,
+        RangeSpec::Last(30 * DAY),
+        // Whole weeks with whole days and partial hours at both ends.
+        RangeSpec::Between(END - 16 * DAY - 5 * HOUR - 10 * 60, END - HOUR - 7 * 60),
+        RangeSpec::Between(END - 15 * DAY, END - 8 * DAY + 3 * HOUR),
+    ];
+    store
+        .read(|conn| {
+            for range in ranges {
+                for read_write in [ReadWrite::All, ReadWrite::Read, ReadWrite::Write] {
+                    for errors_only in [false, true] {
+                        let filter = ActivityFilter {
+                            range,
+                            account: None,
+                            region: None,
+                            read_write,
+                            errors_only,
+                        };
+                        let lists = top_lists(conn, &filter, NOW)?;
+                        assert_eq!(lists, scanned(conn, &filter, NOW), "{filter:?}");
+                    }
+                }
+            }
+            let weeks: i64 = conn.query_row(
+                "SELECT count(*) FROM rollup_top WHERE span = ?1",
+                [WEEK],
+                |r| r.get(0),
+            )?;
+            assert!(weeks > 0, "weekly rows were read");
+            Ok(())
+        })
+        .expect("queries");
+}
+
+#[test]
+fn top_lists_of_whole_weeks_equal_a_scan_of_the_events() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let store = weeks_store(dir.path());
+    assert_week_lists_match_the_events(&store);
+}
+
+#[test]
+fn a_store_made_before_the_weekly_rows_gives_the_same_lists_once_opened() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let store = weeks_store(dir.path());
+    let store = reopened_before(
+        dir.path(),
+        store,
+        weeks::MIGRATION,
+        &format!("DELETE FROM rollup_top WHERE span = {WEEK}"),
+    );
+    assert_week_lists_match_the_events(&store);
+    let pending: bool = store
+        .read(|c| {
+            Ok(c.query_row(
+                "SELECT EXISTS (SELECT 1 FROM meta WHERE key = ?1)",
+                [weeks::WEEKS_PENDING],
+                |r| r.get(0),
+            )?)
+        })
+        .expect("meta");
+    assert!(!pending, "the weeks are added once");
+}
