@@ -90,8 +90,8 @@ fn conditions(
 }
 
 /// The Activity timeline for `filter` at time `now` (epoch seconds UTC), from the coarsest rollup whose periods
-/// divide the buckets (days and quarters in `rollup_timeline`, hours in `rollup_hourly`), else (buckets under 15
-/// minutes) from the events.
+/// divide the buckets (days, 6 and 3 hours and quarters in `rollup_timeline`, hours in `rollup_hourly`), else
+/// (buckets under 15 minutes) from the events.
 ///
 /// Errors: [`StoreError`] when the store cannot be read.
 pub fn timeline(

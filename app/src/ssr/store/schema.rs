@@ -316,9 +316,7 @@ pub fn version(conn: &Connection) -> Result<i64, StoreError> {
 /// Brings the event file at `path` (on its writer `conn`) up to date and re-creates any missing search index.
 pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
     super::database::migrate(conn, path, MIGRATIONS, |_| Ok(()))?;
-    super::top_rollup::backfill_if_pending(conn)?;
-    super::top_rollup::packed::repack_if_pending(conn)?;
-    super::top_rollup::weeks::add_if_pending(conn)?;
+    super::top_rollup::upgrade(conn)?;
     super::resource_arn::upgrade(conn)?;
     ensure_search_indexes(conn)?;
     super::resource_arn::note_listed_twice(conn)?;

@@ -1,22 +1,24 @@
 //! The counts behind the Activity top-10 lists (issue 16), so that a list costs the same whatever the number of
 //! events in its range: per hour, per UTC day and per week ([`SPANS`]), for each list (event name, event
 //! source, identity, source IP, error code, user agent), how many events had each value, by whether they were
-//! read-only and whether they failed. `rollup_top` holds one row per (span, period, dimension) with its entries packed in a blob (one row
-//! rewrite per batch and hour instead of one upsert per value, which would cost ingest more than the lists save).
-//! The writer keeps it in step with the events it inserts; a store that had events before the table (or a list)
-//! existed is counted once when it is opened ([`backfill_if_pending`]). Account and Region are not part of an
-//! entry: lists filtered by them read the events (`store::activity`).
+//! read-only and whether they failed. `rollup_top` holds one row per (span, period, dimension) with its entries
+//! packed in a blob ([`packed`]: one row rewrite per batch, period and list instead of one upsert per value, which
+//! would cost ingest more than the lists save). The writer keeps it in step with the events it inserts; a store
+//! that had events before the table (or a list) existed is counted once when it is opened ([`upgrade`]).
+//! Account and Region are not part of an entry: lists filtered by them read the events (`store::activity`).
 use super::StoreError;
 use crate::model::activity::ceil_div;
 use crate::model::events::EventField;
 use crate::model::filter::ReadWrite;
 use crate::model::time::{DAY, HOUR};
-use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use rustc_hash::FxHashMap;
 
 pub mod packed;
+mod upgrade;
 pub mod weeks;
 use packed::{decode, encode};
+pub use upgrade::{BACKFILL_PENDING, MIGRATION, USER_AGENT_MIGRATION, upgrade};
 use weeks::WEEK;
 
 /// The spans `rollup_top` keeps, in seconds, coarsest first: [`WEEK`], a UTC day and an hour. Each divides the
@@ -280,121 +282,4 @@ fn in_spans(
     in_spans(conn, finer, (start, first), only, each)?;
     for_each_entry(conn, span, (first, last), only, &mut *each)?;
     in_spans(conn, finer, (last, end), only, each)
-}
-
-/// [`BACKFILL_PENDING`] as a literal, so the migrations' SQL can `concat!` it.
-macro_rules! backfill_key {
-    () => {
-        "rollup_top_backfill"
-    };
-}
-
-/// The SQL that asks for the stored events to be counted into `rollup_top` when the store next opens: sets
-/// [`BACKFILL_PENDING`] when the store holds events.
-macro_rules! ask_for_backfill {
-    () => {
-        concat!(
-            "INSERT OR REPLACE INTO meta (key, value)\n  SELECT '",
-            backfill_key!(),
-            "', 'pending' WHERE EXISTS (SELECT 1 FROM events);\n"
-        )
-    };
-}
-
-/// The migration that creates `rollup_top` and asks for the events already stored to be counted
-/// ([`backfill_if_pending`]).
-pub const MIGRATION: &str = concat!(
-    r#"
--- Activity top-10 lists (issue 16; store/top_rollup.rs): per hour (span 3600) and UTC day (span 86400) and list
--- (dimension 0 event name, 1 event source, 2 identity, 3 source IP, 4 error code), the events per value, read-only
--- flag and error flag, packed in `entries`. The events already stored are counted when the store next opens.
-CREATE TABLE rollup_top (
-  span INTEGER NOT NULL,
-  period INTEGER NOT NULL,
-  dimension INTEGER NOT NULL,
-  entries BLOB NOT NULL,
-  PRIMARY KEY (span, period, dimension)
-) WITHOUT ROWID;
-"#,
-    ask_for_backfill!()
-);
-
-/// The migration that adds the user agents list ([`Dimension::UserAgent`]): the events already stored are counted
-/// again, every list at once, when the store next opens ([`backfill_if_pending`]).
-pub const USER_AGENT_MIGRATION: &str = concat!(
-    r#"
--- Activity's top user agents and the search's "user agent contains" total (issue 16): rollup_top dimension 5,
--- `userAgent`. The events already stored are counted again, every list, when the store next opens.
-"#,
-    ask_for_backfill!()
-);
-
-/// The `meta` key the migrations that created `rollup_top` or added a list set when the store already held events.
-pub const BACKFILL_PENDING: &str = backfill_key!();
-
-/// Counts the stored events into `rollup_top` when a migration asked for it (the one that created it or added a
-/// list), one UTC day at a time (memory stays that of one day), in one transaction that holds the write lock
-/// from the start (so the events cannot change meanwhile, and two processes opening the store at once count them
-/// once): a process killed meanwhile leaves it to the next open. Errors: SQLite's.
-pub fn backfill_if_pending(conn: &mut Connection) -> Result<(), StoreError> {
-    let pending = |conn: &Connection| -> rusqlite::Result<bool> {
-        conn.query_row(
-            "SELECT EXISTS (SELECT 1 FROM meta WHERE key = ?1)",
-            [BACKFILL_PENDING],
-            |r| r.get(0),
-        )
-    };
-    if !pending(conn)? {
-        return Ok(());
-    }
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    if !pending(&tx)? {
-        return Ok(()); // another process counted them meanwhile
-    }
-    let extent: Option<(i64, i64)> = tx.query_row(
-        "SELECT (SELECT min(event_time) FROM events), (SELECT max(event_time) FROM events)",
-        [],
-        |r| Ok(r.get::<_, Option<i64>>(0)?.zip(r.get::<_, Option<i64>>(1)?)),
-    )?;
-    tx.execute("DELETE FROM rollup_top", [])?;
-    if let Some((first, last)) = extent {
-        let mut day = first.div_euclid(DAY) * DAY;
-        while day <= last {
-            let mut counts = TopCounts::default();
-            {
-                let mut stmt = tx.prepare_cached(
-                "SELECT event_time, account, read_only, event_name, event_source, identity_name, source_ip,
-                        error_code, user_agent
-                 FROM events WHERE event_time >= ?1 AND event_time < ?2",
-            )?;
-                let mut rows = stmt.query([day, day + DAY])?;
-                while let Some(r) = rows.next()? {
-                    counts.add(&Counted {
-                        event_time: r.get(0)?,
-                        account: r.get(1)?,
-                        read_only: r.get(2)?,
-                        event_name: r.get(3)?,
-                        event_source: r.get(4)?,
-                        identity_name: r.get(5)?,
-                        source_ip: r.get(6)?,
-                        error_code: r.get(7)?,
-                        user_agent: r.get(8)?,
-                    });
-                }
-            }
-            counts.write(&tx)?;
-            day += DAY;
-        }
-    }
-    // Every row of every span is now written as this build writes them: none is left to repack or add.
-    tx.execute(
-        "DELETE FROM meta WHERE key IN (?1, ?2, ?3)",
-        [
-            BACKFILL_PENDING,
-            packed::REPACK_PENDING,
-            weeks::WEEKS_PENDING,
-        ],
-    )?;
-    tx.commit()?;
-    Ok(())
 }

@@ -2,9 +2,9 @@
 //! at both ends and every other filter from the events. For account, Region, read-only, errors and category:
 //! whole days of `rollup_timeline` (no category) or `rollup_billing_daily` (no errors), then whole 6 and 3 hours
 //! of `rollup_timeline` (no category), then whole hours of `rollup_hourly`, then whole quarters of
-//! `rollup_timeline` (no category). For one exact value of a top-10
-//! list, or the user agents a "user agent contains" matches: whole hours of `rollup_top`. For one event source
-//! with account, Region, read-only and category: whole days of `rollup_billing_daily`.
+//! `rollup_timeline` (no category). For one exact value of a top-10 list, or the user agents a "user agent
+//! contains" matches: whole hours of `rollup_top` (weeks, then days, then hours). For one event source with
+//! account, Region, read-only and category: whole days of `rollup_billing_daily`.
 use super::super::StoreError;
 use super::super::timeline_rollup::{QUARTER, SIX_HOURS, THREE_HOURS};
 use super::super::top_rollup;
@@ -14,8 +14,8 @@ use crate::model::events::EventFilter;
 use crate::model::time::{DAY, HOUR};
 use rusqlite::{Connection, ToSql, params_from_iter};
 
-/// How many events match: whole periods from the rollups that can count the filter (days, hours, quarters), the
-/// rest from the events.
+/// How many events match: whole periods from the rollups that can count the filter (days, 6 and 3 hours, hours,
+/// quarters; or weeks, days and hours of a top-10 list), the rest from the events.
 pub(super) fn count(
     conn: &Connection,
     conds: &Conditions,

@@ -4,7 +4,7 @@
 //! read a fifth of the bytes (the source IP list of 90 days was 6 MB per request on the 10M-event bench store).
 use super::{Counts, Entry};
 use crate::ssr::store::StoreError;
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use rusqlite::{OptionalExtension, Transaction, params};
 
 /// Bytes of one entry of the fixed width the builds before [`MIGRATION`] wrote: value, account (i64 LE), flags
 /// (u8), count (u64 LE).
@@ -21,8 +21,9 @@ macro_rules! repack_key {
 pub const REPACK_PENDING: &str = repack_key!();
 
 /// The migration after which `rollup_top` rows are packed as varints: it asks for the rows a store already has
-/// to be repacked when it next opens ([`repack_if_pending`]). Builds before it refuse the store (their reads of
-/// varints would be wrong).
+/// to be repacked when it next opens (`top_rollup::upgrade`). Builds before it refuse to open the store; one
+/// already running when it is upgraded would misread the packed rows and write rows this build misreads, so stop
+/// older builds before a newer one opens the store (docs/deploy.md).
 pub const MIGRATION: &str = concat!(
     "-- rollup_top entries as varints (issue 16; store/top_rollup/packed.rs)
 INSERT OR REPLACE INTO meta (key, value)
@@ -109,25 +110,9 @@ fn decode_fixed(blob: &[u8]) -> Result<Counts, StoreError> {
         .collect())
 }
 
-/// Repacks every `rollup_top` row of the fixed width when [`MIGRATION`] asked for it, in one transaction that
-/// holds the write lock from the start (a process killed meanwhile leaves it to the next open). Run it after
-/// `backfill_if_pending`, which writes every row packed and so clears the request. Errors: SQLite's, or
-/// [`StoreError::Corrupt`] for a row that is not whole entries.
-pub fn repack_if_pending(conn: &mut Connection) -> Result<(), StoreError> {
-    let pending = |conn: &Connection| -> rusqlite::Result<bool> {
-        conn.query_row(
-            "SELECT EXISTS (SELECT 1 FROM meta WHERE key = ?1)",
-            [REPACK_PENDING],
-            |r| r.get(0),
-        )
-    };
-    if !pending(conn)? {
-        return Ok(());
-    }
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    if !pending(&tx)? {
-        return Ok(()); // another process repacked them meanwhile
-    }
+/// Repacks every `rollup_top` row of the fixed width (`upgrade`, once [`MIGRATION`] asked for it), one row at a
+/// time. Errors: SQLite's, or [`StoreError::Corrupt`] for a row that is not whole entries.
+pub(super) fn repack(tx: &Transaction<'_>) -> Result<(), StoreError> {
     let mut after = (i64::MIN, i64::MIN, i64::MIN);
     loop {
         // One row at a time, in key order: memory stays that of one row.
@@ -154,7 +139,5 @@ pub fn repack_if_pending(conn: &mut Connection) -> Result<(), StoreError> {
         ])?;
         after = (span, period, dimension);
     }
-    tx.execute("DELETE FROM meta WHERE key = ?1", [REPACK_PENDING])?;
-    tx.commit()?;
     Ok(())
 }

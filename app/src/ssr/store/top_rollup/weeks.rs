@@ -1,11 +1,11 @@
 //! `rollup_top`'s weekly rows: a top-10 list of 30 days or "all" reads a few weeks instead of every day (the
 //! source IP list of 90 days decoded 247k entries on the 10M-event bench store). A store made before them gets
-//! them from its daily rows when it next opens ([`add_if_pending`]).
+//! them from its daily rows when it next opens (`top_rollup::upgrade`).
 use super::packed::{decode, encode};
 use super::{Counts, DIMENSIONS};
 use crate::model::time::DAY;
 use crate::ssr::store::StoreError;
-use rusqlite::{Connection, TransactionBehavior, params};
+use rusqlite::{Transaction, params};
 
 /// The coarsest span `rollup_top` keeps: 7 days, in seconds. Periods are multiples of it since the epoch, so a
 /// week starts on a Thursday at 00:00 UTC.
@@ -22,7 +22,7 @@ macro_rules! weeks_key {
 pub const WEEKS_PENDING: &str = weeks_key!();
 
 /// The migration that adds the weekly rows: it asks for them to be summed from the daily rows when the store next
-/// opens ([`add_if_pending`]). Builds before it refuse the store (they would not add to the weeks).
+/// opens (`top_rollup::upgrade`). Builds before it refuse to open the store (they would not add to the weeks).
 pub const MIGRATION: &str = concat!(
     "-- rollup_top weeks, span 604800 (issue 16; store/top_rollup/weeks.rs)
 INSERT OR REPLACE INTO meta (key, value)
@@ -31,26 +31,10 @@ INSERT OR REPLACE INTO meta (key, value)
     "', 'pending' WHERE EXISTS (SELECT 1 FROM rollup_top);\n"
 );
 
-/// Sums the daily rows into weekly ones when [`MIGRATION`] asked for it, list by list and week by week (memory
-/// stays that of one week of one list), in one transaction that holds the write lock from the start (a process
-/// killed meanwhile leaves it to the next open). Run it after `backfill_if_pending` (which writes the weeks
-/// itself and clears the request) and `packed::repack_if_pending`. Errors: SQLite's, or
+/// Sums the daily rows into weekly ones (`upgrade`, once [`MIGRATION`] asked for it, after the repack), list by
+/// list and week by week (memory stays that of one week of one list). Errors: SQLite's, or
 /// [`StoreError::Corrupt`] for a row that cannot be read.
-pub fn add_if_pending(conn: &mut Connection) -> Result<(), StoreError> {
-    let pending = |conn: &Connection| -> rusqlite::Result<bool> {
-        conn.query_row(
-            "SELECT EXISTS (SELECT 1 FROM meta WHERE key = ?1)",
-            [WEEKS_PENDING],
-            |r| r.get(0),
-        )
-    };
-    if !pending(conn)? {
-        return Ok(());
-    }
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    if !pending(&tx)? {
-        return Ok(()); // another process added them meanwhile
-    }
+pub(super) fn add(tx: &Transaction<'_>) -> Result<(), StoreError> {
     tx.execute("DELETE FROM rollup_top WHERE span = ?1", [WEEK])?;
     for dimension in DIMENSIONS {
         let mut week: Option<(i64, Counts)> = None;
@@ -75,7 +59,5 @@ pub fn add_if_pending(conn: &mut Connection) -> Result<(), StoreError> {
         }
         week.map(&mut write).transpose()?;
     }
-    tx.execute("DELETE FROM meta WHERE key = ?1", [WEEKS_PENDING])?;
-    tx.commit()?;
     Ok(())
 }

@@ -35,3 +35,20 @@ fn a_store_with_fixed_width_lists_gives_the_same_lists_once_opened() {
     assert!(bytes * 3 < fixed_bytes, "{bytes} of {fixed_bytes} bytes");
     assert!(!pending, "the rows are repacked once");
 }
+
+#[test]
+fn a_row_that_cannot_be_repacked_has_the_events_counted_again() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let store = demo_store(dir.path());
+    let before = assert_lists_match_the_events(&store);
+    store.write(|c| write_fixed_width(c)).expect("fixed width");
+    // One hour of one list cut inside an entry.
+    let store = reopened_before(
+        dir.path(),
+        store,
+        packed::MIGRATION,
+        "UPDATE rollup_top SET entries = substr(entries, 1, 30)
+         WHERE span = 3600 AND dimension = 0 AND period = (SELECT max(period) FROM rollup_top WHERE span = 3600)",
+    );
+    assert_eq!(assert_lists_match_the_events(&store), before);
+}

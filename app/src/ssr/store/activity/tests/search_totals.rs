@@ -103,8 +103,8 @@ fn assert_search_totals_equal_the_events_listed(store: &Store) {
 
 /// The totals of the filters the rollups count, with and without one event source (the search "this service
 /// here"), in an account and Region or not, with every category, read/write and errors choice, equal the events
-/// their pages list, for every range: days of `rollup_timeline` or `rollup_billing_daily`, hours, quarters and
-/// the events at both ends, whichever can count the filter, each on and off its boundaries.
+/// their pages list, for every range: days of `rollup_timeline` or `rollup_billing_daily`, 6 and 3 hours, hours,
+/// quarters and the events at both ends, whichever can count the filter, each on and off its boundaries.
 #[test]
 fn search_totals_from_days_hours_and_quarters_equal_the_events_listed() {
     use crate::model::events::{EventField, EventFilter};
