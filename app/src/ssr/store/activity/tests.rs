@@ -285,20 +285,18 @@ fn write_fixed_width(conn: &Connection) -> rusqlite::Result<()> {
     for (span, period, code) in rows {
         let dimension = top_rollup::DIMENSIONS
             .into_iter()
-            .find(|d| *d as i64 == code);
-        let mut entries: Vec<(top_rollup::Entry, u64)> = Vec::new();
-        top_rollup::for_each_entry(conn, span, (period, period + 1), dimension, |_, e, n| {
-            entries.push((e, n))
-        })
+            .find(|d| *d as i64 == code)
+            .expect("a list this build knows");
+        let mut entries = Vec::new();
+        top_rollup::for_each_entry(
+            conn,
+            span,
+            (period, period + 1),
+            Some(dimension),
+            |_, e, n| entries.push((e, n)),
+        )
         .expect("entries");
-        entries.sort_unstable();
-        let mut fixed = Vec::new();
-        for (entry, n) in entries {
-            fixed.extend_from_slice(&entry.value.to_le_bytes());
-            fixed.extend_from_slice(&entry.account.to_le_bytes());
-            fixed.push(entry.flags);
-            fixed.extend_from_slice(&n.to_le_bytes());
-        }
+        let fixed = top_rollup::packed::encode_fixed(entries);
         conn.execute(
             "UPDATE rollup_top SET entries = ?4 WHERE span = ?1 AND period = ?2 AND dimension = ?3",
             rusqlite::params![span, period, code, fixed],

@@ -39,17 +39,19 @@ pub(super) fn encode(counts: &Counts) -> Vec<u8> {
     let mut blob = Vec::with_capacity(entries.len() * 6);
     let mut previous = 0i64;
     for (entry, count) in entries {
-        // Writing to a Vec cannot fail.
-        let mut varint = |n: u64| {
-            let _ = leb128::write::unsigned(&mut blob, n);
-        };
-        varint(entry.value.wrapping_sub(previous) as u64);
-        varint(entry.account as u64);
+        put(&mut blob, entry.value.wrapping_sub(previous) as u64);
+        put(&mut blob, entry.account as u64);
         blob.push(entry.flags);
-        let _ = leb128::write::unsigned(&mut blob, *count);
+        put(&mut blob, *count);
         previous = entry.value;
     }
     blob
+}
+
+/// Appends `n` to `blob` as a LEB128 varint.
+fn put(blob: &mut Vec<u8>, n: u64) {
+    // Writing to a Vec cannot fail.
+    let _ = leb128::write::unsigned(blob, n);
 }
 
 /// Calls `each` with every entry of a packed blob. Errors: [`StoreError::Corrupt`] when it ends inside an entry
@@ -110,6 +112,21 @@ fn decode_fixed(blob: &[u8]) -> Result<Counts, StoreError> {
         .collect())
 }
 
+/// `entries` (one list of one period) as the builds before [`MIGRATION`] wrote them, in entry order: what a test
+/// of the repack starts from.
+#[cfg(test)]
+pub fn encode_fixed(mut entries: Vec<(Entry, u64)>) -> Vec<u8> {
+    entries.sort_unstable();
+    let mut fixed = Vec::with_capacity(entries.len() * FIXED_ENTRY_BYTES);
+    for (entry, n) in entries {
+        fixed.extend_from_slice(&entry.value.to_le_bytes());
+        fixed.extend_from_slice(&entry.account.to_le_bytes());
+        fixed.push(entry.flags);
+        fixed.extend_from_slice(&n.to_le_bytes());
+    }
+    fixed
+}
+
 /// Repacks every `rollup_top` row of the fixed width (`upgrade`, once [`MIGRATION`] asked for it), one row at a
 /// time. Errors: SQLite's, or [`StoreError::Corrupt`] for a row that is not whole entries.
 pub(super) fn repack(tx: &Transaction<'_>) -> Result<(), StoreError> {
@@ -140,4 +157,72 @@ pub(super) fn repack(tx: &Transaction<'_>) -> Result<(), StoreError> {
         after = (span, period, dimension);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(value: i64, account: i64, flags: u8) -> Entry {
+        Entry {
+            value,
+            account,
+            flags,
+        }
+    }
+
+    fn decoded(blob: &[u8]) -> Result<Counts, StoreError> {
+        let mut counts = Counts::default();
+        decode(blob, |e, n| {
+            counts.insert(e, n);
+        })?;
+        Ok(counts)
+    }
+
+    #[test]
+    fn entries_come_back_as_they_were_packed_whatever_their_values() {
+        let counts: Counts = [
+            (entry(i64::MIN, 0, 0), 1),
+            (entry(-5, 3, 1), u64::MAX),
+            (entry(7, i64::MAX, 3), 0),
+            (entry(7, i64::MIN, 2), 12),
+            (entry(i64::MAX, 1, 1), 300),
+        ]
+        .into_iter()
+        .collect();
+        let blob = encode(&counts);
+        assert_eq!(decoded(&blob).expect("decode"), counts);
+        assert!(
+            decoded(&encode(&Counts::default()))
+                .expect("empty")
+                .is_empty()
+        );
+        // Small values, as a store's string IDs are, take a few bytes an entry, not 25.
+        let small: Counts = (1..=100).map(|v| (entry(v * 3, 0, 1), 2)).collect();
+        assert_eq!(encode(&small).len(), 4 * 100);
+        let fixed = encode_fixed(counts.clone().into_iter().collect());
+        assert_eq!(decode_fixed(&fixed).expect("fixed"), counts);
+    }
+
+    #[test]
+    fn a_cut_or_overlong_blob_is_reported_not_misread() {
+        let blob = encode(&[(entry(1_000, 7, 1), 70_000)].into_iter().collect());
+        for cut in 1..blob.len() {
+            let result = decoded(&blob[..cut]);
+            assert!(
+                matches!(result, Err(StoreError::Corrupt(_))),
+                "cut at {cut}: {result:?}"
+            );
+        }
+        // Eleven bytes of continuation: more than 64 bits.
+        let overlong = [0xff_u8; 10]
+            .into_iter()
+            .chain([0x7f, 0, 0, 1])
+            .collect::<Vec<_>>();
+        assert!(matches!(decoded(&overlong), Err(StoreError::Corrupt(_))));
+        assert!(matches!(
+            decode_fixed(&[0; 30]),
+            Err(StoreError::Corrupt(_))
+        ));
+    }
 }

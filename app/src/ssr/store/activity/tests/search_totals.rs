@@ -31,7 +31,7 @@ fn search_totals_of_one_listed_value_equal_the_events_listed() {
 
 /// Asserts the totals of every narrowing equal the events listed, for every range and read/write and errors
 /// choice.
-fn assert_search_totals_equal_the_events_listed(store: &Store) {
+pub(super) fn assert_search_totals_equal_the_events_listed(store: &Store) {
     use crate::model::events::{EventField, EventFilter};
     store
         .read(|conn| {

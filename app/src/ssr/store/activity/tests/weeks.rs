@@ -106,3 +106,11 @@ fn a_store_made_before_the_weekly_rows_gives_the_same_lists_once_opened() {
         .expect("meta");
     assert!(!pending, "the weeks are added once");
 }
+
+#[test]
+fn search_totals_over_whole_weeks_equal_the_events_listed() {
+    // One value of a list (and "user agent contains") counts its whole weeks from the weekly rows.
+    let dir = tempfile::tempdir().expect("tmp");
+    let store = weeks_store(dir.path());
+    super::search_totals::assert_search_totals_equal_the_events_listed(&store);
+}
