@@ -4,7 +4,7 @@
 //! read-only and whether they failed. `rollup_top` holds one row per (span, period, dimension) with its entries
 //! packed in a blob ([`packed`]: one row rewrite per batch, period and list instead of one upsert per value, which
 //! would cost ingest more than the lists save). The writer keeps it in step with the events it inserts; a store
-//! that had events before the table (or a list) existed is counted once when it is opened ([`upgrade`]).
+//! that had events before the table (or a list) existed is counted once when it is opened ([`upgrade()`]).
 //! Account and Region are not part of an entry: lists filtered by them read the events (`store::activity`).
 use super::StoreError;
 use crate::model::activity::ceil_div;
@@ -232,8 +232,8 @@ pub fn for_each_entry(
     let mut rows = stmt.query(params![span, start, end, only.map(|d| d as i64)])?;
     while let Some(row) = rows.next()? {
         let code: i64 = row.get(0)?;
-        // A list this build does not know was added by a newer one (which writes the same store during a rolling
-        // deploy): not this build's to read.
+        // A list this build does not know was added by a newer build, which an older one must not write beside
+        // (docs/deploy.md): not this build's to read.
         let Some(dimension) = DIMENSIONS.into_iter().find(|d| *d as i64 == code) else {
             continue;
         };

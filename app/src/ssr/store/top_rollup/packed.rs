@@ -86,6 +86,17 @@ pub(super) fn decode(blob: &[u8], mut each: impl FnMut(Entry, u64)) -> Result<()
     Ok(())
 }
 
+/// `error` with the `rollup_top` row it is about (`row`: its span, period and list) before a
+/// [`StoreError::Corrupt`]'s text; other errors as they are.
+pub(super) fn in_row(error: StoreError, row: &str) -> StoreError {
+    match error {
+        StoreError::Corrupt(reason) => {
+            StoreError::Corrupt(format!("rollup_top row ({row}): {reason}"))
+        }
+        other => other,
+    }
+}
+
 /// The entries of a blob of the fixed width. Errors: [`StoreError::Corrupt`] when it is not whole entries.
 fn decode_fixed(blob: &[u8]) -> Result<Counts, StoreError> {
     if !blob.len().is_multiple_of(FIXED_ENTRY_BYTES) {
@@ -145,15 +156,16 @@ pub(super) fn repack(tx: &Transaction<'_>) -> Result<(), StoreError> {
         let Some((span, period, dimension, fixed)) = row else {
             break;
         };
+        let entries = decode_fixed(&fixed).map_err(|e| {
+            in_row(
+                e,
+                &format!("span {span}, period {period}, list {dimension}"),
+            )
+        })?;
         tx.prepare_cached(
             "UPDATE rollup_top SET entries = ?4 WHERE span = ?1 AND period = ?2 AND dimension = ?3",
         )?
-        .execute(params![
-            span,
-            period,
-            dimension,
-            encode(&decode_fixed(&fixed)?)
-        ])?;
+        .execute(params![span, period, dimension, encode(&entries)])?;
         after = (span, period, dimension);
     }
     Ok(())
@@ -214,7 +226,7 @@ mod tests {
                 "cut at {cut}: {result:?}"
             );
         }
-        // Eleven bytes of continuation: more than 64 bits.
+        // Ten bytes that each say another follows, then a last one: more than 64 bits.
         let overlong = [0xff_u8; 10]
             .into_iter()
             .chain([0x7f, 0, 0, 1])

@@ -43,7 +43,7 @@ CREATE TABLE rollup_top (
     ask_for_backfill!()
 );
 
-/// The migration that adds the user agents list ([`Dimension::UserAgent`]): the events already stored are counted
+/// The migration that adds the user agents list ([`super::Dimension::UserAgent`]): the events already stored are counted
 /// again, every list at once, when the store next opens ([`upgrade`]).
 pub const USER_AGENT_MIGRATION: &str = concat!(
     r#"
@@ -59,23 +59,24 @@ pub const BACKFILL_PENDING: &str = backfill_key!();
 /// Brings `rollup_top` up to what this build reads when the store opens, doing what the migrations asked for:
 /// the events counted again ([`BACKFILL_PENDING`]), then rows of the fixed width repacked
 /// ([`packed::REPACK_PENDING`]), then the weekly rows summed from the daily ones ([`weeks::WEEKS_PENDING`]). A row
-/// the repack or the weekly sum cannot read has the events counted again instead (logged), so a damaged row
-/// never keeps the store from opening. Errors: SQLite's, or the backfill's.
+/// the repack or the weekly sum cannot read ([`StoreError::Corrupt`]) has the events counted again instead
+/// (logged), so a damaged row never keeps the store from opening. Errors: SQLite's.
 pub fn upgrade(conn: &mut Connection) -> Result<(), StoreError> {
     when_asked(conn, BACKFILL_PENDING, backfill)?;
     let steps = when_asked(conn, packed::REPACK_PENDING, packed::repack)
         .and_then(|()| when_asked(conn, weeks::WEEKS_PENDING, weeks::add));
-    match steps {
-        Err(StoreError::Corrupt(reason)) => {
-            tracing::warn!(%reason, "rollup_top: a row cannot be read; counting the stored events again");
-            conn.execute(
-                "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, 'pending')",
-                [BACKFILL_PENDING],
-            )?;
-            when_asked(conn, BACKFILL_PENDING, backfill)
-        }
-        other => other,
-    }
+    let reason = match steps {
+        Err(StoreError::Corrupt(reason)) => reason,
+        other => return other,
+    };
+    tracing::warn!(
+        %reason,
+        "rollup_top: a row cannot be read; counting the stored events again (this open takes longer)"
+    );
+    // The step that failed still holds its key: the count runs under it (once, however many processes open the
+    // store) and clears both.
+    when_asked(conn, packed::REPACK_PENDING, backfill)?;
+    when_asked(conn, weeks::WEEKS_PENDING, backfill)
 }
 
 /// Runs `work` when `meta` holds `key` (a migration asked for it), in one transaction that holds the write lock

@@ -1,7 +1,7 @@
 //! `rollup_top`'s weekly rows: a top-10 list of 30 days or "all" reads a few weeks instead of every day (the
 //! source IP list of 90 days decoded 247k entries on the 10M-event bench store). A store made before them gets
 //! them from its daily rows when it next opens (`top_rollup::upgrade`).
-use super::packed::{decode, encode};
+use super::packed::{decode, encode, in_row};
 use super::{Counts, DIMENSIONS};
 use crate::model::time::DAY;
 use crate::ssr::store::StoreError;
@@ -49,13 +49,19 @@ pub(super) fn add(tx: &Transaction<'_>) -> Result<(), StoreError> {
         )?;
         let mut rows = days.query(params![DAY, dimension as i64])?;
         while let Some(row) = rows.next()? {
-            let period = row.get::<_, i64>(0)?.div_euclid(WEEK) * WEEK;
+            let day: i64 = row.get(0)?;
+            let period = day.div_euclid(WEEK) * WEEK;
             if week.as_ref().is_some_and(|(p, _)| *p != period) {
                 week.take().map(&mut write).transpose()?;
             }
             let counts = &mut week.get_or_insert_with(|| (period, Counts::default())).1;
             let blob = row.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?;
-            decode(blob, |entry, n| *counts.entry(entry).or_default() += n)?;
+            decode(blob, |entry, n| *counts.entry(entry).or_default() += n).map_err(|e| {
+                in_row(
+                    e,
+                    &format!("span {DAY}, period {day}, list {}", dimension as i64),
+                )
+            })?;
         }
         week.map(&mut write).transpose()?;
     }

@@ -95,16 +95,23 @@ fn a_store_made_before_the_weekly_rows_gives_the_same_lists_once_opened() {
         &format!("DELETE FROM rollup_top WHERE span = {WEEK}"),
     );
     assert_week_lists_match_the_events(&store);
-    let pending: bool = store
-        .read(|c| {
-            Ok(c.query_row(
-                "SELECT EXISTS (SELECT 1 FROM meta WHERE key = ?1)",
-                [weeks::WEEKS_PENDING],
-                |r| r.get(0),
-            )?)
-        })
-        .expect("meta");
-    assert!(!pending, "the weeks are added once");
+    assert_nothing_asked(&store);
+}
+
+#[test]
+fn a_day_the_weekly_sum_cannot_read_has_the_events_counted_again() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let store = weeks_store(dir.path());
+    // The last day of the event names list, a varint that never ends.
+    let store = reopened_before(
+        dir.path(),
+        store,
+        weeks::MIGRATION,
+        "UPDATE rollup_top SET entries = X'80'
+         WHERE span = 86400 AND dimension = 0 AND period = (SELECT max(period) FROM rollup_top WHERE span = 86400)",
+    );
+    assert_week_lists_match_the_events(&store);
+    assert_nothing_asked(&store);
 }
 
 #[test]
