@@ -22,12 +22,12 @@ const END: i64 = 1_793_491_200;
 /// buckets) starts and ends inside an hour that holds events.
 const NOW: i64 = END - 2 * HOUR + 37 * 60 + 13;
 
-/// A demo archive of `events` background events over 3 days up to [`END`], written under `dir/name`.
-fn demo_archive(dir: &Path, name: &str, seed: u64, events: u64) -> PathBuf {
+/// A demo archive of `events` background events over `days` days up to [`END`], written under `dir/name`.
+fn demo_archive(dir: &Path, name: &str, seed: u64, days: u32, events: u64) -> PathBuf {
     let archive = dir.join(name);
     let options = DemoOptions {
         seed,
-        days: 3,
+        days,
         events,
         end: END,
     };
@@ -39,11 +39,16 @@ fn ingest(store: &Store, archive: &Path) {
     ingest_into(store, archive, &IngestLimits::default(), &mut |_| {}).expect("ingest");
 }
 
-fn demo_store(dir: &Path) -> Store {
-    let archive = demo_archive(dir, "archive", 11, 6_000);
+/// A store in `dir/data` holding a demo archive of `events` events over `days` days up to [`END`].
+fn store_of(dir: &Path, seed: u64, days: u32, events: u64) -> Store {
+    let archive = demo_archive(dir, "archive", seed, days, events);
     let store = Store::open_in(&dir.join("data")).expect("store");
     ingest(&store, &archive);
     store
+}
+
+fn demo_store(dir: &Path) -> Store {
+    store_of(dir, 11, 3, 6_000)
 }
 
 /// The lists counted from every matching event of the window, as before the rollups.
@@ -198,7 +203,7 @@ fn rollups_follow_incremental_ingest_and_event_history_writes() {
     let dir = tempfile::tempdir().expect("tmp");
     let store = demo_store(dir.path());
     // A second archive over the same hours: its events land in hours and days the rollup already counts.
-    let more = demo_archive(dir.path(), "more", 12, 3_000);
+    let more = demo_archive(dir.path(), "more", 12, 3, 3_000);
     let before = assert_lists_match_the_events(&store).events;
     ingest(&store, &more);
     let after_ingest = assert_lists_match_the_events(&store).events;

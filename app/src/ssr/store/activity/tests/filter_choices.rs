@@ -38,7 +38,7 @@ fn the_filters_offer_the_accounts_and_regions_of_every_write() {
         first.accounts.len() > 1 && first.regions.len() > 1,
         "{first:?}"
     );
-    ingest(&store, &demo_archive(dir.path(), "more", 12, 3_000));
+    ingest(&store, &demo_archive(dir.path(), "more", 12, 3, 3_000));
     assert_choices_are_the_events(&store);
 
     // An Event History page of an account and a Region no file had.

@@ -5,17 +5,7 @@ use crate::ssr::store::top_rollup::weeks::{self, WEEK};
 
 /// A store of 5,000 events over the 17 days up to [`END`], so that windows hold whole weeks of events.
 fn weeks_store(dir: &Path) -> Store {
-    let archive = dir.join("archive");
-    let options = DemoOptions {
-        seed: 5,
-        days: 17,
-        events: 5_000,
-        end: END,
-    };
-    write_demo(&archive, &options).expect("demo archive");
-    let store = Store::open_in(&dir.join("data")).expect("store");
-    ingest(&store, &archive);
-    store
+    store_of(dir, 5, 17, 5_000)
 }
 
 /// Asserts that the lists of windows holding whole weeks equal the scan's, for every read/write and errors
