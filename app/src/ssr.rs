@@ -5,6 +5,7 @@ pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod aws;
+pub mod background;
 pub mod billing;
 pub mod clock;
 pub mod cost_explorer;

@@ -65,6 +65,23 @@ pub enum Command {
     Validate(ValidateArgs),
 }
 
+impl Command {
+    /// Whether the command is bulk work (a demo archive, an ingest, a sync, an evaluation, a validation, a
+    /// backup), which runs at a lower CPU priority so that a server beside it answers first
+    /// (`app::ssr::background`). An idle machine runs it as fast.
+    pub fn is_bulk(&self) -> bool {
+        matches!(
+            self,
+            Self::Demo(_)
+                | Self::Ingest(_)
+                | Self::Sync(_)
+                | Self::Findings(_)
+                | Self::Validate(_)
+                | Self::Backup { .. }
+        )
+    }
+}
+
 #[derive(Debug, Subcommand)]
 /// `trailscope token …`: API tokens.
 pub enum TokenCommand {

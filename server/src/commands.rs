@@ -38,7 +38,12 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     if let Some(dir) = cli.data_dir {
         config.data_dir = dir;
     }
-    match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
+    let command = cli.command.unwrap_or(Command::Serve(ServeArgs::default()));
+    if command.is_bulk() {
+        // Before any thread starts, so all of the command's threads run lowered.
+        app::ssr::background::lower_this_thread();
+    }
+    match command {
         Command::Serve(args) => {
             if let Some(addr) = args.addr {
                 config.addr = addr;
@@ -50,8 +55,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .context("cannot start the async runtime")?;
             let grace = std::time::Duration::from_secs(config.shutdown_grace_secs);
             let served = runtime.block_on(crate::serve::serve(config));
-            // A batch a background job handed to a blocking thread commits within the grace period.
+            // A batch a background job handed to a blocking thread (of the runtime or of the bulk pool) commits
+            // within the grace period.
+            let stopping = std::time::Instant::now();
             runtime.shutdown_timeout(grace);
+            app::ssr::background::shutdown(grace.saturating_sub(stopping.elapsed()));
             served?;
             Ok(ExitCode::SUCCESS)
         }

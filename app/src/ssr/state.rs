@@ -137,6 +137,20 @@ impl AppState {
         wire(crate::ssr::store::request_job(&self.store, work).await)
     }
 
+    /// Runs bulk `work` (the server's findings evaluation) on the bulk pool, at a lower CPU priority than
+    /// requests and without a request permit ([`crate::ssr::background`]).
+    pub async fn background<T, E>(
+        &self,
+        work: impl FnOnce(&Store) -> Result<T, E> + Send + 'static,
+    ) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        E: Into<AppError> + Send + 'static,
+    {
+        let store = self.store.clone();
+        wire(crate::ssr::background::spawn_blocking(move || work(&store)).await)
+    }
+
     /// Runs authentication's `work` (the gate's session and token checks, logins, audit entries) on the blocking
     /// pool without waiting for a request permit: they read and write the small auth file, and a user's login
     /// must not queue behind other users' heavy pages.

@@ -77,7 +77,7 @@ async fn on_store<T: Send + 'static>(
     let started = std::time::Instant::now();
     loop {
         let attempt = work.clone();
-        match tokio::task::spawn_blocking(move || attempt())
+        match crate::ssr::background::spawn_blocking(move || attempt())
             .await
             .map_err(|e| SyncError::Page(e.to_string()))?
         {

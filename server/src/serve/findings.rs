@@ -54,7 +54,7 @@ pub async fn evaluate_continuously(state: AppState) {
     loop {
         let rules = state.findings.rules.clone();
         let evaluated = state
-            .blocking(move |store| match evaluate_new(store, &rules) {
+            .background(move |store| match evaluate_new(store, &rules) {
                 Err(FindingsError::Store(error)) if error.is_busy() => Ok(None),
                 other => other.map(Some),
             })
@@ -100,7 +100,7 @@ async fn queue_notifications(state: &AppState) {
         return;
     }
     let queued = state
-        .blocking(move |store| {
+        .background(move |store| {
             let now_ms = app::ssr::clock::now_secs().saturating_mul(1000);
             queue::enqueue_new(store, &findings.rules, &findings.webhooks, now_ms)
         })

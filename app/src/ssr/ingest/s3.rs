@@ -295,7 +295,7 @@ pub async fn ingest_s3(
     let started = Instant::now();
     let client = client_for(aws, &archive.bucket).await;
     let bucket = archive.bucket.clone();
-    let (writer, saved) = tokio::task::spawn_blocking(move || {
+    let (writer, saved) = crate::ssr::background::spawn_blocking(move || {
         let writer = EventWriter::new(&store)?;
         let saved = cursor::load(&store, &bucket)?;
         Ok::<_, StoreError>((writer, saved))
@@ -315,12 +315,13 @@ pub async fn ingest_s3(
     }
     let now = crate::ssr::clock::now_secs();
     let planned = archive.clone();
-    let (mut writer, work, mut cursors, mut summary) = tokio::task::spawn_blocking(move || {
-        let (work, cursors, summary) = plan(&writer, &planned, listing, &saved, now)?;
-        Ok::<_, IngestError>((writer, work, cursors, summary))
-    })
-    .await
-    .map_err(|e| IngestError::Task(e.to_string()))??;
+    let (mut writer, work, mut cursors, mut summary) =
+        crate::ssr::background::spawn_blocking(move || {
+            let (work, cursors, summary) = plan(&writer, &planned, listing, &saved, now)?;
+            Ok::<_, IngestError>((writer, work, cursors, summary))
+        })
+        .await
+        .map_err(|e| IngestError::Task(e.to_string()))??;
 
     let total = work.len() as u64;
     let (sender, receiver) = mpsc::channel(DOWNLOADED_FILES);
@@ -333,7 +334,7 @@ pub async fn ingest_s3(
     ));
     let limits = *limits;
     let bucket = archive.bucket.clone();
-    let loaded = tokio::task::spawn_blocking(move || {
+    let loaded = crate::ssr::background::spawn_blocking(move || {
         let source = Downloaded(Mutex::new(receiver));
         let mut settle = |tx: &rusqlite::Transaction<'_>, stored: &[String]| {
             cursors.stored(stored);

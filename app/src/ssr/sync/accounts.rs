@@ -26,7 +26,7 @@ pub async fn sync_accounts(
 ) -> Result<Vec<RegionOutcome>, SyncError> {
     let writer = {
         let store = store.clone();
-        tokio::task::spawn_blocking(move || EventWriter::new(&store))
+        crate::ssr::background::spawn_blocking(move || EventWriter::new(&store))
             .await
             .map_err(|e| SyncError::Page(e.to_string()))??
     };
