@@ -12,6 +12,7 @@ pub mod event_id;
 pub mod identity_center;
 pub mod info;
 pub mod integrity_reports;
+pub mod periods;
 pub mod private;
 pub mod records;
 pub mod resource_arn;

@@ -7,7 +7,7 @@
 //! that had events before the table (or a list) existed is counted once when it is opened ([`upgrade()`]).
 //! Account and Region are not part of an entry: lists filtered by them read the events (`store::activity`).
 use super::StoreError;
-use crate::model::activity::ceil_div;
+use super::periods::{self, Periods};
 use crate::model::events::EventField;
 use crate::model::filter::ReadWrite;
 use crate::model::time::{DAY, HOUR};
@@ -255,31 +255,11 @@ pub fn for_each_entry_in_hours(
     only: Option<Dimension>,
     mut each: impl FnMut(Dimension, Entry, u64),
 ) -> Result<(), StoreError> {
-    in_spans(conn, &SPANS, (start, end), only, &mut each)
-}
-
-/// [`for_each_entry_in_hours`] with `spans` (coarsest first, ending with an hour).
-fn in_spans(
-    conn: &Connection,
-    spans: &[i64],
-    (start, end): (i64, i64),
-    only: Option<Dimension>,
-    each: &mut impl FnMut(Dimension, Entry, u64),
-) -> Result<(), StoreError> {
-    let Some((&span, finer)) = spans.split_first() else {
-        return Ok(());
-    };
-    if start >= end {
-        return Ok(());
-    }
-    if finer.is_empty() {
-        return for_each_entry(conn, span, (start, end), only, each);
-    }
-    let (first, last) = (ceil_div(start, span) * span, end.div_euclid(span) * span);
-    if first >= last {
-        return in_spans(conn, finer, (start, end), only, each);
-    }
-    in_spans(conn, finer, (start, first), only, each)?;
-    for_each_entry(conn, span, (first, last), only, &mut *each)?;
-    in_spans(conn, finer, (last, end), only, each)
+    debug_assert!(start.rem_euclid(HOUR) == 0 && end.rem_euclid(HOUR) == 0);
+    let levels = SPANS.map(Periods::of);
+    periods::visit(&levels, (start, end), &mut |level, range| match level {
+        Some(at) => for_each_entry(conn, SPANS[at], range, only, &mut each),
+        // Less than an hour: not asked for (the callers count partial hours from the events).
+        None => Ok(()),
+    })
 }

@@ -6,10 +6,9 @@
 //! contains" matches: whole hours of `rollup_top` (weeks, then days, then hours). For one event source with
 //! account, Region, read-only and category: whole days of `rollup_billing_daily`.
 use super::super::StoreError;
-use super::super::timeline_rollup::{QUARTER, SIX_HOURS, THREE_HOURS};
-use super::super::top_rollup;
+use super::super::periods::{self, Periods};
+use super::super::{timeline_rollup, top_rollup};
 use super::conditions::Conditions;
-use crate::model::activity::ceil_div;
 use crate::model::events::EventFilter;
 use crate::model::time::{DAY, HOUR};
 use rusqlite::{Connection, ToSql, params_from_iter};
@@ -42,7 +41,7 @@ pub(super) fn count(
             .query_row(params_from_iter(params), |r| r.get(0))?;
         Ok(n as u64)
     };
-    let (first_hour, last_hour) = whole_periods((start, end), HOUR);
+    let (first_hour, last_hour) = Periods::of(HOUR).whole_in((start, end));
     if let Some((dimension, ids)) = &conds.top_countable
         && last_hour - first_hour >= HOUR
     {
@@ -63,59 +62,38 @@ pub(super) fn count(
         )?;
         return Ok(whole + count_events(start, first_hour)? + count_events(last_hour, end)?);
     }
-    // The rollups that can count this filter, coarsest first: each counts the whole periods it can, the next
-    // the partial periods at both ends, and the events what is left.
+    // The rollups that can count this filter, coarsest first (of two with one span, the first listed): each
+    // counts the whole periods it can, the next the partial periods at both ends, and the events what is left.
     let levels: Vec<Rollup> = if let Some(source) = conds.source_countable {
         vec![Rollup {
             source: Some(source),
             ..BILLING_DAYS
         }]
     } else if conds.rollup_countable {
-        [
-            TIMELINE_DAYS,
-            BILLING_DAYS,
-            TIMELINE_SIX_HOURS,
-            TIMELINE_THREE_HOURS,
-            HOURLY,
-            TIMELINE_QUARTERS,
-        ]
-        .into_iter()
-        .filter(|r| r.serves(filter))
-        .collect()
+        let mut levels: Vec<Rollup> = timeline_rollup::SPANS
+            .iter()
+            .map(|&span| Rollup {
+                periods: Periods::of(span),
+                ..TIMELINE
+            })
+            .chain([BILLING_DAYS, HOURLY])
+            .filter(|r| r.serves(filter))
+            .collect();
+        levels.sort_by_key(|r| std::cmp::Reverse(r.periods.span));
+        levels
     } else {
         Vec::new()
     };
-    count_in_levels(&levels, (start, end), &mut |level, range| match level {
-        Some(rollup) => rollup.sum(conn, conds, filter, range),
-        None => count_events(range.0, range.1),
-    })
-}
-
-/// The count of `[start, end)`: whole periods of the first of `levels` from it, the partial periods at both ends
-/// from the levels after it; what no level covers from `count(None, range)`.
-fn count_in_levels(
-    levels: &[Rollup],
-    (start, end): (i64, i64),
-    count: &mut impl FnMut(Option<&Rollup>, (i64, i64)) -> Result<u64, StoreError>,
-) -> Result<u64, StoreError> {
-    if start >= end {
-        return Ok(0);
-    }
-    let Some((rollup, finer)) = levels.split_first() else {
-        return count(None, (start, end));
-    };
-    let (first, last) = whole_periods((start.max(rollup.from), end), rollup.span);
-    if first >= last {
-        return count_in_levels(finer, (start, end), count);
-    }
-    Ok(count(Some(rollup), (first, last))?
-        + count_in_levels(finer, (start, first), count)?
-        + count_in_levels(finer, (last, end), count)?)
-}
-
-/// `[first, last)`: the whole periods of `span` seconds inside `[start, end)` (empty when there are none).
-fn whole_periods((start, end): (i64, i64), span: i64) -> (i64, i64) {
-    (ceil_div(start, span) * span, end.div_euclid(span) * span)
+    let spans: Vec<Periods> = levels.iter().map(|r| r.periods).collect();
+    let mut total = 0;
+    periods::visit(&spans, (start, end), &mut |level, range| {
+        total += match level {
+            Some(at) => levels[at].sum(conn, conds, filter, range)?,
+            None => count_events(range.0, range.1)?,
+        };
+        Ok::<_, StoreError>(())
+    })?;
+    Ok(total)
 }
 
 /// A rollup a total can sum: events per period by account, Region and read-only, and by what its flags say.
@@ -123,14 +101,12 @@ struct Rollup {
     table: &'static str,
     /// The column of the period's first second.
     period: &'static str,
-    /// Whether the table holds several spans (a `span` column, in seconds), so its rows of [`Rollup::span`] are
+    /// Whether the table holds several spans (a `span` column, in seconds), so its rows of the periods' span are
     /// picked by it.
     spans: bool,
-    /// The first period it counts right: `rollup_billing_daily`'s migration floored event times toward zero, so
-    /// its day 0 may hold events of the day before 1970.
-    from: i64,
-    /// The period's length, in seconds.
-    span: i64,
+    /// Its periods, and the first it counts right: `rollup_billing_daily`'s migration floored event times toward
+    /// zero, so its day 0 may hold events of the day before 1970.
+    periods: Periods,
     /// Whether it counts by the error flag (`is_error`).
     errors: bool,
     /// Whether it counts by category.
@@ -139,34 +115,15 @@ struct Rollup {
     source: Option<i64>,
 }
 
-/// Events per UTC day by account, Region, read-only and error (`store::timeline_rollup`).
-const TIMELINE_DAYS: Rollup = Rollup {
+/// Events per period of each of `timeline_rollup::SPANS` (a day here) by account, Region, read-only and error.
+const TIMELINE: Rollup = Rollup {
     table: "rollup_timeline",
     period: "period",
     spans: true,
-    span: DAY,
-    from: i64::MIN,
+    periods: Periods::of(DAY),
     errors: true,
     category: false,
     source: None,
-};
-
-/// Events per 6 hours by account, Region, read-only and error (`store::timeline_rollup`).
-const TIMELINE_SIX_HOURS: Rollup = Rollup {
-    span: SIX_HOURS,
-    ..TIMELINE_DAYS
-};
-
-/// Events per 3 hours by account, Region, read-only and error (`store::timeline_rollup`).
-const TIMELINE_THREE_HOURS: Rollup = Rollup {
-    span: THREE_HOURS,
-    ..TIMELINE_DAYS
-};
-
-/// Events per 15 minutes by account, Region, read-only and error (`store::timeline_rollup`).
-const TIMELINE_QUARTERS: Rollup = Rollup {
-    span: QUARTER,
-    ..TIMELINE_DAYS
 };
 
 /// Events per UTC day by account, Region, category, read-only and event source (and data resource), the
@@ -175,8 +132,10 @@ const BILLING_DAYS: Rollup = Rollup {
     table: "rollup_billing_daily",
     period: "day",
     spans: false,
-    span: DAY,
-    from: DAY,
+    periods: Periods {
+        span: DAY,
+        from: DAY,
+    },
     errors: false,
     category: true,
     source: None,
@@ -187,8 +146,7 @@ const HOURLY: Rollup = Rollup {
     table: "rollup_hourly",
     period: "hour",
     spans: false,
-    span: HOUR,
-    from: i64::MIN,
+    periods: Periods::of(HOUR),
     errors: true,
     category: true,
     source: None,
@@ -217,7 +175,7 @@ impl Rollup {
         let mut params: Vec<Box<dyn ToSql>> = vec![Box::new(from), Box::new(to)];
         if self.spans {
             sql.push_str(" AND span = ?");
-            params.push(Box::new(self.span));
+            params.push(Box::new(self.periods.span));
         }
         // The account and Region as the conditions resolved them: string IDs are looked up once per request.
         for (column, id) in &conds.coded {
