@@ -25,8 +25,9 @@ use std::process::ExitCode;
 /// files) at once; more wait their turn. Store reads beyond the pooled connections each open their own, with its
 /// page cache, so tokio's default of 512 let a load test grow the server to 53–90 threads and 0.8–0.9 GiB
 /// resident on 10M events (BENCHMARKS.md, Under load). The long holders are bounded apart, so short work (the
-/// gate's session checks, logins) always finds a thread soon: request jobs 8 (`store::REQUEST_JOBS_MAX`), exports
-/// 4 (`export::EXPORTS_MAX`), S3 log checks 12, folder hashing one per core, one findings, sync and ingest job.
+/// gate's session checks, logins) always finds a thread soon: request jobs 8 (`store::REQUEST_JOBS_MAX`) and
+/// exports 4 (`export::EXPORTS_MAX`); bulk work (findings evaluation, syncs, ingests, integrity validation) runs
+/// on a pool of its own (`app::ssr::background`).
 const SERVE_BLOCKING_THREADS: usize = 32;
 
 /// Runs the subcommand `cli` names (`serve` when none), with the configuration it points at.

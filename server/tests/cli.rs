@@ -316,21 +316,6 @@ fn api_tokens_are_managed_from_the_command_line_and_audited() {
     );
 }
 
-/// The nice values of a running process's threads (Linux `/proc/PID/task/TID/stat`, field 19); empty once it
-/// has exited.
-fn thread_nice_values(pid: u32) -> Vec<i32> {
-    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
-        return Vec::new();
-    };
-    tasks
-        .filter_map(|task| std::fs::read_to_string(task.ok()?.path().join("stat")).ok())
-        .filter_map(|stat| {
-            let fields: Vec<&str> = stat[stat.rfind(')')? + 2..].split(' ').collect();
-            fields.get(16)?.parse().ok()
-        })
-        .collect()
-}
-
 #[test]
 fn a_bulk_command_runs_at_a_lower_cpu_priority_than_the_server() {
     let out = tempfile::tempdir().expect("tmp");
@@ -342,10 +327,10 @@ fn a_bulk_command_runs_at_a_lower_cpu_priority_than_the_server() {
         .stdout(std::process::Stdio::null())
         .spawn()
         .expect("runs");
-    let own = thread_nice_values(std::process::id())[0];
+    let own = common::threads(std::process::id())[0].1;
     let mut seen = Vec::new();
     while demo.try_wait().expect("wait").is_none() {
-        seen.extend(thread_nice_values(demo.id()));
+        seen.extend(common::threads(demo.id()).into_iter().map(|(_, nice)| nice));
         std::thread::sleep(std::time::Duration::from_millis(2));
     }
     assert!(demo.wait().expect("exit").success());

@@ -1,5 +1,7 @@
 //! `trailscope serve` as a container runtime drives it: `/healthz` and `/readyz` answer without a login, a
 //! SIGTERM or SIGINT ends the process with exit 0, and `TRAILSCOPE_LOG_FORMAT=json` makes every log line JSON.
+mod common;
+
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
@@ -149,4 +151,39 @@ fn an_unknown_log_format_is_refused_by_name() {
         .expect("runs");
     assert_eq!(run.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&run.stderr).contains("TRAILSCOPE_LOG_FORMAT: \"xml\""));
+}
+
+#[test]
+fn the_server_evaluates_findings_on_lowered_threads_and_answers_pages_at_its_own_priority() {
+    let data = tempfile::tempdir().expect("tmp");
+    let port = free_port();
+    let mut child = serve(data.path(), port, "text");
+    wait_ready(port, &mut child);
+    let own = common::threads(std::process::id())[0].1;
+    let lowered = own.max(app::ssr::background::BACKGROUND_NICE);
+    // The findings job evaluates new events at start: its work is the first on the bulk pool.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let threads = loop {
+        let threads = common::threads(child.id());
+        if threads.iter().any(|(name, _)| name == "trailscope-bulk") {
+            break threads;
+        }
+        assert!(Instant::now() < deadline, "no bulk thread: {threads:?}");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(get(port, "/healthz").map(|(s, _)| s), Some(200));
+    for (name, nice) in &threads {
+        let expected = if name == "trailscope-bulk" {
+            lowered
+        } else {
+            own
+        };
+        assert_eq!(*nice, expected, "{name} runs at nice {nice}: {threads:?}");
+    }
+    assert!(
+        threads.iter().any(|(name, _)| name.starts_with("tokio-")),
+        "{threads:?}"
+    );
+    let (code, log) = stop(child, "-TERM");
+    assert_eq!(code, Some(0), "{log}");
 }

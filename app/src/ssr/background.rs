@@ -1,6 +1,6 @@
-//! Bulk work at a lower CPU priority than requests: the findings evaluation, syncs and S3 ingests the server
-//! runs, and the bulk commands (`trailscope ingest`, `sync`, `findings`, `validate`, `demo`). On two cores a
-//! request queues behind whatever else is runnable; at nice [`BACKGROUND_NICE`] a bulk job still gets the CPU
+//! Bulk work at a lower CPU priority than requests: the findings evaluation, syncs, S3 ingests and integrity
+//! validation the server runs, and the bulk commands (`trailscope ingest`, `sync`, `findings`, `validate`,
+//! `demo`, `backup`). On two cores a request queues behind whatever else is runnable; at nice [`BACKGROUND_NICE`] a bulk job still gets the CPU
 //! nothing else wants (an idle machine runs it as fast), but yields it to pages while users wait (issue 16,
 //! item 8: under `bench/load` an ingest and an evaluation of its events at equal priority stretched p99).
 //!
@@ -9,7 +9,7 @@
 //! threads never run bulk work. Linux keeps the nice value per thread
 //! (<https://man7.org/linux/man-pages/man2/setpriority.2.html>, "BUGS"), and threads inherit it from the
 //! thread that starts them, so threads a bulk job starts run lowered too.
-use std::sync::{Mutex, OnceLock, PoisonError};
+use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 use tokio::runtime::{Handle, Runtime};
 use tokio::task::JoinHandle;
@@ -18,62 +18,65 @@ use tokio::task::JoinHandle;
 /// 10, Linux's scheduler gives such a thread about a tenth of the CPU share of one at 0 when both are runnable.
 pub const BACKGROUND_NICE: i32 = 10;
 
-/// Blocking threads of the bulk pool at most: one per account-Region a sync writes at once, S3 ingests, the
-/// findings evaluation. More work waits for a thread.
-const BACKGROUND_THREADS_MAX: usize = 16;
+/// Blocking threads of the bulk pool at most, besides one per core (integrity validation's folder hashing):
+/// the S3 log checks (12 at once, each for its download), the findings evaluation, one per account-Region a
+/// sync writes at once, S3 ingests. More work waits for a thread.
+const BACKGROUND_THREADS_BESIDE_CORES: usize = 20;
 
 /// Lowers the calling thread's CPU priority to [`BACKGROUND_NICE`] (threads it starts after inherit it); a
 /// thread already there or lower stays as it is, so calling it twice changes nothing. Called before a bulk
-/// command starts its runtime, it lowers the whole process. A failure is logged at debug level and leaves the
-/// priority as it is.
+/// command starts its runtime, it lowers the whole process. A failure (a sandbox refusing `setpriority`) is
+/// logged as a warning, once per process, and leaves the priority as it is.
 pub fn lower_this_thread() {
     use rustix::process::{getpriority_process, setpriority_process};
     let lowered = getpriority_process(None)
         .and_then(|now| setpriority_process(None, now.max(BACKGROUND_NICE)));
     if let Err(error) = lowered {
-        tracing::debug!(%error, "the thread's CPU priority could not be lowered");
+        static WARNED: std::sync::Once = std::sync::Once::new();
+        WARNED.call_once(|| {
+            tracing::warn!(%error, "bulk work could not be given a lower CPU priority; it runs at the priority of pages");
+        });
     }
 }
 
-/// The bulk pool's runtime, until [`shutdown`] takes it.
-fn pool() -> &'static Mutex<Option<Runtime>> {
-    static POOL: OnceLock<Mutex<Option<Runtime>>> = OnceLock::new();
-    POOL.get_or_init(|| {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .max_blocking_threads(BACKGROUND_THREADS_MAX)
-            .thread_name("trailscope-bulk")
-            .on_thread_start(lower_this_thread)
-            .enable_all()
-            .build()
-            .expect("the bulk work pool could not start its threads");
-        Mutex::new(Some(runtime))
-    })
+/// The bulk pool's runtime: started by the first bulk work, taken by [`shutdown`].
+static POOL: Mutex<Option<Runtime>> = Mutex::new(None);
+
+fn start() -> Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .max_blocking_threads(
+            BACKGROUND_THREADS_BESIDE_CORES
+                + std::thread::available_parallelism().map_or(1, usize::from),
+        )
+        .thread_name("trailscope-bulk")
+        .on_thread_start(lower_this_thread)
+        .enable_all()
+        .build()
+        .expect("the bulk work pool could not start its threads")
 }
 
 /// Runs bulk `work` on a thread of the bulk pool (at nice [`BACKGROUND_NICE`]), like
-/// `tokio::task::spawn_blocking`; the handle can be awaited from any runtime. After [`shutdown`] (the server is
-/// stopping) the work runs on the calling runtime's blocking pool instead. Call it from async code.
+/// `tokio::task::spawn_blocking`; the handle can be awaited from any runtime. The first call starts the pool,
+/// and the first after [`shutdown`] a new one. Panics only if the pool's threads cannot be started.
 pub fn spawn_blocking<T, F>(work: F) -> JoinHandle<T>
 where
     F: FnOnce() -> T + Send + 'static,
     T: Send + 'static,
 {
-    let handle: Option<Handle> = pool()
+    let handle: Handle = POOL
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
-        .as_ref()
-        .map(|runtime| runtime.handle().clone());
-    match handle {
-        Some(handle) => handle.spawn_blocking(work),
-        None => tokio::task::spawn_blocking(work),
-    }
+        .get_or_insert_with(start)
+        .handle()
+        .clone();
+    handle.spawn_blocking(work)
 }
 
 /// Waits up to `grace` for the bulk work running (a batch a job handed over commits), then stops the pool, as
 /// the server's runtime does at shutdown. Call it outside any async context.
 pub fn shutdown(grace: Duration) {
-    let taken = pool().lock().unwrap_or_else(PoisonError::into_inner).take();
+    let taken = POOL.lock().unwrap_or_else(PoisonError::into_inner).take();
     if let Some(runtime) = taken {
         runtime.shutdown_timeout(grace);
     }

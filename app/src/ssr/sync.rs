@@ -68,7 +68,7 @@ impl SyncError {
     }
 }
 
-/// Runs a sync's store `work` on the blocking pool, and again (a second later) while it fails because another
+/// Runs a sync's store `work` on the bulk pool (`background`, at a lower CPU priority), and again (a second later) while it fails because another
 /// process holds the event file's write lock, for up to [`STORE_BUSY_WAIT_MAX`] in all.
 async fn on_store<T: Send + 'static>(
     work: impl Fn() -> Result<T, SyncError> + Send + Sync + 'static,

@@ -100,7 +100,7 @@ async fn queue_notifications(state: &AppState) {
         return;
     }
     let queued = state
-        .background(move |store| {
+        .blocking(move |store| {
             let now_ms = app::ssr::clock::now_secs().saturating_mul(1000);
             queue::enqueue_new(store, &findings.rules, &findings.webhooks, now_ms)
         })

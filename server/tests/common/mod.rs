@@ -158,3 +158,22 @@ pub fn from_peer(
         .insert(axum::extract::ConnectInfo(addr));
     request
 }
+
+/// The threads of a running process: (name, nice value), from Linux's `/proc/PID/task/TID/stat` (the name in
+/// parentheses, the nice value field 19); empty once it has exited.
+pub fn threads(pid: u32) -> Vec<(String, i32)> {
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return Vec::new();
+    };
+    tasks
+        .filter_map(|task| std::fs::read_to_string(task.ok()?.path().join("stat")).ok())
+        .filter_map(|stat| {
+            let (open, close) = (stat.find('(')?, stat.rfind(')')?);
+            let fields: Vec<&str> = stat[close + 2..].split(' ').collect();
+            Some((
+                stat[open + 1..close].to_owned(),
+                fields.get(16)?.parse().ok()?,
+            ))
+        })
+        .collect()
+}

@@ -100,7 +100,7 @@ impl Archive {
         match self {
             Self::Folder(root) => {
                 let root = root.clone();
-                let keys = tokio::task::spawn_blocking(move || {
+                let keys = crate::ssr::background::spawn_blocking(move || {
                     crate::ssr::ingest::folder::list_keys(&root)
                         .map(|listing| listing.keys)
                         .map_err(|e| e.to_string())
@@ -181,7 +181,7 @@ impl Archive {
                     return Ok(None);
                 };
                 let root = root.clone();
-                tokio::task::spawn_blocking(move || read_folder_digest(&root, &path))
+                crate::ssr::background::spawn_blocking(move || read_folder_digest(&root, &path))
                     .await
                     .map_err(|e| format!("cannot read: {e}"))?
             }
@@ -254,7 +254,7 @@ impl Archive {
         }
         let (sender, receiver) = tokio::sync::mpsc::channel(CHUNKS_AHEAD);
         let hash = hash.to_owned();
-        let checker = tokio::task::spawn_blocking(move || {
+        let checker = crate::ssr::background::spawn_blocking(move || {
             let reader = ChunkReader {
                 receiver,
                 chunk: None,

@@ -16,9 +16,8 @@ use std::sync::Arc;
 
 /// Digests read at once per chain.
 const GETS_IN_FLIGHT: usize = 32;
-/// Log files in S3 downloaded and checked at once, over every chain being validated: each holds a blocking
-/// thread for its hashing while it downloads, and the server has few (`SERVE_BLOCKING_THREADS`), which logins
-/// and pages share.
+/// Log files in S3 downloaded and checked at once, over every chain being validated: each holds a thread of the
+/// bulk pool (`background`, which has few) for its hashing while it downloads.
 const S3_LOG_CHECKS_IN_FLIGHT: usize = 12;
 /// Public keys are listed up to this long after the window (aws-cli 1.44.44) and, for a backfill digest, this
 /// long either side of its generation time.
@@ -250,7 +249,7 @@ async fn check_logs(
         .collect()
 }
 
-/// The verdicts of a folder's log files, in `work`'s order: workers on the blocking pool, each holding a
+/// The verdicts of a folder's log files, in `work`'s order: workers on the bulk pool (`background`), each holding a
 /// hashing permit, take files one after the other and stream each once from disk.
 async fn check_folder_logs(
     root: std::path::PathBuf,
@@ -277,7 +276,7 @@ async fn check_folder_logs(
         };
         let (jobs, next, progress, root) =
             (jobs.clone(), next.clone(), progress.clone(), root.clone());
-        tasks.push(tokio::task::spawn_blocking(move || {
+        tasks.push(crate::ssr::background::spawn_blocking(move || {
             let _permit = permit;
             let mut done = Vec::new();
             loop {

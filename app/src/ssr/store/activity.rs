@@ -5,6 +5,7 @@
 mod tests;
 use super::StoreError;
 use super::dictionary::lookup;
+use super::periods::Periods;
 use super::timeline_rollup::Source;
 use super::top_rollup::{self, Dimension};
 use crate::model::activity::{
@@ -320,8 +321,7 @@ pub fn top_lists(
         return Ok(lists);
     };
     let mut tallies = Tallies::default();
-    let first_hour = ceil_div(w.start, HOUR) * HOUR;
-    let last_hour = w.end.div_euclid(HOUR) * HOUR;
+    let (first_hour, last_hour) = Periods::of(HOUR).whole_in((w.start, w.end));
     if filter.account.is_none() && filter.region.is_none() && first_hour < last_hour {
         tallies.scan(conn, (&conds, &params), (w.start, first_hour), false)?;
         tallies.add_rollups(conn, (first_hour, last_hour), |flags| {
