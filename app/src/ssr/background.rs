@@ -1,8 +1,9 @@
 //! Bulk work at a lower CPU priority than requests: the findings evaluation, syncs, S3 ingests and integrity
 //! validation the server runs, and the bulk commands (`trailscope ingest`, `sync`, `findings`, `validate`,
-//! `demo`, `backup`). On two cores a request queues behind whatever else is runnable; at nice [`BACKGROUND_NICE`] a bulk job still gets the CPU
-//! nothing else wants (an idle machine runs it as fast), but yields it to pages while users wait (issue 16,
-//! item 8: under `bench/load` an ingest and an evaluation of its events at equal priority stretched p99).
+//! `demo`, `backup`). On two cores a request queues behind whatever else is runnable; at nice
+//! [`BACKGROUND_NICE`] a bulk job still gets the CPU nothing else wants (an idle machine runs it as fast), but
+//! yields it to pages while users wait (issue 16, item 8: under `bench/load` an ingest and an evaluation of its
+//! events at equal priority stretched p99).
 //!
 //! The server's bulk store work runs on the blocking threads of a pool of its own ([`spawn_blocking`]), each
 //! lowered once when it starts: an unprivileged process cannot raise a thread's priority back, so request
